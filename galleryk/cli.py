@@ -1,0 +1,72 @@
+"""The ``galleryk`` command: run the sandbox, and (later) list and push from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import sandbox as sandbox_mod
+from .sandbox.faults import KINDS
+
+
+def _add_sandbox_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sandbox", help="run the local Fotki + Coppermine stand-in server")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--data", type=Path, default=Path("sandbox-data"), help="data folder (default: ./sandbox-data)")
+    p.add_argument("--seed", action="store_true", help="create demo users, albums and photos on first start")
+    p.add_argument("--stock", action="store_true", help="Coppermine without the cpgAPI add-on (api/ answers 404)")
+    p.add_argument("--charset", choices=["utf-8", "iso-8859-1"], default="utf-8", help="Coppermine's charset")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    for kind in KINDS:
+        p.add_argument(f"--{kind.replace('_', '-')}", type=float, default=0.0, metavar="SHARE",
+                       help=f"share of requests hit by the {kind} fault (0..1)")
+    p.add_argument("--quiet", action="store_true", help="do not log requests")
+    p.set_defaults(func=_cmd_sandbox)
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s")
+    settings = sandbox_mod.SandboxSettings(coppermine_api=not args.stock, coppermine_charset=args.charset)
+    sb = sandbox_mod.start(args.data, seed=args.seed, port=args.port, settings=settings)
+    faults = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind)}
+    if faults or args.latency:
+        sb.faults.set(None, latency=args.latency, **faults)
+    print(f"galleryk sandbox running at {sb.url}  (data in {sb.data_dir})")
+    print(f"  Fotki API:      {sb.fotki_api_url}/<method>")
+    print(f"  Fotki auth:     {sb.fotki_auth_url}")
+    print(f"  Fotki api_key:  {sb.api_key}   (the secret is in {sb.data_dir / 'credentials.json'})")
+    print(f"  Coppermine:     {sb.coppermine_url}/" + ("  (stock, no api/)" if args.stock else "  (with api/)"))
+    print("  Demo users:     " + ", ".join(f"{u} / {p}" for u, p in sb.users.items()))
+    print("Press Ctrl-C to stop.", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sb.stop()
+        print("sandbox stopped", flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="galleryk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_sandbox_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Fault injection: make a sandbox service misbehave the way real servers do, on purpose.
+
+Off by default. Each service (``fotki``, ``coppermine``) has its own settings, changed from
+Python (``sandbox.faults.set("coppermine", error_500=0.2)``), from the command line, or
+over HTTP (``POST /_sandbox/faults`` with the same fields as JSON).
+
+When a fault strikes matters, because it decides whether the request took effect:
+
+- ``error_500`` and ``html_200`` answer *instead of* the service: nothing was done.
+- ``cut``, ``truncate`` and ``php_notice`` damage the answer *after* the service has
+  handled the request: an upload was stored, but the client cannot read the reply. This is
+  the ambiguous outcome that resumable pushes have to resolve.
+- ``latency`` delays every answer by that many seconds.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import socket
+import threading
+from dataclasses import asdict, dataclass, field, fields
+
+from werkzeug.wrappers import Request, Response
+
+KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice")
+
+PHP_NOTICE = (
+    "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
+    " on line <b>137</b><br />\n<br />\n<b>Warning</b>:  Cannot modify header information - headers"
+    " already sent in <b>/var/www/html/cpg/include/functions.inc.php</b> on line <b>201</b><br />\n"
+)
+
+HTML_ERROR_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>Error</title></head><body>\n"
+    "<br />\n<b>Fatal error</b>:  Allowed memory size of 134217728 bytes exhausted (tried to allocate"
+    " 20480 bytes) in <b>/var/www/html/include/picmgmt.inc.php</b> on line <b>312</b><br />\n"
+    "</body></html>\n"
+)
+
+
+@dataclass
+class FaultSettings:
+    """Shares (0..1) of requests hit by each fault, plus added latency in seconds.
+
+    ``only`` restricts faults to requests whose path or ``function``/``method`` field
+    matches that regular expression; ``limit`` stops injecting after that many faults.
+    """
+
+    latency: float = 0.0
+    error_500: float = 0.0
+    html_200: float = 0.0
+    cut: float = 0.0
+    truncate: float = 0.0
+    php_notice: float = 0.0
+    only: str | None = None
+    limit: int | None = None
+
+    def validate(self) -> None:
+        for kind in KINDS:
+            value = getattr(self, kind)
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"fault share {kind}={value!r} must be between 0 and 1")
+        if self.latency < 0:
+            raise ValueError(f"latency={self.latency!r} must not be negative")
+        if self.only is not None:
+            re.compile(self.only)
+
+
+@dataclass
+class _ServiceState:
+    settings: FaultSettings = field(default_factory=FaultSettings)
+    injected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+
+
+class FaultInjector:
+    """Per-service fault settings and counters, safe to change while the server runs."""
+
+    def __init__(self, services: tuple[str, ...] = ("fotki", "coppermine"), seed: int | None = None) -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._state = {name: _ServiceState() for name in services}
+
+    def set(self, service: str | None = None, **values: object) -> None:
+        """Replace the settings of one service (or all, when ``service`` is None)."""
+        known = {f.name for f in fields(FaultSettings)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown fault setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        settings = FaultSettings(**values)  # type: ignore[arg-type]
+        settings.validate()
+        with self._lock:
+            for name in self._names(service):
+                self._state[name] = _ServiceState(settings=FaultSettings(**asdict(settings)))
+
+    def clear(self, service: str | None = None) -> None:
+        """Turn every fault off."""
+        self.set(service)
+
+    def settings(self, service: str) -> FaultSettings:
+        with self._lock:
+            return FaultSettings(**asdict(self._state[self._names(service)[0]].settings))
+
+    def injected(self, service: str) -> dict[str, int]:
+        """How many faults of each kind this service has injected since its settings were set."""
+        with self._lock:
+            return dict(self._state[self._names(service)[0]].injected)
+
+    def snapshot(self) -> dict[str, dict[str, object]]:
+        with self._lock:
+            return {
+                name: {"settings": asdict(state.settings), "injected": dict(state.injected)}
+                for name, state in self._state.items()
+            }
+
+    def _names(self, service: str | None) -> list[str]:
+        if service is None:
+            return list(self._state)
+        if service not in self._state:
+            raise ValueError(f"unknown service {service!r}; known: {', '.join(self._state)}")
+        return [service]
+
+    def _draw(self, service: str, request: Request, candidates: tuple[str, ...]) -> str | None:
+        """Pick at most one fault among ``candidates`` for this request, and count it."""
+        with self._lock:
+            state = self._state[service]
+            s = state.settings
+            if s.limit is not None and sum(state.injected.values()) >= s.limit:
+                return None
+            if s.only is not None:
+                target = " ".join(
+                    [request.path, request.values.get("function", ""), request.values.get("method", "")]
+                )
+                if not re.search(s.only, target):
+                    return None
+            for kind in candidates:
+                share = getattr(s, kind)
+                if share and self._rng.random() < share:
+                    state.injected[kind] += 1
+                    return kind
+        return None
+
+    def latency(self, service: str) -> float:
+        with self._lock:
+            return self._state[service].settings.latency
+
+    def before(self, service: str, request: Request) -> Response | None:
+        """A fault answer that replaces the service's, or None to let the service answer."""
+        kind = self._draw(service, request, ("error_500", "html_200"))
+        if kind == "error_500":
+            return Response(
+                "<html><body><h1>500 Internal Server Error</h1></body></html>",
+                status=500,
+                content_type="text/html; charset=utf-8",
+            )
+        if kind == "html_200":
+            return Response(HTML_ERROR_PAGE, status=200, content_type="text/html; charset=utf-8")
+        return None
+
+    def after(self, service: str, request: Request, response: Response) -> Response:
+        """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
+        candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
+        if response.is_streamed or response.status_code in (301, 302, 303, 304):
+            candidates = ("cut",) if not response.is_streamed else ()
+        kind = self._draw(service, request, candidates)
+        if kind is None:
+            return response
+        body = response.get_data()
+        if kind == "php_notice":
+            response.set_data(PHP_NOTICE.encode("ascii") + body)
+        elif kind == "truncate":
+            response.set_data(body[: max(1, len(body) // 2)])
+        elif kind == "cut":
+            return _cut_response(request, response, body)
+        return response
+
+
+def _cut_response(request: Request, response: Response, body: bytes) -> Response:
+    """Announce the whole body, send half of it, then close the connection."""
+    sock = request.environ.get("werkzeug.socket")
+
+    def stream():
+        yield body[: len(body) // 2]
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    cut = Response(stream(), status=response.status, headers=list(response.headers.items()))
+    cut.headers["Content-Length"] = str(max(len(body), 1))
+    cut.headers["Connection"] = "close"
+    return cut

@@ -1,0 +1,257 @@
+"""The sandbox HTTP server: one loopback port that serves Fotki, Coppermine and a control API.
+
+Layout of URLs under ``http://127.0.0.1:<port>``:
+
+- ``/fotki/api_auth`` the Fotki auth host (getFrob, approval page, getToken)
+- ``/fotki/v2flkr/<method>`` Fotki API methods
+- ``/cpg/`` the Coppermine gallery (``/cpg/api/`` for the cpgAPI, the rest for its web pages)
+- ``/_sandbox/faults`` and ``/_sandbox/settings`` (GET to read, POST JSON to change) for tests
+  that drive a sandbox started in another process.
+
+It imports nothing from galleryk's clients: it is the other side of the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from . import users as users_mod
+from .coppermine import CoppermineService
+from .faults import FaultInjector
+from .fotki import FotkiService
+from .seed import DEMO_USERS, seed_users
+from .settings import SandboxSettings
+from .store import Store
+
+log = logging.getLogger("galleryk.sandbox")
+
+_SECRET_FIELDS = re.compile(r"((?:auth_token|api_sig|password|frob|token|form_token)=)[^&\s\"]*", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """Replace the values of secret-bearing query fields with ``***``."""
+    return _SECRET_FIELDS.sub(r"\1***", text)
+
+
+class Service(Protocol):
+    name: str
+
+    def handle(self, request: Request, path: str) -> Response: ...
+
+    def seed(self) -> None: ...
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, logging through ``galleryk.sandbox`` with secrets masked."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.info("%s %s %s", self.address_string(), mask_secrets(self.requestline), code)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        log.warning(mask_secrets(format % args))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug(mask_secrets(format % args))
+
+
+class Sandbox:
+    """A running sandbox. Use ``start()`` to make one; stop it with ``stop()`` or a ``with`` block."""
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        seed: bool = True,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        settings: SandboxSettings | None = None,
+        fault_seed: int | None = None,
+    ) -> None:
+        self._tmp: str | None = None
+        if data_dir is None:
+            self._tmp = tempfile.mkdtemp(prefix="galleryk-sandbox-")
+            data_dir = self._tmp
+        self.data_dir = Path(data_dir).expanduser().resolve()
+        self.settings = settings or SandboxSettings()
+        self.settings.validate()
+        self.faults = FaultInjector(seed=fault_seed)
+        self.store = Store(self.data_dir)
+        self.store.apply_schema(users_mod.SCHEMA)
+
+        self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        self._server.daemon_threads = True
+        self.host = host
+        self.port = int(self._server.server_port)
+        self.url = f"http://{host}:{self.port}"
+        self.fotki_auth_url = f"{self.url}/fotki/api_auth"
+        self.fotki_api_url = f"{self.url}/fotki/v2flkr"
+        self.coppermine_url = f"{self.url}/cpg"
+
+        self._fotki = FotkiService(self.store, self.settings, f"{self.url}/fotki")
+        self._coppermine = CoppermineService(self.store, self.settings, self.coppermine_url)
+        self._services: dict[str, Service] = {"/fotki": self._fotki, "/cpg": self._coppermine}
+
+        if seed and self.store.get_meta("seeded") is None:
+            seed_users(self.store)
+            self._fotki.seed()
+            self._coppermine.seed()
+            self.store.set_meta("seeded", str(int(time.time())))
+        elif self.store.get_meta("seeded") is None:
+            seed_users(self.store)
+
+        self._thread = threading.Thread(target=self._server.serve_forever, name="galleryk-sandbox", daemon=True)
+        self._thread.start()
+        self._stopped = False
+
+    # -- what tests and clients need -------------------------------------------------
+    @property
+    def api_key(self) -> str:
+        """The demo application's Fotki API key."""
+        return self._fotki.api_key
+
+    @property
+    def secret(self) -> str:
+        """The demo application's Fotki API secret (never sent over the wire by a client)."""
+        return self._fotki.secret
+
+    @property
+    def users(self) -> dict[str, str]:
+        """Demo user name -> password, valid on both services."""
+        return {name: password for name, (password, _, _) in DEMO_USERS.items()}
+
+    def approve(self, frob: str, user: str, perms: str = "write") -> None:
+        """Do what the Fotki approval page does when ``user`` signs in and grants ``perms``."""
+        self._fotki.approve(frob, user, perms)
+
+    def fotki(self, user: str = "alice", perms: str = "delete", **options: Any):
+        """A ``galleryk.Fotki`` client for this sandbox, already authorized as ``user``."""
+        from ..fotki import Fotki  # the client side; the server above never uses it
+
+        client = Fotki(self.api_key, self.secret, api_url=self.fotki_api_url, auth_url=self.fotki_auth_url, **options)
+        frob = client.get_frob()
+        self.approve(frob, user, perms)
+        client.get_token(frob)
+        return client
+
+    def coppermine(self, user: str = "alice", **options: Any):
+        """A ``galleryk.Coppermine`` client for this sandbox, signed in as ``user``."""
+        from ..coppermine import Coppermine  # the client side; the server above never uses it
+
+        return Coppermine(self.coppermine_url, username=user, password=self.users[user], **options)
+
+    def stop(self) -> None:
+        """Stop serving and wait for the server thread; remove the data folder if it was temporary."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._stopped else "running"
+        return f"<galleryk Sandbox {self.url} {state} data={self.data_dir}>"
+
+    # -- WSGI -------------------------------------------------------------------------
+    def _wsgi(self, environ: dict, start_response: Any):
+        request = Request(environ)
+        response = self._dispatch(request)
+        return response(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/_sandbox/"):
+            return self._control(request, path[len("/_sandbox/") :])
+        if path in ("", "/"):
+            return self._index()
+        for prefix, service in self._services.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                name = service.name
+                delay = self.faults.latency(name)
+                if delay:
+                    time.sleep(delay)
+                fault = self.faults.before(name, request)
+                if fault is not None:
+                    return fault
+                response = service.handle(request, path[len(prefix) :] or "/")
+                return self.faults.after(name, request, response)
+        return Response("not found", status=404, content_type="text/plain")
+
+    def _index(self) -> Response:
+        html = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>galleryk sandbox</title></head><body>"
+            "<h1>galleryk sandbox</h1><ul>"
+            f"<li>Fotki API: <code>{self.fotki_api_url}/&lt;method&gt;</code></li>"
+            f"<li>Fotki auth: <code>{self.fotki_auth_url}</code></li>"
+            f"<li>Coppermine gallery: <a href='{self.coppermine_url}/'>{self.coppermine_url}/</a></li>"
+            "</ul></body></html>"
+        )
+        return Response(html, content_type="text/html; charset=utf-8")
+
+    def _control(self, request: Request, what: str) -> Response:
+        try:
+            if what == "faults":
+                if request.method == "POST":
+                    body = request.get_json(force=True) or {}
+                    service = body.pop("service", None)
+                    self.faults.set(service, **body)
+                return _json(self.faults.snapshot())
+            if what == "settings":
+                if request.method == "POST":
+                    body = request.get_json(force=True) or {}
+                    known = {f.name for f in fields(SandboxSettings)}
+                    unknown = set(body) - known
+                    if unknown:
+                        raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+                    for key, value in body.items():
+                        setattr(self.settings, key, tuple(value) if isinstance(value, list) else value)
+                    self.settings.validate()
+                return _json(asdict(self.settings))
+        except (ValueError, TypeError) as exc:
+            return _json({"error": str(exc)}, status=400)
+        return _json({"error": f"unknown control {what!r}"}, status=404)
+
+
+def _json(data: object, status: int = 200) -> Response:
+    return Response(json.dumps(data), status=status, content_type="application/json")
+
+
+def start(
+    data_dir: str | Path | None = None,
+    seed: bool = True,
+    port: int = 0,
+    *,
+    settings: SandboxSettings | None = None,
+    fault_seed: int | None = None,
+) -> Sandbox:
+    """Start a sandbox on 127.0.0.1 in a background thread and return it.
+
+    ``data_dir=None`` uses a temporary folder removed at ``stop()``; ``port=0`` picks a free port;
+    ``seed=True`` creates the demo users, photosets, albums and photos on first start.
+    """
+    return Sandbox(data_dir, seed=seed, port=port, settings=settings, fault_seed=fault_seed)
+
+
+def new_api_secret() -> str:
+    return secrets.token_hex(8)

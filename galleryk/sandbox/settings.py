@@ -1,0 +1,42 @@
+"""How a sandbox gallery behaves: the knobs a real server's administrator would set.
+
+Plain attributes, read on every request, so a test may change them while the server runs
+(``sandbox.settings.coppermine_api = False``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class SandboxSettings:
+    # Fotki
+    fotki_max_upload_bytes: int = 200 * 1024 * 1024
+    """Uploads larger than this fail with code 8 (too large)."""
+    fotki_frob_lifetime: float = 600.0
+    """Seconds a frob may wait for approval and exchange; it is good for one exchange only."""
+    fotki_max_per_page: int = 500
+
+    # Coppermine
+    coppermine_api: bool = True
+    """Whether the gallery has the cpgAPI add-on in ``api/`` (a stock 1.6 gallery answers 404 there)."""
+    coppermine_charset: str = "utf-8"
+    """Charset of the gallery, written in every XML declaration: ``utf-8`` or ``iso-8859-1``."""
+    coppermine_max_upload_bytes: int = 8 * 1024 * 1024
+    """The gallery's maximum file size (Coppermine's ``max_upl_size``); above it: error 9."""
+    coppermine_max_pixels: int = 4096
+    """The gallery's pixel limit on the longer side (``max_upl_width_height``)."""
+    coppermine_oversize: str = "resize"
+    """What happens to pictures over the pixel limit: ``resize`` them, or ``refuse`` them."""
+    coppermine_allowed_extensions: tuple[str, ...] = ("jpg", "jpeg", "png", "gif")
+    coppermine_ban_after: int = 5
+    """Failed web logins from one address before it is banned (stock web protocol)."""
+    coppermine_ban_seconds: float = 600.0
+    coppermine_form_token_lifetime: float = 3600.0
+
+    def validate(self) -> None:
+        if self.coppermine_charset.lower() not in ("utf-8", "iso-8859-1"):
+            raise ValueError(f"coppermine_charset must be utf-8 or iso-8859-1, not {self.coppermine_charset!r}")
+        if self.coppermine_oversize not in ("resize", "refuse"):
+            raise ValueError(f"coppermine_oversize must be 'resize' or 'refuse', not {self.coppermine_oversize!r}")
