@@ -25,6 +25,8 @@ class SandboxSettings:
     """Charset of the gallery, written in every XML declaration: ``utf-8`` or ``iso-8859-1``."""
     coppermine_max_upload_bytes: int = 8 * 1024 * 1024
     """The gallery's maximum file size (Coppermine's ``max_upl_size``); above it: error 9."""
+    coppermine_php_upload_max_bytes: int = 64 * 1024 * 1024
+    """PHP's ``upload_max_filesize``: a larger file never reaches Coppermine (cpgAPI error 6)."""
     coppermine_max_pixels: int = 4096
     """The gallery's pixel limit on the longer side (``max_upl_width_height``)."""
     coppermine_oversize: str = "resize"

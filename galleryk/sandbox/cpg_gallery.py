@@ -1,0 +1,431 @@
+"""The Coppermine gallery model shared by the cpgAPI and the stock web pages of the sandbox.
+
+One set of tables (groups, members, categories, albums, pictures) and the rules both
+protocols apply: who may see and upload where, how stored file names are made safe and
+unique, size and pixel limits, upload quotas and approval. Protocol modules only translate
+requests and answers; they never decide these rules themselves.
+
+Conventions copied from Coppermine 1.4-1.6:
+- category 1 is "User galleries"; a user's personal category is ``10000 + user id`` (it has
+  no row of its own), and albums whose category is that number belong to that user;
+- groups 1 Administrators, 2 Registered, 3 Anonymous (guests), 4 Banned (here also 5 Viewers,
+  who may look but not upload);
+- an album's ``visibility`` is 0 for everyone, a group id for that group only, or
+  ``10000 + user id`` for its owner only; ``uploads`` says whether others may upload into it;
+- files go to ``albums/userpics/<10000 + uploader id>/``; forbidden characters in names
+  become ``_``; a clash gets ``name~0.ext``, ``name~1.ext``...;
+- pictures in public albums from groups that need approval wait for it (``approved = 0``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .settings import SandboxSettings
+from .store import Store
+from .users import authenticate, get_user
+
+USER_GAL_CAT = 1
+FIRST_USER_CAT = 10000
+ADMIN_GROUP, REGISTERED_GROUP, ANONYMOUS_GROUP, BANNED_GROUP, VIEWERS_GROUP = 1, 2, 3, 4, 5
+THUMB_MAX = 128
+NORMAL_MAX = 800
+
+# Coppermine's default ``forbiden_fname_char`` setting (sic), plus control characters.
+FORBIDDEN_CHARS = set("$/\\:*?\"'<>|`&#@ ;") | {chr(c) for c in range(32)}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cpg_groups (
+    id                    INTEGER PRIMARY KEY,
+    name                  TEXT NOT NULL,
+    can_upload            INTEGER NOT NULL DEFAULT 0,
+    can_create_albums     INTEGER NOT NULL DEFAULT 0,
+    pub_upl_need_approval INTEGER NOT NULL DEFAULT 1,
+    priv_upl_need_approval INTEGER NOT NULL DEFAULT 0,
+    quota_kb              INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cpg_members (
+    user_id  INTEGER PRIMARY KEY REFERENCES users(id),
+    group_id INTEGER NOT NULL REFERENCES cpg_groups(id)
+);
+CREATE TABLE IF NOT EXISTS cpg_categories (
+    cid         INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    parent      INTEGER NOT NULL DEFAULT 0,
+    pos         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cpg_albums (
+    aid         INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    category    INTEGER NOT NULL,
+    visibility  INTEGER NOT NULL DEFAULT 0,
+    uploads     INTEGER NOT NULL DEFAULT 0,
+    pos         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS cpg_albums_category ON cpg_albums(category);
+CREATE TABLE IF NOT EXISTS cpg_pictures (
+    pid       INTEGER PRIMARY KEY,
+    aid       INTEGER NOT NULL REFERENCES cpg_albums(aid),
+    filepath  TEXT NOT NULL,
+    filename  TEXT NOT NULL,
+    filesize  INTEGER NOT NULL,
+    pwidth    INTEGER NOT NULL,
+    pheight   INTEGER NOT NULL,
+    owner_id  INTEGER NOT NULL,
+    title     TEXT NOT NULL DEFAULT '',
+    caption   TEXT NOT NULL DEFAULT '',
+    keywords  TEXT NOT NULL DEFAULT '',
+    approved  INTEGER NOT NULL DEFAULT 1,
+    ctime     INTEGER NOT NULL,
+    UNIQUE (filepath, filename)
+);
+CREATE INDEX IF NOT EXISTS cpg_pictures_aid ON cpg_pictures(aid, pid);
+"""
+
+
+class GalleryError(Exception):
+    """A rule of the gallery was broken; ``code`` is the cpgAPI error number for it."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in user or a guest (``user_id`` None)."""
+
+    user_id: int | None
+    name: str
+    is_admin: bool
+    group_id: int
+    can_upload: bool
+    can_create_albums: bool
+    pub_upl_need_approval: bool
+    priv_upl_need_approval: bool
+    quota_kb: int
+
+    @property
+    def personal_category(self) -> int | None:
+        return FIRST_USER_CAT + self.user_id if self.user_id is not None else None
+
+
+@dataclass(frozen=True)
+class StoredPicture:
+    pid: int
+    aid: int
+    filepath: str
+    filename: str
+    approved: bool
+    width: int
+    height: int
+    filesize: int
+
+
+class Gallery:
+    """The rules and records of one sandbox Coppermine gallery."""
+
+    def __init__(self, store: Store, settings: SandboxSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.albums_dir = store.files / "coppermine" / "albums"
+        self.albums_dir.mkdir(parents=True, exist_ok=True)
+        store.apply_schema(SCHEMA)
+
+    # -- who ---------------------------------------------------------------------------
+    def actor(self, conn: sqlite3.Connection, user_id: int | None) -> Actor:
+        """The actor for a user id, or the guest when None."""
+        if user_id is None:
+            return self._actor_for(conn, None, "Guest", False, ANONYMOUS_GROUP)
+        user = get_user(conn, user_id=user_id)
+        if user is None:
+            raise GalleryError(18, "Unknown user")
+        return self._actor_for(conn, user["id"], user["name"], bool(user["is_admin"]), self._group_of(conn, user))
+
+    def login(self, conn: sqlite3.Connection, username: str | None, password: str | None) -> Actor | None:
+        """The actor for these credentials; empty ones mean the guest; None when they are wrong."""
+        if not username and not password:
+            return self.actor(conn, None)
+        user = authenticate(conn, username or "", password or "")
+        if user is None:
+            return None
+        return self._actor_for(conn, user["id"], user["name"], bool(user["is_admin"]), self._group_of(conn, user))
+
+    def _group_of(self, conn: sqlite3.Connection, user: sqlite3.Row) -> int:
+        row = conn.execute("SELECT group_id FROM cpg_members WHERE user_id = ?", (user["id"],)).fetchone()
+        if row is not None:
+            return int(row["group_id"])
+        return ADMIN_GROUP if user["is_admin"] else REGISTERED_GROUP
+
+    def _actor_for(self, conn: sqlite3.Connection, uid: int | None, name: str, is_admin: bool, gid: int) -> Actor:
+        g = conn.execute("SELECT * FROM cpg_groups WHERE id = ?", (gid,)).fetchone()
+        if g is None:
+            if gid == ANONYMOUS_GROUP:
+                raise GalleryError(21, "Could not find the Anonymous group")
+            raise GalleryError(18, f"User group {gid} does not exist")
+        return Actor(
+            user_id=uid,
+            name=name,
+            is_admin=is_admin or gid == ADMIN_GROUP,
+            group_id=gid,
+            can_upload=bool(g["can_upload"]),
+            can_create_albums=bool(g["can_create_albums"]),
+            pub_upl_need_approval=bool(g["pub_upl_need_approval"]),
+            priv_upl_need_approval=bool(g["priv_upl_need_approval"]),
+            quota_kb=int(g["quota_kb"]),
+        )
+
+    # -- what they may see ---------------------------------------------------------------
+    def can_see_album(self, actor: Actor, album: sqlite3.Row) -> bool:
+        if actor.is_admin:
+            return True
+        vis = int(album["visibility"])
+        if vis == 0:
+            return True
+        if vis >= FIRST_USER_CAT:
+            return actor.user_id is not None and vis == FIRST_USER_CAT + actor.user_id
+        return vis == actor.group_id
+
+    def can_upload_to(self, actor: Actor, album: sqlite3.Row) -> bool:
+        """Whether ``actor`` may upload into ``album`` (ignoring the group's upload right)."""
+        if actor.is_admin:
+            return True
+        if not self.can_see_album(actor, album):
+            return False
+        own = actor.personal_category is not None and int(album["category"]) == actor.personal_category
+        return own or bool(album["uploads"])
+
+    def visible_albums(self, conn: sqlite3.Connection, actor: Actor) -> list[sqlite3.Row]:
+        rows = conn.execute("SELECT * FROM cpg_albums ORDER BY category, pos, aid").fetchall()
+        return [a for a in rows if self.can_see_album(actor, a)]
+
+    def uploadable_albums(self, conn: sqlite3.Connection, actor: Actor) -> list[sqlite3.Row]:
+        """Albums the actor may upload to right now (none when the group may not upload)."""
+        if not (actor.is_admin or actor.can_upload):
+            return []
+        return [a for a in self.visible_albums(conn, actor) if self.can_upload_to(actor, a)]
+
+    def categories(self, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+        return conn.execute("SELECT * FROM cpg_categories ORDER BY parent, pos, cid").fetchall()
+
+    def user_categories(self, conn: sqlite3.Connection, actor: Actor) -> list[tuple[int, str]]:
+        """Personal categories (10000 + uid, user name) the actor sees: all for an admin, else their own."""
+        if actor.is_admin:
+            users = conn.execute("SELECT id, name FROM users ORDER BY id").fetchall()
+            return [(FIRST_USER_CAT + u["id"], u["name"]) for u in users]
+        if actor.user_id is None:
+            return []
+        return [(FIRST_USER_CAT + actor.user_id, actor.name)]
+
+    def category_name(self, conn: sqlite3.Connection, cid: int) -> str | None:
+        if cid >= FIRST_USER_CAT:
+            user = get_user(conn, user_id=cid - FIRST_USER_CAT)
+            return user["name"] if user else None
+        row = conn.execute("SELECT name FROM cpg_categories WHERE cid = ?", (cid,)).fetchone()
+        return row["name"] if row else None
+
+    def album(self, conn: sqlite3.Connection, aid: int) -> sqlite3.Row | None:
+        return conn.execute("SELECT * FROM cpg_albums WHERE aid = ?", (aid,)).fetchone()
+
+    def album_pictures(
+        self, conn: sqlite3.Connection, actor: Actor, aid: int, offset: int = 0, limit: int = -1
+    ) -> tuple[int, list[sqlite3.Row]]:
+        """(total, pictures) of an album the actor may see; unapproved ones only for their owner or an admin."""
+        album = self.album(conn, aid)
+        if album is None or not self.can_see_album(actor, album):
+            raise GalleryError(19, f"Album {aid} does not exist or you may not see it")
+        where = "aid = ? AND (approved = 1 OR ? OR owner_id = ?)"
+        args = (aid, int(actor.is_admin), actor.user_id if actor.user_id is not None else -1)
+        total = conn.execute(f"SELECT COUNT(*) FROM cpg_pictures WHERE {where}", args).fetchone()[0]
+        rows = conn.execute(
+            f"SELECT * FROM cpg_pictures WHERE {where} ORDER BY pid LIMIT ? OFFSET ?", (*args, limit, offset)
+        ).fetchall()
+        return int(total), rows
+
+    def picture(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone()
+        if row is None:
+            raise GalleryError(19, f"Picture {pid} does not exist")
+        album = self.album(conn, row["aid"])
+        visible = album is not None and self.can_see_album(actor, album)
+        if not visible or not (row["approved"] or actor.is_admin or row["owner_id"] == actor.user_id):
+            raise GalleryError(19, f"Picture {pid} does not exist or you may not see it")
+        return row
+
+    def file_path(self, picture: sqlite3.Row, prefix: str = "") -> Path:
+        """Where a stored picture (or its ``thumb_``/``normal_`` variant) lies on disk."""
+        return self.albums_dir / picture["filepath"] / f"{prefix}{picture['filename']}"
+
+    # -- changes -------------------------------------------------------------------------
+    def create_album(
+        self, conn: sqlite3.Connection, actor: Actor, category: int, title: str, position: int | None = None
+    ) -> int:
+        """Make an album (closed to uploads by others) and return its id."""
+        title = title.strip()
+        if not title:
+            raise GalleryError(4, "The album needs a name")
+        if not actor.is_admin:
+            if actor.personal_category is None or category != actor.personal_category:
+                raise GalleryError(20, "You may only create albums in your own gallery")
+            if not actor.can_create_albums:
+                raise GalleryError(20, "Your group may not create albums")
+        elif category < FIRST_USER_CAT and category != 0 and self.category_name(conn, category) is None:
+            raise GalleryError(4, f"Category {category} does not exist")
+        if position is None:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(pos), 0) + 1 FROM cpg_albums WHERE category = ?", (category,)
+            ).fetchone()[0]
+        cur = conn.execute(
+            "INSERT INTO cpg_albums (title, category, visibility, uploads, pos) VALUES (?, ?, 0, 0, ?)",
+            (title, category, position),
+        )
+        return int(cur.lastrowid)
+
+    def add_picture(
+        self,
+        actor: Actor,
+        aid: int,
+        source: str | Path,
+        original_name: str,
+        *,
+        title: str = "",
+        caption: str = "",
+        keywords: str = "",
+    ) -> StoredPicture:
+        """Check an uploaded file against every rule, store it under a safe unique name, record it.
+
+        ``source`` is a temporary file the caller owns; it is copied, never moved.
+        """
+        s = self.settings
+        if not original_name:
+            raise GalleryError(3, "The file name is empty")
+        safe = safe_filename(original_name)
+        stem, _, ext = safe.rpartition(".")
+        if not stem or ext.lower() not in s.coppermine_allowed_extensions:
+            raise GalleryError(5, f"The file extension of {original_name!r} is not allowed")
+        size = os.path.getsize(source)
+        if size == 0:
+            raise GalleryError(8, "The file is empty or corrupt")
+        if size > s.coppermine_max_upload_bytes:
+            raise GalleryError(
+                9, f"The file is too large: {size // 1024} KB, the gallery accepts {s.coppermine_max_upload_bytes // 1024} KB"
+            )
+        with self.store.read() as conn:
+            album = self.album(conn, aid)
+            if not (actor.is_admin or actor.can_upload):
+                raise GalleryError(20, "Permission denied: your group may not upload")
+            if album is None or not self.can_upload_to(actor, album):
+                raise GalleryError(19, f"Album {aid} does not exist or you may not upload to it")
+            if actor.quota_kb and actor.user_id is not None:
+                used = conn.execute(
+                    "SELECT COALESCE(SUM(filesize), 0) FROM cpg_pictures WHERE owner_id = ?", (actor.user_id,)
+                ).fetchone()[0]
+                if used + size > actor.quota_kb * 1024:
+                    raise GalleryError(22, f"Upload quota of {actor.quota_kb} KB exceeded")
+        work = self._checked_image(Path(source), ext.lower())
+        try:
+            with Image.open(work) as im:
+                width, height = im.size
+            own = actor.personal_category is not None and int(album["category"]) == actor.personal_category
+            need_approval = False if actor.is_admin else (
+                actor.priv_upl_need_approval if own else actor.pub_upl_need_approval
+            )
+            uploader = actor.user_id if actor.user_id is not None else 0
+            filepath = f"userpics/{FIRST_USER_CAT + uploader}/"
+            folder = self.albums_dir / filepath
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise GalleryError(11, f"Cannot create the user's directory: {exc.strerror}") from None
+            filesize = os.path.getsize(work)
+            with self.store.write() as conn:
+                filename = self._unique_name(conn, folder, filepath, stem, ext)
+                cur = conn.execute(
+                    "INSERT INTO cpg_pictures (aid, filepath, filename, filesize, pwidth, pheight, owner_id,"
+                    " title, caption, keywords, approved, ctime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (aid, filepath, filename, filesize, width, height, uploader, title, caption, keywords,
+                     int(not need_approval), int(time.time())),
+                )
+                pid = int(cur.lastrowid)
+                try:
+                    shutil.copyfile(work, folder / filename)
+                    self._make_variants(folder, filename)
+                except OSError as exc:
+                    raise GalleryError(12, f"Cannot move the file into the gallery: {exc.strerror}") from None
+            return StoredPicture(pid, aid, filepath, filename, not need_approval, width, height, filesize)
+        finally:
+            if work != Path(source):
+                work.unlink(missing_ok=True)
+
+    def _checked_image(self, source: Path, ext: str) -> Path:
+        """Verify the file is an image; resize it when it is over the pixel limit (or refuse)."""
+        limit = self.settings.coppermine_max_pixels
+        try:
+            with Image.open(source) as im:
+                im.verify()
+            with Image.open(source) as im:
+                width, height = im.size
+                if max(width, height) <= limit:
+                    return source
+                if self.settings.coppermine_oversize == "refuse":
+                    raise GalleryError(
+                        9, f"The picture is {width}x{height} pixels; the gallery accepts at most {limit} on a side"
+                    )
+                im.draft("RGB", (limit, limit))
+                im = ImageOps.exif_transpose(im)
+                im.thumbnail((limit, limit))
+                fd, tmp = tempfile.mkstemp(suffix="." + ext)
+                os.close(fd)
+                im.save(tmp, format=im.format or ("PNG" if ext == "png" else "JPEG"))
+                return Path(tmp)
+        except GalleryError:
+            raise
+        except Image.DecompressionBombError:
+            raise GalleryError(13, "The file is not an image or is corrupt (too many pixels to decode)") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise GalleryError(13, "The file is not an image or is corrupt") from None
+
+    def _unique_name(self, conn: sqlite3.Connection, folder: Path, filepath: str, stem: str, ext: str) -> str:
+        def taken(name: str) -> bool:
+            row = conn.execute(
+                "SELECT 1 FROM cpg_pictures WHERE filepath = ? AND filename = ?", (filepath, name)
+            ).fetchone()
+            return row is not None or (folder / name).exists()
+
+        name = f"{stem}.{ext}"
+        n = 0
+        while taken(name):
+            name = f"{stem}~{n}.{ext}"
+            n += 1
+        return name
+
+    def _make_variants(self, folder: Path, filename: str) -> None:
+        with Image.open(folder / filename) as im:
+            im = ImageOps.exif_transpose(im)
+            if im.mode not in ("RGB", "L"):
+                im = im.convert("RGB")
+            fmt = "JPEG"
+            if max(im.size) > NORMAL_MAX:
+                normal = im.copy()
+                normal.thumbnail((NORMAL_MAX, NORMAL_MAX))
+                normal.save(folder / f"normal_{filename}", fmt)
+            im.thumbnail((THUMB_MAX, THUMB_MAX))
+            im.save(folder / f"thumb_{filename}", fmt)
+
+
+def safe_filename(name: str) -> str:
+    """The file name Coppermine stores: the last path part, forbidden characters replaced by ``_``."""
+    base = re.split(r"[\\/]", name)[-1]
+    return "".join("_" if ch in FORBIDDEN_CHARS else ch for ch in base)
