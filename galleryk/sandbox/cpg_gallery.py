@@ -19,6 +19,7 @@ Conventions copied from Coppermine 1.4-1.6:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -363,6 +364,9 @@ class Gallery:
                     shutil.copyfile(work, folder / filename)
                     self._make_variants(folder, filename)
                 except OSError as exc:
+                    for leftover in (filename, f"thumb_{filename}", f"normal_{filename}"):
+                        with contextlib.suppress(OSError):
+                            (folder / leftover).unlink(missing_ok=True)
                     raise GalleryError(12, f"Cannot move the file into the gallery: {exc.strerror}") from None
             return StoredPicture(pid, aid, filepath, filename, not need_approval, width, height, filesize)
         finally:
@@ -413,10 +417,11 @@ class Gallery:
 
     def _make_variants(self, folder: Path, filename: str) -> None:
         with Image.open(folder / filename) as im:
+            keep_png = im.format == "PNG"
             im = ImageOps.exif_transpose(im)
-            if im.mode not in ("RGB", "L"):
+            if not keep_png and im.mode not in ("RGB", "L"):
                 im = im.convert("RGB")
-            fmt = "JPEG"
+            fmt = "PNG" if keep_png else "JPEG"
             if max(im.size) > NORMAL_MAX:
                 normal = im.copy()
                 normal.thumbnail((NORMAL_MAX, NORMAL_MAX))

@@ -112,7 +112,7 @@ class Sandbox:
         elif self.store.get_meta("seeded") is None:
             seed_users(self.store)
 
-        self._thread = threading.Thread(target=self._server.serve_forever, name="galleryk-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="galleryk-sandbox", daemon=True)
         self._thread.start()
         self._stopped = False
 

@@ -1,0 +1,107 @@
+"""Fotki reply envelopes: one small element tree, written as Flickr-style XML or JSON.
+
+Methods build :class:`Node` trees; :func:`ok` and :func:`fail` wrap them in ``<rsp>``.
+JSON follows Flickr's mapping: attributes become string values, an element's text becomes
+``{"_content": "..."}``, ``stat`` sits at the top level, and children named in a node's
+``lists`` (photos/photo, tags/tag, ...) are always JSON lists, even with zero or one item,
+so a client never has to guess. The doc's JSON example names the upload result ``photo``
+where the XML says ``photoid``; JSON follows the doc (see ``JSON_RENAMES``).
+Built by string joins rather than a DOM, because a page of 500 photos is written per call.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from werkzeug.wrappers import Response
+
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8" ?>\n'
+JSON_RENAMES = {"photoid": "photo"}
+
+
+@dataclass
+class Node:
+    """One XML element: tag, attributes (written as text), optional text, children."""
+
+    tag: str
+    attrs: dict[str, object] = field(default_factory=dict)
+    text: str | None = None
+    children: list[Node] = field(default_factory=list)
+    lists: tuple[str, ...] = ()
+    """Child tags that JSON always writes as a list."""
+
+    def add(self, child: Node) -> Node:
+        self.children.append(child)
+        return child
+
+
+def _xml(node: Node, out: list[str], indent: str) -> None:
+    attrs = "".join(f" {name}={quoteattr(_text(value))}" for name, value in node.attrs.items())
+    if node.children:
+        out.append(f"{indent}<{node.tag}{attrs}>\n")
+        for child in node.children:
+            _xml(child, out, indent + "\t")
+        out.append(f"{indent}</{node.tag}>\n")
+    elif node.text is not None:
+        out.append(f"{indent}<{node.tag}{attrs}>{escape(node.text)}</{node.tag}>\n")
+    else:
+        out.append(f"{indent}<{node.tag}{attrs} />\n")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def to_json_value(node: Node) -> dict:
+    """The JSON object for one element (without its tag name)."""
+    obj: dict[str, object] = {name: _text(value) for name, value in node.attrs.items()}
+    if node.text is not None:
+        obj["_content"] = node.text
+    for name in node.lists:
+        obj[name] = []
+    for child in node.children:
+        name = JSON_RENAMES.get(child.tag, child.tag)
+        value = to_json_value(child)
+        if child.tag in node.lists:
+            obj[name].append(value)  # type: ignore[union-attr]
+        elif name in obj:
+            existing = obj[name]
+            obj[name] = existing + [value] if isinstance(existing, list) else [existing, value]
+        else:
+            obj[name] = value
+    return obj
+
+
+def ok(body: Node | None, fmt: str) -> Response:
+    """A success reply holding ``body`` (or nothing), in ``fmt`` ("xml" or "json")."""
+    if fmt == "json":
+        data: dict[str, object] = {}
+        if body is not None:
+            data[JSON_RENAMES.get(body.tag, body.tag)] = to_json_value(body)
+        data["stat"] = "ok"
+        return _json(data)
+    out = [XML_DECLARATION, '<rsp stat="ok">\n']
+    if body is not None:
+        _xml(body, out, "\t")
+    out.append("</rsp>\n")
+    return _xml_response("".join(out))
+
+
+def fail(code: int, message: str, fmt: str) -> Response:
+    """A failure reply with Flickr's error code and message."""
+    if fmt == "json":
+        return _json({"stat": "fail", "code": code, "message": message})
+    body = f'{XML_DECLARATION}<rsp stat="fail">\n\t<err code="{code}" msg={quoteattr(message)} />\n</rsp>\n'
+    return _xml_response(body)
+
+
+def _json(data: object) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
+def _xml_response(text: str) -> Response:
+    return Response(text.encode("utf-8"), content_type="text/xml; charset=utf-8")
