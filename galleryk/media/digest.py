@@ -1,0 +1,44 @@
+"""Content digests (sha256 of the file bytes, streamed), used to find duplicates and skip re-uploads.
+
+``has_marker_after`` tells whether an end-of-image marker is present past the start of the image
+data, so a scan learns whether a JPEG or PNG is cut short without decoding it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import IO
+
+CHUNK = 1 << 20
+
+
+def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
+    """sha256 hex digest of everything readable from ``fh``, read in chunks into one reused buffer."""
+    h = hashlib.sha256()
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    while n := fh.readinto(buf):
+        h.update(view[:n])  # hashlib releases the GIL for large blocks
+    return h.hexdigest()
+
+
+def has_marker_after(fh: IO[bytes], marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:
+    """Whether ``marker`` occurs at or past offset ``after``; the end of the file is looked at first."""
+    start = max(after, size - tail)
+    fh.seek(start)
+    if marker in fh.read(size - start):
+        return True
+    fh.seek(after)
+    carry = b""
+    while block := fh.read(CHUNK):  # rare: a trailer longer than ``tail``, or a truncated file
+        if marker in carry + block:
+            return True
+        carry = block[-(len(marker) - 1) :] if len(marker) > 1 else b""
+    return False
+
+
+def file_digest(path: str | os.PathLike, chunk: int = CHUNK) -> str:
+    """sha256 hex digest of a file's bytes, read in chunks."""
+    with open(path, "rb") as fh:
+        return digest_stream(fh, chunk=chunk)
