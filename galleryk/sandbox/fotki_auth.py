@@ -119,11 +119,11 @@ class FotkiAuth:
             if signed_in is not None:
                 with self.store.write() as conn:
                     db.end_session(conn, sid)
-            response = self._login_form(fields, None)
+            response = self._login_form(fields, app, None)
             response.delete_cookie(COOKIE, path=self.base_path or "/")
             return response
         if signed_in is None:
-            return self._login_form(fields, None)
+            return self._login_form(fields, app, None)
         decision = params.get("decision", "") if request.method == "POST" else ""
         if decision in ("yes", "no"):
             if not hmac.compare_digest(params.get("csrf", ""), signed_in["csrf"]):
@@ -154,7 +154,7 @@ class FotkiAuth:
         with self.store.write() as conn:
             user = authenticate(conn, params.get("username", ""), params.get("password", ""))
             if user is None:
-                return self._login_form(fields, "Wrong user name or password.", params.get("username", ""))
+                return self._login_form(fields, app, "Wrong user name or password.", params.get("username", ""))
             sid = db.new_session(conn, int(user["id"]))
             signed_in = db.session(conn, sid)
         response = self._consent(fields, app, signed_in)
@@ -189,16 +189,18 @@ class FotkiAuth:
             for name in _HIDDEN_FIELDS
         )
 
-    def _login_form(self, fields: dict[str, str], error: str | None, username: str = "") -> Response:
+    def _login_form(self, fields: dict[str, str], app: sqlite3.Row, error: str | None, username: str = "") -> Response:
         err = f"<p id='error' role='alert'>{html.escape(error)}</p>" if error else ""
         body = (
             "<h1 id='heading'>Sign in to Fotki</h1>"
+            f"<p id='context'>{html.escape(app['name'])} wants to {html.escape(fields['perms'])} your photos. "
+            "Sign in to continue.</p>"
             f"{err}"
             f"<form id='login-form' method='post' action='{self.base_path}/api_auth'>{self._hidden(fields)}"
             "<input type='hidden' name='action' value='login'>"
             "<p><label for='username'>User name</label> "
             f"<input id='username' name='username' type='text' value='{html.escape(username, quote=True)}' "
-            "autocomplete='username'></p>"
+            "autocomplete='username' autofocus></p>"
             "<p><label for='password'>Password</label> "
             "<input id='password' name='password' type='password' autocomplete='current-password'></p>"
             "<p><button id='sign-in' type='submit'>Sign in</button></p></form>"
@@ -211,6 +213,7 @@ class FotkiAuth:
         action = f"{self.base_path}/api_auth"
         body = (
             f"<h1 id='question'>{html.escape(question)}</h1>"
+            f"<p id='meaning'>{_PERMS_MEANING[fields['perms']]}</p>"
             f"<p>You are signed in as <strong id='signed-in-user'>{user}</strong>.</p>"
             f"<form id='consent-form' method='post' action='{action}'>{self._hidden(fields)}"
             f"<input type='hidden' name='csrf' value='{html.escape(signed_in['csrf'], quote=True)}'>"
@@ -231,9 +234,24 @@ def _auth_node(row: sqlite3.Row) -> Node:
     return auth
 
 
+_PERMS_MEANING = {
+    "read": "read: see all your photos, including private ones; change nothing.",
+    "write": "write: see all your photos and add or change them; it cannot delete them.",
+    "delete": "delete: see, add, change and also delete your photos and sets.",
+}
+_STYLE = (
+    "body{font-family:sans-serif;max-width:34em;margin:2em auto;padding:0 1em;line-height:1.4}"
+    "button{padding:.4em 1.2em;font-size:1em;margin-right:.5em}#yes{font-weight:bold}"
+    "#sign-out{font-size:.85em;padding:.2em .6em}#error{color:#b00020;font-weight:bold}"
+    "#meaning{color:#444}label{display:inline-block;min-width:6em}"
+)
+
+
 def _page(title: str, body: str, status: int = 200) -> Response:
     text = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<style>{_STYLE}</style>"
         f"<title>{html.escape(title)} - Fotki sandbox</title></head><body>{body}</body></html>"
     )
     return Response(text, status=status, content_type="text/html; charset=utf-8")
