@@ -1,0 +1,147 @@
+"""galleryk's exception family, shared by every layer, and the masking that keeps secrets out of it.
+
+    GallerykError
+    ├── TransportError             the request or its reply failed on the way (names the masked URL)
+    │   ├── ConnectionFailed       refused, reset, DNS: nothing (or not all) reached the server
+    │   ├── RequestTimeout         no answer within the (connect, read) timeout
+    │   ├── ResponseCut            the reply stopped before its announced end
+    │   ├── HttpStatusError        an HTTP error status (5xx, or a 4xx the protocol does not use)
+    │   └── BadReply               a reply that is not what the protocol sends (HTML page, broken XML/JSON)
+    └── ServiceError(code, message)   the service answered and said no
+        ├── FotkiError             with FotkiAuthError, FotkiNotFound, FotkiUnavailable
+        └── CoppermineError
+
+Service errors carry the service's ``code`` and ``message``; ``temporary`` says whether trying
+again later may help. No message ever holds a secret: URLs and texts go through
+:func:`mask_secrets` first.
+"""
+
+from __future__ import annotations
+
+import re
+
+SECRET_FIELDS = ("api_sig", "auth_token", "password", "token", "frob", "secret", "form_token")
+_SECRET_RE = re.compile(
+    r"(?P<name>\b(?:" + "|".join(SECRET_FIELDS) + r"))(?P<sep>=|\"\s*:\s*\"|'\s*:\s*')(?P<value>[^&\s\"'<>,;]*)",
+    re.IGNORECASE,
+)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the values of secret-bearing fields (api_sig=..., "auth_token": "...") replaced by ``***``."""
+    if not text:
+        return text
+    return _SECRET_RE.sub(lambda m: f"{m['name']}{m['sep']}***" if m["value"] else m[0], text)
+
+
+class GallerykError(Exception):
+    """Base of every error galleryk raises on purpose."""
+
+
+class TransportError(GallerykError):
+    """A request failed on the way: the message says what happened and names the URL, secrets masked."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None) -> None:
+        self.url = mask_secrets(url) if url else None
+        self.status = status
+        text = mask_secrets(message)
+        if self.url and self.url not in text:
+            text = f"{text} ({self.url})"
+        super().__init__(text)
+
+
+class ConnectionFailed(TransportError):
+    """The connection could not be made or broke while sending."""
+
+
+class RequestTimeout(TransportError):
+    """The server did not answer within the timeout."""
+
+
+class ResponseCut(TransportError):
+    """The reply ended before its announced length: the request may or may not have taken effect."""
+
+
+class HttpStatusError(TransportError):
+    """The server answered with an HTTP error status."""
+
+
+class BadReply(TransportError):
+    """The reply is not in the protocol's format (an HTML error page, XML or JSON that does not parse)."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None, junk: str = "") -> None:
+        super().__init__(message, url=url, status=status)
+        self.junk = mask_secrets(junk)
+        """Whatever the server printed that was not the reply (PHP notices, an HTML page), for diagnosis."""
+
+
+class ServiceError(GallerykError):
+    """The service answered with a failure: its ``code`` and ``message``."""
+
+    temporary: bool = False
+    """Whether the same call may succeed later (service unavailable, rate limited)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code = int(code)
+        self.message = mask_secrets(str(message))
+        super().__init__(f"{self.code}: {self.message}" if self.message else str(self.code))
+
+
+class FotkiError(ServiceError):
+    """A Fotki call failed with Flickr-style ``code`` and ``message``; ``method`` names the call."""
+
+    def __init__(self, code: int, message: str, method: str | None = None) -> None:
+        self.method = method
+        super().__init__(code, message)
+        if method:
+            self.args = (f"{method} failed: {self.args[0]}",)
+
+    @staticmethod
+    def from_reply(code: int, message: str, method: str | None = None) -> FotkiError:
+        """The most specific FotkiError subclass for a failure reply of ``method``."""
+        code = int(code)
+        if code in AUTH_CODES:
+            return FotkiAuthError(code, message, method)
+        if code in TEMPORARY_CODES:
+            return FotkiUnavailable(code, message, method)
+        if method is not None and code in NOT_FOUND_CODES.get(_dotted(method), ()):
+            return FotkiNotFound(code, message, method)
+        return FotkiError(code, message, method)
+
+
+class FotkiAuthError(FotkiError):
+    """Signature, API key, token, permission or frob trouble (codes 96-100, 108): sign in again or fix the keys."""
+
+
+class FotkiNotFound(FotkiError, LookupError):
+    """The photo, photoset or user asked for does not exist (or is not yours to see)."""
+
+
+class FotkiUnavailable(FotkiError):
+    """The service is temporarily unavailable (105, 106): worth trying again later."""
+
+    temporary = True
+
+
+class CoppermineError(ServiceError):
+    """A Coppermine gallery refused a call: cpgAPI error ``code`` (0 when the gallery gave none) and text."""
+
+
+AUTH_CODES = frozenset({96, 97, 98, 99, 100, 108})
+"""Flickr-family codes: 96 invalid signature, 97 missing signature, 98 invalid token, 99 insufficient
+permissions, 100 invalid API key, 108 invalid frob."""
+TEMPORARY_CODES = frozenset({105, 106})
+NOT_FOUND_CODES: dict[str, frozenset[int]] = {
+    "flickr.photos.getInfo": frozenset({1}),
+    "flickr.photosets.getPhotos": frozenset({1}),
+    "flickr.photosets.getList": frozenset({1}),
+    "flickr.photosets.delete": frozenset({1}),
+    "flickr.photosets.editMeta": frozenset({1}),
+    "flickr.photosets.addPhoto": frozenset({1, 2}),
+    "flickr.photosets.create": frozenset({2}),
+}
+"""Per method, the codes that mean "no such photo / photoset / user" (Flickr's numbering)."""
+
+
+def _dotted(method: str) -> str:
+    return method.replace("_", ".")

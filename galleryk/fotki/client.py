@@ -1,0 +1,555 @@
+"""The Fotki client: every documented method under a Pythonic name, listings as DataFrames.
+
+    fotki = Fotki(api_key, secret)            # endpoints default to api.fotki.com / secure.fotki.com
+    fotki.login()                             # a link to approve; then fotki.finish_login()
+    sets = fotki.photosets()                  # DataFrame
+    photos = fotki.photos(photoset=sets.id[0])
+    fotki.upload("IMG_0001.jpg", album="Trip", tags=["sea", "boats"])
+
+Choices (see PROTOCOLS.md): method URLs are ``{api_url}/{method_with_underscores}``; auth
+calls go to ``auth_url`` with ``method=flickr.auth.*``; every call is signed and carries the
+token when there is one. Reads are GET (retried on 5xx and connection errors), writes and
+uploads are POST (never retried). Paged listings ask for ``page``/``per_page`` (500), fetch
+page 1 then the rest concurrently, and stop at ``pages`` or at the first empty page.
+Any other Flickr-style service works by passing its endpoints.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import requests
+from lxml import etree
+
+from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError
+from ..frames.fotki import columns_frame, infos_frame, page_columns, photosets_frame
+from ..results import UploadResult
+from ..transport import DEFAULT_TIMEOUT, Progress, Source, Transport, mask_url, open_source
+from . import auth
+from .replies import parse_reply, upload_id
+from .signing import signed
+from .tokencache import CachedToken, CacheKey, FileTokenCache, MemoryTokenCache, TokenCache
+
+DEFAULT_API_URL = "https://api.fotki.com/v2flkr"
+DEFAULT_AUTH_URL = "https://secure.fotki.com/api_auth"
+MAX_PER_PAGE = 500
+FORMATS = ("xml", "json")
+_NOT_RETRIED = frozenset({"flickr.auth.getToken"})
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
+def dotted(method: str) -> str:
+    """``flickr_photos_getInfo`` -> ``flickr.photos.getInfo`` (documented names hold no other underscore)."""
+    return method.replace("_", ".")
+
+
+def _is_read(method: str) -> bool:
+    last = method.rsplit(".", 1)[-1]
+    return last.startswith(("get", "check", "search"))
+
+
+class Fotki:
+    """A Fotki account (or any Flickr-style service) through its public API.
+
+    ``format``: "xml" (default) or "json"; both give the same results. ``token``: a token you
+    already have. ``user``: which cached identity to use (tokens are cached per endpoint,
+    api_key and user). ``token_cache``: a :class:`~galleryk.fotki.tokencache.TokenCache`,
+    "file" (``$GALLERYK_CACHE_DIR/tokens``, ``$XDG_CACHE_HOME/galleryk/tokens`` or
+    ``~/.cache/galleryk/tokens``; the default) or "memory" (the default for loopback endpoints
+    such as a sandbox, so tests and demos never write tokens into a home directory). ``timeout``: seconds or (connect, read). ``workers``: pages
+    fetched at once. ``calls_per_hour``: stay under a rate (Flickr-style services allow ~3600).
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        secret: str,
+        token: str | None = None,
+        api_url: str = DEFAULT_API_URL,
+        auth_url: str = DEFAULT_AUTH_URL,
+        *,
+        format: str = "xml",
+        user: str | None = None,
+        token_cache: TokenCache | str | None = None,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        retries: int = 3,
+        workers: int = 4,
+        per_page: int = MAX_PER_PAGE,
+        calls_per_hour: float | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        if not api_key or not secret:
+            raise ValueError("Fotki needs an api_key and a secret")
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+        self.api_key = api_key
+        self._secret = secret
+        self.api_url = api_url.rstrip("/")
+        self.auth_endpoint = auth_url.rstrip("/")
+        self.format = format
+        self.user = user
+        self.workers = max(1, int(workers))
+        self.per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+        self.transport = transport or Transport(
+            timeout=timeout, retries=retries, pool_size=max(self.workers * 2, 8), calls_per_hour=calls_per_hour
+        )
+        self.token_cache = _make_cache(token_cache, self.auth_endpoint)
+        self._token: CachedToken | None = CachedToken(token) if token else None
+        self._token_from_cache = False
+        self._cache_checked = token is not None
+        self._pending: auth.PendingLogin | None = None
+        self._lock = threading.RLock()
+
+    # -- identity --------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        token = self._token
+        who = f"{token.username or 'token'} ({token.perms or 'perms unknown'})" if token else "not signed in"
+        key = self.api_key if len(self.api_key) <= 10 else f"{self.api_key[:4]}…{self.api_key[-4:]}"
+        return f"<galleryk Fotki {self.api_url} api_key={key} {who}>"
+
+    @property
+    def authorized(self) -> bool:
+        """Whether the client holds a token (given, cached or from a login)."""
+        return self._current_token() is not None
+
+    @property
+    def username(self) -> str | None:
+        """The signed-in user's name, when the service told us."""
+        token = self._current_token()
+        return (token.username or None) if token else None
+
+    @property
+    def perms(self) -> str | None:
+        """The permission the token carries (read, write, delete), when known."""
+        token = self._current_token()
+        return (token.perms or None) if token else None
+
+    def _key(self, user: str | None = None) -> CacheKey:
+        return CacheKey(self.auth_endpoint, self.api_key, (self.user or "") if user is None else user)
+
+    def _current_token(self) -> CachedToken | None:
+        with self._lock:
+            if self._token is None and not self._cache_checked:
+                self._cache_checked = True
+                cached = self.token_cache.get(self._key())
+                if cached is not None and cached.token:
+                    self._token, self._token_from_cache = cached, True
+            return self._token
+
+    def _keep(self, token: CachedToken) -> None:
+        with self._lock:
+            self._token, self._token_from_cache, self._cache_checked = token, False, True
+            self.token_cache.set(self._key(), token)
+            if token.username and token.username != (self.user or ""):
+                self.token_cache.set(self._key(token.username), token)
+
+    def _forget(self) -> None:
+        with self._lock:
+            token = self._current_token()  # read from the cache if not yet, so its per-user copy goes too
+            self.token_cache.forget(self._key())
+            if token is not None and token.username:
+                self.token_cache.forget(self._key(token.username))
+            self._token, self._token_from_cache, self._cache_checked = None, False, True
+
+    # -- raw calls ---------------------------------------------------------------------------------
+    def call(self, method: str, **params: Any) -> etree._Element | None:
+        """Call any method by name (dotted or underscored) and return the reply's body element (None if empty).
+
+        Reads (``get*``, ``check*``) go as GET, everything else as POST. Raises FotkiError
+        (with the service's code and message) or TransportError.
+        """
+        return self._call(method, params)
+
+    def _call(self, method: str, params: dict[str, Any], *, http_method: str | None = None) -> etree._Element | None:
+        name = dotted(method)
+        full: dict[str, Any] = {"api_key": self.api_key, **params}
+        if name.startswith("flickr.auth."):
+            url = self.auth_endpoint
+            full["method"] = name
+        else:
+            url = f"{self.api_url}/{name.replace('.', '_')}"
+        if self.format == "json":
+            full["format"] = "json"
+        token = self._current_token() if "auth_token" not in params else None
+        if token is not None and name not in ("flickr.auth.getFrob", "flickr.auth.getToken"):
+            full["auth_token"] = token.token
+        query = signed(self._secret, full)
+        verb = (http_method or ("GET" if _is_read(name) else "POST")).upper()
+        retry = False if name in _NOT_RETRIED else None
+        if verb == "GET":
+            resp = self.transport.request("GET", url, params=query, retry=retry, what=name)
+        else:
+            resp = self.transport.request(verb, url, data=query, retry=retry, what=name)
+        try:
+            return self._read(resp, name, mask_url(url, query if verb == "GET" else None))
+        except FotkiAuthError as exc:
+            if exc.code == 98 and "auth_token" in full and self._token_from_cache:
+                self._forget()
+                raise FotkiAuthError(exc.code, f"{exc.message} (the cached token was dropped; call login())", name) from None
+            raise
+
+    def _read(self, resp: requests.Response, method: str, masked: str) -> etree._Element | None:
+        if resp.status_code >= 500:
+            Transport.check_status(resp, f"{method}: the server failed")
+        try:
+            return parse_reply(resp.content, self.format, method=method, url=masked)
+        except FotkiError:
+            raise
+        except Exception:
+            if resp.status_code >= 400:
+                raise HttpStatusError(f"{method}: HTTP {resp.status_code} {resp.reason or ''}".rstrip(),
+                                      url=masked, status=resp.status_code) from None
+            raise
+
+    # -- auth ----------------------------------------------------------------------------------------
+    def get_frob(self) -> str:
+        """Step 1 of the frob flow: a new frob (flickr.auth.getFrob)."""
+        return auth.frob_from(self._call("flickr.auth.getFrob", {}))
+
+    def auth_url(self, frob: str, perms: str = "write") -> str:
+        """Step 2: the approval page for ``frob`` with ``perms`` (read, write or delete)."""
+        return auth.approval_url(self.auth_endpoint, self.api_key, self._secret, frob, perms)
+
+    def get_token(self, frob: str) -> CachedToken:
+        """Step 3: trade an approved frob for a token; the client keeps it (and caches it)."""
+        token = auth.token_from(self._call("flickr.auth.getToken", {"frob": frob}))
+        if not token.token:
+            raise FotkiAuthError(98, "flickr.auth.getToken returned an empty token", "flickr.auth.getToken")
+        self._keep(token)
+        return token
+
+    def check_token(self) -> CachedToken:
+        """The current token as the service sees it (flickr.auth.checkToken); FotkiAuthError if invalid."""
+        token = self._current_token()
+        if token is None:
+            raise FotkiAuthError(98, "not signed in: call login() first", "flickr.auth.checkToken")
+        checked = auth.token_from(self._call("flickr.auth.checkToken", {}), "flickr.auth.checkToken")
+        checked = CachedToken(token.token, checked.perms, checked.user_id, checked.username, checked.fullname)
+        with self._lock:
+            self._token = checked
+        return checked
+
+    def login(self, perms: str = "write", *, open_browser: bool = False) -> auth.PendingLogin:
+        """Start signing in: returns a PendingLogin whose ``url`` the user opens to approve.
+
+        A valid cached token with enough permission is used at once (the result is then
+        ``done``). In a terminal, ``open_browser=True`` opens the page and waits for Enter; in
+        Jupyter it only opens the page. Finish with ``.finish()``, ``.wait()`` or
+        :meth:`finish_login`.
+        """
+        auth.check_perms(perms)
+        if self._current_token() is not None:
+            try:
+                token = self.check_token()
+            except FotkiAuthError:
+                self._forget()
+            else:
+                if auth.perm_level(token.perms) >= auth.perm_level(perms):
+                    self._keep(token)
+                    self._pending = auth.PendingLogin(None, None, None, perms, token)
+                    return self._pending
+        frob = self.get_frob()
+        pending = auth.PendingLogin(self.get_token, frob, self.auth_url(frob, perms), perms)
+        self._pending = pending
+        if open_browser:
+            pending.open_browser()
+            if not auth.in_ipython():
+                print(f"Approve galleryk in your browser: {pending.url}")
+                input("Press Enter once you have said yes... ")
+                pending.finish()
+        return pending
+
+    def finish_login(self) -> CachedToken:
+        """Finish the login started by :meth:`login` (after the user approved it)."""
+        if self._pending is None:
+            raise FotkiAuthError(108, "no login in progress: call login() first", "flickr.auth.getToken")
+        return self._pending.finish()
+
+    def logout(self) -> None:
+        """Forget the token here and in the token cache (the service keeps it valid until revoked there)."""
+        self._forget()
+        self._pending = None
+
+    # -- listings ------------------------------------------------------------------------------------
+    def photosets(self, user_id: int | str | None = None) -> pd.DataFrame:
+        """The photosets of ``user_id`` (default: yours) as a DataFrame: id, title, description, photos, primary, farm."""
+        params = {} if user_id is None else {"user_id": user_id}
+        pages = self._walk("flickr.photosets.getList", params, None)
+        df = photosets_frame(el for page, _ in pages for el in page.iterchildren("photoset"))
+        df.attrs["source"] = "fotki flickr.photosets.getList"
+        return df
+
+    def albums(self) -> pd.DataFrame:
+        """Your photosets: the same table as :meth:`photosets` (``id`` and ``title`` first, as Coppermine's albums)."""
+        return self.photosets()
+
+    def photos(self, photoset: int | str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """The photos of a photoset (id or exact title), or with none given your photos in no set (getNotInSet).
+
+        Columns: id, title, owner, ispublic, isfriend, isfamily, isprimary, photoset, plus any
+        attribute the service adds. ``limit`` stops after that many rows.
+        """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must not be negative, not {limit}")
+        if photoset is None:
+            method, params, set_id = "flickr.photos.getNotInSet", {}, None
+            source = "fotki flickr.photos.getNotInSet"
+        else:
+            set_id = self._photoset_id(photoset)
+            method, params = "flickr.photosets.getPhotos", {"photoset_id": set_id}
+            source = f"fotki flickr.photosets.getPhotos photoset_id={set_id}"
+        # each page's columns are read in the thread that fetched it, while other pages are on the way
+        pages = self._walk(method, params, limit, each=page_columns)
+        df = columns_frame((columns for _, columns in pages), photoset=set_id)
+        if limit is not None and len(df) > limit:
+            df = df.iloc[:limit]
+        df.attrs["source"] = source
+        return df
+
+    def _walk(
+        self, method: str, params: dict[str, Any], limit: int | None, each: Callable[[etree._Element], Any] | None = None
+    ) -> list[tuple[etree._Element, Any]]:
+        """Page 1, then the remaining pages concurrently; stops at ``pages``, an empty page or ``limit``.
+
+        Returns (page, ``each(page)``) pairs; ``each`` runs in the fetching thread (None when not given).
+        """
+        per_page = self.per_page if limit is None else max(1, min(self.per_page, limit))
+
+        def fetch(page: int) -> tuple[etree._Element | None, Any]:
+            body = self._call(method, {**params, "page": page, "per_page": per_page})
+            return body, (each(body) if each is not None and body is not None and _count(body) else None)
+
+        first, extra = fetch(1)
+        if first is None:
+            return []
+        got = _count(first)
+        pages = _int(first.get("pages"))
+        perpage = _int(first.get("perpage")) or per_page
+        if got == 0 or pages is None or pages <= 1 or (limit is not None and got >= limit):
+            return [(first, extra)]
+        last = pages if limit is None else min(pages, 1 + math.ceil((limit - got) / max(perpage, 1)))
+        numbers = list(range(2, last + 1))
+        if len(numbers) == 1 or self.workers == 1:
+            rest = [fetch(n) for n in numbers]
+        else:
+            with ThreadPoolExecutor(min(self.workers, len(numbers)), thread_name_prefix="galleryk-fotki") as pool:
+                rest = list(pool.map(fetch, numbers))
+        out = [(first, extra)]
+        for page, columns in rest:
+            if page is None or _count(page) == 0:
+                break
+            out.append((page, columns))
+        return out
+
+    def photo_info(self, photo_id: int | str) -> dict[str, Any]:
+        """Everything getInfo says about one photo, typed: id, title, description, owner, visibility flags,
+        taken/posted/lastupdate, tags (list), url (photo page), original_url, and the raw ``urls``."""
+        body = self._call("flickr.photos.getInfo", {"photo_id": _id_text(photo_id, "photo_id")})
+        if body is None or body.tag != "photo":
+            raise FotkiNotFound(1, f"no photo in the reply for {photo_id}", "flickr.photos.getInfo")
+        row = infos_frame([body]).to_dict("records")[0]
+        row["urls"] = {u.get("type") or "": (u.text or "").strip() for u in body.iterfind("urls/url")}
+        return {key: (None if value is pd.NA or value is pd.NaT else value) for key, value in row.items()}
+
+    def photo_infos(self, photo_ids: Iterable[int | str]) -> pd.DataFrame:
+        """getInfo for many photos at once (concurrently) as a DataFrame, with ``tags`` as a list column."""
+        ids = [_id_text(i, "photo_id") for i in photo_ids]
+
+        def fetch(pid: str) -> etree._Element | None:
+            return self._call("flickr.photos.getInfo", {"photo_id": pid})
+
+        with ThreadPoolExecutor(max(1, min(self.workers, len(ids) or 1)), thread_name_prefix="galleryk-fotki") as pool:
+            bodies = list(pool.map(fetch, ids))
+        df = infos_frame(b for b in bodies if b is not None)
+        df.attrs["source"] = "fotki flickr.photos.getInfo"
+        return df
+
+    # -- photosets -------------------------------------------------------------------------------------
+    def create_photoset(self, title: str, primary_photo_id: int | str, description: str | None = None) -> int:
+        """Create a photoset holding ``primary_photo_id``; return its id. Sends ``btitle`` (the doc) and ``title``."""
+        if not title or not str(title).strip():
+            raise ValueError("a photoset needs a title")
+        params = {"btitle": title, "title": title, "primary_photo_id": _id_text(primary_photo_id, "primary_photo_id")}
+        if description is not None:
+            params["description"] = description
+        body = self._call("flickr.photosets.create", params)
+        set_id = _int(body.get("id")) if body is not None else None
+        if set_id is None:
+            raise FotkiError(0, "the reply names no photoset id", "flickr.photosets.create")
+        return set_id
+
+    def add_to_photoset(self, photoset_id: int | str, photo_id: int | str) -> None:
+        """Append a photo to one of your photosets."""
+        self._call("flickr.photosets.addPhoto", {"photoset_id": _id_text(photoset_id, "photoset_id"),
+                                                 "photo_id": _id_text(photo_id, "photo_id")})
+
+    def edit_photoset(self, photoset_id: int | str, title: str, description: str | None = None) -> None:
+        """Change a photoset's title (and description, when given)."""
+        params = {"photoset_id": _id_text(photoset_id, "photoset_id"), "title": title}
+        if description is not None:
+            params["description"] = description
+        self._call("flickr.photosets.editMeta", params)
+
+    def delete_photoset(self, photoset_id: int | str) -> None:
+        """Delete a photoset (its photos stay)."""
+        self._call("flickr.photosets.delete", {"photoset_id": _id_text(photoset_id, "photoset_id")})
+
+    def _photoset_id(self, photoset: int | str) -> int:
+        """A photoset id from an id or an exact title among your photosets."""
+        if isinstance(photoset, bool):
+            raise TypeError("a photoset is an id or a title, not a bool")
+        if isinstance(photoset, numbers.Integral) or (isinstance(photoset, str) and photoset.strip().isdigit()):
+            return int(photoset)
+        sets = self.photosets()
+        match = sets[sets["title"] == str(photoset)]
+        if match.empty:
+            titles = ", ".join(repr(t) for t in sets["title"].tolist()[:10]) or "none"
+            raise FotkiNotFound(1, f"no photoset titled {photoset!r} (yours: {titles})", "flickr.photosets.getList")
+        return int(match["id"].iloc[0])
+
+    # -- files ---------------------------------------------------------------------------------------------
+    def upload(
+        self,
+        source: Source,
+        album: int | str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | str | None = None,
+        progress: Progress | None = None,
+        *,
+        filename: str | None = None,
+        is_public: bool | None = None,
+        is_friend: bool | None = None,
+        is_family: bool | None = None,
+        create_album: bool = False,
+    ) -> UploadResult:
+        """Upload one photo (a path, bytes or binary file object, streamed from disk) and return an UploadResult.
+
+        ``album``: a photoset id or exact title to put it in (with ``create_album=True`` a
+        missing title is created with this photo as its primary). ``tags``: a list, or a
+        space-separated string. ``progress(bytes_sent, total)`` follows the request body.
+        Never retried: an upload that fails on the way may still have arrived.
+        """
+        set_id = None
+        new_album = None
+        if album is not None:
+            try:
+                set_id = self._photoset_id(album)
+            except FotkiNotFound:
+                if not create_album:
+                    raise
+                new_album = str(album)
+        fields: dict[str, Any] = {"api_key": self.api_key, "title": title, "description": description,
+                                  "tags": _tags_text(tags), "is_public": is_public, "is_friend": is_friend,
+                                  "is_family": is_family}
+        token = self._current_token()
+        if token is not None:
+            fields["auth_token"] = token.token
+        if self.format == "json":
+            fields["format"] = "json"
+        query = signed(self._secret, fields)
+        url = f"{self.api_url}/upload"
+        started = time.monotonic()
+        with open_source(source, filename) as up:
+            resp = self.transport.post_multipart(url, query, ("photo", up.filename, up.stream),
+                                                 progress=progress, retry=False, what="upload")
+            size = up.size
+            name = up.filename
+        photo_id = upload_id(self._read(resp, "upload", mask_url(url)))
+        if new_album is not None:
+            set_id = self.create_photoset(new_album, photo_id)
+        elif set_id is not None:
+            self.add_to_photoset(set_id, photo_id)
+        return UploadResult(
+            service="fotki", id=photo_id, status="uploaded", album=None if set_id is None else str(set_id),
+            title=title, filename=name, bytes=size if size >= 0 else None,
+            seconds=round(time.monotonic() - started, 3),
+        )
+
+    def download(self, photo_id: int | str, dest: str | os.PathLike | None = None) -> Path:
+        """Save a photo's original file (getInfo's ``url type="original"``); ``dest`` is a folder or a file path."""
+        info = self.photo_info(photo_id)
+        url = info["urls"].get("original")
+        if not url:
+            raise FotkiNotFound(1, f"photo {photo_id}: the service gives no original file URL", "flickr.photos.getInfo")
+        name = os.path.basename(urlsplit(url).path) or f"{photo_id}.{info.get('originalformat') or 'jpg'}"
+        target = Path(dest).expanduser() if dest is not None else Path.cwd()
+        if target.is_dir() or (dest is not None and str(dest).endswith(os.sep)):
+            target = target / name
+        params = {}
+        token = self._current_token()
+        if token is not None and self._same_service(url):
+            params["auth_token"] = token.token  # private originals are served to their owner only
+        return self.transport.download(url, target, params=params or None)
+
+    def _same_service(self, url: str) -> bool:
+        host = urlsplit(url).hostname
+        return host is not None and host in {urlsplit(self.api_url).hostname, urlsplit(self.auth_endpoint).hostname}
+
+    def close(self) -> None:
+        """Close the client's pooled connections."""
+        self.transport.close()
+
+    def __enter__(self) -> Fotki:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _make_cache(cache: TokenCache | str | None, endpoint: str) -> TokenCache:
+    if cache is None:
+        host = urlsplit(endpoint).hostname or ""
+        return MemoryTokenCache() if host in _LOOPBACK else FileTokenCache()
+    if cache == "file":
+        return FileTokenCache()
+    if cache == "memory":
+        return MemoryTokenCache()
+    if isinstance(cache, str):
+        raise ValueError(f"token_cache must be 'file', 'memory' or a TokenCache, not {cache!r}")
+    return cache
+
+
+_COUNT_ROWS = etree.XPath("count(photo | photoset)")
+
+
+def _count(page: etree._Element) -> int:
+    return int(_COUNT_ROWS(page))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _id_text(value: Any, name: str) -> str:
+    text = str(value).strip()
+    if not text or isinstance(value, bool):
+        raise ValueError(f"{name} must be an id, not {value!r}")
+    return text
+
+
+def _tags_text(tags: Iterable[str] | str | None) -> str | None:
+    """Flickr's tag string: space separated, "double quoted" when a tag has spaces."""
+    if tags is None:
+        return None
+    if isinstance(tags, str):
+        return tags
+    out = []
+    for tag in tags:
+        tag = str(tag).strip().replace('"', "")
+        if tag:
+            out.append(f'"{tag}"' if " " in tag else tag)
+    return " ".join(out) or None

@@ -1,0 +1,152 @@
+"""Column builders with honest dtypes, shared by every listing: lists of raw values in, pandas arrays out.
+
+Services send everything as text (XML attributes, JSON strings or numbers). A listing gathers
+one Python list per column, then :func:`build_frame` turns each into the right array:
+
+======== ======================================= ===========================================
+kind     dtype                                   from
+======== ======================================= ===========================================
+int      ``Int64`` (nullable)                    "123", 123, "" / None -> <NA>
+bool     ``boolean`` (nullable)                  "1"/"0", "true"/"false", "yes"/"no", 1/0
+string   ``string``                              any text; None -> <NA>
+unix     ``datetime64[s, UTC]``                  seconds since the epoch ("1711655130")
+taken    ``datetime64[s]`` (naive, camera time)  "20090625 15:22:19", "2009-06-25 15:22:19", ISO
+list     ``object`` holding lists                lists (tags); None -> []
+======== ======================================= ===========================================
+
+An empty listing gives an empty DataFrame with the same columns and dtypes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("int", "bool", "string", "unix", "taken", "list")
+_TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+_FALSE = frozenset({"0", "false", "no", "off", "n", "f", ""})
+_COMPACT_TAKEN = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2}))?$")
+_ISO_TAKEN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_NULLS = (None, "")
+
+
+def int_array(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray:
+    """Nullable Int64 from text or numbers; empty text and None become <NA>; anything else non-numeric raises."""
+    if values and all(v not in _NULLS for v in values):
+        try:
+            return pd.array(np.array(values, dtype=np.int64), dtype="Int64")
+        except (ValueError, TypeError, OverflowError):
+            pass
+    return pd.array([None if v in _NULLS else int(v) for v in values], dtype="Int64")
+
+
+def bool_array(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray:
+    """Nullable booleans from "1"/"0", "true"/"false" and friends; None becomes <NA>."""
+    try:
+        meaning = {v: _bool(v) for v in set(values)}  # a listing holds few distinct spellings: convert each once
+    except TypeError:  # unhashable values
+        return pd.array([_bool(v) for v in values], dtype="boolean")
+    if None not in meaning.values():
+        flags = np.fromiter(map(meaning.__getitem__, values), dtype=bool, count=len(values))
+        return pd.array(flags, dtype="boolean")
+    return pd.array([meaning[v] for v in values], dtype="boolean")
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def string_array(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray:
+    """Text with pandas' nullable ``string`` dtype; None stays <NA>."""
+    return pd.array([v if v is None or isinstance(v, str) else str(v) for v in values], dtype="string")
+
+
+def unix_array(values: Sequence[Any]) -> pd.DatetimeIndex:
+    """UTC datetimes from seconds since the epoch; empty, None or 0 become NaT."""
+    seconds = [None if v in _NULLS or str(v) == "0" else int(float(v)) for v in values]
+    return pd.to_datetime(pd.array(seconds, dtype="Int64"), unit="s", utc=True).as_unit("s")
+
+
+def parse_taken(value: Any) -> pd.Timestamp:
+    """A "taken" date as a naive Timestamp: "20090625 15:22:19", "2009-06-25 15:22:19", ISO forms; else NaT."""
+    if value is None:
+        return pd.NaT
+    if isinstance(value, datetime):
+        return pd.Timestamp(value.replace(tzinfo=None))
+    text = str(value).strip()
+    m = _COMPACT_TAKEN.match(text) or _ISO_TAKEN.match(text)
+    if m is None:
+        return pd.NaT
+    parts = [int(p) if p else 0 for p in m.groups()]
+    try:
+        return pd.Timestamp(datetime(*parts))  # the clock reading, in the camera's time; offsets are dropped
+    except ValueError:
+        return pd.NaT
+
+
+def taken_array(values: Sequence[Any]) -> pd.DatetimeIndex:
+    """Naive datetimes (camera time) from the taken forms :func:`parse_taken` reads; unreadable -> NaT."""
+    return pd.DatetimeIndex([parse_taken(v) for v in values], dtype="datetime64[s]")
+
+
+def list_array(values: Sequence[Any]) -> np.ndarray:
+    """An object column holding one list per row (tags); None becomes an empty list."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = [] if v is None else list(v)
+    return out
+
+
+_BUILDERS = {
+    "int": int_array,
+    "bool": bool_array,
+    "string": string_array,
+    "unix": unix_array,
+    "taken": taken_array,
+    "list": list_array,
+}
+
+
+def column(values: Sequence[Any], kind: str) -> Any:
+    """One column of ``kind`` (see the module table) from raw values."""
+    try:
+        builder = _BUILDERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown column kind {kind!r}; known: {', '.join(KINDS)}") from None
+    return builder(values)
+
+
+def build_frame(columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, str], default: str = "string") -> pd.DataFrame:
+    """A DataFrame from raw column lists: known columns in ``kinds`` order, then the extras (as ``default``).
+
+    Columns named in ``kinds`` but missing from ``columns`` are filled with <NA>; every column
+    has the same length (the longest list's).
+    """
+    n = max((len(v) for v in columns.values()), default=0)
+    data: dict[str, Any] = {}
+    for name, kind in kinds.items():
+        values = columns.get(name)
+        data[name] = column(values if values is not None else [None] * n, kind)
+    for name, values in columns.items():
+        if name not in kinds:
+            data[name] = column(values, default)
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def empty_frame(kinds: Mapping[str, str]) -> pd.DataFrame:
+    """An empty DataFrame with the columns and dtypes of ``kinds``."""
+    return build_frame({}, kinds)
