@@ -1,0 +1,503 @@
+"""The public Coppermine client: finds out which protocol a gallery speaks and serves both alike.
+
+``mode="auto"`` probes ``<url>/api/`` with an unknown function: a cpgAPI ``<cpg>`` failure
+(code 100) means the add-on is installed and uploads and the album tree go through it;
+anything else (404, an HTML page) means a stock gallery, spoken to through its web pages.
+Listings of pictures always come from the web pages, since the cpgAPI has no such call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any, Union
+from urllib.parse import urlsplit
+
+import pandas as pd
+import requests
+
+from ..errors import BadReply, CoppermineError, HttpStatusError, ResponseCut
+from ..frames.coppermine import album_row, albums_frame, photos_frame
+from ..results import UploadResult
+from . import api, pages
+from .http import Http
+from .web import WebSession, html
+
+Source = Union[str, os.PathLike, bytes, IO[bytes]]
+Progress = Callable[[int, int], Any]
+
+MODES = ("auto", "api", "web")
+_warned_urls: set[str] = set()
+_warn_lock = threading.Lock()
+
+
+class InsecureGalleryWarning(UserWarning):
+    """The gallery URL is plain http: the password would travel in the clear."""
+
+
+def _warn_plain_http(url: str) -> None:
+    with _warn_lock:
+        if url in _warned_urls:
+            return
+        _warned_urls.add(url)
+    warnings.warn(
+        f"{url} is plain http: your Coppermine password travels in the clear. Use https:// if the gallery offers it.",
+        InsecureGalleryWarning,
+        stacklevel=3,
+    )
+
+
+class Coppermine:
+    """A Coppermine gallery, through the cpgAPI add-on where it exists and the stock web pages otherwise.
+
+    ``mode``: ``"auto"`` (probe ``api/`` once, on first use, and remember the answer in
+    ``client.mode``), ``"api"`` (the cpgAPI add-on; raises if the gallery has none) or
+    ``"web"`` (the pages of a stock Coppermine 1.5/1.6/1.7).
+
+    Security: the cpgAPI sends the password with every call, and the known cpgAPI server code
+    writes every posted field, the password included, to a debug file on the server; the
+    web pages send it once per session. Give galleryk an account that can do little more
+    than upload. Over plain http the password travels in the clear (a warning says so once).
+
+    Listings (``photos``, ``photo_info``, ``download``) read the gallery's web pages in both
+    modes, because the cpgAPI has no call that lists pictures.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        mode: str = "auto",
+        timeout: float = 30.0,
+        workers: int = 4,
+        user_agent: str | None = None,
+        http: Http | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.url = _gallery_root(url)
+        self.username = username or None
+        self._password = password or ""
+        self.requested_mode = mode
+        self._mode: str | None = None if mode == "auto" else mode
+        self._probed = False
+        self.mode_reason = "" if mode == "auto" else f"mode={mode!r} was asked for"
+        self.workers = max(1, workers)
+        self._http = http or Http(timeout=timeout, user_agent=user_agent)
+        self._web = WebSession(self.url, self.username, self._password, self._http.send)
+        self._charset = "utf-8"  # of the cpgAPI's text fields: the gallery's, as its XML declares it
+        self._lock = threading.RLock()
+        if password and urlsplit(self.url).scheme == "http":
+            _warn_plain_http(self.url)
+
+    def __repr__(self) -> str:
+        who = self.username or "guest"
+        return f"<galleryk Coppermine {self.url} as {who}, mode={self._mode or 'auto (not probed yet)'}>"
+
+    # -- mode ----------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """``"api"`` or ``"web"``: the protocol in use (probed on first access when auto)."""
+        self._ensure_mode()
+        assert self._mode is not None
+        return self._mode
+
+    def _ensure_mode(self) -> None:
+        with self._lock:
+            if self._probed:
+                return
+            if self._mode == "web":
+                self._probed = True
+                return
+            found, reason = self._probe()
+            self._probed = True
+            if self.requested_mode == "api" and found != "api":
+                raise CoppermineError(
+                    0,
+                    f"{self.url} has no cpgAPI add-on ({reason}); no released Coppermine ships one. "
+                    "Use mode='web' (the stock web pages) or mode='auto'.",
+                )
+            self._mode = found
+            if self.requested_mode == "auto":
+                self.mode_reason = reason
+
+    def _probe(self) -> tuple[str, str]:
+        """Ask ``api/`` for an unknown function, without credentials; ("api"|"web", why)."""
+        resp = self._http.send(
+            "POST", self._api_url(), files={"function": (None, api.PROBE_FUNCTION)}, allow_redirects=False, retry=True
+        )
+        if resp.status_code == 200:
+            self._charset = api.declared_charset(resp.content) or self._charset
+            try:
+                reply = api.read_reply(resp.content)
+            except api.NotXmlReply:
+                return "web", "api/ answered an HTML page, not cpgAPI XML"
+            if reply.root.tag == "cpg" and reply.failed:
+                return "api", f"api/ answered a cpgAPI failure (code {reply.code}) to an unknown function"
+            return "web", f"api/ answered XML that is not a cpgAPI reply (<{reply.root.tag}>)"
+        return "web", f"api/ answered HTTP {resp.status_code}"
+
+    def _api_url(self) -> str:
+        return self.url + "api/"
+
+    # -- sign-in -------------------------------------------------------------------------
+    def login(self, password: str | None = None) -> None:
+        """Sign in now (optional: the first call that needs it signs in), with a corrected ``password`` if given.
+
+        A password the gallery rejected is never sent again by this client.
+        """
+        if password is not None:
+            self._password = password
+            self._web.set_password(password)
+        if self.mode == "api":
+            self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
+        else:
+            self._web.login()
+
+    # -- listings ------------------------------------------------------------------------
+    def albums(self) -> pd.DataFrame:
+        """The albums this user sees, with their categories, as a DataFrame.
+
+        Columns: id, title, category_id, category, category_path ("Travel / Europe & Asia"),
+        is_user_gallery, can_upload (NA when the protocol does not say). ``df.attrs["source"]``
+        names where the data came from.
+        """
+        if self.mode == "api":
+            reply = self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
+            rows = [] if reply is None else [album_row(a.aid, a.title, a.categories) for a in api.catlist_albums(reply)]
+            return albums_frame(rows, source="cpgAPI cpgAPI.catList")
+        return self._web_albums()
+
+    def _web_albums(self) -> pd.DataFrame:
+        tree_resp = self._web.page("sidebar.php")
+        _check_page(tree_resp, "sidebar.php", listing=True)
+        tree = pages.album_tree(html(tree_resp))
+        offered = self._web.upload_albums()  # None: no upload form for this user (a guest, a viewers' group)
+        allowed = {a.aid for a in offered} if offered is not None else set()
+        rows = [album_row(a.aid, a.title, a.categories, can_upload=a.aid in allowed) for a in tree]
+        known = {a.aid for a in tree}
+        for a in offered or []:
+            if a.aid not in known:
+                rows.append({**album_row(a.aid, a.title, []), "category_id": None, "category": a.group,
+                             "category_path": a.group or "", "can_upload": True})
+        return albums_frame(rows, source="web pages: sidebar.php (tree), upload.php?single (albums open to uploads)")
+
+    def _album_id(self, album: int | str) -> int:
+        if isinstance(album, bool):
+            raise TypeError("album must be an album id or its exact title")
+        if isinstance(album, int) or (hasattr(album, "__index__") and not isinstance(album, str)):
+            return int(album)
+        if isinstance(album, str) and album.strip().isdigit():
+            return int(album)
+        df = self.albums()
+        hits = df[df["title"] == album]
+        if len(hits) == 1:
+            return int(hits["id"].iloc[0])
+        if len(hits) > 1:
+            raise CoppermineError(
+                0, f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); pass the id"
+            )
+        titles = ", ".join(repr(t) for t in df["title"].head(12))
+        raise CoppermineError(19, f"no album titled {album!r} among the albums you see: {titles}")
+
+    def photos(self, album: int | str, limit: int | None = None) -> pd.DataFrame:
+        """The pictures of an album, read from its ``thumbnails.php`` pages (the cpgAPI cannot list them).
+
+        Columns: pid, album, title, caption, filename, thumb_url, url (full size), page_url.
+        Pages after the first are fetched concurrently; ``limit`` stops early.
+        """
+        aid = self._album_id(album)
+        first = self._thumb_page(aid, 1)
+        found = list(first.photos)
+        if limit is None or len(found) < limit:
+            per_page = max(len(first.photos), 1)
+            last = first.pages
+            if limit is not None:
+                last = min(last, -(-limit // per_page))
+            rest = list(range(2, last + 1))
+            if rest:
+                with ThreadPoolExecutor(max_workers=min(self.workers, len(rest))) as pool:
+                    for page in pool.map(lambda p: self._thumb_page(aid, p), rest):
+                        found.extend(page.photos)
+        seen: set[int] = set()
+        unique = [p for p in found if not (p["pid"] in seen or seen.add(p["pid"]))]
+        if limit is not None:
+            unique = unique[:limit]
+        return photos_frame(unique, source=f"web pages: thumbnails.php?album={aid} (the cpgAPI has no listing call)")
+
+    def _thumb_page(self, aid: int, page: int) -> pages.ThumbPage:
+        resp = self._web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
+        _check_page(resp, f"thumbnails.php?album={aid}&page={page}", listing=True)
+        result = pages.thumbnails(html(resp), resp.url, album=aid)
+        if not result.photos and page == 1:
+            problem = _page_problem(resp)
+            if problem:
+                raise CoppermineError(19, f"album {aid}: {problem}")
+        return result
+
+    def photo_info(self, pid: int) -> dict:
+        """Title, caption, keywords (list), filename, url (full size) and more of one picture, from displayimage.php."""
+        resp = self._web.page("displayimage.php", {"pid": str(int(pid))})
+        _check_page(resp, f"displayimage.php?pid={pid}")
+        info = pages.picture(html(resp), resp.url, pid=int(pid))
+        if info["filename"] is None and info["url"] is None:
+            raise CoppermineError(19, f"picture {pid}: {_page_problem(resp) or 'the page shows no picture'}")
+        if info["url"] is None and info["fullsize_page"]:
+            full = self._web.page(info["fullsize_page"])
+            info["url"] = pages.fullsize_image(html(full), full.url)
+        info["source"] = f"web page: displayimage.php?pid={pid}"
+        return info
+
+    def download(self, pid: int, dest: str | os.PathLike | None = None) -> Path:
+        """Save the full-size original of a picture; ``dest`` is a folder or a file path (default: current folder)."""
+        info = self.photo_info(pid)
+        url = info["url"]
+        if not url:
+            raise CoppermineError(19, f"picture {pid}: no link to the original on its page")
+        target = Path(dest) if dest is not None else Path.cwd()
+        if target.is_dir() or (dest is not None and str(dest).endswith(os.sep)):
+            target = target / (info["filename"] or f"{pid}.jpg")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._web.ensure_login()
+        self._http.download(url, target)
+        return target
+
+    # -- changes -------------------------------------------------------------------------
+    def create_album(self, title: str, category: int | None = None) -> int:
+        """Create an album (stock web mode) in ``category`` (default: your personal gallery); return its id."""
+        if self.mode == "api":
+            raise CoppermineError(
+                0, "the cpgAPI cannot create albums (it has only upload and catList); create it on the gallery's "
+                "album manager, or use mode='web'",
+            )
+        if not self.username:
+            raise CoppermineError(18, "creating an album needs a signed-in user; pass username and password")
+        index = html(self._web.page("index.php"))
+        tree_resp = self._web.page("sidebar.php")
+        _check_page(tree_resp, "sidebar.php")
+        tree = html(tree_resp)
+        if category is None:
+            category = pages.personal_category(index, self.username) or pages.personal_category(tree, self.username)
+            if category is None:
+                raise CoppermineError(0, "cannot find your personal gallery's category on the pages; pass category=")
+        position = sum(1 for a in pages.album_tree(tree) if a.categories and a.categories[-1][0] == category)
+        return self._web.create_album(int(category), title, position)
+
+    def upload(
+        self,
+        source: Source,
+        album: int | str,
+        title: str | None = None,
+        description: str | None = None,
+        tags: list[str] | str | None = None,
+        progress: Progress | None = None,
+        *,
+        filename: str | None = None,
+    ) -> UploadResult:
+        """Upload one picture (a path, bytes or a binary file object, streamed) into ``album`` (id or exact title).
+
+        ``tags`` become Coppermine keywords, space-separated. Returns an UploadResult with the new
+        picture id, or status "pending_approval" and id None when the gallery holds it for approval.
+        """
+        aid = self._album_id(album)
+        opener, name, size = _opener(source, filename)
+        keywords = " ".join(tags.split() if isinstance(tags, str) else [str(t) for t in tags or []])
+        started = time.monotonic()
+        if self.mode == "api":
+            fields = {"aid": str(aid), "title": title or "", "description": description or "", "keywords": keywords}
+            with opener() as fh:
+                reply = self._api("cpgAPI.upload", fields, file=("file", name, fh), progress=progress)
+            pid: int | None = api.upload_pid(reply)
+            status = "uploaded"
+        else:
+
+            @contextlib.contextmanager
+            def body(token: pages.FormToken) -> Iterator[dict]:
+                fields = {
+                    "method": "upload_sgl", "album": str(aid), "form_token": token.form_token,
+                    "timestamp": token.timestamp, "title": title or "", "caption": description or "",
+                    "keywords": keywords,
+                }
+                with opener() as fh:
+                    yield self._http.multipart(fields, ("Filedata", name, fh), progress)
+
+            pid, status = self._web.upload(body, aid)
+        return UploadResult(
+            id=str(pid) if pid is not None else None,
+            status=status,
+            service="coppermine",
+            album=str(aid),
+            title=title or None,
+            filename=name,
+            bytes=size,
+            seconds=time.monotonic() - started,
+            url=f"{self.url}displayimage.php?pid={pid}" if pid is not None else None,
+        )
+
+    # -- the cpgAPI ------------------------------------------------------------------------
+    def _api(self, function: str, fields: dict, *, file: tuple | None = None, progress: Progress | None = None,
+             allow_empty: bool = False) -> api.Reply | None:
+        self._ensure_mode()
+        if self._web.rejected:
+            raise CoppermineError(
+                18, f"the gallery {self.url} already rejected the credentials of {self.username!r}; galleryk will not "
+                "send them again (failed logins can get your address banned). Make a new client with the right ones.",
+            )
+        form = {"function": function, "username": self.username or "", "password": self._password, **fields}
+        body = self._http.multipart(form, file, progress, charset=self._charset)
+        resp = self._http.send("POST", self._api_url(), allow_redirects=False, retry=file is None, **body)
+        self._charset = api.declared_charset(resp.content) or self._charset
+        if resp.status_code == 404:
+            raise CoppermineError(
+                0, f"{self.url} has no cpgAPI add-on (api/ answered 404); use mode='web' or mode='auto'"
+            )
+        maybe = " (the upload may or may not have been stored)" if file else ""
+        try:
+            reply = api.read_reply(resp.content)
+        except api.NotXmlReply as exc:
+            raise BadReply(
+                f"{function}: {self.url}api/ answered HTTP {resp.status_code} with a page instead of cpgAPI XML{maybe}: "
+                f"{exc.text}",
+                url=self._api_url(),
+                status=resp.status_code,
+                junk=exc.text,
+            ) from None
+        if not api.is_complete(resp.content):
+            raise ResponseCut(f"{function}: the reply from {self.url}api/ was cut short{maybe}", url=self._api_url())
+        if reply.failed and reply.code == 23 and allow_empty:
+            return None
+        if reply.failed and reply.code == 18 and self.username:
+            self._web.mark_rejected()
+            raise CoppermineError(
+                18, f"{function}: {reply.verbose or 'authentication failed'} for {self.username!r}; galleryk will not "
+                "send this password again (failed logins can get your address banned)",
+            )
+        api.raise_for_failure(reply, function)
+        return reply
+
+
+def _gallery_root(url: str) -> str:
+    """The gallery's base URL ending in ``/``, without a trailing ``index.php``."""
+    url = url.strip()
+    if "://" not in url:
+        raise ValueError(f"the gallery URL needs a scheme (https://...): {url!r}")
+    parts = urlsplit(url)
+    path = parts.path
+    if path.endswith(".php"):
+        path = path.rsplit("/", 1)[0] + "/"
+    if not path.endswith("/"):
+        path += "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _check_page(resp: requests.Response, what: str, *, listing: bool = False) -> None:
+    """Raise for an error status, a page that is not the gallery's (a PHP fatal error with status 200),
+    and a listing page cut short (which would silently drop rows)."""
+    text = html(resp)
+    if resp.status_code >= 500:
+        raise HttpStatusError(f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url,
+                              status=resp.status_code)
+    if resp.status_code >= 400:
+        code = 19 if resp.status_code in (403, 404) else 0
+        raise CoppermineError(code, f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}")
+    if not pages.is_gallery_page(text):
+        said = pages.error_text(text)
+        raise BadReply(f"{what}: the gallery answered a page that is not one of its own: {said}", url=resp.url,
+                       status=resp.status_code, junk=said)
+    if listing and b"</html>" not in resp.content[-2048:].lower():
+        raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
+
+
+def _page_problem(resp: requests.Response) -> str | None:
+    """The error message of a page that shows an error instead of content, if it says one."""
+    msgs = pages.messages(html(resp))
+    return " | ".join(msgs) if msgs else None
+
+
+_MAGIC = [(b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"), (b"RIFF", "webp")]
+
+
+def _sniff(head: bytes) -> str:
+    for magic, ext in _MAGIC:
+        if head.startswith(magic):
+            return ext
+    return "bin"
+
+
+def _opener(source: Source, filename: str | None) -> tuple[Callable[[], IO[bytes]], str, int | None]:
+    """A function giving a fresh readable stream of ``source`` (for a retry), the file name to send, and its size.
+
+    Paths are opened lazily and streamed; nothing is read into memory here.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file to upload: {path}")
+        return (lambda: open(path, "rb")), filename or path.name, path.stat().st_size
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = source if isinstance(source, bytes) else bytes(source)
+        return (lambda: io.BytesIO(data)), filename or f"upload.{_sniff(data[:16])}", len(data)
+    if hasattr(source, "read"):
+        fh = source
+        if not _seekable(fh):
+            # the multipart body announces its length, and a refused form token means sending it twice
+            raise ValueError("upload needs a path, bytes or a seekable binary file object; this one cannot seek")
+        start = fh.tell()
+        name = filename or os.path.basename(str(getattr(fh, "name", "") or "")) or None
+        if name is None:
+            head = fh.read(16)
+            fh.seek(start)
+            name = f"upload.{_sniff(head)}"
+        size = fh.seek(0, os.SEEK_END) - start
+        fh.seek(start)
+
+        def reopen() -> IO[bytes]:
+            fh.seek(start)
+            return _Unclosing(fh, size)
+
+        return reopen, name, size
+    raise TypeError(f"source must be a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def _seekable(fh: Any) -> bool:
+    try:
+        return bool(fh.seekable())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Unclosing(io.RawIOBase):
+    """The caller's file object from its current position, which our ``with`` blocks do not close.
+
+    ``len`` (the bytes to send) and ``tell`` (the bytes sent) are what the multipart encoder asks.
+    """
+
+    def __init__(self, fh: IO[bytes], size: int) -> None:
+        self._fh = fh
+        self.len = size
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)

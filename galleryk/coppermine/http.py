@@ -1,0 +1,62 @@
+"""The Coppermine client's thin adapter over galleryk's transport: the three things it needs from HTTP.
+
+``send`` (any request, cookies kept, one User-Agent for the whole session since stock
+Coppermine derives its session cookie's name from it), ``multipart`` (request arguments for
+a streamed multipart body with a progress callback, text fields in the gallery's charset)
+and ``download`` (stream a file to disk).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
+
+from ..transport import Transport, _Chunked, _content_type
+
+DEFAULT_USER_AGENT = "galleryk-coppermine/0.1 (+https://github.com/galleryk)"
+
+
+class Http:
+    """Requests through one :class:`~galleryk.transport.Transport` (one session, pooled, with timeouts)."""
+
+    def __init__(self, timeout: float = 30.0, user_agent: str | None = None, transport: Transport | None = None) -> None:
+        self.transport = transport or Transport(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT)
+
+    def send(self, method: str, url: str, *, retry: bool | None = None, **kwargs: Any) -> requests.Response:
+        """One request; ``retry`` False for requests that must not be repeated (login, uploads)."""
+        return self.transport.request(method, url, retry=retry, **kwargs)
+
+    def multipart(
+        self,
+        fields: dict[str, str],
+        file: tuple[str, str, IO[bytes]] | None,
+        progress: Callable[[int, int], Any] | None,
+        charset: str = "utf-8",
+    ) -> dict[str, Any]:
+        """Request keyword arguments for a multipart body streamed from ``file`` = (field, name, stream).
+
+        Text fields go out in ``charset``: a PHP gallery keeps the bytes it is sent, so an
+        iso-8859-1 gallery must be sent iso-8859-1 (characters outside it as ``&#N;``, as browsers do).
+        """
+        if codecs.lookup(charset).name == "utf-8":
+            return self.transport.multipart(fields, file, progress=progress)
+        parts: dict[str, Any] = {
+            name: (None, str(value).encode(charset, "xmlcharrefreplace")) for name, value in fields.items()
+        }
+        if file is not None:
+            field, filename, stream = file
+            parts[field] = (filename, stream, _content_type(filename))
+        encoder = MultipartEncoder(fields=parts)
+        body: Any = encoder
+        if progress is not None:
+            body = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
+        return {"data": _Chunked(body), "headers": {"Content-Type": encoder.content_type}}
+
+    def download(self, url: str, target: Path) -> None:
+        """Stream ``url`` into ``target`` (through a temporary file, so a failure leaves nothing half-written)."""
+        self.transport.download(url, target)
