@@ -1,20 +1,19 @@
-"""The ``galleryk`` command: run the sandbox, and (later) list and push from a terminal."""
+"""``galleryk sandbox``: run the local Fotki + Coppermine stand-in until Ctrl-C, and say how to reach it."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import signal
-import sys
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
-from . import sandbox as sandbox_mod
-from .sandbox.faults import KINDS
+from .. import sandbox as sandbox_mod
+from ..config import write_config
+from ..sandbox.faults import KINDS
 
 
-def _add_sandbox_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sandbox", help="run the local Fotki + Coppermine stand-in server")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     p.add_argument("--data", type=Path, default=Path("sandbox-data"), help="data folder (default: ./sandbox-data)")
@@ -39,9 +38,16 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     print(f"galleryk sandbox running at {sb.url}  (data in {sb.data_dir})")
     print(f"  Fotki API:      {sb.fotki_api_url}/<method>")
     print(f"  Fotki auth:     {sb.fotki_auth_url}")
-    print(f"  Fotki api_key:  {sb.api_key}   (the secret is in {sb.data_dir / 'credentials.json'})")
+    config = write_config(sb.data_dir / "galleryk.ini", {
+        "fotki": {"api_key": sb.api_key, "secret": sb.secret, "api_url": sb.fotki_api_url, "auth_url": sb.fotki_auth_url},
+        "coppermine": {"url": sb.coppermine_url, "username": "alice", "password": sb.users["alice"]},
+    })
+    print(f"  Fotki api_key:  {sb.api_key}   (the secret is in {config}, mode 600)")
     print(f"  Coppermine:     {sb.coppermine_url}/" + ("  (stock, no api/)" if args.stock else "  (with api/)"))
     print("  Demo users:     " + ", ".join(f"{u} / {p}" for u, p in sb.users.items()))
+    print("To use it from another terminal (the galleryk command reads this file):")
+    print(f"  export GALLERYK_CONFIG={config}")
+    print("  galleryk login fotki     # walk through the approval page in your browser")
     print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -54,19 +60,3 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         sb.stop()
         print("sandbox stopped", flush=True)
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="galleryk", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    _add_sandbox_parser(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -140,6 +140,8 @@ class Sandbox:
         """A ``galleryk.Fotki`` client for this sandbox, already authorized as ``user``."""
         from ..fotki import Fotki  # the client side; the server above never uses it
 
+        options.setdefault("token_cache", "memory")  # never write sandbox tokens into the user's home
+
         client = Fotki(self.api_key, self.secret, api_url=self.fotki_api_url, auth_url=self.fotki_auth_url, **options)
         frob = client.get_frob()
         self.approve(frob, user, perms)

@@ -1,0 +1,84 @@
+"""Fixtures for push tests: folders of distinct photos, signed-in clients, and a way to count what arrived."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+import galleryk as gk
+
+
+def make_photos(folder: Path, count: int, prefix: str = "photo", size: tuple[int, int] = (320, 240)) -> list[Path]:
+    """``count`` small JPEGs with different pixels (so different digests) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"{prefix}_{i:03d}.jpg"
+        Image.new("RGB", size, ((i * 37) % 256, (i * 91) % 256, (i * 13 + 60) % 256)).save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
+def fotki_titles(client: gk.Fotki) -> Counter:
+    """How many times each title occurs among all of the user's photos (in sets and in none)."""
+    frames = [client.photos()]
+    frames += [client.photos(int(set_id)) for set_id in client.photosets()["id"]]
+    listed = pd.concat(frames, ignore_index=True).drop_duplicates("id")
+    return Counter(listed["title"].tolist())
+
+
+def coppermine_titles(client: gk.Coppermine, album: int | str) -> Counter:
+    return Counter(client.photos(album)["title"].fillna("").tolist())
+
+
+@pytest.fixture
+def photo_folder(tmp_path: Path) -> Path:
+    make_photos(tmp_path / "photos", 6)
+    return tmp_path / "photos"
+
+
+@pytest.fixture
+def fotki(sandbox) -> gk.Fotki:
+    return sandbox.fotki("alice")
+
+
+@pytest.fixture
+def stock_sandbox(sandbox):
+    """The sandbox gallery as a stock Coppermine 1.6 (no api/)."""
+    sandbox.settings.coppermine_api = False
+    return sandbox
+
+
+@pytest.fixture
+def cpg(stock_sandbox) -> gk.Coppermine:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
+        return stock_sandbox.coppermine("alice")
+
+
+@pytest.fixture
+def cpg_api(sandbox) -> gk.Coppermine:
+    sandbox.settings.coppermine_api = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
+        return sandbox.coppermine("alice")
+
+
+@pytest.fixture(name="make_photos")
+def _make_photos_fixture():
+    return make_photos
+
+
+@pytest.fixture(name="fotki_titles")
+def _fotki_titles_fixture():
+    return fotki_titles
+
+
+@pytest.fixture(name="coppermine_titles")
+def _coppermine_titles_fixture():
+    return coppermine_titles

@@ -1,0 +1,72 @@
+"""Pushing to a Coppermine gallery: stock galleries make albums, API-only ones say what they offer."""
+
+from __future__ import annotations
+
+import pytest
+
+import galleryk as gk
+
+
+def test_push_to_an_existing_album_by_title(photo_folder, cpg, tmp_path, coppermine_titles):
+    report = gk.scan(photo_folder, progress=False).galleryk.push(
+        cpg, album="Alice's garden", journal=tmp_path / "j.sqlite", progress=False
+    )
+    assert report["status"].tolist() == ["uploaded"] * 6
+    assert report["album"].iloc[0] == "Alice's garden (6)"
+    titles = coppermine_titles(cpg, 6)
+    assert all(titles[f"photo_{i:03d}"] == 1 for i in range(6))
+
+
+def test_create_makes_the_album_on_a_stock_gallery_once(photo_folder, cpg, tmp_path):
+    df = gk.scan(photo_folder, progress=False)
+    df.galleryk.push(cpg, album="New from galleryk", create=True, journal=tmp_path / "a.sqlite", progress=False)
+    df.galleryk.push(cpg, album="New from galleryk", create=True, journal=tmp_path / "b.sqlite", progress=False)
+    albums = cpg.albums()
+    assert (albums["title"] == "New from galleryk").sum() == 1
+    assert len(cpg.photos("New from galleryk")) == 6
+
+
+def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
+    report = gk.scan(photo_folder, progress=False).head(1).galleryk.push(
+        cpg, album=6, tags="harbour boats", description="At dawn", journal=tmp_path / "j.sqlite", progress=False
+    )
+    info = cpg.photo_info(int(report["remote_id"].iloc[0]))
+    assert info["caption"] == "At dawn"
+    assert {"harbour", "boats"} <= set(info["keywords"])
+    assert any(k.startswith("galleryk-") for k in info["keywords"])
+
+
+def test_an_api_only_gallery_cannot_create_and_lists_the_albums_open_to_the_user(photo_folder, cpg_api, tmp_path):
+    assert cpg_api.mode == "api"
+    with pytest.raises(gk.AlbumNotFound) as info:
+        gk.scan(photo_folder, progress=False).galleryk.push(
+            cpg_api, album="Brand new", create=True, journal=tmp_path / "j.sqlite", progress=False
+        )
+    message = str(info.value)
+    assert "cannot create" in message and "cpgAPI" in message and "Alice's holidays (5)" in message
+
+
+def test_coppermine_needs_an_album(photo_folder, cpg, tmp_path):
+    with pytest.raises(gk.AlbumNotFound, match="needs album=.*Alice's garden"):
+        gk.scan(photo_folder, progress=False).galleryk.push(cpg, journal=tmp_path / "j.sqlite", progress=False)
+
+
+def test_pictures_waiting_for_approval_are_reported_as_such(photo_folder, cpg, tmp_path):
+    report = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
+        cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False
+    )
+    assert report["status"].tolist() == ["uploaded", "uploaded"]
+    assert report["remote_id"].isna().all()
+    assert report["note"].str.contains("approval").all()
+    again = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
+        cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False
+    )
+    assert again["status"].tolist() == ["skipped", "skipped"]
+
+
+def test_an_album_closed_to_the_user_fails_every_item_with_the_gallery_message(photo_folder, cpg, tmp_path):
+    report = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
+        cpg, album="City walks", journal=tmp_path / "j.sqlite", progress=False
+    )
+    assert report["status"].tolist() == ["failed", "failed"]
+    assert report["error"].str.contains("CoppermineError").all()
