@@ -285,14 +285,14 @@ class Transport:
         parts: dict[str, Any] = {name: str(value) for name, value in fields.items()}
         if file is not None:
             field, filename, stream, *ctype = file
-            parts[field] = (filename, stream, ctype[0] if ctype else _content_type(filename))
+            parts[field] = (filename, stream, ctype[0] if ctype else content_type_for(filename))
         encoder = MultipartEncoder(fields=parts)
         if progress is not None:
             monitor = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
             body: Any = monitor
         else:
             body = encoder
-        return {"data": _Chunked(body), "headers": {"Content-Type": encoder.content_type}}
+        return {"data": ChunkedBody(body), "headers": {"Content-Type": encoder.content_type}}
 
     def post_multipart(
         self,
@@ -350,7 +350,7 @@ class Transport:
         return f"<galleryk Transport timeout={self.timeout} retries={self.retries}{limit}>"
 
 
-class _Chunked:
+class ChunkedBody:
     """Hands a multipart encoder to http.client in big reads (1 MiB), not its default 16 KiB ones."""
 
     def __init__(self, body: Any, size: int = 1 << 20) -> None:
@@ -365,7 +365,8 @@ class _Chunked:
         return self._body.read(self._size if size is None or size < 0 or size < self._size else size)
 
 
-def _content_type(filename: str) -> str:
+def content_type_for(filename: str) -> str:
+    """The MIME type a file part is sent with, guessed from its name."""
     import mimetypes
 
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"

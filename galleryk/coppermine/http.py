@@ -16,7 +16,7 @@ from typing import IO, Any
 import requests
 from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
 
-from ..transport import Transport, _Chunked, _content_type
+from ..transport import Transport, ChunkedBody, content_type_for
 
 DEFAULT_USER_AGENT = "galleryk-coppermine/0.1 (+https://github.com/galleryk)"
 
@@ -50,12 +50,12 @@ class Http:
         }
         if file is not None:
             field, filename, stream = file
-            parts[field] = (filename, stream, _content_type(filename))
+            parts[field] = (filename, stream, content_type_for(filename))
         encoder = MultipartEncoder(fields=parts)
         body: Any = encoder
         if progress is not None:
             body = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
-        return {"data": _Chunked(body), "headers": {"Content-Type": encoder.content_type}}
+        return {"data": ChunkedBody(body), "headers": {"Content-Type": encoder.content_type}}
 
     def download(self, url: str, target: Path) -> None:
         """Stream ``url`` into ``target`` (through a temporary file, so a failure leaves nothing half-written)."""
