@@ -97,7 +97,7 @@ def push(
     own_journal = not isinstance(journal, Journal)
     jr = journal if isinstance(journal, Journal) else Journal(journal or default_journal_path(adapter, adapter.album_key))
     cancel = cancel or threading.Event()
-    outcomes: dict[Any, _Outcome] = {}
+    outcomes: dict[int, _Outcome] = {}  # by id(item): a DataFrame index may repeat
     try:
         _prepare(adapter, jr, retries)
         runner = _Runner(adapter, jr, source, resize, strip_metadata, retries, cancel, settle)
@@ -109,16 +109,16 @@ def push(
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for fut in done:
                     item = pending.pop(fut)
-                    outcomes[item.index] = fut.result()
+                    outcomes[id(item)] = fut.result()
                     bar.update(1)
         except KeyboardInterrupt:
             cancel.set()
             for fut, item in pending.items():
                 if fut.cancel():
-                    outcomes[item.index] = _Outcome("cancelled", error="cancelled before it started")
+                    outcomes[id(item)] = _Outcome("cancelled", error="cancelled before it started")
             for fut, item in pending.items():
-                if item.index not in outcomes:
-                    outcomes[item.index] = fut.result()
+                if id(item) not in outcomes:
+                    outcomes[id(item)] = fut.result()
         finally:
             pool.shutdown(wait=True)
             bar.close()
@@ -127,7 +127,7 @@ def push(
             jr.close()
     rows = []
     for item in items:
-        o = outcomes.get(item.index, _Outcome("cancelled", error="not started"))
+        o = outcomes.get(id(item), _Outcome("cancelled", error="not started"))
         rows.append([item.label, o.status, o.remote_id, adapter.album_label, o.error, o.note, o.bytes, o.seconds,
                      o.attempts])
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS, index=[i.index for i in items])

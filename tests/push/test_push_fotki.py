@@ -93,3 +93,12 @@ def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_pa
     assert list(report.columns) == ["item", "status", "remote_id", "album", "error", "note", "bytes", "seconds",
                                     "attempts"]
     assert report["bytes"].tolist() == df["bytes"].tolist()
+
+
+def test_a_repeated_index_still_gives_one_report_row_per_input(photo_folder, fotki, tmp_path):
+    df = gk.scan(photo_folder, progress=False).head(3)
+    df.index = [7, 7, 7]
+    report = df.galleryk.push(fotki, journal=tmp_path / "j.sqlite", progress=False)
+    assert list(report.index) == [7, 7, 7]
+    assert report["status"].tolist() == ["uploaded"] * 3
+    assert report["remote_id"].nunique() == 3

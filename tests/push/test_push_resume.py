@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -26,6 +27,19 @@ CHILD = textwrap.dedent(
 )
 
 
+def _child_env(sandbox, fotki, tmp_path) -> dict:
+    """Environment for a child process that pushes to the sandbox as alice (credentials as a user would set them)."""
+    return {
+        **os.environ,
+        "GALLERYK_CONFIG": str(tmp_path / "none.ini"),
+        "GALLERYK_FOTKI_API_KEY": sandbox.api_key,
+        "GALLERYK_FOTKI_SECRET": sandbox.secret,
+        "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
+        "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
+        "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
+    }
+
+
 def _uploaded(journal) -> int:
     if not journal.exists():
         return 0
@@ -41,15 +55,7 @@ def test_sigkill_half_way_then_rerun_leaves_every_photo_there_exactly_once(
 ):
     make_photos(tmp_path / "photos", 16)
     journal = tmp_path / "journal.sqlite"
-    env = {
-        **os.environ,
-        "GALLERYK_CONFIG": str(tmp_path / "none.ini"),
-        "GALLERYK_FOTKI_API_KEY": sandbox.api_key,
-        "GALLERYK_FOTKI_SECRET": sandbox.secret,
-        "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
-        "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
-        "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
-    }
+    env = _child_env(sandbox, fotki, tmp_path)
     sandbox.faults.set("fotki", latency=0.15)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "photos"), str(journal)], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -165,15 +171,7 @@ def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
 ):
     make_photos(tmp_path / "photos", 16)
     journal = tmp_path / "journal.sqlite"
-    env = {
-        **os.environ,
-        "GALLERYK_CONFIG": str(tmp_path / "none.ini"),
-        "GALLERYK_FOTKI_API_KEY": sandbox.api_key,
-        "GALLERYK_FOTKI_SECRET": sandbox.secret,
-        "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
-        "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
-        "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
-    }
+    env = _child_env(sandbox, fotki, tmp_path)
     sandbox.faults.set("fotki", latency=0.15)
     child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, str(tmp_path / "photos"), str(journal)], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -183,8 +181,6 @@ def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)
     assert child.returncode == 0, err
-    import json
-
     statuses = json.loads(out.strip().splitlines()[-1])
     assert "cancelled" in statuses and "uploaded" in statuses
     with sqlite3.connect(journal) as conn:
