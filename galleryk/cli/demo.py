@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import sandbox as sandbox_mod
-from ..coppermine import InsecureGalleryWarning
 from ..media import ScanWarning, scan
 from ..push import push
 from ..sandbox.demo_images import demo_catalog, render_jpeg
@@ -50,7 +49,6 @@ def make_photos(folder: Path, count: int) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     settings = sandbox_mod.SandboxSettings(coppermine_api=False)
-    warnings.filterwarnings("ignore", category=InsecureGalleryWarning)  # the sandbox is plain http on loopback
     warnings.filterwarnings("ignore", category=ScanWarning)  # the demo shows the error column instead
     with tempfile.TemporaryDirectory(prefix="galleryk-demo-") as tmp, \
             sandbox_mod.start(args.data, seed=True, settings=settings) as sb:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import ipaddress
 import os
 import threading
 import time
@@ -38,11 +39,22 @@ _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class InsecureGalleryWarning(UserWarning):
     """The gallery URL is plain http: the password would travel in the clear."""
 
 
 def _warn_plain_http(url: str) -> None:
+    if _is_loopback(urlsplit(url).hostname or ""):
+        return  # the password never leaves this machine
     with _warn_lock:
         if url in _warned_urls:
             return

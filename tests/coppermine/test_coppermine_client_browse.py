@@ -181,12 +181,20 @@ def test_web_mode_is_used_when_asked_even_with_the_add_on(sandbox):
     assert cpg.albums()["can_upload"].notna().all()
 
 
-def test_plain_http_warns_once(sandbox):
+def test_plain_http_warns_once():
+    url = "http://gallery.example.org/cpg"  # a client makes no request until it is used
     with pytest.warns(InsecureGalleryWarning, match="plain http"):
-        Coppermine(sandbox.coppermine_url, "alice", sandbox.users["alice"])
+        Coppermine(url, "alice", "pw")
     with warnings.catch_warnings():
         warnings.simplefilter("error", InsecureGalleryWarning)
-        Coppermine(sandbox.coppermine_url, "alice", sandbox.users["alice"])
+        Coppermine(url, "alice", "pw")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_plain_http_on_this_machine_does_not_warn(host):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InsecureGalleryWarning)
+        Coppermine(f"http://{host}:8080/cpg", "alice", "pw")
 
 
 def test_the_session_keeps_one_user_agent(gallery):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -56,17 +55,13 @@ def stock_sandbox(sandbox):
 
 @pytest.fixture
 def cpg(stock_sandbox) -> gk.Coppermine:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
-        return stock_sandbox.coppermine("alice")
+    return stock_sandbox.coppermine("alice")
 
 
 @pytest.fixture
 def cpg_api(sandbox) -> gk.Coppermine:
     sandbox.settings.coppermine_api = True
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
-        return sandbox.coppermine("alice")
+    return sandbox.coppermine("alice")
 
 
 @pytest.fixture(name="make_photos")

@@ -47,8 +47,7 @@ def test_each_bad_file_has_its_reason_and_the_good_ones_arrive(service, messy_fo
         client, album = sandbox.fotki("alice"), None
     else:
         sandbox.settings.coppermine_api = False
-        with pytest.warns(gk.InsecureGalleryWarning):
-            client = sandbox.coppermine("alice")
+        client = sandbox.coppermine("alice")
         album = "Alice's garden"
     with pytest.warns(gk.ScanWarning):
         df = gk.scan(messy_folder, progress=False)
@@ -66,8 +65,7 @@ def test_each_bad_file_has_its_reason_and_the_good_ones_arrive(service, messy_fo
 
 def test_names_with_forbidden_characters_are_stored_under_a_safe_name(messy_folder, sandbox, tmp_path):
     sandbox.settings.coppermine_api = False
-    with pytest.warns(gk.InsecureGalleryWarning):
-        cpg = sandbox.coppermine("alice")
+    cpg = sandbox.coppermine("alice")
     with pytest.warns(gk.ScanWarning):
         df = gk.scan(messy_folder, progress=False)
     df = df[df["name"].isin(["café ünïcode.jpg", "a;b$c'd.jpg"])]

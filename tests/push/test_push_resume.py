@@ -138,8 +138,7 @@ def test_with_a_fifth_of_requests_failing_and_some_cut_the_result_is_complete_wi
         options = {"create": True}
     else:
         sandbox.settings.coppermine_api = False
-        with pytest.warns(gk.InsecureGalleryWarning):
-            client = sandbox.coppermine("alice")
+        client = sandbox.coppermine("alice")
         album, options = "Alice's garden", {}
     sandbox.faults.set(service, error_500=0.2, cut=0.05)
     report = df.galleryk.push(client, album=album, journal=tmp_path / "j.sqlite", retries=6, settle=0.5, progress=False,
