@@ -77,16 +77,19 @@ def split_junk(data: bytes) -> tuple[bytes, bytes]:
     return data[: m.start()], data[m.start() :]
 
 
-def declared_encoding(xml: bytes) -> str | None:
-    """The charset named in the XML declaration, normalised (``utf8`` -> ``utf-8``), or None."""
+def _declaration(xml: bytes) -> tuple[re.Match[bytes], re.Match[bytes], str] | None:
+    """The XML declaration, the encoding inside it and that encoding's lowercased name; None without both."""
     m = _DECLARATION.match(xml)
-    if m is None:
-        return None
-    enc = _ENCODING.search(m.group(0))
+    enc = _ENCODING.search(m.group(0)) if m is not None else None
     if enc is None:
         return None
-    name = enc.group(1).decode("ascii").lower()
-    return _ENCODING_ALIASES.get(name, name)
+    return m, enc, enc.group(1).decode("ascii").lower()
+
+
+def declared_encoding(xml: bytes) -> str | None:
+    """The charset named in the XML declaration, normalised (``utf8`` -> ``utf-8``), or None."""
+    found = _declaration(xml)
+    return None if found is None else _ENCODING_ALIASES.get(found[2], found[2])
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -142,15 +145,10 @@ def read_xml(data: bytes, *, recover: bool = False) -> XmlDocument:
 
 def _normalise_declaration(xml: bytes) -> bytes:
     """Rewrite charset names libxml2 does not know (``utf8``) to their standard spelling."""
-    m = _DECLARATION.match(xml)
-    if m is None:
+    found = _declaration(xml)
+    if found is None or found[2] not in _ENCODING_ALIASES:
         return xml
-    enc = _ENCODING.search(m.group(0))
-    if enc is None:
-        return xml
-    name = enc.group(1).decode("ascii").lower()
-    if name not in _ENCODING_ALIASES:
-        return xml
+    m, enc, name = found
     fixed = m.group(0).replace(enc.group(1), _ENCODING_ALIASES[name].encode("ascii"))
     return fixed + xml[m.end() :]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-import galleryk as gk
+import galleryk  # noqa: F401  (registers the df.galleryk accessor)
 
 
 def _sha(path) -> str:

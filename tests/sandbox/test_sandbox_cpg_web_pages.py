@@ -10,38 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import requests
 from PIL import Image
-
-
-def _base(sandbox) -> str:
-    return sandbox.coppermine_url + "/"
-
-
-def _guest(sandbox) -> requests.Session:
-    s = requests.Session()
-    s.get(_base(sandbox) + "login.php")
-    s.get(_base(sandbox) + "index.php")
-    return s
-
-
-def _signed_in(sandbox, user: str) -> requests.Session:
-    s = _guest(sandbox)
-    r = s.post(
-        _base(sandbox) + "login.php?referer=index.php",
-        data={"username": user, "password": sandbox.users[user], "submitted": "1"},
-        allow_redirects=False,
-    )
-    assert r.status_code == 302
-    return s
+from support.cpg_web import base as _base
+from support.cpg_web import form_token as _token
+from support.cpg_web import guest as _guest
+from support.cpg_web import signed_in as _signed_in
 
 
 def _doc(r: requests.Response) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(r.content)
-
-
-def _token(s: requests.Session, sandbox) -> dict[str, str]:
-    link = next(a.get("href") for a in _doc(s.get(_base(sandbox) + "index.php")).iter("a") if "logout.php" in a.get("href"))
-    q = parse_qs(urlsplit(link).query)
-    return {"form_token": q["form_token"][0], "timestamp": q["timestamp"][0]}
 
 
 def _picture(size=(40, 30), color=(10, 120, 200), fmt="JPEG") -> bytes:

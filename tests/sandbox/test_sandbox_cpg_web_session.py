@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import requests
 from PIL import Image
+from support.cpg_web import base as _base
+from support.cpg_web import form_token as _token
+from support.cpg_web import login as _login
+from support.cpg_web import signed_in
 
 AGENT = "Mozilla/5.0 (galleryk tests)"
-
-
-def _base(sandbox) -> str:
-    return sandbox.coppermine_url + "/"
 
 
 def _session(agent: str = AGENT) -> requests.Session:
@@ -22,30 +21,13 @@ def _session(agent: str = AGENT) -> requests.Session:
     return s
 
 
-def _login(s: requests.Session, sandbox, user: str, password: str | None = None) -> requests.Response:
-    return s.post(
-        _base(sandbox) + "login.php?referer=index.php",
-        data={"username": user, "password": password if password is not None else sandbox.users[user], "submitted": "1"},
-        allow_redirects=False,
-    )
-
-
-def _signed_in(sandbox, user: str) -> requests.Session:
-    s = _session()
-    s.get(_base(sandbox) + "login.php")
-    s.get(_base(sandbox) + "index.php")
-    assert _login(s, sandbox, user).status_code == 302
-    return s
+def _signed_in(sandbox, user: str):
+    return signed_in(sandbox, user, agent=AGENT)
 
 
 def _logout_link(html: str) -> str | None:
     doc = lxml.html.fromstring(html)
     return next((a.get("href") for a in doc.iter("a") if "logout.php" in (a.get("href") or "")), None)
-
-
-def _token(s: requests.Session, sandbox) -> dict[str, str]:
-    q = parse_qs(urlsplit(_logout_link(s.get(_base(sandbox) + "index.php").text)).query)
-    return {"form_token": q["form_token"][0], "timestamp": q["timestamp"][0]}
 
 
 def _jpeg() -> bytes:
