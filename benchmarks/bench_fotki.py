@@ -74,7 +74,7 @@ def fill_photoset(sandbox: Any, owner: str, count: int) -> int:
     """A photoset of ``count`` public photos inserted in one transaction (uploading them would take minutes)."""
     from PIL import Image
 
-    from galleryk.sandbox import fotki_db as db
+    from galleryk.sandbox.fotki import db
 
     buf = io.BytesIO()
     Image.new("RGB", (16, 16), "purple").save(buf, "JPEG")

@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 from PIL import Image
 
-from galleryk.sandbox import fotki_db as db
+from galleryk.sandbox.fotki import db
 
 
 def _jpeg(size: tuple[int, int] = (16, 16)) -> bytes:

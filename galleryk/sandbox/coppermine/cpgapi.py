@@ -4,7 +4,7 @@ The add-on was one PHP script that read ``$_POST`` and dispatched on its ``funct
 This module plays that script: it reads the posted form the way PHP fills ``$_POST`` and
 ``$_FILES``, checks what PHP and the script check themselves, and leaves every rule of the
 gallery (rights, albums, sizes, pixels, quotas, approval, file names) to
-:class:`~galleryk.sandbox.cpg_gallery.Gallery`, passing its :class:`GalleryError` codes through.
+:class:`~galleryk.sandbox.coppermine.gallery.Gallery`, passing its :class:`GalleryError` codes through.
 
 Requests and replies:
 
@@ -67,8 +67,8 @@ from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.wrappers import Request, Response
 
-from .cpg_gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
-from .settings import SandboxSettings
+from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
+from ..settings import SandboxSettings
 
 log = logging.getLogger("galleryk.sandbox")
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from . import fotki_db as db
-from .demo_images import DemoPicture, demo_catalog, render_jpeg
-from .fotki_api import save_photo
-from .store import Store
-from .users import get_user
+from . import db
+from ..demo_images import DemoPicture, demo_catalog, render_jpeg
+from .api import save_photo
+from ..store import Store
+from ..users import get_user
 
 # (owner, set title or None, set description, photo count, which photos (by index) are private)
 _PLAN = [

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from werkzeug.wrappers import Request
 
-from .fotki_db import get_app, perm_level, token_info
-from .fotki_sign import signature_matches
+from .db import get_app, perm_level, token_info
+from .sign import signature_matches
 
 
 class FotkiError(Exception):

@@ -31,9 +31,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .settings import SandboxSettings
-from .store import Store
-from .users import authenticate, get_user
+from ..settings import SandboxSettings
+from ..store import Store
+from ..users import authenticate, get_user
 
 USER_GAL_CAT = 1
 FIRST_USER_CAT = 10000

@@ -8,7 +8,7 @@ import requests
 from lxml import etree
 from PIL import Image
 
-import galleryk.sandbox.cpg_api as cpg_api
+import galleryk.sandbox.coppermine.cpgapi as cpg_api
 from galleryk.sandbox.users import create_user, get_user
 
 

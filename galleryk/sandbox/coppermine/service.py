@@ -1,6 +1,6 @@
 """The sandbox's Coppermine gallery: the cpgAPI add-on at ``api/`` and the stock 1.6 web pages.
 
-Both protocols work on one :class:`~galleryk.sandbox.cpg_gallery.Gallery`. The setting
+Both protocols work on one :class:`~galleryk.sandbox.coppermine.gallery.Gallery`. The setting
 ``coppermine_api`` decides whether the gallery has the add-on; without it ``api/`` answers
 404, as on every released Coppermine.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
-from .cpg_api import CpgApi
-from .cpg_gallery import Gallery
-from .cpg_seed import seed_gallery
-from .cpg_web import CpgWeb
-from .settings import SandboxSettings
-from .store import Store
+from .cpgapi import CpgApi
+from .gallery import Gallery
+from .seed import seed_gallery
+from .web import CpgWeb
+from ..settings import SandboxSettings
+from ..store import Store
 
 _NOT_FOUND = (
     "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n"

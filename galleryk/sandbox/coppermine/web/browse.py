@@ -19,8 +19,8 @@ from pathlib import Path
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from . import cpg_web_pages as pages
-from .cpg_gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
+from . import pages
+from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
 THUMBS_PER_PAGE = 12
 """1.6's default: 4 columns by 3 rows."""

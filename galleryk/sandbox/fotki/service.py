@@ -3,10 +3,10 @@
 URL layout below the service's base (``http://127.0.0.1:PORT/fotki``):
 
 - ``/api_auth``: getFrob, getToken, checkToken and the browser approval pages
-  (:mod:`~galleryk.sandbox.fotki_auth`);
-- ``/v2flkr/<method>``: the API methods (:mod:`~galleryk.sandbox.fotki_api`);
+  (:mod:`~galleryk.sandbox.fotki.auth`);
+- ``/v2flkr/<method>``: the API methods (:mod:`~galleryk.sandbox.fotki.api`);
 - ``/files/<id>_o.<ext>``, ``/files/<id>_t.jpg``, ``/photos/<user>/<id>/`` and
-  ``/photos/<user>/sets/<id>/``: originals, thumbnails and pages (:mod:`~galleryk.sandbox.fotki_files`).
+  ``/photos/<user>/sets/<id>/``: originals, thumbnails and pages (:mod:`~galleryk.sandbox.fotki.files`).
 
 The demo application's api_key and secret are made at random on the first start, kept in the
 database, and written to ``<data dir>/credentials.json`` (mode 0600) on every start.
@@ -22,13 +22,13 @@ from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
 
-from .fotki_api import FotkiApi
-from .fotki_auth import FotkiAuth
-from .fotki_db import SCHEMA, ensure_demo_app
-from .fotki_files import FotkiFiles
-from .fotki_seed import seed_fotki
-from .settings import SandboxSettings
-from .store import Store
+from .api import FotkiApi
+from .auth import FotkiAuth
+from .db import SCHEMA, ensure_demo_app
+from .files import FotkiFiles
+from .seed import seed_fotki
+from ..settings import SandboxSettings
+from ..store import Store
 
 
 class FotkiService:

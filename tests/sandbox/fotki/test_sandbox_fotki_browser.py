@@ -18,7 +18,7 @@ import pytest
 
 import galleryk
 from galleryk.fotki.auth import PendingLogin
-from galleryk.sandbox.fotki_db import DEMO_APP_NAME
+from galleryk.sandbox.fotki.db import DEMO_APP_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ import os
 import tempfile
 from datetime import datetime
 
-from .cpg_gallery import (
+from .gallery import (
     ADMIN_GROUP,
     ANONYMOUS_GROUP,
     BANNED_GROUP,
@@ -16,8 +16,8 @@ from .cpg_gallery import (
     VIEWERS_GROUP,
     Gallery,
 )
-from .demo_images import demo_catalog, render_jpeg
-from .users import get_user
+from ..demo_images import demo_catalog, render_jpeg
+from ..users import get_user
 
 # id, name, can_upload, can_create_albums, pub_upl_need_approval, priv_upl_need_approval, quota_kb
 GROUPS = [

@@ -7,8 +7,8 @@ import json
 
 from lxml import etree
 
-from galleryk.sandbox.fotki_reply import Node, fail, ok
-from galleryk.sandbox.fotki_sign import sign, signature_matches
+from galleryk.sandbox.fotki.reply import Node, fail, ok
+from galleryk.sandbox.fotki.sign import sign, signature_matches
 
 
 def test_flickr_published_test_vector_signs_as_published():

@@ -24,12 +24,12 @@ from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
-from . import cpg_web_pages as pages
-from .cpg_gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
-from .cpg_web_browse import Browse, PageError, int_arg
-from .cpg_web_session import SessionState, WebSessions
-from .cpg_web_upload import BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
-from .settings import SandboxSettings
+from . import pages
+from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
+from .browse import Browse, PageError, int_arg
+from .session import SessionState, WebSessions
+from .upload import BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
+from ...settings import SandboxSettings
 
 LOGIN_FAILED = "Login failed: the user name or the password is wrong. Please try again."
 BANNED = "You are banned from this gallery: too many failed logins came from your address. Try again later."

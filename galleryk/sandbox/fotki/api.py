@@ -18,7 +18,7 @@ too. Choices where the doc is silent, following Flickr:
   "20090625 15:22:19", and clients parse both) and always includes ``permissions``;
   ``editability`` reflects the viewer (owner 1/1, other signed-in user 1/0, anonymous 0/0);
   ``urls`` has the ``photopage`` plus this sandbox's ``original`` and ``thumbnail`` file URLs
-  (see :mod:`galleryk.sandbox.fotki_files`);
+  (see :mod:`galleryk.sandbox.fotki.files`);
 - uploads take ``is_public``/``is_friend``/``is_family`` (default public); tags are split
   on spaces and commas with "double quotes" around multi-word tags; ``taken`` comes from
   EXIF DateTimeOriginal, else the upload time (UTC); ``rotation`` from EXIF orientation.
@@ -36,14 +36,14 @@ from typing import BinaryIO
 
 from werkzeug.wrappers import Request, Response
 
-from . import fotki_db as db
-from .fotki_call import FotkiError, check_app, check_token, format_of, params_of
-from .fotki_files import original_url, photo_page_url, photoset_url, thumbnail_url
-from .fotki_reply import Node, fail, ok
-from .fotki_upload import UploadError, inspect, parse_tags, receive, upload_time_taken
-from .settings import SandboxSettings
-from .store import Store
-from .users import get_user
+from . import db
+from .call import FotkiError, check_app, check_token, format_of, params_of
+from .files import original_url, photo_page_url, photoset_url, thumbnail_url
+from .reply import Node, fail, ok
+from .upload import UploadError, inspect, parse_tags, receive, upload_time_taken
+from ..settings import SandboxSettings
+from ..store import Store
+from ..users import get_user
 
 
 @dataclass

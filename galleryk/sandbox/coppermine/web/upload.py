@@ -16,7 +16,7 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from .cpg_gallery import Actor, Gallery, GalleryError, StoredPicture, safe_filename
+from ..gallery import Actor, Gallery, GalleryError, StoredPicture, safe_filename
 
 _CHUNK = 1024 * 1024
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from werkzeug.wrappers import Request, Response
 
-from .settings import SandboxSettings
-from .store import Store
+from ...settings import SandboxSettings
+from ...store import Store
 
 COOKIE_PREFIX = "cpg16x"
 SESSION_LIFETIME = 3600.0
