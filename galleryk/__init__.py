@@ -11,19 +11,20 @@ from . import sandbox
 from .config import ConfigError, connect
 from .coppermine import Coppermine, InsecureGalleryWarning
 from .errors import (
+    AlbumNotFound,
     BadReply,
     CoppermineError,
     FotkiAuthError,
     FotkiError,
     FotkiNotFound,
     GallerykError,
+    NotSignedIn,
     ServiceError,
     TransportError,
 )
 from .fotki import Fotki
 from .media import ScanWarning, scan, thumbnail, to_html
 from .push import Journal, push
-from .push.targets import AlbumNotFound
 from .results import UploadResult
 
 del _accessor
@@ -41,6 +42,7 @@ __all__ = [
     "GallerykError",
     "InsecureGalleryWarning",
     "Journal",
+    "NotSignedIn",
     "ScanWarning",
     "ServiceError",
     "TransportError",

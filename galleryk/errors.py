@@ -1,6 +1,8 @@
 """galleryk's exception family, shared by every layer, and the masking that keeps secrets out of it.
 
     GallerykError
+    ├── NotSignedIn                the call needs a signed-in client (Fotki: a token; Coppermine: a user)
+    ├── AlbumNotFound              no such album or photoset (and not created); lists the ones there are
     ├── TransportError             the request or its reply failed on the way (names the masked URL)
     │   ├── ConnectionFailed       refused, reset, DNS: nothing (or not all) reached the server
     │   ├── RequestTimeout         no answer within the (connect, read) timeout
@@ -36,6 +38,29 @@ def mask_secrets(text: str) -> str:
 
 class GallerykError(Exception):
     """Base of every error galleryk raises on purpose."""
+
+
+class NotSignedIn(GallerykError):
+    """The call needs a signed-in client; ``service`` is "fotki" or "coppermine"."""
+
+    def __init__(self, message: str, *, service: str) -> None:
+        self.service = service
+        super().__init__(message)
+
+
+class AlbumNotFound(GallerykError, LookupError):
+    """The album (photoset) asked for does not exist or cannot be created; the message lists the ones that do.
+
+    ``album``: what was asked for. ``choices``: titles of the albums the user may upload to.
+    ``can_create``: whether asking for creation (``create=True``, ``--create``) would make it.
+    """
+
+    def __init__(self, message: str, *, album: object = None, choices: tuple[str, ...] | list[str] = (),
+                 can_create: bool = False) -> None:
+        self.album = album
+        self.choices = tuple(choices)
+        self.can_create = can_create
+        super().__init__(message)
 
 
 class TransportError(GallerykError):

@@ -31,7 +31,7 @@ import pandas as pd
 import requests
 from lxml import etree
 
-from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError
+from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
 from ..frames.fotki import columns_frame, infos_frame, page_columns, photosets_frame
 from ..results import UploadResult
 from ..transport import DEFAULT_TIMEOUT, Progress, Source, Transport, mask_url, open_source
@@ -161,6 +161,10 @@ class Fotki:
                 self.token_cache.forget(self._key(token.username))
             self._token, self._token_from_cache, self._cache_checked = None, False, True
 
+    def _require_token(self, what: str) -> None:
+        if not self.authorized:
+            raise NotSignedIn(f"{what} needs a signed-in client: call login() (or pass a token) first", service="fotki")
+
     # -- raw calls ---------------------------------------------------------------------------------
     def call(self, method: str, **params: Any) -> etree._Element | None:
         """Call any method by name (dotted or underscored) and return the reply's body element (None if empty).
@@ -283,6 +287,8 @@ class Fotki:
     # -- listings ------------------------------------------------------------------------------------
     def photosets(self, user_id: int | str | None = None) -> pd.DataFrame:
         """The photosets of ``user_id`` (default: yours) as a DataFrame: id, title, description, photos, primary, farm."""
+        if user_id is None:
+            self._require_token("listing your photosets")
         params = {} if user_id is None else {"user_id": user_id}
         pages = self._walk("flickr.photosets.getList", params, None)
         df = photosets_frame(el for page, _ in pages for el in page.iterchildren("photoset"))
@@ -302,6 +308,7 @@ class Fotki:
         if limit is not None and limit < 0:
             raise ValueError(f"limit must not be negative, not {limit}")
         if photoset is None:
+            self._require_token("listing your photos that are in no set")
             method, params, set_id = "flickr.photos.getNotInSet", {}, None
             source = "fotki flickr.photos.getNotInSet"
         else:

@@ -16,17 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import FotkiError, GallerykError
+from ..errors import AlbumNotFound, FotkiError, GallerykError, NotSignedIn
 from .items import Item
 from .journal import Journal
 
 log = logging.getLogger("galleryk.push")
 
 _MARKER_CLEAN = re.compile(r"^galleryk-?[0-9a-f]{16}$", re.IGNORECASE)
-
-
-class AlbumNotFound(GallerykError, LookupError):
-    """The album to push into does not exist (or cannot be created); the message lists the ones that do."""
 
 
 def is_marker(tag: str) -> bool:
@@ -101,7 +97,8 @@ class FotkiTarget(Target):
         self.create = create
         self.album_spec = album
         if not client.authorized:
-            raise GallerykError("pushing to Fotki needs a signed-in client: call login() (or pass a token) first")
+            raise NotSignedIn("pushing to Fotki needs a signed-in client: call login() (or pass a token) first",
+                              service="fotki")
         # the journal is keyed by user: ask the service when the token came without a name
         user = client.username or client.check_token().username or "?"
         self.album_key = None if album is None else str(album)
@@ -127,9 +124,10 @@ class FotkiTarget(Target):
             if len(hits):
                 self.set_id = str(int(hits["id"].iloc[0]))
             elif not self.create:
+                titles = sets["title"].dropna().tolist()
                 raise AlbumNotFound(
-                    f"no Fotki photoset {self.album_spec!r}; yours are: {_choices(sets['title'].dropna().tolist())}"
-                    " (pass create=True to make it)"
+                    f"no Fotki photoset {self.album_spec!r}; yours are: {_choices(titles)} (pass create=True to make it)",
+                    album=self.album_spec, choices=titles, can_create=True,
                 )
         if self.set_id is not None:
             journal.set_album(self.identity, self.set_id)
@@ -196,8 +194,10 @@ class CoppermineTarget(Target):
         albums = self.client.albums()
         may_upload = albums[albums["can_upload"].fillna(True).astype(bool)] if "can_upload" in albums else albums
         listing = _choices([f"{t} ({i})" for i, t in zip(may_upload["id"], may_upload["title"])])
+        choices = may_upload["title"].dropna().tolist()
         if self.album_spec is None:
-            raise AlbumNotFound(f"pushing to Coppermine needs album=; albums you may upload to: {listing}")
+            raise AlbumNotFound(f"pushing to Coppermine needs album=; albums you may upload to: {listing}",
+                                choices=choices)
         remembered = journal.album(self.identity)
         ids = {int(i) for i in albums["id"].dropna().tolist()}
         hits = albums[albums["title"] == str(self.album_spec)]
@@ -208,16 +208,20 @@ class CoppermineTarget(Target):
         elif len(hits) == 1:
             self.aid = int(hits["id"].iloc[0])
         elif len(hits) > 1:
-            raise AlbumNotFound(f"{len(hits)} albums are titled {self.album_spec!r} (ids {list(hits['id'])}); pass the id")
+            raise AlbumNotFound(f"{len(hits)} albums are titled {self.album_spec!r} (ids {list(hits['id'])}); pass the id",
+                                album=self.album_spec, choices=choices)
         elif not self.create:
+            can_create = self.client.mode == "web" and not _is_int_like(self.album_spec)
             raise AlbumNotFound(
                 f"no Coppermine album {self.album_spec!r}; albums you may upload to: {listing}"
-                + (" (pass create=True to make it)" if self.client.mode == "web" else "")
+                + (" (pass create=True to make it)" if can_create else ""),
+                album=self.album_spec, choices=choices, can_create=can_create,
             )
         elif self.client.mode != "web" or _is_int_like(self.album_spec):
             why = ("this gallery speaks only the cpgAPI, which cannot create albums"
                    if self.client.mode != "web" else "an album is created by title, not by id")
-            raise AlbumNotFound(f"cannot create album {self.album_spec!r}: {why}; albums you may upload to: {listing}")
+            raise AlbumNotFound(f"cannot create album {self.album_spec!r}: {why}; albums you may upload to: {listing}",
+                                album=self.album_spec, choices=choices)
         else:
             self.aid = int(self.client.create_album(str(self.album_spec)))
         journal.set_album(self.identity, str(self.aid))

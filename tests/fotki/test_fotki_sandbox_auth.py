@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import galleryk as gk
+
 from galleryk.errors import FotkiAuthError
 from galleryk.fotki import Fotki
 from galleryk.fotki.tokencache import FileTokenCache
@@ -127,5 +129,12 @@ def test_read_token_cannot_write(sandbox) -> None:  # noqa: ANN001
 
 def test_anonymous_call_to_a_method_needing_auth_fails_with_99(sandbox) -> None:  # noqa: ANN001
     with pytest.raises(FotkiAuthError) as info:
-        _client(sandbox).photos()
+        _client(sandbox).call("flickr.photos.getNotInSet")
     assert info.value.code == 99
+
+
+def test_listing_your_own_photos_without_a_token_says_to_sign_in(sandbox) -> None:  # noqa: ANN001
+    client = _client(sandbox)
+    for listing in (client.photos, client.photosets):
+        with pytest.raises(gk.NotSignedIn, match="login"):
+            listing()
