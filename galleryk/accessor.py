@@ -20,10 +20,25 @@ class GallerykAccessor:
 
         return push(self._df, target, **options)
 
-    def thumbnails(self, path_column: str = "path", size: int = 128, max_rows: int = 200) -> Any:
-        """The table as HTML with a thumbnail per row, for a notebook cell."""
+    def thumbnails(self, path_column: str = "path", size: int = 128, max_rows: int = 200, client: Any = None) -> Any:
+        """The table as HTML with a thumbnail per row, for a notebook cell.
+
+        A scan's previews come from the files in ``path_column``; a listing's (``fotki.photos(...)``,
+        ``cpg.photos(...)``, a widget's ``.selection``) through the client it came from, or ``client``.
+        """
         from IPython.display import HTML
 
         from .media import to_html
+        from .thumbcache import client_for
 
-        return HTML(to_html(self._df, path_column=path_column, size=size, max_rows=max_rows))
+        df = self._df
+        if client is None and path_column in df.columns:
+            return HTML(to_html(df, path_column=path_column, size=size, max_rows=max_rows))
+        client = client if client is not None else client_for(df)
+        if client is None or not hasattr(client, "thumbnail"):
+            raise KeyError(
+                f"thumbnails: no column {path_column!r} of local files, and this table does not say which "
+                "Fotki or Coppermine client it was listed with (it was saved and loaded, or built by hand): "
+                "pass client=, e.g. df.galleryk.thumbnails(client=fotki)"
+            )
+        return HTML(to_html(df, size=size, max_rows=max_rows, fetch=lambda row: client.thumbnail(row, size=size)))

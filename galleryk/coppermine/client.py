@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import requests
 
+from .. import thumbcache
 from ..errors import BadReply, CoppermineError, HttpStatusError, ResponseCut
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..results import UploadResult
@@ -175,6 +176,27 @@ class Coppermine:
         else:
             self._web.login()
 
+    def use_account(self, username: str | None, password: str | None = None) -> None:
+        """Switch to another account (``None``: a guest) for the calls that follow; sign in with :meth:`login`.
+
+        For a sign-in form: the client made without credentials takes the ones typed in. The
+        passwords the gallery rejected stay rejected.
+        """
+        with self._lock:
+            rejected = self._web._rejected
+            self.username = username or None
+            self._password = password or ""
+            self._http.transport.session.cookies.clear()  # the previous user's session ends here
+            self._web = WebSession(self.url, self.username, self._password, self._http.send)
+            self._web._rejected = rejected
+        if password and urlsplit(self.url).scheme == "http":
+            _warn_plain_http(self.url)
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether this client signed in to the gallery's pages (the cpgAPI checks the password on every call)."""
+        return self._web.logged_in
+
     # -- listings ------------------------------------------------------------------------
     def albums(self) -> pd.DataFrame:
         """The albums this user sees, with their categories, as a DataFrame.
@@ -244,7 +266,8 @@ class Coppermine:
         unique = [p for p in found if not (p["pid"] in seen or seen.add(p["pid"]))]
         if limit is not None:
             unique = unique[:limit]
-        return photos_frame(unique, source=f"web pages: thumbnails.php?album={aid} (the cpgAPI has no listing call)")
+        df = photos_frame(unique, source=f"web pages: thumbnails.php?album={aid} (the cpgAPI has no listing call)")
+        return thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
 
     def _thumb_page(self, aid: int, page: int) -> pages.ThumbPage:
         resp = self._web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
@@ -282,6 +305,44 @@ class Coppermine:
         self._web.ensure_login()
         self._http.download(url, target)
         return target
+
+    def thumbnail(self, photo: Any, size: int = thumbcache.DEFAULT_SIZE) -> bytes:
+        """JPEG bytes of a small preview of ``photo`` (a pid or a row of :meth:`photos`), at most ``size`` pixels a side.
+
+        The gallery's own ``thumb_`` file (the row's ``thumb_url``, else found from the picture's
+        page), downscaled only when larger; fetched as the signed-in user (private albums) and
+        cached in memory and on disk by gallery, user, picture and size.
+        """
+        size = thumbcache.check_size(size)
+        pid = thumbcache.photo_field(photo, "pid", "id")
+        if pid is None or isinstance(pid, bool) or not str(pid).strip().isdigit():
+            raise ValueError(f"thumbnail needs a picture id (pid) or a row of photos(), not {pid!r}")
+        pid = int(pid)
+        given = thumbcache.photo_field(photo, "thumb_url") if thumbcache.is_row(photo) else None
+        key = thumbcache.ThumbKey(f"coppermine {self.url}", self.username or "", str(pid), size)
+        return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(pid, given, size))
+
+    def _fetch_thumbnail(self, pid: int, thumb_url: str | None, size: int) -> bytes:
+        full = None
+        if not thumb_url:
+            full = self.photo_info(pid)["url"]
+            if not full:
+                raise CoppermineError(19, f"picture {pid}: its page links no image")
+            folder, _, name = full.rpartition("/")
+            thumb_url = f"{folder}/{pages.THUMB_PREFIX}{name}"
+        self._web.ensure_login()
+        resp = self._http.send("GET", thumb_url, retry=True)
+        if resp.status_code == 404 and full is None:
+            full = self.photo_info(pid)["url"]
+        if resp.status_code == 404 and full:  # no thumb_ file (a gallery made without them): the picture itself
+            resp = self._http.send("GET", full, retry=True)
+        if resp.status_code >= 400:
+            raise CoppermineError(19 if resp.status_code in (403, 404) else 0,
+                                  f"picture {pid}: its thumbnail answered HTTP {resp.status_code}")
+        try:
+            return thumbcache.downscale(resp.content, size)
+        except ValueError as exc:
+            raise CoppermineError(0, f"picture {pid}: its thumbnail is {exc}") from None
 
     # -- changes -------------------------------------------------------------------------
     def create_album(self, title: str, category: int | None = None) -> int:

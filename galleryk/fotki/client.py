@@ -33,6 +33,7 @@ from lxml import etree
 
 from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
 from ..frames.fotki import columns_frame, infos_frame, page_columns, photosets_frame
+from .. import thumbcache
 from ..results import UploadResult
 from ..transport import DEFAULT_TIMEOUT, Progress, Source, Transport, mask_url, open_source
 from . import auth
@@ -321,6 +322,7 @@ class Fotki:
         if limit is not None and len(df) > limit:
             df = df.iloc[:limit]
         df.attrs["source"] = source
+        thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
         return df
 
     def _walk(
@@ -498,6 +500,34 @@ class Fotki:
         if token is not None and self._same_service(url):
             params["auth_token"] = token.token  # private originals are served to their owner only
         return self.transport.download(url, target, params=params or None)
+
+    def thumbnail(self, photo: Any, size: int = thumbcache.DEFAULT_SIZE) -> bytes:
+        """JPEG bytes of a small preview of ``photo`` (an id or a listing row), at most ``size`` pixels a side.
+
+        The service's own thumbnail (getInfo's ``thumbnail`` URL) when it names one, else the
+        original downscaled once; fetched through this client's session (private photos get
+        the token) and cached in memory and on disk by service, viewer, photo and size.
+        """
+        size = thumbcache.check_size(size)
+        photo_id = _id_text(thumbcache.photo_field(photo, "id"), "photo")
+        key = thumbcache.ThumbKey(f"fotki {self.api_url}", self.username or "", photo_id, size)
+        return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(photo_id, size))
+
+    def _fetch_thumbnail(self, photo_id: str, size: int) -> bytes:
+        urls = self.photo_info(photo_id)["urls"]
+        url = urls.get("thumbnail") or urls.get("small") or urls.get("original")
+        if not url:
+            raise FotkiNotFound(1, f"photo {photo_id}: the service gives no image URL", "flickr.photos.getInfo")
+        params = {}
+        token = self._current_token()
+        if token is not None and self._same_service(url):
+            params["auth_token"] = token.token  # private files are served to their owner only
+        resp = self.transport.request("GET", url, params=params or None, what=f"thumbnail of photo {photo_id}")
+        Transport.check_status(resp, f"thumbnail of photo {photo_id}")
+        try:
+            return thumbcache.downscale(resp.content, size)
+        except ValueError as exc:
+            raise FotkiError(0, f"photo {photo_id}: its image is {exc}", "thumbnail") from None
 
     def _same_service(self, url: str) -> bool:
         host = urlsplit(url).hostname

@@ -1,0 +1,18 @@
+"""galleryk's notebook widgets: sign in, browse albums as thumbnail grids, upload with progress.
+
+    import galleryk.widgets as gw
+    gw.SignIn(fotki)                       # approval link + Continue; or user name + password for Coppermine
+    browser = gw.AlbumBrowser(fotki)       # pick a photoset, select photos; browser.selection is a DataFrame
+    up = gw.Uploader("~/Pictures/trip", targets=[fotki, cpg])
+
+Each is a normal ipywidgets container (compose them freely) and a thin view over the public
+library calls. Nothing in the core library imports this package.
+"""
+
+from ._grid import FALLBACK_AFTER, ThumbGrid, TileGrid
+from ._selection import Selection
+from .browser import NOT_IN_SET, AlbumBrowser
+from .signin import SignIn
+from .uploader import Uploader
+
+__all__ = ["FALLBACK_AFTER", "NOT_IN_SET", "AlbumBrowser", "Selection", "SignIn", "ThumbGrid", "TileGrid", "Uploader"]

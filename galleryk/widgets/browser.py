@@ -1,0 +1,357 @@
+"""``AlbumBrowser(client, album=None)``: an album's photos as a thumbnail grid; the selection as a DataFrame.
+
+The first page of the listing is asked for alone (``photos(album, limit=page)``) so its
+thumbnails are on screen at once; the rest of the listing follows in the background, then
+the grid grows. Thumbnails come through the kernel (``client.thumbnail``), cached, a page
+at a time. ``.selection`` is the selected rows of the listing, ready for ``.galleryk.push``.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..coppermine import Coppermine
+from ..errors import AlbumNotFound
+from ..fotki import Fotki
+from ..thumbcache import tag_listing
+from ._grid import FALLBACK_AFTER, PAGE_SIZE, TileGrid
+from ._words import describe, status_html
+
+NOT_IN_SET = "not-in-set"
+"""Fotki's pseudo-album: your photos that are in no photoset."""
+
+
+class AlbumBrowser(widgets.VBox):
+    """Browse a Fotki photoset or a Coppermine album; a normal ipywidgets container.
+
+    Public: ``client``, ``album`` (id; settable, by id or title), ``albums`` (the table behind
+    the picker), ``listing`` (the album's rows), ``selected_ids`` (settable), ``selection``
+    (DataFrame), ``focused`` (the row clicked last, or None), ``status``, ``view`` ("grid" or
+    "pager"), ``select_all()``, ``select_none()``, ``click(i, shift=, toggle=)``, ``refresh()``,
+    ``wait(timeout)`` (until the listing is complete).
+    """
+
+    NOT_IN_SET = NOT_IN_SET
+
+    def __init__(
+        self,
+        client: Fotki | Coppermine,
+        album: int | str | None = None,
+        *,
+        tile_size: int = 120,
+        height: int = 420,
+        page_size: int = PAGE_SIZE,
+        fallback_after: float | None = FALLBACK_AFTER,
+    ) -> None:
+        if not isinstance(client, (Fotki, Coppermine)):
+            raise TypeError(f"AlbumBrowser needs a galleryk.Fotki or galleryk.Coppermine client, not "
+                            f"{type(client).__name__}")
+        super().__init__()
+        self.client = client
+        self.service = "fotki" if isinstance(client, Fotki) else "coppermine"
+        self.id_column = "id" if self.service == "fotki" else "pid"
+        self.status = ""
+        self.albums: pd.DataFrame | None = None
+        self._album: Any = None
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._loaded = threading.Event()
+        self._infos: dict[int, dict] = {}
+        self._thumb_px = max(16, min(int(tile_size), 1024))
+        self._quiet = False
+        noun = "Photoset" if self.service == "fotki" else "Album"
+        self._picker = widgets.Dropdown(description=noun, options=[("Loading…", None)], value=None,
+                                        layout=widgets.Layout(width="min(460px, 100%)"))
+        self._picker.observe(self._picked, "value")
+        self._reload = widgets.Button(icon="refresh", tooltip="Read the list of albums and this album again",
+                                      layout=widgets.Layout(width="40px"))
+        self._all = widgets.Button(description="Select all", layout=widgets.Layout(width="auto"))
+        self._none = widgets.Button(description="Select none", layout=widgets.Layout(width="auto"))
+        self._reload.on_click(lambda _: self.refresh())
+        self._all.on_click(lambda _: self.select_all())
+        self._none.on_click(lambda _: self.select_none())
+        self._status = widgets.HTML()
+        self._details = widgets.HTML(layout=widgets.Layout(width="240px", min_width="200px", padding="0 0 0 10px"))
+        self.grid = TileGrid(self._thumbnail, id_column=self.id_column, page_size=page_size, tile_size=tile_size,
+                             height=height, fallback_after=fallback_after, on_change=self._grid_changed)
+        self.grid.layout.flex = "1 1 auto"
+        self.children = [
+            widgets.HBox([self._picker, self._reload, self._all, self._none]),
+            self._status,
+            widgets.HBox([self.grid, self._details], layout=widgets.Layout(width="100%")),
+        ]
+        self.add_class("galleryk-albumbrowser")
+        self._show_details(None)
+        self._say("Reading the list of albums…", "busy")
+        if album is not None and (not isinstance(album, str) or album == NOT_IN_SET or album.strip().isdigit()):
+            self._open(album if album == NOT_IN_SET else int(album))  # an id: no need to wait for the list
+            threading.Thread(target=self._load_albums, args=(None,), daemon=True, name="galleryk-albums").start()
+        else:
+            threading.Thread(target=self._load_albums, args=(album,), daemon=True, name="galleryk-albums").start()
+
+    # -- public ---------------------------------------------------------------------------------
+    @property
+    def album(self) -> Any:
+        """The album (Coppermine) or photoset (Fotki) shown: its id, or ``NOT_IN_SET``; None before one is picked."""
+        return self._album
+
+    @album.setter
+    def album(self, album: int | str) -> None:
+        self._open(self._resolve(album))
+
+    @property
+    def listing(self) -> pd.DataFrame:
+        """The album's rows known so far (all of them once ``wait()`` returned)."""
+        return self.grid.rows
+
+    @property
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected photos (Fotki ``id``, Coppermine ``pid``), in listing order; settable."""
+        return self.grid.selected_ids
+
+    @selected_ids.setter
+    def selected_ids(self, ids: Sequence[Any]) -> None:
+        self.grid.selected_ids = ids
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        """The selected rows of the listing, ready for ``.galleryk.push(target, album=...)``."""
+        return tag_listing(self.grid.selected_rows().copy(), self.client)
+
+    @property
+    def focused(self) -> pd.Series | None:
+        """The row of the photo clicked last."""
+        index = self.grid.focus
+        return None if index is None or index >= len(self.grid.rows) else self.grid.rows.iloc[index]
+
+    @property
+    def view(self) -> str:
+        return self.grid.view
+
+    def click(self, index: int, shift: bool = False, toggle: bool = False) -> None:
+        """Click tile ``index`` (row position), as the browser would."""
+        self.grid.click(index, shift=shift, toggle=toggle)
+
+    def select_all(self) -> None:
+        self.grid.select_all()
+
+    def select_none(self) -> None:
+        self.grid.select_none()
+
+    def wait(self, timeout: float | None = 60.0) -> bool:
+        """Wait until the whole listing is loaded; False on timeout."""
+        return self._loaded.wait(timeout)
+
+    def refresh(self) -> None:
+        """Read the list of albums and the current album again (after signing in, say)."""
+        threading.Thread(target=self._load_albums, args=(self._album,), daemon=True, name="galleryk-albums").start()
+
+    # -- albums ---------------------------------------------------------------------------------------
+    def _load_albums(self, wanted: Any) -> None:
+        try:
+            table = self.client.photosets() if self.service == "fotki" else self.client.albums()
+        except Exception as exc:
+            self._say(describe(exc), "error")
+            self._set_options([("(no albums: see above)", None)], None)
+            return
+        self.albums = table
+        options = self._options(table)
+        current = self._album
+        if wanted is not None:
+            try:
+                current = self._resolve(wanted)
+            except AlbumNotFound as exc:
+                self._say(describe(exc), "error")
+                current = None
+        elif current is None and len(options) > 0:
+            current = next((value for _, value in options if value is not None and value != NOT_IN_SET),
+                           options[0][1])
+        self._set_options(options, current)
+        if current is not None and current != self._album:
+            self._open(current)
+        elif current is not None and wanted is not None:
+            self._open(current, force=True)
+        elif current is None and not options:
+            self._say("There are no albums to show here.", "warn")
+
+    def _options(self, table: pd.DataFrame) -> list[tuple[str, Any]]:
+        if self.service == "fotki":
+            out = [(f"{t} ({n} photos)" if pd.notna(n) else str(t), int(i))
+                   for i, t, n in zip(table["id"], table["title"], table.get("photos", [pd.NA] * len(table)))]
+            return out + [("Photos in no set", NOT_IN_SET)] if self.client.authorized else out
+        ordered = table.assign(_path=table["category_path"].fillna("")).sort_values(["_path", "title"], kind="stable")
+        return [(f"{p} › {t}" if p else str(t), int(i)) for i, t, p in zip(ordered["id"], ordered["title"],
+                                                                             ordered["_path"])]
+
+    def _set_options(self, options: list[tuple[str, Any]], value: Any) -> None:
+        self._quiet = True
+        try:
+            values = [v for _, v in options]
+            if value is not None and value not in values:
+                options = [*options, (f"Album {value}", value)]
+            self._picker.options = options or [("(none)", None)]
+            self._picker.value = value if value is not None or not options else options[0][1]
+        finally:
+            self._quiet = False
+
+    def _resolve(self, album: int | str) -> Any:
+        if album == NOT_IN_SET:
+            return NOT_IN_SET
+        if isinstance(album, bool):
+            raise TypeError("album is an id or a title, not a bool")
+        if not isinstance(album, str) or album.strip().isdigit():
+            return int(album)
+        if self.albums is None:
+            self.albums = self.client.photosets() if self.service == "fotki" else self.client.albums()
+        hits = self.albums[self.albums["title"] == album]
+        if len(hits) == 0:
+            titles = self.albums["title"].dropna().tolist()
+            shown = ", ".join(repr(t) for t in titles[:12]) or "none"
+            raise AlbumNotFound(f"no album titled {album!r} here; there are: {shown}", album=album, choices=titles)
+        return int(hits["id"].iloc[0])
+
+    def _picked(self, change: dict) -> None:
+        if self._quiet or change["new"] is None or change["new"] == self._album:
+            return
+        self._open(change["new"])
+
+    # -- one album ---------------------------------------------------------------------------------------
+    def _open(self, album: Any, force: bool = False) -> None:
+        with self._lock:
+            if album == self._album and not force:
+                return
+            self._generation += 1
+            generation = self._generation
+            self._album = album
+        if self._picker.value != album and any(v == album for _, v in self._picker.options):
+            self._quiet = True
+            try:
+                self._picker.value = album
+            finally:
+                self._quiet = False
+        self._loaded.clear()
+        self._show_details(None)
+        self.grid.set_rows(pd.DataFrame({self.id_column: pd.Series([], dtype="Int64")}), complete=False,
+                           message="Loading…")
+        self._say(f"Opening {self._album_label(album)}…", "busy")
+        threading.Thread(target=self._load_listing, args=(album, generation), daemon=True,
+                         name="galleryk-listing").start()
+
+    def _list(self, album: Any, limit: int | None) -> pd.DataFrame:
+        if self.service == "fotki":
+            return self.client.photos(None if album == NOT_IN_SET else album, limit=limit)
+        return self.client.photos(album, limit=limit)
+
+    def _load_listing(self, album: Any, generation: int) -> None:
+        per = self.grid.grid.page_size
+        try:
+            first = self._list(album, per)
+            if generation != self._generation:
+                return
+            done = len(first) < per
+            self.grid.set_rows(first, complete=done, reset=False, message="" if len(first) else
+                               "This album is empty.")
+            self.grid.prefetch(0)
+            self._count_status(loading=not done)
+            full = first if done else self._list(album, None)
+            if generation != self._generation:
+                return
+            self.grid.set_rows(full, complete=True, reset=False, message="" if len(full) else "This album is empty.")
+            self._count_status()
+        except Exception as exc:
+            if generation == self._generation:
+                self.grid.set_rows(self.grid.rows, complete=True, reset=False, message="")
+                self._say(f"Could not open {self._album_label(album)}: {describe(exc)}", "error")
+        finally:
+            if generation == self._generation:
+                self._loaded.set()
+
+    def _album_label(self, album: Any) -> str:
+        for label, value in self._picker.options:
+            if value == album:
+                return label.rsplit(" (", 1)[0] if self.service == "fotki" else label
+        return "photos in no set" if album == NOT_IN_SET else f"album {album}"
+
+    def _count_status(self, loading: bool = False) -> None:
+        rows = len(self.grid.rows)
+        chosen = len(self.grid.selected_ids)
+        more = " (reading the rest…)" if loading else ""
+        self._say(f"{self._album_label(self._album)}: {rows:,} photos{more}, {chosen:,} selected.", "info")
+
+    # -- grid events ----------------------------------------------------------------------------------------
+    def _grid_changed(self, what: str) -> None:
+        if what == "focus":
+            self._show_details(self.grid.focus)
+        elif what == "selection" and self._album is not None and self.grid.complete:
+            self._count_status()
+
+    def _thumbnail(self, row: pd.Series) -> bytes:
+        return self.client.thumbnail(row, size=self._thumb_px)
+
+    def _show_details(self, index: int | None) -> None:
+        if index is None or index >= len(self.grid.rows):
+            self._details.value = ('<div class="galleryk-details"><i>Click a photo to see its details. '
+                                   "Shift-click selects a range, Ctrl/⌘-click adds or removes one.</i></div>")
+            return
+        row = self.grid.rows.iloc[index]
+        photo_id = int(row[self.id_column])
+        self._details.value = self._details_html(row, self._infos.get(photo_id), loading=photo_id not in self._infos)
+        if photo_id not in self._infos:
+            threading.Thread(target=self._fetch_info, args=(index, photo_id), daemon=True,
+                             name="galleryk-details").start()
+
+    def _fetch_info(self, index: int, photo_id: int) -> None:
+        try:
+            info = self.client.photo_info(photo_id)
+        except Exception as exc:
+            info = {"error": describe(exc)}
+        self._infos[photo_id] = info
+        if self.grid.focus == index:
+            self._details.value = self._details_html(self.grid.rows.iloc[index], info)
+
+    def _details_html(self, row: pd.Series, info: dict | None, loading: bool = False) -> str:
+        info = info or {}
+        title = info.get("title") or row.get("title") or ""
+        facts: list[tuple[str, Any]] = [("Id", row.get(self.id_column))]
+        if self.service == "fotki":
+            tags = [t for t in info.get("tags") or [] if not str(t).startswith("galleryk")]
+            facts += [("Taken", info.get("taken")), ("Tags", ", ".join(map(str, tags)) or None),
+                      ("Format", info.get("originalformat")),
+                      ("Visible to", _visibility(info) if info else None),
+                      ("Description", info.get("description"))]
+        else:
+            size = f"{info['width']} × {info['height']} px" if info.get("width") else None
+            if info.get("filesize"):
+                size = f"{size}, {info['filesize']}" if size else info["filesize"]
+            tags = [t for t in info.get("keywords") or [] if not str(t).startswith("galleryk")]
+            facts += [("Added", info.get("date_added")), ("Keywords", ", ".join(map(str, tags)) or None),
+                      ("Size", size), ("File", info.get("filename") or row.get("filename")),
+                      ("Caption", info.get("caption") or row.get("caption"))]
+        lines = "".join(f"<tr><th style='text-align:left;padding-right:8px'>{html.escape(k)}</th>"
+                        f"<td>{html.escape(str(v))}</td></tr>" for k, v in facts if v not in (None, "") and pd.notna(v))
+        extra = "<p><i>Reading details…</i></p>" if loading else ""
+        if info.get("error"):
+            extra = f"<p style='color:#cf222e'>{html.escape(info['error'])}</p>"
+        return (f'<div class="galleryk-details"><h4 style="margin:4px 0">{html.escape(str(title))}</h4>'
+                f"<table>{lines}</table>{extra}</div>")
+
+    def _say(self, text: str, kind: str = "info") -> None:
+        self.status = text
+        self._status.value = status_html(text, kind)
+
+    def close(self) -> None:
+        self.grid.close()
+        super().close()
+
+
+def _visibility(info: dict) -> str:
+    if info.get("ispublic"):
+        return "everyone"
+    who = [name for name, key in (("friends", "isfriend"), ("family", "isfamily")) if info.get(key)]
+    return " and ".join(who) if who else "only you"
