@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
+import traitlets
 
 from ..coppermine import Coppermine
 from ..errors import AlbumNotFound
@@ -38,6 +39,7 @@ class AlbumBrowser(widgets.VBox):
     """
 
     NOT_IN_SET = NOT_IN_SET
+    selected_ids = traitlets.List(help="Ids of the selected photos, in listing order; set it to select, observe it.")
 
     def __init__(
         self,
@@ -65,6 +67,7 @@ class AlbumBrowser(widgets.VBox):
         self._infos: dict[int, dict] = {}
         self._thumb_px = max(16, min(int(tile_size), 1024))
         self._quiet = False
+        self._syncing = False
         noun = "Photoset" if self.service == "fotki" else "Album"
         self._picker = widgets.Dropdown(description=noun, options=[("Loading…", None)], value=None,
                                         layout=widgets.Layout(width="min(460px, 100%)"))
@@ -110,14 +113,12 @@ class AlbumBrowser(widgets.VBox):
         """The album's rows known so far (all of them once ``wait()`` returned)."""
         return self.grid.rows
 
-    @property
-    def selected_ids(self) -> list[int]:
-        """Ids of the selected photos (Fotki ``id``, Coppermine ``pid``), in listing order; settable."""
+    @traitlets.validate("selected_ids")
+    def _check_ids(self, proposal: dict) -> list[int]:
+        if self._syncing:
+            return list(proposal["value"])
+        self.grid.selected_ids = proposal["value"]  # raises ValueError for ids not in the listing
         return self.grid.selected_ids
-
-    @selected_ids.setter
-    def selected_ids(self, ids: Sequence[Any]) -> None:
-        self.grid.selected_ids = ids
 
     @property
     def selection(self) -> pd.DataFrame:
@@ -288,8 +289,14 @@ class AlbumBrowser(widgets.VBox):
     def _grid_changed(self, what: str) -> None:
         if what == "focus":
             self._show_details(self.grid.focus)
-        elif what == "selection" and self._album is not None and self.grid.complete:
-            self._count_status()
+        elif what == "selection":
+            self._syncing = True
+            try:
+                self.selected_ids = self.grid.selected_ids
+            finally:
+                self._syncing = False
+            if self._album is not None and self.grid.complete:
+                self._count_status()
 
     def _thumbnail(self, row: pd.Series) -> bytes:
         return self.client.thumbnail(row, size=self._thumb_px)
@@ -333,7 +340,7 @@ class AlbumBrowser(widgets.VBox):
             facts += [("Added", info.get("date_added")), ("Keywords", ", ".join(map(str, tags)) or None),
                       ("Size", size), ("File", info.get("filename") or row.get("filename")),
                       ("Caption", info.get("caption") or row.get("caption"))]
-        lines = "".join(f"<tr><th style='text-align:left;padding-right:8px'>{html.escape(k)}</th>"
+        lines = "".join(f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap;vertical-align:top'>{html.escape(k)}</th>"
                         f"<td>{html.escape(str(v))}</td></tr>" for k, v in facts if v not in (None, "") and pd.notna(v))
         extra = "<p><i>Reading details…</i></p>" if loading else ""
         if info.get("error"):

@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
+import traitlets
 
 from ..coppermine import Coppermine
 from ..fotki import Fotki
@@ -43,6 +44,8 @@ class Uploader(widgets.VBox):
     ``set_title(i, text)``, ``set_tags(i, tags)``, ``apply_to_all(title=, tags=)``.
     """
 
+    report = traitlets.Instance(pd.DataFrame, allow_none=True, help="The push report of the last run (observe it).")
+
     def __init__(
         self,
         local: str | os.PathLike | pd.DataFrame,
@@ -62,9 +65,11 @@ class Uploader(widgets.VBox):
         super().__init__()
         self.targets = targets
         self.workers = workers
-        self.report: pd.DataFrame | None = None
         self.status = ""
         self.progress: dict[int, tuple[float, str]] = {}
+        self._ran = False
+        self._sent: dict[int, int] = {}
+        self._sizes: dict[int, int] = {}
         self._files = pd.DataFrame({"path": pd.Series([], dtype="string"), "title": [], "tags": []})
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
@@ -376,7 +381,7 @@ class Uploader(widgets.VBox):
             return
         stop_ticks.set()
         ticker.join()
-        self.report = result
+        self._ran = True
         for position, status in enumerate(result["status"].astype(str)):
             done = status in ("uploaded", "skipped")
             self.progress[position] = (1.0 if done else self.progress.get(position, (0.0, ""))[0], status)
@@ -387,6 +392,11 @@ class Uploader(widgets.VBox):
         self._say(_summary(result, self._cancel.is_set()), "warn" if self._cancel.is_set() or
                   (result["status"] == "failed").any() else "ok")
         self._busy(False)
+        if create:
+            self._albums.pop(self._target.value, None)  # the new album is in the list from now on
+            self._load_albums(self._target.value)
+            self.album = album
+        self.report = result
 
     def _tick(self, stop: threading.Event) -> None:
         while not stop.wait(1.0 / UPDATES_PER_SECOND):
@@ -404,7 +414,7 @@ class Uploader(widgets.VBox):
     def _busy(self, busy: bool) -> None:
         with self.hold_sync():
             self._start.disabled = busy
-            self._start.description = "Start again" if (not busy and self.report is not None) else "Start"
+            self._start.description = "Start again" if (not busy and self._ran) else "Start"
             self._stop.disabled = not busy
             for w in (self._target, self._album, self._new_album, self._apply, self._all_title, self._all_tags):
                 w.disabled = busy
