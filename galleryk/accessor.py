@@ -15,9 +15,18 @@ class GallerykAccessor:
         self._df = df
 
     def push(self, target: Any, **options: Any) -> pd.DataFrame:
-        """Upload every row to ``target`` (a Fotki or Coppermine client); see ``galleryk.push``."""
-        from .push import push
+        """Upload every row to ``target`` (a Fotki or Coppermine client); see ``galleryk.push``.
 
+        A listing from a service (no ``path`` column) is copied from the client it was listed
+        with, unless ``source=`` names another.
+        """
+        from .push import push
+        from .thumbcache import client_for
+
+        if "source" not in options and "path" not in self._df.columns:
+            found = client_for(self._df)
+            if found is not None:
+                options["source"] = found
         return push(self._df, target, **options)
 
     def thumbnails(self, path_column: str = "path", size: int = 128, max_rows: int = 200, client: Any = None) -> Any:

@@ -1,0 +1,70 @@
+"""client.thumbnail() on both services, its cache, and df.galleryk.thumbnails() on remote listings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+import galleryk as gk
+from galleryk import thumbcache
+
+
+def size_of(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.format == "JPEG"
+        return im.size
+
+
+def test_fotki_thumbnail_of_a_private_photo_comes_through_the_owners_session(sandbox):
+    fotki = sandbox.fotki("alice")
+    private = fotki.photos()
+    private = private[~private["ispublic"]].iloc[0]
+    data = fotki.thumbnail(private, size=64)
+    assert max(size_of(data)) <= 64
+
+
+def test_fotki_thumbnail_is_fetched_once_then_served_from_memory_and_disk(sandbox, tmp_path):
+    fotki = sandbox.fotki("alice")
+    photo_id = int(fotki.photos("Harbour walk")["id"].iloc[0])
+    first = fotki.thumbnail(photo_id)
+    sandbox.faults.set("fotki", error_500=1.0)  # the service is down now
+    try:
+        assert fotki.thumbnail(photo_id) == first
+        thumbcache.default_cache().clear_memory()
+        assert fotki.thumbnail(photo_id) == first  # from the disk cache
+        files = list(thumbcache.cache_dir().rglob("*.jpg"))
+        assert files and all(re.fullmatch(r"[0-9a-f]{40}\.jpg", f.name) for f in files)
+    finally:
+        sandbox.faults.clear("fotki")
+
+
+def test_coppermine_thumbnail_is_its_thumb_file(sandbox):
+    cpg = sandbox.coppermine("alice")
+    row = cpg.photos("Harbour & Beach").iloc[0]
+    raw = cpg._http.send("GET", row["thumb_url"]).content
+    assert cpg.thumbnail(row, size=1024) == raw  # small enough already: sent as the gallery made it
+    assert max(size_of(cpg.thumbnail(int(row["pid"]), size=40))) <= 40  # from a bare pid, downscaled
+
+
+def test_a_bad_size_is_refused_with_the_range():
+    with pytest.raises(ValueError, match="from 16 to 1024"):
+        thumbcache.check_size(4)
+
+
+def test_thumbnails_of_a_remote_listing_render_through_its_client(sandbox):
+    fotki = sandbox.fotki("alice")
+    listing = fotki.photos("Garden days")
+    html = listing[listing["title"].notna()].head(3).galleryk.thumbnails(size=48).data
+    assert html.count('src="data:image/jpeg;base64,') == 3
+
+
+def test_a_listing_that_lost_its_client_says_to_pass_one(sandbox):
+    fotki = sandbox.fotki("alice")
+    listing = fotki.photos("Garden days")
+    listing.attrs.clear()
+    with pytest.raises(KeyError, match="pass client="):
+        listing.galleryk.thumbnails()
+    assert "base64" in listing.head(1).galleryk.thumbnails(client=fotki).data

@@ -1,0 +1,270 @@
+"""The widgets driven from Python against the sandbox, as the browser would drive them: no browser, real HTTP."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pandas as pd
+import pytest
+from widget_support import fill_photoset, make_photos
+
+import galleryk as gk
+import galleryk.widgets as gw
+
+
+def until(check, timeout: float = 20.0):  # noqa: ANN001
+    """Poll ``check()`` until it is true (the widgets work in threads)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"not true within {timeout} s: {check}")
+
+
+# -- SignIn -----------------------------------------------------------------------------------------------
+def test_coppermine_wrong_password_then_right_one(sandbox):
+    cpg = gk.Coppermine(sandbox.coppermine_url)
+    signin = gw.SignIn(cpg)
+    assert not signin.signed_in
+    signin._user.value = "alice"
+    signin.type_password("not-" + sandbox.users["alice"])
+    assert signin._password.value == ""  # emptied the moment it arrived
+    signin.sign_in()
+    assert signin.wait() is False
+    assert "did not accept that user name and password" in signin.status
+    signin.type_password(sandbox.users["alice"])
+    signin.sign_in()
+    assert signin.wait() is True
+    assert signin.status == "Signed in to the gallery as alice."
+    assert len(cpg.photos("Alice's garden")) == 1  # her private album: the client itself is signed in now
+
+
+def test_coppermine_password_never_sits_in_widget_state(sandbox):
+    signin = gw.SignIn(gk.Coppermine(sandbox.coppermine_url))
+    signin._user.value = "alice"
+    signin.type_password(sandbox.users["alice"])
+    signin.sign_in()
+    signin.wait()
+    states = [w.get_state() for w in _all_widgets(signin)]
+    assert sandbox.users["alice"] not in repr(states)
+
+
+def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
+    client = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
+                      auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    signin = gw.SignIn(client, fallback_after=None)
+    signin.sign_in()
+    signin.wait()
+    url = signin._link.url
+    assert url and "frob=" in url
+    signin.continue_()
+    signin.wait()
+    assert "not been told yes yet" in signin.status and not signin.signed_in
+    frob = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))["frob"]
+    sandbox.approve(frob, "alice", "write")  # what the approval page does when alice says yes
+    signin.continue_()
+    assert signin.wait() is True
+    assert signin.status == "Signed in to Fotki as alice (write)."
+    assert signin._link.url is None
+    assert frob not in repr([w.get_state() for w in _all_widgets(signin)])
+    signin.sign_out()
+    assert not signin.signed_in and not client.authorized
+
+
+def _all_widgets(root):  # noqa: ANN001
+    out, todo = [], [root]
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo.extend(getattr(w, "children", ()))
+    return out
+
+
+# -- AlbumBrowser -----------------------------------------------------------------------------------------
+@pytest.fixture
+def big_set(sandbox):
+    return fill_photoset(sandbox, "alice", 2000, "Big set")
+
+
+def test_browse_2000_photos_select_a_range_and_push_the_selection(sandbox, big_set):
+    set_id, ids = big_set
+    fotki = sandbox.fotki("alice")
+    browser = gw.AlbumBrowser(fotki, album=set_id, fallback_after=None)
+    assert browser.wait(30)
+    assert len(browser.listing) == 2000 and browser.album == set_id
+    browser.click(10)
+    browser.click(14, shift=True)
+    browser.click(1990, toggle=True)
+    assert browser.selected_ids == ids[10:15] + [ids[1990]]
+    selection = browser.selection
+    assert selection["id"].tolist() == ids[10:15] + [ids[1990]]
+
+    cpg = sandbox.coppermine("alice")
+    report = selection.galleryk.push(cpg, album="Alice's holidays", progress=False)
+    assert (report["status"] == "uploaded").all(), report
+    arrived = Counter(cpg.photos("Alice's holidays")["title"])
+    assert all(arrived[f"Big set {i + 1}"] == 1 for i in (10, 11, 12, 13, 14, 1990))
+
+
+def test_first_page_of_thumbnails_comes_before_the_whole_listing(sandbox, big_set):
+    set_id, ids = big_set
+    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=None)
+    content, buffers = browser.grid.page(0)
+    assert content["ids"] == ids[: len(content["ids"])] and len(content["ids"]) == browser.grid.grid.page_size
+    assert len(buffers) == len(content["ids"]) and all(b[:3] == b"\xff\xd8\xff" for b in buffers)
+    assert all(isinstance(b, bytes) for b in buffers)  # binary buffers, not base64 text
+    last = browser.grid.page(2000 // browser.grid.grid.page_size)[0]
+    assert last["ids"][-1] == ids[-1]
+
+
+def test_setting_selected_ids_from_python_updates_the_grid_and_rejects_strangers(sandbox, big_set):
+    set_id, ids = big_set
+    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=None)
+    browser.wait(30)
+    browser.selected_ids = [ids[5], ids[3]]
+    assert browser.grid.grid.selected_ids == [ids[3], ids[5]]  # what the browser sees, in listing order
+    with pytest.raises(ValueError, match="not in this listing"):
+        browser.selected_ids = [1]
+    browser.select_all()
+    assert len(browser.selection) == 2000
+    browser.select_none()
+    assert browser.selection.empty
+
+
+def test_album_is_settable_by_title_and_an_unknown_one_lists_the_choices(sandbox):
+    browser = gw.AlbumBrowser(sandbox.fotki("alice"), fallback_after=None)
+    browser.wait(30)
+    browser.album = "Garden days"
+    browser.wait(30)
+    assert set(browser.listing["title"]) and len(browser.listing) == 8
+    with pytest.raises(gk.AlbumNotFound) as info:
+        browser.album = "No such set"
+    assert "Harbour walk" in info.value.choices
+
+
+def test_coppermine_categories_show_in_the_picker_and_private_thumbnails_load(sandbox):
+    browser = gw.AlbumBrowser(sandbox.coppermine("alice"), album="Alice's garden", fallback_after=None)
+    browser.wait(30)
+    labels = [label for label, _ in browser._picker.options]
+    assert "Travel / Europe & Asia › Harbour & Beach" in labels
+    content, buffers = browser.grid.page(0)
+    assert content["ok"] == [True] and len(buffers) == 1  # a private album, seen by its owner
+
+
+def test_a_listing_that_fails_shows_why_and_the_browser_stays_usable(sandbox):
+    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
+                     auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    browser = gw.AlbumBrowser(fotki, fallback_after=None)
+    until(lambda: "not signed in" in browser.status)
+    fotki.get_token(_approved_frob(sandbox, fotki))
+    browser.refresh()
+    until(lambda: "Harbour walk" in browser.status)
+
+
+def _approved_frob(sandbox, client) -> str:  # noqa: ANN001
+    frob = client.get_frob()
+    sandbox.approve(frob, "alice", "write")
+    return frob
+
+
+def test_without_javascript_the_pager_takes_over_and_still_selects(sandbox, big_set):
+    set_id, ids = big_set
+    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=0.2)
+    browser.wait(30)
+    until(lambda: browser.view == "pager")
+    pager = browser.grid.pager
+    until(lambda: pager.tiles[0].image.value)
+    pager.tiles[2].toggle.value = True
+    pager.range.value = True
+    pager.tiles[5].toggle.value = True
+    assert browser.selected_ids == ids[2:6]
+    pager.go(1)
+    assert pager.label.value.startswith("Page 2 of 167")
+    browser.grid.use_grid()  # the JavaScript reported after all: the pager gives back and drops its pictures
+    assert all(t.image.value == b"" for t in pager.tiles)
+
+
+# -- Uploader ---------------------------------------------------------------------------------------------
+def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sandbox, tmp_path):
+    make_photos(tmp_path / "trip", 10)
+    fotki = sandbox.fotki("alice")
+    uploader = gw.Uploader(tmp_path / "trip", targets=[fotki], workers=1, fallback_after=None)
+    until(lambda: len(uploader.files) == 10 and uploader._album.value is not None)
+    uploader.album = "Trip 2024"
+    uploader.apply_to_all(tags="trip, sea")
+    sandbox.faults.set("fotki", latency=0.15)
+    try:
+        uploader.start()
+        until(lambda: sum(s == "uploaded" for _, s in uploader.progress.values()) >= 3)
+        uploader.cancel()
+        first = uploader.wait(60)
+    finally:
+        sandbox.faults.clear("fotki")
+    statuses = Counter(first["status"].astype(str))
+    assert statuses["cancelled"] >= 3 and statuses["uploaded"] >= 3, statuses
+    assert uploader.status.startswith("Cancelled")
+
+    second = (uploader.start(), uploader.wait(60))[1]
+    assert set(second["status"].astype(str)) <= {"uploaded", "skipped"}
+    assert uploader.status.startswith("Done")
+    sets = fotki.photosets()
+    trip = sets[sets["title"] == "Trip 2024"]
+    assert len(trip) == 1  # one photoset, not one per run
+    titles = Counter(fotki.photos(int(trip["id"].iloc[0]))["title"])
+    assert titles == Counter({f"photo_{i:03d}": 1 for i in range(10)})
+    info = fotki.photo_info(fotki.photos(int(trip["id"].iloc[0]))["id"].iloc[0])
+    assert {"trip", "sea"} <= set(info["tags"])
+
+
+def test_uploader_per_file_title_and_a_missing_album_name_is_refused(sandbox, tmp_path):
+    make_photos(tmp_path / "two", 2)
+    cpg = sandbox.coppermine("alice")
+    uploader = gw.Uploader(gk.scan(tmp_path / "two", progress=False), targets=[cpg], fallback_after=None)
+    until(lambda: uploader._album.value is not None)
+    uploader._album.value = "+new"
+    uploader.start()
+    assert "Type the new album's title first" in uploader.status and not uploader.running
+    uploader.album = 5
+    uploader.set_title(1, "The second one")
+    uploader.start()
+    report = uploader.wait(60)
+    assert (report["status"] == "uploaded").all()
+    assert "The second one" in set(cpg.photos(5)["title"])
+    assert uploader.progress == {0: (1.0, "uploaded"), 1: (1.0, "uploaded")}
+
+
+def test_uploader_shows_a_push_error_in_words_and_can_start_again(sandbox, tmp_path):
+    make_photos(tmp_path / "one", 1)
+    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
+                     auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    uploader = gw.Uploader(tmp_path / "one", targets=[fotki], fallback_after=None)
+    until(lambda: uploader._album.value is not None and len(uploader.files) == 1)
+    uploader.start()
+    uploader.wait(30)
+    assert "not signed in to Fotki" in uploader.status
+    assert not uploader._start.disabled
+
+
+def test_the_core_library_does_not_import_the_widgets():
+    import subprocess
+    import sys
+
+    code = "import galleryk, sys; galleryk.scan; print('galleryk.widgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_selection_logic_shift_ranges_keep_their_anchor():
+    sel = gw.Selection(list("abcdefgh"))
+    sel.click(3)
+    sel.click(6, shift=True)
+    assert sel.ids == list("defg")
+    sel.click(1, shift=True)  # re-drawn from the same anchor
+    assert sel.ids == list("bcd")
+    sel.click(7, toggle=True)
+    sel.click(5, shift=True, toggle=True)  # ctrl+shift adds a range from the new anchor
+    assert sel.ids == list("bcdfgh")
+    assert pd.isna(pd.NA) and sel.set_ids(["a", "zz"]) == ["zz"]
