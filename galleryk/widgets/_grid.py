@@ -28,7 +28,7 @@ log = logging.getLogger("galleryk.widgets")
 
 FALLBACK_AFTER = 8.0
 """Seconds a grid waits for its JavaScript to say it is running before showing the stock pager."""
-PAGE_SIZE = 48
+PAGE_SIZE = 24  # about one screenful: the first screen needs no more
 THUMB_WORKERS = 8
 _HERE = Path(__file__).parent
 
@@ -91,7 +91,9 @@ class TileGrid(widgets.VBox):
         self._pager_args = (pager_size, show_progress, tile_size)
         self._pager: Pager | None = None  # made only when needed: ~100 small models that saved state would keep
         self._send = self.grid.send
-        super().__init__([self.grid], layout=widgets.Layout(width="100%"))
+        # the pager goes into a box of its own: re-rendering the grid's view (which may be a failed one) is avoided
+        self._pager_box = widgets.Box(layout=widgets.Layout(width="100%"))
+        super().__init__([self.grid, self._pager_box], layout=widgets.Layout(width="100%"))
         self.add_class("galleryk-tilegrid")
         self.start_watchdog()
 
@@ -101,7 +103,7 @@ class TileGrid(widgets.VBox):
         if self._pager is None:
             self._pager = Pager(self, *self._pager_args)
             self._pager.layout.display = "none"
-            self.children = [self.grid, self._pager]
+            self._pager_box.children = [self._pager]
         return self._pager
 
     # -- rows -------------------------------------------------------------------------------
