@@ -529,11 +529,14 @@ def _check_page(resp: requests.Response, what: str, *, listing: bool = False) ->
     if resp.status_code >= 400:
         code = 19 if resp.status_code in (403, 404) else 0
         raise CoppermineError(code, f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}")
+    cut = listing and b"</html>" not in resp.content[-2048:].lower()
+    if cut and b"<html" in resp.content[:4096].lower():
+        raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
     if not pages.is_gallery_page(text):
         said = pages.error_text(text)
         raise BadReply(f"{what}: the gallery answered a page that is not one of its own: {said}", url=resp.url,
                        status=resp.status_code, junk=said)
-    if listing and b"</html>" not in resp.content[-2048:].lower():
+    if cut:
         raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
 
 

@@ -180,6 +180,11 @@ class WebSession:
                 if pages.is_logged_in(html(landing)):
                     self._signed_in(landing)
                     return
+                if not pages.is_gallery_page(html(landing)):
+                    said = pages.error_text(html(landing))
+                    raise BadReply(f"login to {self.base_url}: after the login the gallery answered a page that is "
+                                   f"not one of its own: {said}", url=self.url("index.php"), status=landing.status_code,
+                                   junk=said)
                 # The password was accepted (a redirect), but the session cookie did not exist yet when it
                 # was posted (a page of the dance failed): once more, which cannot count toward a ban.
                 if attempt == 1:
