@@ -42,10 +42,11 @@ def _uniload(s: requests.Session, sandbox, album: int, token: dict[str, str]) ->
     return s.post(_base(sandbox) + "uniload.php", data=data, files=files, allow_redirects=False)
 
 
-def test_first_get_sets_only_the_data_cookie(sandbox):
+def test_first_get_sets_only_the_data_cookie_and_reloads_login_once(sandbox):
     s = _session()
-    s.get(_base(sandbox) + "login.php")
+    r = s.get(_base(sandbox) + "login.php", allow_redirects=False)
     assert list(s.cookies.keys()) == ["cpg16x_data"]
+    assert r.status_code == 302 and r.headers["Location"].startswith("login.php?reload_once&message_id=")
 
 
 def test_second_get_sets_a_session_cookie_named_after_the_user_agent(sandbox):
@@ -58,7 +59,7 @@ def test_second_get_sets_a_session_cookie_named_after_the_user_agent(sandbox):
 
 def test_login_without_the_second_get_redirects_yet_leaves_a_guest(sandbox):
     s = _session()
-    s.get(_base(sandbox) + "login.php")
+    s.get(_base(sandbox) + "login.php", allow_redirects=False)
     r = _login(s, sandbox, "alice")
     assert r.status_code == 302
     assert _logout_link(s.get(_base(sandbox) + "index.php").text) is None

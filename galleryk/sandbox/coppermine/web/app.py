@@ -151,8 +151,8 @@ class CpgWeb:
             return self._messages.pop(key or "", None)
 
     def _refuse_banned(self, ctx: Ctx, path: str) -> Response:
-        """1.6 answers every page of a banned address, uniload.php too, with an information box (status 200)."""
-        return self._die(ctx, BANNED, "Information", "info")
+        """1.6 answers every page of a banned address, uniload.php too, with a bare information box (status 200)."""
+        return self._html(ctx, "Information", pages.info_box(BANNED))
 
     # -- browsing ----------------------------------------------------------------------------------
     def _index(self, ctx: Ctx) -> Response:
@@ -202,6 +202,10 @@ class CpgWeb:
             referer = "index.php"
         if ctx.actor.user_id is not None:
             raise PageError(ALREADY_IN)
+        if ctx.request.method == "GET" and ctx.state.set_data_cookie and "reload_once" not in ctx.request.args:
+            # 1.6.26 reloads login.php once for a visitor without its data cookie
+            return self._redirect(f"login.php?reload_once&message_id={secrets.token_hex(16)}&message_icon=info"
+                                  "#cpgMessageBlock")
         form = ctx.request.form
         if ctx.request.method != "POST" or not form.get("submitted"):
             return self._html(ctx, "Login", pages.login_body(referer))
@@ -226,8 +230,8 @@ class CpgWeb:
             raise PageError(BAD_TOKEN)
         name = ctx.actor.name
         self.sessions.unbind(ctx.state)
-        key = self._remember(f"Goodbye {name}: you are logged out.", "success")
-        return self._redirect(f"index.php?message_id={key}&message_icon=success")
+        key = self._remember(f"Goodbye {name}: you are logged out.", "info")
+        return self._redirect(f"index.php?message_id={key}&message_icon=info#cpgMessageBlock")
 
     # -- uploading --------------------------------------------------------------------------------
     def _upload_form(self, ctx: Ctx) -> Response:
@@ -284,10 +288,9 @@ class CpgWeb:
             stored = self._receive(ctx, "Filedata")
         except UploadRefused as exc:
             return _refusal(exc.message)
+        key = secrets.token_hex(16)  # 1.6.26 names a message the page it leads to does not show
         if stored.approved:
-            key = self._remember("Your file was added successfully.", "info")
             return self._redirect(f"displayimage.php?pid={stored.pid}&message_id={key}&message_icon=info#cpgMessageBlock")
-        key = self._remember("Your file was successfully added. It will be displayed after admin approval.", "info")
         return self._redirect(f"thumbnails.php?album={stored.aid}&message_id={key}&message_icon=info#cpgMessageBlock")
 
     def _db_input(self, ctx: Ctx) -> Response:

@@ -82,6 +82,8 @@ class Browse:
         if cat is None or cat == 0:
             return pages.GALLERY_NAME, top, []
         path = _path(top, cat)
+        if path is None and cat >= FIRST_USER_CAT:
+            return pages.GALLERY_NAME, [], []  # 1.6.26: the (empty) gallery of a user it does not know
         if path is None:
             raise PageError(NO_SUCH_CATEGORY, "Critical error")
         return path[-1].name, path[-1].children, [(n.id, n.name) for n in path]

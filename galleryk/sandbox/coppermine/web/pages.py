@@ -108,6 +108,11 @@ def message_box(text: str, kind: str = "info") -> str:
             f"{h(text)}</div>\n")
 
 
+def info_box(message: str) -> str:
+    """1.6's bare message box (``msg_box``): no heading, as the ban notice is drawn."""
+    return f'<div class="cpg_message_info">\n<span class="cpg_user_message">{h(message)}</span>\n</div>\n'
+
+
 def die_body(title: str, message: str, kind: str = "error") -> str:
     """The body of a ``cpg_die`` page (1.6 answers them with status 200): ``kind`` is info, warning or error."""
     return f"""<div class="{DIE_CLASS.format(kind=kind)}">
