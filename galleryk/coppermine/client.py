@@ -260,16 +260,13 @@ class Coppermine:
 
     def _tree(self, within: int | None = None) -> list[tree.TreeAlbum]:
         """The albums of the category pages, walked from the top (and the user's own gallery) or within one category."""
-        names: dict[int, str] = {}
         if within is not None:
             return tree.walk(self._category_page, [within], workers=self.workers, within=within)
-        else:
-            starts = [0, tree.USER_GALLERIES]
-            mine = self._web.personal_category()
-            if mine is not None:
-                starts.append(mine)
-                if self.username:
-                    names[mine] = self.username
+        starts, names = [0, tree.USER_GALLERIES], {}
+        mine = self._web.personal_category()
+        if mine is not None and self.username:
+            starts.append(mine)
+            names[mine] = self.username
         return tree.walk(self._category_page, starts, workers=self.workers, names=names)
 
     def _web_albums(self) -> pd.DataFrame:

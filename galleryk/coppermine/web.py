@@ -87,6 +87,7 @@ class WebSession:
         self.keyword_separator: str | None = None
         """The gallery's keyword separator, once an upload form has named it."""
         self._personal: int | None = None
+        self._signins = 0
 
     def __repr__(self) -> str:
         who = self.username or "guest"
@@ -118,12 +119,14 @@ class WebSession:
     def page(self, path: str, params: dict | None = None) -> requests.Response:
         """GET a page as the signed-in user (logging in first); a page that shows a guest is re-fetched after login."""
         self.ensure_login()
+        signed = self._signins
         resp = self.get(path, params)
         if self.username and self._logged_in and resp.status_code == 200 and _looks_like_guest(resp):
             with self._lock:
-                self._logged_in = False
-                self._token = None
-            self.ensure_login()
+                if self._signins == signed:  # no other thread has signed in again meanwhile
+                    self._logged_in = False
+                    self._token = None
+                self.ensure_login()
             resp = self.get(path, params)
         return resp
 
@@ -219,6 +222,7 @@ class WebSession:
 
     def _signed_in(self, resp: requests.Response) -> None:
         self._logged_in = True
+        self._signins += 1
         token = pages.form_token(html(resp))
         if token is not None:
             self._set_token(token)
@@ -297,7 +301,7 @@ class WebSession:
         with self._lock:
             self._logged_in = False
             self._token = None
-        self.ensure_login()
+            self.ensure_login()
         return True
 
     # -- changes -----------------------------------------------------------------------
