@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo sandbox test bench clean
+.PHONY: setup demo sandbox test bench clean test-real-coppermine real-coppermine-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,19 @@ sandbox: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+# -- the real Coppermine 1.6.26 gallery in the loop (tests/support/real_coppermine.py) --------------
+CPG_PACKAGES := php-cli php-mysql php-gd php-mbstring php-xml mariadb-server
+
+real-coppermine-packages:
+	@if command -v php >/dev/null 2>&1 && command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CPG_PACKAGES) >/dev/null; \
+	else echo "install the Debian packages $(CPG_PACKAGES) (as root), then run make test-real-coppermine again"; exit 1; fi
+
+# The Coppermine client's and pushes' suites against both the sandbox and the real 1.6.26 gallery.
+test-real-coppermine: $(STAMP) real-coppermine-packages
+	GALLERYK_REQUIRE_REAL_COPPERMINE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/coppermine tests/sandbox/coppermine tests/push/test_push_coppermine_servers.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fotki.py

@@ -35,3 +35,7 @@ def sandbox(sandbox_data: Path) -> Iterator[gks.Sandbox]:
         yield sb
     finally:
         sb.stop()
+
+
+# -- Coppermine: the real 1.6.26 gallery (once per session) and the fixture over every server -------
+from support.cpg_fixtures import cpg_server, real_coppermine  # noqa: E402,F401

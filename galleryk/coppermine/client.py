@@ -25,10 +25,10 @@ import pandas as pd
 import requests
 
 from .. import thumbcache
-from ..errors import BadReply, CoppermineError, HttpStatusError, ResponseCut
+from ..errors import BadReply, CoppermineError, HttpStatusError, ResponseCut, TransportError
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..results import UploadResult
-from . import api, pages
+from . import api, pages, tree
 from .http import Http
 from .web import WebSession, html
 
@@ -36,6 +36,9 @@ Source = Union[str, os.PathLike, bytes, IO[bytes]]
 Progress = Callable[[int, int], Any]
 
 MODES = ("auto", "api", "web")
+DEFAULT_SEPARATOR = ";"
+PROBE_ATTEMPTS = 3
+PROBE_PAUSE = 0.5
 _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
 
@@ -81,6 +84,9 @@ class Coppermine:
 
     Listings (``photos``, ``photo_info``, ``download``) read the gallery's web pages in both
     modes, because the cpgAPI has no call that lists pictures.
+
+    ``keyword_separator``: how the gallery separates keywords (its ``keyword_separator``
+    setting); by default read off its upload form, else ``;``.
     """
 
     def __init__(
@@ -94,6 +100,7 @@ class Coppermine:
         workers: int = 4,
         user_agent: str | None = None,
         http: Http | None = None,
+        keyword_separator: str | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -108,6 +115,7 @@ class Coppermine:
         self._http = http or Http(timeout=timeout, user_agent=user_agent)
         self._web = WebSession(self.url, self.username, self._password, self._http.send)
         self._charset = "utf-8"  # of the cpgAPI's text fields: the gallery's, as its XML declares it
+        self._separator = keyword_separator
         self._lock = threading.RLock()
         if password and urlsplit(self.url).scheme == "http":
             _warn_plain_http(self.url)
@@ -144,20 +152,51 @@ class Coppermine:
                 self.mode_reason = reason
 
     def _probe(self) -> tuple[str, str]:
-        """Ask ``api/`` for an unknown function, without credentials; ("api"|"web", why)."""
-        resp = self._http.send(
-            "POST", self._api_url(), files={"function": (None, api.PROBE_FUNCTION)}, allow_redirects=False, retry=True
-        )
-        if resp.status_code == 200:
-            self._charset = api.declared_charset(resp.content) or self._charset
+        """Ask ``api/`` for an unknown function, without credentials; ("api"|"web", why).
+
+        Transient failures (5xx, a cut or timed-out reply, an HTML error page that is not the
+        gallery's) are tried again; if they persist, a TransportError says so and nothing is
+        decided, so the next call probes afresh instead of keeping a wrong mode for good.
+        """
+        problem = ""
+        for attempt in range(PROBE_ATTEMPTS):
+            if attempt:
+                time.sleep(PROBE_PAUSE * attempt)
             try:
-                reply = api.read_reply(resp.content)
-            except api.NotXmlReply:
-                return "web", "api/ answered an HTML page, not cpgAPI XML"
-            if reply.root.tag == "cpg" and reply.failed:
-                return "api", f"api/ answered a cpgAPI failure (code {reply.code}) to an unknown function"
-            return "web", f"api/ answered XML that is not a cpgAPI reply (<{reply.root.tag}>)"
-        return "web", f"api/ answered HTTP {resp.status_code}"
+                resp = self._http.send("POST", self._api_url(), files={"function": (None, api.PROBE_FUNCTION)},
+                                       allow_redirects=False, retry=False)
+            except TransportError as exc:
+                problem = str(exc)
+                continue
+            decided = self._read_probe(resp)
+            if decided is not None:
+                return decided
+            problem = f"HTTP {resp.status_code}: {pages.error_text(html(resp))}"
+        raise BadReply(
+            f"cannot tell whether {self.url} has the cpgAPI add-on: {PROBE_ATTEMPTS} probes of api/ failed "
+            f"(last: {problem}); nothing was decided, the next call asks again. Pass mode='web' to skip the probe.",
+            url=self._api_url(),
+        )
+
+    def _read_probe(self, resp: requests.Response) -> tuple[str, str] | None:
+        """The mode a probe reply shows, or None when it shows nothing (a transient failure)."""
+        status = resp.status_code
+        if status >= 500:
+            return None
+        if status != 200:
+            return "web", f"api/ answered HTTP {status}"
+        self._charset = api.declared_charset(resp.content) or self._charset
+        try:
+            reply = api.read_reply(resp.content)
+        except api.NotXmlReply:
+            if pages.is_gallery_page(html(resp)):  # php -S answers unknown paths with index.php
+                return "web", "api/ answered one of the gallery's HTML pages, not cpgAPI XML"
+            return None  # an error page: it says nothing about the add-on
+        if reply.root.tag == "cpg" and reply.failed:
+            if not api.is_complete(resp.content):
+                return None
+            return "api", f"api/ answered a cpgAPI failure (code {reply.code}) to an unknown function"
+        return "web", f"api/ answered XML that is not a cpgAPI reply (<{reply.root.tag}>)"
 
     def _api_url(self) -> str:
         return self.url + "api/"
@@ -202,28 +241,67 @@ class Coppermine:
         """The albums this user sees, with their categories, as a DataFrame.
 
         Columns: id, title, category_id, category, category_path ("Travel / Europe & Asia"),
-        is_user_gallery, can_upload (NA when the protocol does not say). ``df.attrs["source"]``
-        names where the data came from.
+        is_user_gallery, can_upload. ``df.attrs["source"]`` names where the data came from. In
+        api mode ``can_upload`` comes from the gallery's upload form (``upload.php?single``) when
+        its web pages answer; otherwise it is NA and ``df.attrs["can_upload"]`` says why.
         """
         if self.mode == "api":
             reply = self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
-            rows = [] if reply is None else [album_row(a.aid, a.title, a.categories) for a in api.catlist_albums(reply)]
-            return albums_frame(rows, source="cpgAPI cpgAPI.catList")
+            listed = [] if reply is None else api.catlist_albums(reply)
+            allowed, why = self._upload_permissions()
+            rows = [album_row(a.aid, a.title, a.categories, can_upload=None if allowed is None else a.aid in allowed)
+                    for a in listed]
+            df = albums_frame(rows, source="cpgAPI cpgAPI.catList" + ("" if allowed is None else
+                                                                      "; can_upload: web page upload.php?single"))
+            df.attrs["can_upload"] = why
+            return df
         return self._web_albums()
 
+    def _upload_permissions(self) -> tuple[set[int] | None, str]:
+        """The ids the upload form offers this user (api mode asks the web pages), or None and why not."""
+        try:
+            offered = self._web.upload_albums()
+        except (CoppermineError, TransportError) as exc:
+            return None, f"unknown: the gallery's upload form did not answer ({exc})"
+        if offered is None:
+            return set(), "from upload.php?single: no album is open to this user"
+        return {a.aid for a in offered}, "from upload.php?single"
+
+    def _category_page(self, cid: int, page: int = 1) -> pages.CategoryPage | None:
+        params = {"cat": str(cid)} if page == 1 else {"cat": str(cid), "page": str(page)}
+        resp = self._web.page("index.php", params)
+        what = f"index.php?cat={cid}" + (f"&page={page}" if page > 1 else "")
+        _check_page(resp, what, listing=True)
+        text = html(resp)
+        banned = pages.ban_message(text)
+        if banned:
+            raise CoppermineError(18, f"the gallery {self.url} refuses this address: {banned}")
+        if pages.die_message(text) is not None:
+            return None  # a category this user may not see, or one that is gone
+        return pages.category_page(text, cid)
+
+    def _tree(self, within: int | None = None) -> list[tree.TreeAlbum]:
+        """The albums of the category pages, walked from the top (and the user's own gallery) or within one category."""
+        if within is not None:
+            return tree.walk(self._category_page, [within], workers=self.workers, within=within)
+        starts, names = [0, tree.USER_GALLERIES], {}
+        mine = self._web.personal_category()
+        if mine is not None and self.username:
+            starts.append(mine)
+            names[mine] = self.username
+        return tree.walk(self._category_page, starts, workers=self.workers, names=names)
+
     def _web_albums(self) -> pd.DataFrame:
-        tree_resp = self._web.page("sidebar.php")
-        _check_page(tree_resp, "sidebar.php", listing=True)
-        tree = pages.album_tree(html(tree_resp))
+        found = self._tree()
         offered = self._web.upload_albums()  # None: no upload form for this user (a guest, a viewers' group)
         allowed = {a.aid for a in offered} if offered is not None else set()
-        rows = [album_row(a.aid, a.title, a.categories, can_upload=a.aid in allowed) for a in tree]
-        known = {a.aid for a in tree}
+        rows = [album_row(a.aid, a.title, a.categories, can_upload=a.aid in allowed) for a in found]
+        known = {a.aid for a in found}
         for a in offered or []:
             if a.aid not in known:
                 rows.append({**album_row(a.aid, a.title, []), "category_id": None, "category": a.group,
                              "category_path": a.group or "", "can_upload": True})
-        return albums_frame(rows, source="web pages: sidebar.php (tree), upload.php?single (albums open to uploads)")
+        return albums_frame(rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)")
 
     def _album_id(self, album: int | str) -> int:
         if isinstance(album, bool):
@@ -272,10 +350,14 @@ class Coppermine:
     def _thumb_page(self, aid: int, page: int) -> pages.ThumbPage:
         resp = self._web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
         _check_page(resp, f"thumbnails.php?album={aid}&page={page}", listing=True)
-        result = pages.thumbnails(html(resp), resp.url, album=aid)
-        if not result.photos and page == 1:
-            problem = _page_problem(resp)
-            if problem:
+        text = html(resp)
+        result = pages.thumbnails(text, resp.url, album=aid)
+        if not result.photos:
+            banned = pages.ban_message(text)
+            if banned:
+                raise CoppermineError(18, f"the gallery {self.url} refuses this address: {banned}")
+            problem = pages.die_message(text)
+            if problem is not None:  # an error box; a bare notice ("No image to display") is an empty album
                 raise CoppermineError(19, f"album {aid}: {problem}")
         return result
 
@@ -354,16 +436,25 @@ class Coppermine:
             )
         if not self.username:
             raise CoppermineError(18, "creating an album needs a signed-in user; pass username and password")
-        index = html(self._web.page("index.php"))
-        tree_resp = self._web.page("sidebar.php")
-        _check_page(tree_resp, "sidebar.php")
-        tree = html(tree_resp)
         if category is None:
-            category = pages.personal_category(index, self.username) or pages.personal_category(tree, self.username)
+            category = self._web.personal_category()
             if category is None:
                 raise CoppermineError(0, "cannot find your personal gallery's category on the pages; pass category=")
-        position = sum(1 for a in pages.album_tree(tree) if a.categories and a.categories[-1][0] == category)
-        return self._web.create_album(int(category), title, position)
+        category = int(category)
+        before = self._albums_titled(title, category)
+
+        def lookup() -> int | None:
+            """After a lost or cut reply: the album the gallery made, if it made one."""
+            new = sorted(set(self._albums_titled(title, category)) - set(before))
+            return new[-1] if new else None
+
+        return self._web.create_album(category, title, len(before), lookup)
+
+    def _albums_titled(self, title: str, category: int) -> list[int]:
+        """Ids of the albums titled ``title`` in ``category`` (read from that category's pages)."""
+        wanted = " ".join(title.split())
+        return sorted(a.aid for a in self._tree(category)
+                      if a.title == wanted and a.categories and a.categories[-1][0] == category)
 
     def upload(
         self,
@@ -378,12 +469,14 @@ class Coppermine:
     ) -> UploadResult:
         """Upload one picture (a path, bytes or a binary file object, streamed) into ``album`` (id or exact title).
 
-        ``tags`` become Coppermine keywords, space-separated. Returns an UploadResult with the new
+        ``tags`` (a list, or one string of space-separated words) become Coppermine keywords, joined
+        by the gallery's keyword separator (``;`` unless the gallery says otherwise), so a tag of
+        several words stays one keyword. Returns an UploadResult with the new
         picture id, or status "pending_approval" and id None when the gallery holds it for approval.
         """
         aid = self._album_id(album)
         opener, name, size = _opener(source, filename)
-        keywords = " ".join(tags.split() if isinstance(tags, str) else [str(t) for t in tags or []])
+        keywords = self._keywords(tags)
         started = time.monotonic()
         if self.mode == "api":
             fields = {"aid": str(aid), "title": title or "", "description": description or "", "keywords": keywords}
@@ -415,6 +508,18 @@ class Coppermine:
             seconds=time.monotonic() - started,
             url=f"{self.url}displayimage.php?pid={pid}" if pid is not None else None,
         )
+
+    @property
+    def keyword_separator(self) -> str:
+        """The gallery's keyword separator: as its upload form names it once seen, else ``;`` (1.6's default)."""
+        return self._separator or self._web.keyword_separator or DEFAULT_SEPARATOR
+
+    def _keywords(self, tags: list[str] | str | None) -> str:
+        sep = self.keyword_separator
+        words = tags.split() if isinstance(tags, str) else [str(t) for t in tags or []]
+        # a tag holding the separator itself would be split: the separator becomes "_" there
+        joined = ["_".join(" ".join(t.split()).split(sep)) if sep != " " else "_".join(t.split()) for t in words]
+        return sep.join(t for t in joined if t)
 
     # -- the cpgAPI ------------------------------------------------------------------------
     def _api(self, function: str, fields: dict, *, file: tuple | None = None, progress: Progress | None = None,
@@ -482,11 +587,14 @@ def _check_page(resp: requests.Response, what: str, *, listing: bool = False) ->
     if resp.status_code >= 400:
         code = 19 if resp.status_code in (403, 404) else 0
         raise CoppermineError(code, f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}")
+    cut = listing and b"</html>" not in resp.content[-2048:].lower()
+    if cut and b"<html" in resp.content[:4096].lower():
+        raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
     if not pages.is_gallery_page(text):
         said = pages.error_text(text)
         raise BadReply(f"{what}: the gallery answered a page that is not one of its own: {said}", url=resp.url,
                        status=resp.status_code, junk=said)
-    if listing and b"</html>" not in resp.content[-2048:].lower():
+    if cut:
         raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
 
 

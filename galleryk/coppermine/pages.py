@@ -12,9 +12,19 @@ These are the facts it relies on; a theme may move elements around, so each pars
 - form token: hidden ``<input name="form_token">`` and ``<input name="timestamp">``
   (``upload.php?single`` and most forms), or the query of the logout link;
 - albums open to uploads: ``<select name="album">`` on ``upload.php?single``, options
-  ``value=<aid>`` grouped in ``<optgroup label=...>`` (personal albums, user, category);
-- the album tree: ``sidebar.php``: nested lists whose items link to ``index.php?cat=<cid>``
-  (categories, user galleries ``10000 + uid``) and ``thumbnails.php?album=<aid>`` (albums);
+  ``value=<aid>`` grouped in ``<optgroup label=...>`` (the user's name padded with non-breaking
+  spaces, inside "* Personal albums", for personal albums; category names otherwise);
+- the album tree: the category pages ``index.php`` and ``index.php?cat=<cid>[&page=<n>]``
+  (both 1.6 and 1.7 have them; 1.6's ``sidebar.php`` is a bare template and 1.7 has none):
+  the breadcrumb (sibling links ``index.php`` > ``index.php?cat=<a>`` > ... > ``index.php?cat=<cid>``)
+  gives the page's category chain, links to ``index.php?cat=<n>`` lead to more categories
+  (user galleries are ``10000 + uid`` under category 1, "My gallery" is the signed-in user's),
+  and ``thumbnails.php?album=<aid>`` links name albums; an album belongs to the deepest
+  category page that lists it (a page also shows the first albums of its sub-categories);
+- a ``cpg_die`` box: an element of class ``cpg_message_error``/``_warning``/``_info`` holding an
+  ``h2`` and a ``span.cpg_user_message`` (an error page, or "You are currently banned"); a bare
+  ``span.cpg_user_message`` elsewhere is a notice, such as an empty album's "No image to display";
+- the keyword separator: the upload form's label "Keywords (separate with semicolon|comma|space)";
 - an album page: ``thumbnails.php?album=<aid>&page=<n>``: links to
   ``displayimage.php?album=<aid>&pid=<pid>`` around an ``<img>`` whose ``src`` is
   ``albums/<path>thumb_<file>``; titles in ``span.thumb_title_title``, captions in
@@ -49,6 +59,11 @@ NORMAL_PREFIX = "normal_"
 
 # -- class names -------------------------------------------------------------------------
 MESSAGE_CLASSES = ("cpg_message", "cpgmessage", "cpg_die", "cpg_user_message")
+DIE_CLASSES = ("cpg_message_error", "cpg_message_warning", "cpg_message_info")
+USER_MESSAGE_CLASS = "cpg_user_message"
+KEYWORD_SEPARATORS = {"semicolon": ";", "comma": ",", "space": " "}
+_SEPARATOR_LABEL = re.compile(r"separated?\s+(?:with|by)\s+(semicolons?|commas?|spaces?)", re.I)
+_HOME_LINK = re.compile(r"(?:^|/)index\.php(?:\?(?:cat=0)?)?$")
 THUMB_TITLE_CLASS = "thumb_title_title"
 THUMB_CAPTION_CLASS = "thumb_caption_caption"
 PIC_TITLE_CLASSES = ("pic_title", "image_title", "img_title")
@@ -181,6 +196,32 @@ def ban_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
     return None
 
 
+def die_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
+    """The message of a ``cpg_die`` box (an error page, a ban), or None when the page has none.
+
+    A notice such as an empty album's "No image to display" is not in such a box.
+    """
+    for el in _doc(page).iter():
+        if not isinstance(el.tag, str) or el.get("id") == "cpgMessage":
+            continue
+        classes = (el.get("class") or "").lower().split()
+        if not any(c in DIE_CLASSES for c in classes) or el.find(".//h2") is None:
+            continue
+        span = next((x for x in el.iter() if isinstance(x.tag, str) and USER_MESSAGE_CLASS in
+                     (x.get("class") or "").split()), None)
+        return _text(span) if span is not None else _text(el)
+    return None
+
+
+def keyword_separator(page: str | bytes | lxml.html.HtmlElement) -> str | None:
+    """The gallery's keyword separator as the upload form's label names it, or None when it does not say."""
+    m = _SEPARATOR_LABEL.search(_text(_doc(page)))
+    if m is None:
+        return None
+    word = m.group(1).lower().rstrip("s")
+    return KEYWORD_SEPARATORS.get(word)
+
+
 def login_failure(page: str | bytes | lxml.html.HtmlElement) -> str | None:
     """The "Login failed" (or ban) message of a login reply, or None when the page shows none."""
     doc = _doc(page)
@@ -255,63 +296,76 @@ def upload_albums(page: str | bytes | lxml.html.HtmlElement) -> list[UploadAlbum
         aid = _int((opt.get("value") or "").strip())
         if aid is None or aid <= 0:
             continue
-        group = next((g.get("label") for g in opt.iterancestors("optgroup")), None)
-        title = _text(opt)
-        out.append(UploadAlbum(aid, title, group))
+        label = next((g.get("label") for g in opt.iterancestors("optgroup")), None)
+        group = " ".join(label.split()) if label is not None else None  # 1.6 pads user names with &nbsp;
+        out.append(UploadAlbum(aid, _text(opt), group))
     return out
 
 
-# -- the album tree (sidebar.php) --------------------------------------------------------
-@dataclass(frozen=True)
-class TreeAlbum:
-    """An album of the sidebar tree with the chain of categories above it, outermost first."""
+# -- the album tree (index.php?cat=N) -----------------------------------------------------
+@dataclass
+class CategoryPage:
+    """What one ``index.php?cat=<cid>[&page=<n>]`` page says about the album tree."""
 
-    aid: int
-    title: str
-    categories: tuple[tuple[int, str], ...]
-
-
-def _own_links(li: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Links that belong to a list item itself, not to a list nested inside it."""
-    own = []
-    for a in li.iter("a"):
-        el = a.getparent()
-        while el is not None and el is not li and el.tag not in ("ul", "ol"):
-            el = el.getparent()
-        if el is li:
-            own.append(a)
-    return own
+    chain: tuple[tuple[int, str], ...] | None
+    """The category chain of the page from its breadcrumb, outermost first (None: no breadcrumb found)."""
+    categories: dict[int, str] = field(default_factory=dict)
+    """Every category linked from the page (id -> link text), to visit in turn."""
+    albums: dict[int, str] = field(default_factory=dict)
+    """Albums linked from the page (id -> title): its own and the first ones of its sub-categories."""
+    pages: int = 1
+    """How many pages the category's album list has."""
 
 
-def _item_category(li: lxml.html.HtmlElement) -> tuple[int, str] | None:
-    for a in _own_links(li):
-        m = CATEGORY_LINK.search(a.get("href") or "")
-        if m:
-            return int(m.group(1)), _text(a)
+def breadcrumb(page: str | bytes | lxml.html.HtmlElement, cid: int) -> tuple[tuple[int, str], ...] | None:
+    """The chain of categories down to ``cid`` from a page's breadcrumb ("Home > Travel > Europe"), or None.
+
+    The breadcrumb is a run of sibling links: ``index.php`` first, then ``index.php?cat=<id>``
+    links, the last one to ``cid`` (on an album page it may go on to the album).
+    """
+    doc = _doc(page)
+    for parent in doc.iter():
+        if not isinstance(parent.tag, str):
+            continue
+        links = [a for a in parent if isinstance(a.tag, str) and a.tag == "a"]
+        if len(links) < 1 or not _HOME_LINK.search(links[0].get("href") or ""):
+            continue
+        chain: list[tuple[int, str]] = []
+        for a in links[1:]:
+            m = CATEGORY_LINK.search(a.get("href") or "")
+            if m is None:
+                break
+            chain.append((int(m.group(1)), _text(a)))
+        if cid == 0 and not chain and len(links) == 1:
+            return ()
+        if chain and chain[-1][0] == cid:
+            return tuple(chain)
     return None
 
 
-def album_tree(page: str | bytes | lxml.html.HtmlElement) -> list[TreeAlbum]:
-    """Every album link of ``sidebar.php`` (or any page with such a tree), each with its category chain."""
+def category_page(page: str | bytes | lxml.html.HtmlElement, cid: int) -> CategoryPage:
+    """Parse one category page: its chain, the categories and albums it links, its album-list pages."""
     doc = _doc(page)
-    out: list[TreeAlbum] = []
-    seen: set[int] = set()
+    result = CategoryPage(breadcrumb(doc, cid))
     for a in doc.iter("a"):
-        m = ALBUM_LINK.search(a.get("href") or "")
-        if not m:
-            continue
-        aid = int(m.group(1))
+        href = (a.get("href") or "").replace("&amp;", "&")
         title = _text(a)
-        if aid in seen or not title:
+        m = ALBUM_LINK.search(href)
+        if m is not None:
+            aid = int(m.group(1))
+            if title and aid not in result.albums:
+                result.albums[aid] = title
             continue
-        seen.add(aid)
-        chain: list[tuple[int, str]] = []
-        for li in a.iterancestors("li"):
-            cat = _item_category(li)
-            if cat is not None:
-                chain.append(cat)
-        out.append(TreeAlbum(aid, title, tuple(reversed(chain))))
-    return out
+        m = CATEGORY_LINK.search(href)
+        if m is None:
+            continue
+        other = int(m.group(1))
+        q = _query(href)
+        if other == cid and q.get("page", "").isdigit():
+            result.pages = max(result.pages, int(q["page"]))
+        elif other not in (0, cid) and not result.categories.get(other):
+            result.categories[other] = title  # a user gallery is often linked by a thumbnail only
+    return result
 
 
 # -- an album's thumbnails (thumbnails.php) ------------------------------------------------

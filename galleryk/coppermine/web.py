@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from ..errors import BadReply, CoppermineError
+from ..errors import BadReply, CoppermineError, HttpStatusError, TransportError
 from . import pages
 
 Send = Callable[..., requests.Response]
@@ -34,24 +34,29 @@ _TOKEN_TROUBLE = re.compile(r"form.?token|timestamp|token.*(invalid|expired|stal
 
 # Messages of the stock pages, mapped to the cpgAPI code for the same failure, so that code
 # that handles errors works alike in both modes (the web pages themselves carry no codes).
+# The real 1.6/1.7 English texts come first, then looser patterns for other wordings.
 _CODES: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"exceeded filesize permitted by cpg|too large \(maximum allowed is", re.I), 9),
+    (re.compile(r"exceeded filesize allowed in php\.ini|only a partial upload", re.I), 6),
+    (re.compile(r"disk quota exceeded|quota", re.I), 22),
+    (re.compile(r"only files with the following extensions|extension|file type|not allowed.*(format|type)", re.I), 5),
+    (re.compile(r"not a valid image|not an image|corrupt|unknown image", re.I), 13),
+    (re.compile(r"failed to create directory|user'?s directory", re.I), 11),
+    (re.compile(r"impossible to move|move the file", re.I), 12),
+    (re.compile(r"no upload occurred|no file was (uploaded|posted)", re.I), 2),
+    (re.compile(r"filename unavailable|file ?name is empty", re.I), 3),
+    (re.compile(r"album not selected|no album was selected", re.I), 1),
     (re.compile(r"login failed|wrong password|incorrect|authenticat|banned|not logged in", re.I), 18),
-    (re.compile(r"upload_max_filesize|post_max_size|partially uploaded", re.I), 6),
-    (re.compile(r"extension|file type|not allowed.*(format|type)", re.I), 5),
-    (re.compile(r"quota", re.I), 22),
-    (re.compile(r"too (large|big)|exceeds|maximum (file )?size|size.*limit|at most \d+ on a side", re.I), 9),
-    (re.compile(r"file ?name is empty", re.I), 3),
-    (re.compile(r"no file was (uploaded|posted)", re.I), 2),
-    (re.compile(r"empty", re.I), 8),
-    (re.compile(r"not an image|corrupt|unknown image|not a valid image", re.I), 13),
-    (re.compile(r"user'?s directory", re.I), 11),
-    (re.compile(r"move the file", re.I), 12),
-    (re.compile(r"album.*(not exist|may not|not allowed|cannot)|no album|unknown album", re.I), 19),
+    (re.compile(r"selected album does not exist|no album where you are allowed|"
+                r"album.*(not exist|may not|not allowed|cannot)|no album|unknown album", re.I), 19),
     (re.compile(r"(no|not have|don'?t have) permission|may not upload|not allowed to upload|"
                 r"upload.*(not allowed|denied)|permission|denied", re.I), 20),
+    (re.compile(r"too (large|big)|exceeds|maximum (file )?size|size.*limit|at most \d+ on a side", re.I), 9),
+    (re.compile(r"empty", re.I), 8),
     (re.compile(r"album", re.I), 19),
 ]
-
+_PERMISSION = re.compile(r"(don'?t|do not) have permission", re.I)
+"""What 1.6 answers a client whose server-side session is gone (a guest again), before any token check."""
 
 def code_for(message: str) -> int:
     """The cpgAPI error code matching a stock page's message, or 0 when none does."""
@@ -79,6 +84,10 @@ class WebSession:
         self._token: pages.FormToken | None = None
         self._token_at = 0.0
         self.token_max_age = TOKEN_MAX_AGE
+        self.keyword_separator: str | None = None
+        """The gallery's keyword separator, once an upload form has named it."""
+        self._personal: int | None = None
+        self._signins = 0
 
     def __repr__(self) -> str:
         who = self.username or "guest"
@@ -110,12 +119,14 @@ class WebSession:
     def page(self, path: str, params: dict | None = None) -> requests.Response:
         """GET a page as the signed-in user (logging in first); a page that shows a guest is re-fetched after login."""
         self.ensure_login()
+        signed = self._signins
         resp = self.get(path, params)
         if self.username and self._logged_in and resp.status_code == 200 and _looks_like_guest(resp):
             with self._lock:
-                self._logged_in = False
-                self._token = None
-            self.ensure_login()
+                if self._signins == signed:  # no other thread has signed in again meanwhile
+                    self._logged_in = False
+                    self._token = None
+                self.ensure_login()
             resp = self.get(path, params)
         return resp
 
@@ -172,6 +183,11 @@ class WebSession:
                 if pages.is_logged_in(html(landing)):
                     self._signed_in(landing)
                     return
+                if not pages.is_gallery_page(html(landing)):
+                    said = pages.error_text(html(landing))
+                    raise BadReply(f"login to {self.base_url}: after the login the gallery answered a page that is "
+                                   f"not one of its own: {said}", url=self.url("index.php"), status=landing.status_code,
+                                   junk=said)
                 # The password was accepted (a redirect), but the session cookie did not exist yet when it
                 # was posted (a page of the dance failed): once more, which cannot count toward a ban.
                 if attempt == 1:
@@ -206,6 +222,7 @@ class WebSession:
 
     def _signed_in(self, resp: requests.Response) -> None:
         self._logged_in = True
+        self._signins += 1
         token = pages.form_token(html(resp))
         if token is not None:
             self._set_token(token)
@@ -227,7 +244,7 @@ class WebSession:
                 text = html(resp)
                 token = pages.form_token(text)
                 if token is not None:
-                    self._set_token(token)
+                    self._read_form(text)
                     return token
                 said = said or " | ".join(pages.messages(text))
             who = repr(self.username) if self.username else "a guest"
@@ -240,14 +257,52 @@ class WebSession:
     def upload_albums(self) -> list[pages.UploadAlbum] | None:
         """Albums the upload form offers this user (None: no upload form, e.g. the group may not upload)."""
         resp = self.page("upload.php?single")
+        if resp.status_code >= 500:
+            raise HttpStatusError(f"upload.php?single: HTTP {resp.status_code}", url=resp.url, status=resp.status_code)
         text = html(resp)
+        self._read_form(text)
+        banned = pages.ban_message(text)
+        if banned:
+            raise CoppermineError(18, f"the gallery {self.base_url} refuses this address: {banned}")
+        if resp.status_code != 200:
+            return None
+        return pages.upload_albums(text)
+
+    def _read_form(self, text: str) -> None:
+        """Keep what an upload form tells: its form token and the gallery's keyword separator."""
         token = pages.form_token(text)
         if token is not None and self.username:
             with self._lock:
                 self._set_token(token)
-        if resp.status_code != 200:
+        sep = pages.keyword_separator(text)
+        if sep is not None:
+            self.keyword_separator = sep
+
+    def personal_category(self) -> int | None:
+        """The signed-in user's own category (10000 + user id), from the "My gallery" link; None for a guest."""
+        if self.username is None:
             return None
-        return pages.upload_albums(text)
+        if self._personal is None:
+            self._personal = pages.personal_category(html(self.page("index.php")), self.username)
+        return self._personal
+
+    # -- a session that the gallery forgot ------------------------------------------------
+    def _session_lost(self) -> bool:
+        """After a "you don't have permission": whether our session is gone (the pages show a guest).
+
+        If so, sign in again (once) so the caller can retry once; a password refused now is
+        refused for good, as always.
+        """
+        if self.username is None or not self._logged_in:
+            return False
+        page = self.get("index.php")
+        if page.status_code != 200 or pages.is_logged_in(html(page)) or not _looks_like_guest(page):
+            return False
+        with self._lock:
+            self._logged_in = False
+            self._token = None
+            self.ensure_login()
+        return True
 
     # -- changes -----------------------------------------------------------------------
     def upload(
@@ -255,10 +310,15 @@ class WebSession:
     ) -> tuple[int | None, str]:
         """POST ``uniload.php``; ``make_body(token)`` is a context giving the request kwargs (a fresh body each try).
 
-        Returns (pid, status): (N, "uploaded") or (None, "pending_approval").
+        Returns (pid, status): (N, "uploaded") or (None, "pending_approval"). A 5xx or a cut
+        reply raises a TransportError: the picture may or may not have been stored, so the
+        caller must look before sending it again. A stale form token, or a session the gallery
+        forgot (a guest again: "You don't have permission"), is repaired once and the upload sent
+        once more; those refusals come before the gallery stores anything.
         """
-        for attempt in (0, 1):
-            token = self.form_token(fresh=attempt > 0)
+        fresh_token = relogged = False
+        while True:
+            token = self.form_token(fresh=fresh_token)
             with make_body(token) as body:
                 resp = self._send("POST", self.url("uniload.php"), allow_redirects=False, retry=False, **body)
             if resp.status_code in (301, 302, 303, 307):
@@ -272,9 +332,22 @@ class WebSession:
                     raise CoppermineError(18, f"upload to album {album}: the gallery sent us to the login page")
                 raise CoppermineError(0, f"upload to album {album}: unexpected redirect to {_strip_query(location)}")
             text = _body_text(resp)
-            if attempt == 0 and _TOKEN_TROUBLE.search(text):
+            if resp.status_code >= 500:
+                raise HttpStatusError(
+                    f"upload to album {album}: the gallery answered HTTP {resp.status_code} (the picture may or may "
+                    f"not have been stored; look before sending it again): {text}",
+                    url=self.url("uniload.php"), status=resp.status_code,
+                )
+            if resp.status_code == 430 and _PERMISSION.search(text) and not relogged and self._session_lost():
+                relogged = True
                 continue
-            if resp.status_code < 400 and not pages.messages(html(resp)):
+            if not fresh_token and _TOKEN_TROUBLE.search(text):
+                fresh_token = True
+                continue
+            banned = pages.ban_message(html(resp)) if resp.status_code < 400 else None
+            if banned:
+                raise CoppermineError(18, f"upload to album {album}: the gallery refuses this address: {banned}")
+            if resp.status_code < 400:
                 # uniload.php answers a redirect or a 430; anything else is a broken server (a PHP fatal error page)
                 raise BadReply(
                     f"upload to album {album}: the gallery answered HTTP {resp.status_code} with a page instead of a "
@@ -284,29 +357,49 @@ class WebSession:
                     junk=text,
                 )
             raise CoppermineError(code_for(text), f"upload to album {album} failed (HTTP {resp.status_code}): {text}")
-        raise AssertionError("unreachable")
 
-    def create_album(self, category: int, title: str, position: int) -> int:
-        """Create an album through the album manager's ``delete.php?what=albmgr&op=add``; return its id."""
-        for attempt in (0, 1):
-            token = self.form_token(fresh=attempt > 0)
+    def create_album(self, category: int, title: str, position: int, lookup: Callable[[], int | None]) -> int:
+        """Create an album through the album manager's ``delete.php?what=albmgr&op=add``; return its id.
+
+        ``lookup()`` finds the album by title in its category: a reply that is lost, cut or an
+        error page is resolved by it before anything is sent again, so no album is made twice.
+        """
+        fresh_token = relogged = retried = False
+        while True:
+            token = self.form_token(fresh=fresh_token)
             params = {
                 "what": "albmgr", "op": "add", "cat": str(category), "name": title, "position": str(position),
                 "form_token": token.form_token, "timestamp": token.timestamp,
             }
-            resp = self._send("GET", self.url("delete.php"), params=params, allow_redirects=False, retry=False)
-            data = _json(resp)
+            try:
+                resp = self._send("GET", self.url("delete.php"), params=params, allow_redirects=False, retry=False)
+                data = _json(resp)
+                if data is None and (resp.status_code >= 500 or not pages.is_gallery_page(html(resp))):
+                    raise BadReply(f"creating album {title!r}: the gallery answered HTTP {resp.status_code} with "
+                                   f"neither JSON nor one of its pages: {_body_text(resp)}",
+                                   url=self.url("delete.php"), status=resp.status_code)
+            except TransportError:
+                made = lookup()
+                if made is not None:
+                    return made
+                if retried:
+                    raise
+                retried = True  # nothing was made: sending it once more cannot make two
+                continue
             if data is not None and str(data.get("message")).lower() == "true" and str(data.get("newAid", "")).isdigit():
                 return int(data["newAid"])
             if data is not None:
-                text = str(data.get("message") or data.get("error") or data)
+                text = str(data.get("description") or data.get("error") or data.get("message") or data)
             else:
                 text = _body_text(resp)
-            if attempt == 0 and _TOKEN_TROUBLE.search(text):
+            if not fresh_token and _TOKEN_TROUBLE.search(text):
+                fresh_token = True
                 continue
-            code = 4 if re.search(r"needs a name|categor.*(missing|not exist)", text, re.I) else 20
+            if _PERMISSION.search(text) and not relogged and self._session_lost():
+                relogged = True
+                continue
+            code = 4 if re.search(r"need(s)? (to have )?a name|categor.*(missing|not exist)", text, re.I) else 20
             raise CoppermineError(code, f"creating album {title!r} in category {category} failed: {text}")
-        raise AssertionError("unreachable")
 
 
 def html(resp: requests.Response) -> str:

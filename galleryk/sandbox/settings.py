@@ -1,7 +1,10 @@
-"""How a sandbox gallery behaves: the knobs a real server's administrator would set.
+"""How a sandbox server behaves: the knobs of the machine it pretends to run on.
 
 Plain attributes, read on every request, so a test may change them while the server runs
-(``sandbox.settings.coppermine_api = False``).
+(``sandbox.settings.coppermine_api = False``). The Coppermine gallery's own settings (keyword
+separator, thumbnails per page, size limit, ban threshold, form token lifetime) live in the
+gallery's ``cpg_config`` table, as on a real one (``Gallery.set_config``), and its quotas in
+its groups.
 """
 
 from __future__ import annotations
@@ -23,8 +26,6 @@ class SandboxSettings:
     """Whether the gallery has the cpgAPI add-on in ``api/`` (a stock 1.6 gallery answers 404 there)."""
     coppermine_charset: str = "utf-8"
     """Charset of the gallery, written in every XML declaration: ``utf-8`` or ``iso-8859-1``."""
-    coppermine_max_upload_bytes: int = 8 * 1024 * 1024
-    """The gallery's maximum file size (Coppermine's ``max_upl_size``); above it: error 9."""
     coppermine_php_upload_max_bytes: int = 64 * 1024 * 1024
     """PHP's ``upload_max_filesize``: a larger file never reaches Coppermine (cpgAPI error 6)."""
     coppermine_max_pixels: int = 4096
@@ -32,10 +33,6 @@ class SandboxSettings:
     coppermine_oversize: str = "resize"
     """What happens to pictures over the pixel limit: ``resize`` them, or ``refuse`` them."""
     coppermine_allowed_extensions: tuple[str, ...] = ("jpg", "jpeg", "png", "gif")
-    coppermine_ban_after: int = 5
-    """Failed web logins from one address before it is banned (stock web protocol)."""
-    coppermine_ban_seconds: float = 600.0
-    coppermine_form_token_lifetime: float = 3600.0
 
     def validate(self) -> None:
         if self.coppermine_charset.lower() not in ("utf-8", "iso-8859-1"):

@@ -66,34 +66,53 @@ def test_thumbnails_survive_a_theme_that_moves_titles_and_captions():
     assert page.pages == 2
 
 
-SIDEBAR = """<html><body><ul id="tree">
- <li><a href="index.php?cat=1">User galleries</a><ul>
-   <li><a href="index.php?cat=10002">alice</a><ul>
-     <li><a href="thumbnails.php?album=5">Alice's holidays</a></li></ul></li></ul></li>
- <li><a href="index.php?cat=2">Travel</a><ul>
-   <li><a href="thumbnails.php?album=2">City walks</a></li>
-   <li><span class="folder"><a href="index.php?cat=3">Europe &amp; Asia</a></span><ul>
-     <li><a href="thumbnails.php?album=1">Harbour &amp; Beach</a></li></ul></li></ul></li>
- <li><a href="thumbnails.php?album=9">Loose album</a></li>
-</ul></body></html>"""
+CATEGORY_PAGE = """<html><body>
+<ul><li><a href="index.php">Home</a></li><li><a href="index.php?cat=10002">My gallery</a></li></ul>
+<table><tr><td class="statlink"><a href="index.php">Home</a> &gt; <a href="index.php?cat=2">Travel</a></td></tr></table>
+<table class="maintable">
+ <tr><td class="catrow"><span class="catlink"><a href="index.php?cat=3">Europe &amp; Asia</a></span></td></tr>
+ <tr><td><span class="alblink"><a href="thumbnails.php?album=1">Harbour &amp; Beach</a></span>
+     <a href="thumbnails.php?album=1" class="albums"><img src="images/thumbs/thumb_nopic.png" /></a></td></tr>
+</table>
+<table class="maintable"><tr><td><span class="alblink"><a href="thumbnails.php?album=2">City walks</a></span></td></tr>
+<tr><td>13 albums on 2 page(s) <a href="index.php?cat=2&amp;page=2">2</a></td></tr></table>
+<a href="thumbnails.php?album=lastup&amp;cat=2">Last uploads</a>
+<a href="index.php?cat=10003"><img src="albums/userpics/10003/7/thumb_x.jpg" /></a>
+</body></html>"""
 
 
-def test_album_tree_gives_each_album_its_category_chain():
-    tree = {a.aid: a for a in pages.album_tree(SIDEBAR)}
-    assert tree[1].categories == ((2, "Travel"), (3, "Europe & Asia"))
-    assert tree[5].categories == ((1, "User galleries"), (10002, "alice"))
-    assert tree[2].categories == ((2, "Travel"),)
+def test_the_breadcrumb_gives_the_pages_category_chain():
+    assert pages.breadcrumb(CATEGORY_PAGE, 2) == ((2, "Travel"),)
+    assert pages.breadcrumb(CATEGORY_PAGE, 3) is None
 
 
-def test_album_tree_keeps_albums_outside_any_category():
-    tree = {a.aid: a for a in pages.album_tree(SIDEBAR)}
-    assert tree[9].categories == ()
-    assert tree[1].title == "Harbour & Beach"
+def test_a_category_page_names_its_albums_categories_and_pages():
+    page = pages.category_page(CATEGORY_PAGE, 2)
+    assert page.chain == ((2, "Travel"),)
+    assert page.albums == {1: "Harbour & Beach", 2: "City walks"}
+    assert page.categories == {10002: "My gallery", 3: "Europe & Asia", 10003: ""}
+    assert page.pages == 2
+
+
+def test_a_cpg_die_box_is_told_apart_from_an_empty_albums_notice():
+    die = ('<div class="cpg_message_warning"><h2>Error</h2><span class="cpg_user_message">'
+           "The selected album/file does not exist!</span></div>")
+    assert pages.die_message(die) == "The selected album/file does not exist!"
+    assert pages.die_message('<td><span class="cpg_user_message">No image to display</span></td>') is None
+    assert pages.die_message('<div id="cpgMessage" class="cpg_user_message cpg_message_info">Added</div>') is None
+
+
+def test_the_keyword_separator_is_read_off_the_upload_forms_label():
+    assert pages.keyword_separator("<td>Keywords (separate with semicolon)<br /></td>") == ";"
+    assert pages.keyword_separator("<td>Keywords (separate with space)</td>") == " "
+    assert pages.keyword_separator("<td>Schlagworte</td>") is None
 
 
 UPLOAD_FORM = """<html><body><form action="uniload.php" method="post" enctype="multipart/form-data">
 <select name="album" class="listbox"><option value="">Select album</option>
- <optgroup label="Personal albums"><option value="5">Alice's holidays</option></optgroup>
+ <optgroup label="* Personal albums">
+<optgroup label="&#160;&#160;&#160;&#160;alice"><option value="5">&#160;&#160;&#160;&#160;Alice's holidays</option>
+</optgroup></optgroup>
  <optgroup label="Travel - Europe &amp; Asia"><option value="1">Harbour &amp; Beach</option></optgroup>
 </select>
 <input type="hidden" name="form_token" value="abc123" /><input type="hidden" name="timestamp" value="1700000000" />
@@ -103,7 +122,7 @@ UPLOAD_FORM = """<html><body><form action="uniload.php" method="post" enctype="m
 def test_upload_albums_lists_options_with_their_group():
     albums = pages.upload_albums(UPLOAD_FORM)
     assert albums == [
-        pages.UploadAlbum(5, "Alice's holidays", "Personal albums"),
+        pages.UploadAlbum(5, "Alice's holidays", "alice"),
         pages.UploadAlbum(1, "Harbour & Beach", "Travel - Europe & Asia"),
     ]
 

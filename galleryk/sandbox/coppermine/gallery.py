@@ -12,9 +12,13 @@ Conventions copied from Coppermine 1.4-1.6:
   who may look but not upload);
 - an album's ``visibility`` is 0 for everyone, a group id for that group only, or
   ``10000 + user id`` for its owner only; ``uploads`` says whether others may upload into it;
-- files go to ``albums/userpics/<10000 + uploader id>/``; forbidden characters in names
-  become ``_``; a clash gets ``name~0.ext``, ``name~1.ext``...;
-- pictures in public albums from groups that need approval wait for it (``approved = 0``).
+- files go to ``albums/userpics/<10000 + uploader id>/<album id>/``; forbidden characters in
+  names become ``_``; a clash gets ``name~0.ext``, ``name~1.ext``...;
+- pictures in public albums from groups that need approval wait for it (``approved = 0``);
+- an album has an ``owner`` (who made it): the owner may upload into it wherever it is;
+- the gallery's settings live in ``cpg_config`` (name, value), with 1.6.26's defaults: keyword
+  separator ``;``, 4 x 3 thumbnails a page, 1024 KB per file, a ban after 5 + 1 failed logins
+  for 10 minutes, form tokens valid an hour; the Registered group has a 1024 KB quota.
 """
 
 from __future__ import annotations
@@ -72,7 +76,12 @@ CREATE TABLE IF NOT EXISTS cpg_albums (
     category    INTEGER NOT NULL,
     visibility  INTEGER NOT NULL DEFAULT 0,
     uploads     INTEGER NOT NULL DEFAULT 0,
-    pos         INTEGER NOT NULL DEFAULT 0
+    pos         INTEGER NOT NULL DEFAULT 0,
+    owner       INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cpg_config (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cpg_albums_category ON cpg_albums(category);
 CREATE TABLE IF NOT EXISTS cpg_pictures (
@@ -93,6 +102,26 @@ CREATE TABLE IF NOT EXISTS cpg_pictures (
 );
 CREATE INDEX IF NOT EXISTS cpg_pictures_aid ON cpg_pictures(aid, pid);
 """
+
+
+CONFIG_DEFAULTS: dict[str, str] = {
+    "keyword_separator": ";",
+    "thumbcols": "4",
+    "thumbrows": "3",
+    "max_upl_size": "1024",
+    "login_threshold": "5",
+    "login_expiry": "10",
+    "form_token_lifetime": "3600",
+    "album_uploads_default": "NO",
+}
+"""1.6.26's defaults for the settings the sandbox applies (names as in ``<prefix>config``); KB and minutes."""
+
+# id, name, can_upload, can_create_albums, pub_upl_need_approval, priv_upl_need_approval, quota_kb (1.6.26's)
+DEFAULT_GROUPS = [
+    (1, "Administrators", 1, 1, 0, 0, 0),
+    (2, "Registered", 1, 1, 1, 0, 1024),
+    (3, "Anonymous", 0, 0, 1, 1, 0),
+]
 
 
 class GalleryError(Exception):
@@ -144,6 +173,38 @@ class Gallery:
         self.albums_dir = store.files / "coppermine" / "albums"
         self.albums_dir.mkdir(parents=True, exist_ok=True)
         store.apply_schema(SCHEMA)
+        with store.write() as conn:
+            conn.executemany("INSERT OR IGNORE INTO cpg_config (name, value) VALUES (?, ?)", CONFIG_DEFAULTS.items())
+            conn.executemany("INSERT OR IGNORE INTO cpg_groups VALUES (?,?,?,?,?,?,?)", DEFAULT_GROUPS)
+
+    # -- settings ------------------------------------------------------------------------
+    def config(self, name: str) -> str:
+        """A setting of the gallery (``keyword_separator``, ``max_upl_size``...), as its admin set it."""
+        with self.store.read() as conn:
+            row = conn.execute("SELECT value FROM cpg_config WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            if name not in CONFIG_DEFAULTS:
+                raise KeyError(f"no Coppermine setting {name!r}; known: {', '.join(CONFIG_DEFAULTS)}")
+            return CONFIG_DEFAULTS[name]
+        return row["value"]
+
+    def config_int(self, name: str) -> int:
+        return int(float(self.config(name)))
+
+    def set_config(self, **values: object) -> None:
+        """Change settings, as an admin does on ``admin.php``."""
+        unknown = set(values) - set(CONFIG_DEFAULTS)
+        if unknown:
+            raise KeyError(f"unknown Coppermine setting(s) {', '.join(sorted(unknown))}; known: {', '.join(CONFIG_DEFAULTS)}")
+        with self.store.write() as conn:
+            conn.executemany(
+                "INSERT INTO cpg_config (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                [(k, str(v)) for k, v in values.items()],
+            )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.config_int("max_upl_size") * 1024
 
     # -- who ---------------------------------------------------------------------------
     def actor(self, conn: sqlite3.Connection, user_id: int | None) -> Actor:
@@ -206,7 +267,8 @@ class Gallery:
         if not self.can_see_album(actor, album):
             return False
         own = actor.personal_category is not None and int(album["category"]) == actor.personal_category
-        return own or bool(album["uploads"])
+        owner = actor.user_id is not None and int(album["owner"]) == actor.user_id
+        return own or owner or bool(album["uploads"])
 
     def visible_albums(self, conn: sqlite3.Connection, actor: Actor) -> list[sqlite3.Row]:
         rows = conn.execute("SELECT * FROM cpg_albums ORDER BY category, pos, aid").fetchall()
@@ -243,7 +305,10 @@ class Gallery:
     def album_pictures(
         self, conn: sqlite3.Connection, actor: Actor, aid: int, offset: int = 0, limit: int = -1
     ) -> tuple[int, list[sqlite3.Row]]:
-        """(total, pictures) of an album the actor may see; unapproved ones only for their owner or an admin."""
+        """(total, pictures) of an album the actor may see; unapproved ones only for their owner or an admin.
+
+        In 1.6's default order: by file name (``default_sort_order`` "na").
+        """
         album = self.album(conn, aid)
         if album is None or not self.can_see_album(actor, album):
             raise GalleryError(19, f"Album {aid} does not exist or you may not see it")
@@ -251,7 +316,7 @@ class Gallery:
         args = (aid, int(actor.is_admin), actor.user_id if actor.user_id is not None else -1)
         total = conn.execute(f"SELECT COUNT(*) FROM cpg_pictures WHERE {where}", args).fetchone()[0]
         rows = conn.execute(
-            f"SELECT * FROM cpg_pictures WHERE {where} ORDER BY pid LIMIT ? OFFSET ?", (*args, limit, offset)
+            f"SELECT * FROM cpg_pictures WHERE {where} ORDER BY filename, pid LIMIT ? OFFSET ?", (*args, limit, offset)
         ).fetchall()
         return int(total), rows
 
@@ -276,21 +341,14 @@ class Gallery:
         """Make an album (closed to uploads by others) and return its id."""
         title = title.strip()
         if not title:
-            raise GalleryError(4, "The album needs a name")
-        if not actor.is_admin:
-            if actor.personal_category is None or category != actor.personal_category:
-                raise GalleryError(20, "You may only create albums in your own gallery")
-            if not actor.can_create_albums:
-                raise GalleryError(20, "Your group may not create albums")
-        elif category < FIRST_USER_CAT and category != 0 and self.category_name(conn, category) is None:
-            raise GalleryError(4, f"Category {category} does not exist")
-        if position is None:
-            position = conn.execute(
-                "SELECT COALESCE(MAX(pos), 0) + 1 FROM cpg_albums WHERE category = ?", (category,)
-            ).fetchone()[0]
+            raise GalleryError(4, "Albums need to have a name!")
+        # 1.6's album manager: anyone who may create albums may name any category id; nothing else is checked
+        if not (actor.is_admin or (actor.user_id is not None and actor.can_create_albums)):
+            raise GalleryError(20, "You don't have permission to access this page.")
+        uploads = int(self.config("album_uploads_default").upper() == "YES")
         cur = conn.execute(
-            "INSERT INTO cpg_albums (title, category, visibility, uploads, pos) VALUES (?, ?, 0, 0, ?)",
-            (title, category, position),
+            "INSERT INTO cpg_albums (title, category, visibility, uploads, pos, owner) VALUES (?, ?, 0, ?, ?, ?)",
+            (title, category, uploads, position or 0, actor.user_id or 0),
         )
         return int(cur.lastrowid)
 
@@ -319,10 +377,8 @@ class Gallery:
         size = os.path.getsize(source)
         if size == 0:
             raise GalleryError(8, "The file is empty or corrupt")
-        if size > s.coppermine_max_upload_bytes:
-            raise GalleryError(
-                9, f"The file is too large: {size // 1024} KB, the gallery accepts {s.coppermine_max_upload_bytes // 1024} KB"
-            )
+        if size > self.max_upload_bytes:
+            raise GalleryError(9, "Exceeded filesize permitted by CPG.")
         with self.store.read() as conn:
             album = self.album(conn, aid)
             if not (actor.is_admin or actor.can_upload):
@@ -334,7 +390,7 @@ class Gallery:
                     "SELECT COALESCE(SUM(filesize), 0) FROM cpg_pictures WHERE owner_id = ?", (actor.user_id,)
                 ).fetchone()[0]
                 if used + size > actor.quota_kb * 1024:
-                    raise GalleryError(22, f"Upload quota of {actor.quota_kb} KB exceeded")
+                    raise GalleryError(22, "Disk quota exceeded.")
         work = self._checked_image(Path(source), ext.lower())
         try:
             with Image.open(work) as im:
@@ -344,7 +400,7 @@ class Gallery:
                 actor.priv_upl_need_approval if own else actor.pub_upl_need_approval
             )
             uploader = actor.user_id if actor.user_id is not None else 0
-            filepath = f"userpics/{FIRST_USER_CAT + uploader}/"
+            filepath = f"userpics/{FIRST_USER_CAT + uploader}/{aid}/"
             folder = self.albums_dir / filepath
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -385,7 +441,7 @@ class Gallery:
                     return source
                 if self.settings.coppermine_oversize == "refuse":
                     raise GalleryError(
-                        9, f"The picture is {width}x{height} pixels; the gallery accepts at most {limit} on a side"
+                        9, f"The size of file you have uploaded is too large (maximum allowed is {limit} x {limit})!"
                     )
                 im.draft("RGB", (limit, limit))
                 im = ImageOps.exif_transpose(im)

@@ -74,7 +74,7 @@ def test_upload_returns_a_new_pid_and_records_the_fields(sandbox):
 def test_upload_stores_the_file_intact_in_the_uploaders_folder(sandbox):
     data = _jpeg(color=(200, 10, 10))
     row = _picture(sandbox, _pid(_upload(sandbox, data=data)))
-    assert row["filepath"] == f"userpics/{10000 + _uid(sandbox, 'alice')}/"
+    assert row["filepath"] == f"userpics/{10000 + _uid(sandbox, 'alice')}/5/"
     assert _gallery(sandbox).file_path(row).read_bytes() == data
 
 
@@ -185,8 +185,8 @@ def test_empty_file_is_error_8(sandbox):
 
 
 def test_file_over_the_gallery_size_limit_is_error_9(sandbox):
-    sandbox.settings.coppermine_max_upload_bytes = 200
-    assert _error(_upload(sandbox)) == 9
+    _gallery(sandbox).set_config(max_upl_size=1)  # KB
+    assert _error(_upload(sandbox, data=_jpeg(size=(300, 200)) + b"\0" * 2048)) == 9
 
 
 def test_picture_over_the_pixel_limit_is_error_9_when_the_gallery_refuses(sandbox):
@@ -209,7 +209,8 @@ def test_user_folder_that_cannot_be_created_is_error_11(sandbox):
 
 
 def test_file_that_cannot_be_moved_into_place_is_error_12(sandbox):
-    folder = _gallery(sandbox).albums_dir / "userpics" / str(10000 + _uid(sandbox, "alice"))
+    folder = _gallery(sandbox).albums_dir / "userpics" / str(10000 + _uid(sandbox, "alice")) / "5"
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "thumb_blocked.jpg").mkdir()  # its thumbnail cannot be written
     assert _error(_upload(sandbox, name="blocked.jpg")) == 12
 

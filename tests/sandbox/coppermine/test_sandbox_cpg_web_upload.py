@@ -51,7 +51,7 @@ def test_uniload_success_redirects_to_the_new_picture(sandbox):
 def test_uniload_stores_the_file_in_the_uploaders_folder(sandbox):
     alice = _signed_in(sandbox, "alice")
     _uniload(alice, sandbox, _token(alice, sandbox), name="folder.jpg")
-    assert (sandbox.data_dir / "files/coppermine/albums/userpics/10002/folder.jpg").read_bytes() == _jpeg()
+    assert (sandbox.data_dir / "files/coppermine/albums/userpics/10002/5/folder.jpg").read_bytes() == _jpeg()
 
 
 def test_uniload_clashing_names_get_a_tilde_number(sandbox):
@@ -59,7 +59,7 @@ def test_uniload_clashing_names_get_a_tilde_number(sandbox):
     token = _token(alice, sandbox)
     _uniload(alice, sandbox, token, name="same.jpg")
     pid = parse_qs(urlsplit(_uniload(alice, sandbox, token, name="same.jpg").headers["Location"]).query)["pid"][0]
-    assert "albums/userpics/10002/same~0.jpg" in alice.get(_base(sandbox) + f"displayimage.php?pid={pid}&fullsize=1").text
+    assert "albums/userpics/10002/5/same~0.jpg" in alice.get(_base(sandbox) + f"displayimage.php?pid={pid}&fullsize=1").text
 
 
 def test_uniload_awaiting_approval_redirects_to_the_album_without_pid(sandbox):
@@ -112,14 +112,14 @@ def test_uniload_refuses_a_user_whose_group_may_not_upload_with_430(sandbox):
 def test_uniload_passes_on_the_gallery_refusing_a_non_image(sandbox):
     alice = _signed_in(sandbox, "alice")
     r = _uniload(alice, sandbox, _token(alice, sandbox), data=b"this is no picture at all", name="fake.jpg")
-    assert r.status_code == 430 and "not an image" in r.text
+    assert r.status_code == 430 and r.text == "The file you have uploaded is not a valid image!"
 
 
 def test_uniload_refuses_a_file_over_the_gallery_limit(sandbox):
-    sandbox.settings.coppermine_max_upload_bytes = 100
+    sandbox._coppermine.gallery.set_config(max_upl_size=1)  # KB
     alice = _signed_in(sandbox, "alice")
-    r = _uniload(alice, sandbox, _token(alice, sandbox))
-    assert r.status_code == 430 and "size" in r.text
+    r = _uniload(alice, sandbox, _token(alice, sandbox), data=_jpeg() + b"\0" * 2048)
+    assert r.status_code == 430 and r.text == "Exceeded filesize permitted by CPG."
 
 
 def test_uniload_puts_the_message_in_the_status_line(sandbox):
@@ -153,10 +153,26 @@ def test_albmgr_creates_an_album_in_the_users_own_category(sandbox):
     assert reply["newAid"] in _upload_options(alice, sandbox)
 
 
-def test_albmgr_refuses_a_category_of_the_gallery_to_a_user(sandbox):
+def test_albmgr_lets_a_user_name_a_public_category_as_1_6_does(sandbox):
     alice = _signed_in(sandbox, "alice")
     reply = _albmgr(alice, sandbox, _token(alice, sandbox), 2)
-    assert reply["message"] == "false" and reply["description"]
+    assert reply["message"] == "true"
+    assert reply["newAid"] in _upload_options(alice, sandbox)  # she owns it, so she may upload into it
+
+
+def test_albmgr_answers_json_as_text_plain(sandbox):
+    alice = _signed_in(sandbox, "alice")
+    r = alice.get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10002", "name": "A & B",
+                                                         "position": "0", **_token(alice, sandbox)})
+    assert r.headers["Content-Type"] == "text/plain;charset=UTF-8"
+    assert r.json()["album_name"] == "A &amp; B"
+
+
+def test_albmgr_refuses_a_group_that_may_not_create_albums_with_an_error_page(sandbox):
+    carol = _signed_in(sandbox, "carol")
+    r = carol.get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10004", "name": "x",
+                                                         "position": "0", **_token(carol, sandbox)})
+    assert r.headers["Content-Type"].startswith("text/html") and "permission to access this page" in r.text
 
 
 def test_albmgr_refuses_a_bad_form_token(sandbox):
@@ -166,7 +182,9 @@ def test_albmgr_refuses_a_bad_form_token(sandbox):
 
 
 def test_albmgr_refuses_a_guest(sandbox):
-    assert _albmgr(_guest(sandbox), sandbox, {}, 10002)["message"] == "false"
+    r = _guest(sandbox).get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10002",
+                                                                   "name": "x", "position": "0"})
+    assert r.status_code == 200 and "permission to access this page" in r.text
 
 
 def test_a_new_album_is_closed_to_uploads_by_others(sandbox):

@@ -7,12 +7,15 @@ upload form, ``uniload.php``, ``db_input.php``, album creation via ``delete.php`
 read-only pages are in :mod:`.cpg_web_browse`, all markup in :mod:`.cpg_web_pages`, the
 upload checks in :mod:`.cpg_web_upload`.
 
-Answers follow 1.6: ``cpg_die`` errors are pages with status 200; ``uniload.php`` refuses
-with status 430 and the message as the body; ``delete.php?what=albmgr`` answers JSON.
+Answers follow 1.6.26, word for word where a client reads them: ``cpg_die`` errors are pages
+with status 200 (a banned address gets one on every page, ``uniload.php`` included);
+``uniload.php`` refuses with status 430 and the message as the body; ``delete.php?what=albmgr``
+answers JSON as ``text/plain``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
@@ -28,11 +31,11 @@ from . import pages
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
 from .browse import Browse, PageError, int_arg
 from .session import SessionState, WebSessions
-from .upload import BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
+from .upload import ACCESS_DENIED, BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
 from ...settings import SandboxSettings
 
-LOGIN_FAILED = "Login failed: the user name or the password is wrong. Please try again."
-BANNED = "You are banned from this gallery: too many failed logins came from your address. Try again later."
+LOGIN_FAILED = "Login failed. Try again."
+BANNED = "You are currently banned from using this site."
 ALREADY_IN = "You are already logged in."
 NOT_LOGGED_IN = "You are not logged in."
 UNKNOWN_ACTION = "This action is not supported."
@@ -58,7 +61,7 @@ class CpgWeb:
         self.settings = settings
         self.base_url = base_url.rstrip("/")
         site_url = self.base_url + "/"
-        self.sessions = WebSessions(gallery.store, settings, site_url, urlsplit(site_url).path or "/")
+        self.sessions = WebSessions(gallery.store, settings, site_url, urlsplit(site_url).path or "/", gallery.config)
         self.browse = Browse(gallery)
         self._messages: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._messages_lock = threading.Lock()
@@ -75,15 +78,6 @@ class CpgWeb:
             "/db_input.php": self._db_input,
             "/delete.php": self._delete,
         }
-
-    @property
-    def thumbs_per_page(self) -> int:
-        """Thumbnails on one album page (12, as 1.6's default 4 x 3)."""
-        return self.browse.thumbs_per_page
-
-    @thumbs_per_page.setter
-    def thumbs_per_page(self, value: int) -> None:
-        self.browse.thumbs_per_page = value
 
     def handle(self, request: Request, path: str) -> Response:
         """Answer one request for ``path`` under the gallery base (``/login.php``, ``/albums/...``)."""
@@ -123,7 +117,7 @@ class CpgWeb:
         if ctx.actor.user_id is None:
             return pages.Viewer(None)
         token, stamp = self.sessions.form_token(ctx.actor.user_id)
-        return pages.Viewer(ctx.actor.name, token, stamp)
+        return pages.Viewer(ctx.actor.name, token, stamp, ctx.actor.personal_category)
 
     def _html(self, ctx: Ctx, title: str, body: str, status: int = 200) -> Response:
         charset = self.settings.coppermine_charset
@@ -132,6 +126,9 @@ class CpgWeb:
 
     def _die(self, ctx: Ctx, message: str, title: str = "Error", kind: str = "error") -> Response:
         return self._html(ctx, title, pages.die_body(title, message, kind))
+
+    def _sep(self) -> str:
+        return self.gallery.config("keyword_separator")
 
     def _redirect(self, location: str) -> Response:
         return Response("", status=302, headers={"Location": location}, content_type="text/html")
@@ -154,28 +151,31 @@ class CpgWeb:
             return self._messages.pop(key or "", None)
 
     def _refuse_banned(self, ctx: Ctx, path: str) -> Response:
-        if path == "/uniload.php":
-            return _refusal(BANNED)
-        return self._die(ctx, BANNED, "Critical error")
+        """1.6 answers every page of a banned address, uniload.php too, with a bare information box (status 200)."""
+        return self._html(ctx, "Information", pages.info_box(BANNED))
 
     # -- browsing ----------------------------------------------------------------------------------
     def _index(self, ctx: Ctx) -> Response:
         args = ctx.request.args
         with self.gallery.store.read() as conn:
-            title, nodes = self.browse.index(conn, ctx.actor, int_arg(args.get("cat")))
+            title, nodes, chain = self.browse.index(conn, ctx.actor, int_arg(args.get("cat")))
         message = self._recall(args.get("message_id"))
         text, kind = message if message is not None else (None, "info")
-        return self._html(ctx, title, pages.index_body(title, nodes, text, kind))
+        return self._html(ctx, title, pages.index_body(title, nodes, text, kind, chain))
 
     def _sidebar(self, ctx: Ctx) -> Response:
+        """1.6's ``sidebar.php``: a bare template with the tree, no menu, no login link, no messages."""
         with self.gallery.store.read() as conn:
             nodes = self.browse.tree(conn, ctx.actor)
-        return self._html(ctx, "Sidebar", pages.sidebar_body(nodes))
+        charset = self.settings.coppermine_charset
+        text = pages.sidebar_page(nodes, charset)
+        return Response(text.encode(charset, "xmlcharrefreplace"), content_type=f"text/html; charset={charset.upper()}")
 
     def _thumbnails(self, ctx: Ctx) -> Response:
         args = ctx.request.args
         with self.gallery.store.read() as conn:
-            title, body = self.browse.thumbnails(conn, ctx.actor, args.get("album"), args.get("page"))
+            title, body = self.browse.thumbnails(conn, ctx.actor, args.get("album"), args.get("page"),
+                                                 self.gallery.config_int("thumbcols") * self.gallery.config_int("thumbrows"))
         message = self._recall(args.get("message_id"))
         if message is not None:
             body = pages.message_box(*message) + body
@@ -189,7 +189,7 @@ class CpgWeb:
             charset = self.settings.coppermine_charset
             text = pages.fullsize_page(view, charset).encode(charset, "xmlcharrefreplace")
             return Response(text, content_type=f"text/html; charset={charset}")
-        body = pages.displayimage_body(view)
+        body = pages.displayimage_body(view, self._sep())
         message = self._recall(args.get("message_id"))
         if message is not None:
             body = pages.message_box(*message) + body
@@ -202,6 +202,10 @@ class CpgWeb:
             referer = "index.php"
         if ctx.actor.user_id is not None:
             raise PageError(ALREADY_IN)
+        if ctx.request.method == "GET" and ctx.state.set_data_cookie and "reload_once" not in ctx.request.args:
+            # 1.6.26 reloads login.php once for a visitor without its data cookie
+            return self._redirect(f"login.php?reload_once&message_id={secrets.token_hex(16)}&message_icon=info"
+                                  "#cpgMessageBlock")
         form = ctx.request.form
         if ctx.request.method != "POST" or not form.get("submitted"):
             return self._html(ctx, "Login", pages.login_body(referer))
@@ -217,7 +221,7 @@ class CpgWeb:
         self.sessions.bind(ctx.state, actor.user_id, bool(form.get("remember_me")))
         key = self._remember(f"Welcome {actor.name}!", "success")
         glue = "&" if "?" in referer else "?"
-        return self._redirect(f"{referer}{glue}message_id={key}&message_icon=success")
+        return self._redirect(f"{referer}{glue}message_id={key}&message_icon=success#cpgMessageBlock")
 
     def _logout(self, ctx: Ctx) -> Response:
         if ctx.actor.user_id is None:
@@ -226,8 +230,8 @@ class CpgWeb:
             raise PageError(BAD_TOKEN)
         name = ctx.actor.name
         self.sessions.unbind(ctx.state)
-        key = self._remember(f"Goodbye {name}: you are logged out.", "success")
-        return self._redirect(f"index.php?message_id={key}&message_icon=success")
+        key = self._remember(f"Goodbye {name}: you are logged out.", "info")
+        return self._redirect(f"index.php?message_id={key}&message_icon=info#cpgMessageBlock")
 
     # -- uploading --------------------------------------------------------------------------------
     def _upload_form(self, ctx: Ctx) -> Response:
@@ -240,12 +244,13 @@ class CpgWeb:
         if not albums:
             raise PageError(NO_ALBUMS)
         token, stamp = self.sessions.form_token(actor.user_id)
-        return self._html(ctx, "Upload file", pages.upload_body(groups, token, stamp))
+        return self._html(ctx, "Upload file", pages.upload_body(groups, token, stamp, self._sep()))
 
     def _album_groups(
         self, conn: sqlite3.Connection, actor: Actor, albums: list[sqlite3.Row]
     ) -> list[tuple[str | None, list[tuple[int, str]]]]:
-        """The upload list's groups, as 1.6 labels them: personal albums, then categories, then other users."""
+        """The upload list's groups, as 1.6 labels them: "* Personal albums" around the user's own (labelled
+        with their name padded by non-breaking spaces), then category names, then other users' names."""
         own: list[tuple[int, str]] = []
         public: OrderedDict[str | None, list[tuple[int, str]]] = OrderedDict()
         users: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
@@ -260,7 +265,7 @@ class CpgWeb:
                 public.setdefault(label, []).append(item)
         groups: list[tuple[str | None, list[tuple[int, str]]]] = []
         if own:
-            groups.append(("Personal albums", own))
+            groups.append((pages.PERSONAL_GROUP + actor.name, own))
         groups.extend(public.items())
         groups.extend(users.items())
         return groups
@@ -283,10 +288,10 @@ class CpgWeb:
             stored = self._receive(ctx, "Filedata")
         except UploadRefused as exc:
             return _refusal(exc.message)
+        key = secrets.token_hex(16)  # 1.6.26 names a message the page it leads to does not show
         if stored.approved:
-            return self._redirect(f"displayimage.php?pid={stored.pid}")
-        key = self._remember("Your file was added; it will be shown after an administrator approves it.", "info")
-        return self._redirect(f"thumbnails.php?album={stored.aid}&message_id={key}&message_icon=info")
+            return self._redirect(f"displayimage.php?pid={stored.pid}&message_id={key}&message_icon=info#cpgMessageBlock")
+        return self._redirect(f"thumbnails.php?album={stored.aid}&message_id={key}&message_icon=info#cpgMessageBlock")
 
     def _db_input(self, ctx: Ctx) -> Response:
         if ctx.request.form.get("event") != "picture":
@@ -303,26 +308,29 @@ class CpgWeb:
 
     # -- album manager -------------------------------------------------------------------------------
     def _delete(self, ctx: Ctx) -> Response:
+        """``delete.php?what=albmgr&op=add``: 1.6's album manager call, answered as JSON in ``text/plain``.
+
+        Who may not manage albums gets an HTML error page; a bad form token or a missing name a
+        JSON failure; anyone who may create albums may name any category (1.6 checks nothing more).
+        """
         args = ctx.request.values
         if args.get("what") != "albmgr":
             raise PageError(UNKNOWN_ACTION, "Critical error")
         actor = ctx.actor
         if actor.user_id is None or not (actor.is_admin or actor.can_create_albums):
-            return _json_error(PERM_DENIED)
-        if not self._token_ok(ctx, args):
-            return _json_error(BAD_TOKEN)
+            raise PageError(ACCESS_DENIED)
         if args.get("op") != "add":
             return _json_error(UNKNOWN_ACTION)
-        cat = int_arg(args.get("cat"))
-        if cat is None:
-            return _json_error("The category is missing.")
+        if not self._token_ok(ctx, args):
+            return _json_error(BAD_TOKEN)
         name = args.get("name", "")
         try:
             with self.gallery.store.write() as conn:
-                aid = self.gallery.create_album(conn, actor, cat, name, int_arg(args.get("position")))
+                aid = self.gallery.create_album(conn, actor, int_arg(args.get("cat")) or 0, name,
+                                                int_arg(args.get("position")))
         except GalleryError as exc:
             return _json_error(exc.message)
-        return _json({"message": "true", "newAid": aid, "album_name": name.strip()})
+        return _json({"message": "true", "newAid": aid, "album_name": html.escape(name.strip(), quote=True)})
 
 
 def _refusal(message: str) -> Response:
@@ -332,7 +340,7 @@ def _refusal(message: str) -> Response:
 
 
 def _json(data: dict, status: int = 200) -> Response:
-    return Response(json.dumps(data), status=status, content_type="application/json")
+    return Response(json.dumps(data), status=status, content_type="text/plain;charset=UTF-8")
 
 
 def _json_error(message: str) -> Response:

@@ -22,11 +22,8 @@ from werkzeug.wrappers import Request, Response
 from . import pages
 from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
-THUMBS_PER_PAGE = 12
-"""1.6's default: 4 columns by 3 rows."""
-
-NO_SUCH_ALBUM = "The selected album or file does not exist, or you may not see it."
-NO_SUCH_CATEGORY = "The selected category does not exist."
+NO_SUCH_ALBUM = "The selected album/file does not exist!"
+NO_SUCH_CATEGORY = "The selected category does not exist"
 _VARIANTS = ("thumb_", "normal_")
 _SNIFF = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
 
@@ -54,7 +51,6 @@ class Browse:
 
     def __init__(self, gallery: Gallery) -> None:
         self.gallery = gallery
-        self.thumbs_per_page = THUMBS_PER_PAGE
 
     # -- the tree ------------------------------------------------------------------------------
     def tree(self, conn: sqlite3.Connection, actor: Actor) -> list[pages.TreeNode]:
@@ -78,24 +74,47 @@ class Browse:
         top.extend(albums.get(0, []))
         return top
 
-    def index(self, conn: sqlite3.Connection, actor: Actor, cat: int | None) -> tuple[str, list[pages.TreeNode]]:
-        """The title and the items of ``index.php`` (the top, or one category)."""
+    def index(
+        self, conn: sqlite3.Connection, actor: Actor, cat: int | None
+    ) -> tuple[str, list[pages.TreeNode], list[tuple[int, str]]]:
+        """The title, the items and the breadcrumb chain of ``index.php`` (the top, or one category)."""
         top = self.tree(conn, actor)
         if cat is None or cat == 0:
-            return pages.GALLERY_NAME, top
-        found = _find(top, cat)
-        if found is None:
-            raise PageError(NO_SUCH_CATEGORY)
-        return found.name, found.children
+            return pages.GALLERY_NAME, top, []
+        path = _path(top, cat)
+        if path is None and cat >= FIRST_USER_CAT:
+            return pages.GALLERY_NAME, [], []  # 1.6.26: the (empty) gallery of a user it does not know
+        if path is None:
+            raise PageError(NO_SUCH_CATEGORY, "Critical error")
+        return path[-1].name, path[-1].children, [(n.id, n.name) for n in path]
+
+    def album_chain(self, conn: sqlite3.Connection, actor: Actor, aid: int) -> list[tuple[int, str]]:
+        """The categories above an album, outermost first (its breadcrumb)."""
+        def search(nodes: list[pages.TreeNode], above: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
+            for node in nodes:
+                if node.kind == "album" and node.id == aid:
+                    return above
+                if node.kind == "cat":
+                    found = search(node.children, [*above, (node.id, node.name)])
+                    if found is not None:
+                        return found
+            return None
+
+        return search(self.tree(conn, actor), []) or []
 
     # -- album and picture pages -------------------------------------------------------------------
-    def thumbnails(self, conn: sqlite3.Connection, actor: Actor, album: str | None, page: str | None) -> tuple[str, str]:
-        """``thumbnails.php?album=N&page=P``: (title, body)."""
+    def thumbnails(
+        self, conn: sqlite3.Connection, actor: Actor, album: str | None, page: str | None, per_page: int = 12
+    ) -> tuple[str, str]:
+        """``thumbnails.php?album=N&page=P``: (title, body); ``per_page`` is the gallery's thumbcols x thumbrows."""
         aid = int_arg(album)
         row = self.gallery.album(conn, aid) if aid is not None else None
-        if row is None or not self.gallery.can_see_album(actor, row):
-            raise PageError(NO_SUCH_ALBUM)
-        per = max(1, int(self.thumbs_per_page))
+        if row is None:
+            raise PageError(NO_SUCH_ALBUM, "Error", "warning")
+        if not self.gallery.can_see_album(actor, row):
+            # 1.6.26 draws the album page of an album you may not see, with none of its pictures
+            return row["title"], pages.thumbnails_body(row["title"], aid, [], 1, 0, 0, [])
+        per = max(1, int(per_page))
         total, _ = self.gallery.album_pictures(conn, actor, aid, 0, 0)
         pages_count = math.ceil(total / per)
         page_no = min(max(1, int_arg(page) or 1), max(1, pages_count))
@@ -107,17 +126,18 @@ class Browse:
             )
             for r in rows
         ]
-        return row["title"], pages.thumbnails_body(row["title"], aid, thumbs, page_no, pages_count, total)
+        chain = self.album_chain(conn, actor, aid)
+        return row["title"], pages.thumbnails_body(row["title"], aid, thumbs, page_no, pages_count, total, chain)
 
     def picture_view(self, conn: sqlite3.Connection, actor: Actor, pid_arg: str | None) -> pages.PictureView:
         """What ``displayimage.php`` shows of one picture the actor may see."""
         pid = int_arg(pid_arg)
         if pid is None:
-            raise PageError(NO_SUCH_ALBUM)
+            raise PageError(NO_SUCH_ALBUM, "Error", "warning")
         try:
             r = self.gallery.picture(conn, actor, pid)
         except GalleryError:
-            raise PageError(NO_SUCH_ALBUM) from None
+            raise PageError(NO_SUCH_ALBUM, "Error", "warning") from None
         album = self.gallery.album(conn, int(r["aid"]))
         return pages.PictureView(
             pid=pid,
@@ -166,15 +186,16 @@ class Browse:
         return send_file(target, request.environ, mimetype=_content_type(target), max_age=0)
 
 
-def _find(nodes: list[pages.TreeNode], cid: int) -> pages.TreeNode | None:
+def _path(nodes: list[pages.TreeNode], cid: int) -> list[pages.TreeNode] | None:
+    """The categories from the top down to ``cid``, or None when the viewer has no such category."""
     for node in nodes:
         if node.kind != "cat":
             continue
         if node.id == cid:
-            return node
-        found = _find(node.children, cid)
+            return [node]
+        found = _path(node.children, cid)
         if found is not None:
-            return found
+            return [node, *found]
     return None
 
 

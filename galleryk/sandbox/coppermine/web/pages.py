@@ -3,7 +3,8 @@
 A minimal theme, written for the sandbox, that keeps the structure of 1.6's classic theme
 where clients look: the ``logout.php?form_token=..&timestamp=..`` link of a signed-in user,
 ``cpgMessage cpg_message_<kind>`` message boxes, the ``cpg_die`` error table, the upload
-form's ``<select name="album">`` with ``<optgroup>``s, the sidebar's ``<ul id="tree">``,
+form's ``<select name="album">`` with ``<optgroup>``s, the breadcrumb's sibling links, the bare
+``sidebar.php`` template's ``<ul id="tree">``,
 thumbnail cells with ``span.thumb_title_title`` / ``span.thumb_caption_caption`` and the
 "N files on P page(s)" line, and the picture page's ``.pic_title`` / ``.pic_caption`` and
 "Label:" / value information table. Functions here return text; they decide nothing.
@@ -19,7 +20,6 @@ from urllib.parse import quote, urlencode
 GALLERY_NAME = "Sandbox gallery"
 
 # Class names and ids clients depend on, in one place.
-MESSAGE_CLASS = "cpgMessage cpg_message_{kind}"
 DIE_CLASS = "cpg_message_{kind}"
 TREE_ID = "tree"
 THUMB_TITLE_CLASS = "thumb_title thumb_title_title"
@@ -43,6 +43,10 @@ def file_url(filepath: str, filename: str, prefix: str = "") -> str:
     return "albums/" + quote(f"{filepath}{prefix}{filename}")
 
 
+PERSONAL_GROUP = "\u00a0\u00a0\u00a0\u00a0"
+"""1.6 pads the user's name with four non-breaking spaces in the upload list's personal group."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who a page is drawn for: their name (None for a guest) and, when signed in, a form token."""
@@ -50,6 +54,7 @@ class Viewer:
     name: str | None
     form_token: str = ""
     timestamp: str = ""
+    personal_category: int | None = None
 
 
 @dataclass
@@ -70,6 +75,9 @@ def page(title: str, body: str, viewer: Viewer, charset: str) -> str:
     else:
         logout = link("logout.php", form_token=viewer.form_token, timestamp=viewer.timestamp)
         account = f'<li><a href="{logout}" title="Log out">Logout [{h(viewer.name)}]</a></li>'
+        if viewer.personal_category is not None:
+            mine = link("index.php", cat=viewer.personal_category)
+            account = f'<li><a href="{mine}" title="Go to my personal gallery">My gallery</a></li>\n' + account
     return f"""<!DOCTYPE html>
 <html>
 <head>
@@ -81,7 +89,6 @@ def page(title: str, body: str, viewer: Viewer, charset: str) -> str:
 <div id="cpg_header_block_outer">
 <ul id="main_menu">
 <li><a href="index.php" title="Go to the album list">Album list</a></li>
-<li><a href="sidebar.php" title="The whole gallery tree">Sidebar</a></li>
 <li><a href="upload.php?single" title="Upload a file into an album">Upload file</a></li>
 {account}
 </ul>
@@ -96,17 +103,33 @@ def page(title: str, body: str, viewer: Viewer, charset: str) -> str:
 
 
 def message_box(text: str, kind: str = "info") -> str:
-    """A 1.6 message box: ``kind`` is success, info, warning, error or validation."""
-    return f'<div class="{MESSAGE_CLASS.format(kind=kind)}">{h(text)}</div>\n'
+    """1.6's message block after a redirect (``message_id``): ``kind`` is success, info, warning or error."""
+    return (f'<a name="cpgMessageBlock"></a><div id="cpgMessage" class="cpg_user_message cpg_message_{kind}">'
+            f"{h(text)}</div>\n")
+
+
+def info_box(message: str) -> str:
+    """1.6's bare message box (``msg_box``): no heading, as the ban notice is drawn."""
+    return f'<div class="cpg_message_info">\n<span class="cpg_user_message">{h(message)}</span>\n</div>\n'
 
 
 def die_body(title: str, message: str, kind: str = "error") -> str:
-    """The body of a ``cpg_die`` page (1.6 answers them with status 200)."""
-    return f"""<table class="maintable cpg_die" align="center" width="100%">
-<tr><td class="tableh1"><h2>{h(title)}</h2></td></tr>
-<tr><td class="tableb" align="center"><div class="{DIE_CLASS.format(kind=kind)}">{h(message)}</div></td></tr>
-</table>
+    """The body of a ``cpg_die`` page (1.6 answers them with status 200): ``kind`` is info, warning or error."""
+    return f"""<div class="{DIE_CLASS.format(kind=kind)}">
+<h2>{h(title)}</h2>
+<span class="cpg_user_message">{h(message)}</span>
+<br /><br />
+</div>
 """
+
+
+def breadcrumb(chain: Sequence[tuple[int, str]], album: tuple[int, str] | None = None) -> str:
+    """1.6's breadcrumb: Home > category > ... [> album], sibling links in one cell."""
+    links = ['<a href="index.php">Home</a>']
+    links += [f'<a href="{link("index.php", cat=cid)}">{h(name)}</a>' for cid, name in chain]
+    if album is not None:
+        links.append(f'<a href="{link("thumbnails.php", album=album[0])}">{h(album[1])}</a>')
+    return f'<table width="100%"><tr><td class="statlink">{" &gt; ".join(links)}</td></tr></table>\n'
 
 
 # -- login ---------------------------------------------------------------------------------
@@ -144,14 +167,31 @@ def _tree_items(nodes: Iterable[TreeNode], indent: str) -> str:
     return "\n".join(out)
 
 
-def sidebar_body(nodes: Sequence[TreeNode]) -> str:
-    """``sidebar.php``: the whole tree the viewer may see as nested lists."""
-    return f'<div id="sidebar">\n<ul id="{TREE_ID}">\n{_tree_items(nodes, "  ")}\n</ul>\n</div>\n'
+def sidebar_page(nodes: Sequence[TreeNode], charset: str) -> str:
+    """``sidebar.php``: 1.6's bare template, the tree the viewer may see and nothing else (no menu, no login link)."""
+    return f"""<!DOCTYPE html>
+<html dir="ltr">
+<head>
+<meta http-equiv="content-type" content="text/html; charset={h(charset)}" />
+<title>Side Bar - {h(GALLERY_NAME)}</title>
+</head>
+<body>
+<ul id="{TREE_ID}" class="treeview">
+<li><a href="index.php">{h(GALLERY_NAME)}</a>
+<ul>
+{_tree_items(nodes, "  ")}
+</ul>
+</li>
+</ul>
+</body>
+</html>
+"""
 
 
-def index_body(title: str, nodes: Sequence[TreeNode], message: str | None = None, kind: str = "success") -> str:
-    """``index.php``: the categories and albums under one category (or the top)."""
-    note = message_box(message, kind) if message else ""
+def index_body(title: str, nodes: Sequence[TreeNode], message: str | None = None, kind: str = "success",
+               chain: Sequence[tuple[int, str]] = ()) -> str:
+    """``index.php``: the breadcrumb, then the categories and albums under one category (or the top)."""
+    note = (message_box(message, kind) if message else "") + (breadcrumb(chain) if chain else "")
     rows = []
     for node in nodes:
         if node.kind == "album":
@@ -189,12 +229,17 @@ class Thumb:
     approved: bool
 
 
-def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int) -> str:
-    """``thumbnails.php``: one page of an album's thumbnails, the file count and the page links."""
+def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int,
+                    chain: Sequence[tuple[int, str]] = ()) -> str:
+    """``thumbnails.php``: the breadcrumb, one page of an album's thumbnails, the file count and the page links.
+
+    An empty album says "No image to display" in a bare ``span.cpg_user_message``, as 1.6 does.
+    """
+    crumbs = breadcrumb(chain, (aid, album_title))
     if not thumbs:
-        return f"""<table class="maintable" width="100%">
+        return f"""{crumbs}<table class="maintable" width="100%">
 <tr><td class="tableh1"><h2>{h(album_title)}</h2></td></tr>
-<tr><td class="tableb" align="center">No files to display in this album</td></tr>
+<tr><td class="tableb tableb_alternate" height="200" align="center"><span class="cpg_user_message">No image to display</span></td></tr>
 </table>
 """
     cells = []
@@ -217,7 +262,7 @@ def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no
         else:
             nav.append(f'<a href="{link("thumbnails.php", album=aid, page=n)}">{n}</a>')
     grid = "\n".join(rows)
-    return f"""<table class="maintable" width="100%">
+    return f"""{crumbs}<table class="maintable" width="100%">
 <tr><td class="tableh1" colspan="4"><h2>{h(album_title)}</h2></td></tr>
 {grid}
 <tr><td class="tableh1 tabs" colspan="2">{total} files on {pages} page(s)</td>
@@ -244,13 +289,17 @@ class PictureView:
     approved: bool
 
 
-def displayimage_body(p: PictureView) -> str:
-    """``displayimage.php``: the intermediate picture, its title, caption and information table."""
+def displayimage_body(p: PictureView, separator: str = ";") -> str:
+    """``displayimage.php``: the intermediate picture, its title, caption and information table.
+
+    Keywords are split on the gallery's separator, one link each (shown " / " apart, as 1.6 does).
+    """
     shown = file_url(p.filepath, p.filename, "normal_" if p.has_normal else "")
     full = link("displayimage.php", pid=p.pid, fullsize=1)
-    keywords = " ".join(
+    words = [w.strip() for w in p.keywords.split(separator)] if separator != " " else p.keywords.split()
+    keywords = " / ".join(
         f'<a href="{link("thumbnails.php", album="search", keywords="on", search=word)}">{h(word)}</a>'
-        for word in p.keywords.split()
+        for word in words if word
     )
     info = [
         ("Filename", h(p.filename)),
@@ -294,25 +343,39 @@ def fullsize_page(p: PictureView, charset: str) -> str:
 
 
 # -- upload --------------------------------------------------------------------------------
-def upload_body(groups: Sequence[tuple[str | None, Sequence[tuple[int, str]]]], form_token: str, timestamp: str) -> str:
-    """``upload.php?single``: the single-file form; ``groups`` are (optgroup label or None, [(aid, title)])."""
+SEPARATOR_NAMES = {";": "semicolon", ",": "comma", " ": "space"}
+
+
+def upload_body(groups: Sequence[tuple[str | None, Sequence[tuple[int, str]]]], form_token: str, timestamp: str,
+                separator: str = ";") -> str:
+    """``upload.php?single``: the single-file form; ``groups`` are (optgroup label or None, [(aid, title)]).
+
+    A personal group (label starting with :data:`PERSONAL_GROUP`) sits inside "* Personal albums"
+    with its options padded the same way, as 1.6 draws it.
+    """
     options = []
     for label, albums in groups:
-        opts = "".join(f'<option value="{aid}">{h(title)}</option>' for aid, title in albums)
-        options.append(f'<optgroup label="{h(label)}">{opts}</optgroup>' if label is not None else opts)
+        personal = label is not None and label.startswith(PERSONAL_GROUP)
+        pad = PERSONAL_GROUP if personal else ""
+        opts = "".join(f'<option value="{aid}">{h(pad + title)}</option>' for aid, title in albums)
+        if personal:
+            options.append(f'<optgroup label="* Personal albums">\n<optgroup label="{h(label)}">{opts}'
+                           "</optgroup></optgroup>")
+        else:
+            options.append(f'<optgroup label="{h(label)}">{opts}</optgroup>' if label is not None else opts)
     select = "\n".join(options)
     return f"""<form name="cpgform" id="cpgform" method="post" action="uniload.php" enctype="multipart/form-data">
 <table class="maintable" width="100%">
 <tr><td class="tableh1" colspan="2"><h2>Upload file</h2></td></tr>
 <tr><td class="tableb tableb_alternate">Album</td><td class="tableb tableb_alternate">
 <select name="album" class="listbox">
-<option value="">* Select album *</option>
+<option value="">Select Album</option>
 {select}
 </select></td></tr>
 <tr><td class="tableb">File</td><td class="tableb"><input type="file" name="Filedata" size="40" class="listbox" /></td></tr>
 <tr><td class="tableb">Title</td><td class="tableb"><input type="text" name="title" maxlength="255" class="textinput" id="title" /></td></tr>
 <tr><td class="tableb">Description</td><td class="tableb"><textarea name="caption" rows="5" cols="40" class="textinput"></textarea></td></tr>
-<tr><td class="tableb">Keywords (separate with spaces)</td><td class="tableb"><input type="text" name="keywords" maxlength="255" class="textinput" id="keywords" /></td></tr>
+<tr><td class="tableb">Keywords (separate with {SEPARATOR_NAMES.get(separator, "semicolon")})</td><td class="tableb"><input type="text" name="keywords" maxlength="255" class="textinput" id="keywords" /></td></tr>
 <tr><td colspan="2">
 <input type="hidden" name="method" value="upload_sgl" />
 <input type="hidden" name="form_token" value="{h(form_token)}" />

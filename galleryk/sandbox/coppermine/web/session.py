@@ -9,10 +9,12 @@ How 1.6 does it, and so how this does it:
   User-Agent looks for another cookie and finds no session;
 - a login binds the user to the session the request *arrived with*: a client that skipped
   the second GET gets the "success" redirect yet stays a guest;
-- failed logins are counted per client address; ``coppermine_ban_after`` of them within
-  ``coppermine_ban_seconds`` ban the address for ``coppermine_ban_seconds``;
-- a form token is a keyed hash of (user id, timestamp): valid for every form of that user
-  for ``coppermine_form_token_lifetime`` seconds, and for no other user.
+- failed logins are counted per client address as 1.6 does: the first failure stores a
+  counter of ``login_threshold`` (5) that expires ``login_expiry`` (10) minutes later, each
+  later failure counts it down, and a failure that finds it at 0 bans the address until then
+  (so the sixth failure is the last one answered "Login failed");
+- a form token is ``md5(user id . site token . timestamp)`` (0 for a guest), valid for every
+  form of that user for ``form_token_lifetime`` seconds, and for no other user.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from werkzeug.wrappers import Request, Response
@@ -36,7 +39,6 @@ SESSION_LIFETIME = 3600.0
 REMEMBER_LIFETIME = 14 * 24 * 3600.0
 """...or two weeks with ``remember_me``."""
 DATA_COOKIE_LIFETIME = 365 * 24 * 3600
-TOKEN_CLOCK_SKEW = 60
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cpg_web_sessions (
@@ -45,14 +47,10 @@ CREATE TABLE IF NOT EXISTS cpg_web_sessions (
     time       REAL NOT NULL,
     remember   INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS cpg_web_login_failures (
-    ip TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cpg_web_login_failures_ip ON cpg_web_login_failures(ip, at);
 CREATE TABLE IF NOT EXISTS cpg_web_bans (
-    ip    TEXT PRIMARY KEY,
-    until REAL NOT NULL
+    ip          TEXT PRIMARY KEY,
+    until       REAL NOT NULL,
+    brute_force INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cpg_web_secrets (
     name  TEXT PRIMARY KEY,
@@ -81,9 +79,11 @@ class SessionState:
 class WebSessions:
     """The session, ban and form token store of one sandbox gallery."""
 
-    def __init__(self, store: Store, settings: SandboxSettings, site_url: str, cookie_path: str) -> None:
+    def __init__(self, store: Store, settings: SandboxSettings, site_url: str, cookie_path: str,
+                 config: Callable[[str], str]) -> None:
         self.store = store
         self.settings = settings
+        self.config = config
         self.site_url = site_url
         self.cookie_path = cookie_path
         self.data_cookie = f"{COOKIE_PREFIX}_data"
@@ -181,30 +181,26 @@ class WebSessions:
     def banned(self, ip: str) -> bool:
         """Whether this client address is banned right now."""
         with self.store.read() as conn:
-            row = conn.execute("SELECT until FROM cpg_web_bans WHERE ip = ?", (ip,)).fetchone()
-        return row is not None and row["until"] > time.time()
+            row = conn.execute("SELECT until, brute_force FROM cpg_web_bans WHERE ip = ?", (ip,)).fetchone()
+        return row is not None and row["until"] > time.time() and row["brute_force"] <= 0
 
     def record_failure(self, ip: str) -> bool:
         """Count a failed login from ``ip``; True when this failure got it banned."""
         now = time.time()
-        window = float(self.settings.coppermine_ban_seconds)
         with self.store.write() as conn:
-            conn.execute("DELETE FROM cpg_web_login_failures WHERE at < ?", (now - window,))
-            conn.execute("INSERT INTO cpg_web_login_failures (ip, at) VALUES (?, ?)", (ip, now))
-            count = conn.execute("SELECT COUNT(*) FROM cpg_web_login_failures WHERE ip = ?", (ip,)).fetchone()[0]
-            if count < self.settings.coppermine_ban_after:
+            conn.execute("DELETE FROM cpg_web_bans WHERE until <= ?", (now,))
+            row = conn.execute("SELECT brute_force FROM cpg_web_bans WHERE ip = ?", (ip,)).fetchone()
+            if row is None:
+                expiry = now + 60 * float(self.config("login_expiry"))
+                conn.execute("INSERT INTO cpg_web_bans (ip, until, brute_force) VALUES (?, ?, ?)",
+                             (ip, expiry, int(self.config("login_threshold"))))
                 return False
-            conn.execute(
-                "INSERT INTO cpg_web_bans (ip, until) VALUES (?, ?) ON CONFLICT(ip) DO UPDATE SET until = excluded.until",
-                (ip, now + window),
-            )
-            conn.execute("DELETE FROM cpg_web_login_failures WHERE ip = ?", (ip,))
-        return True
+            conn.execute("UPDATE cpg_web_bans SET brute_force = MAX(brute_force - 1, 0) WHERE ip = ?", (ip,))
+            return int(row["brute_force"]) <= 1
 
     # -- form tokens -------------------------------------------------------------------------
     def _token_for(self, user_id: int | None, timestamp: int) -> str:
-        msg = f"{user_id or 0}:{timestamp}".encode()
-        return hmac.new(self._secret, msg, hashlib.sha256).hexdigest()[:32]
+        return hashlib.md5(f"{user_id or 0}{self._secret.hex()}{timestamp}".encode()).hexdigest()
 
     def form_token(self, user_id: int | None) -> tuple[str, str]:
         """A fresh (form_token, timestamp) pair for this user."""
@@ -219,7 +215,6 @@ class WebSessions:
             stamp = int(timestamp)
         except ValueError:
             return False
-        age = time.time() - stamp
-        if age >= float(self.settings.coppermine_form_token_lifetime) or age < -TOKEN_CLOCK_SKEW:
+        if stamp + float(self.config("form_token_lifetime")) < time.time():
             return False
         return hmac.compare_digest(self._token_for(user_id, stamp), token)

@@ -20,15 +20,22 @@ from ..gallery import Actor, Gallery, GalleryError, StoredPicture, safe_filename
 
 _CHUNK = 1024 * 1024
 
-# The messages of the pages (the sandbox's own wording of 1.6's).
+# The messages of the pages: 1.6.26's English texts, word for word (clients match on them).
 PERM_DENIED = "You don't have permission to perform this operation."
-NO_ALBUMS = "There is no album you are allowed to upload to."
-BAD_TOKEN = "A valid form token could not be found: the form token is invalid or has expired."
-NO_FILE = "No file was uploaded."
-PHP_LIMIT = "The file exceeds the maximum upload size allowed by the server (upload_max_filesize)."
-TOO_LARGE = "The file size exceeds the maximum allowed by the gallery."
-NO_ALBUM = "No album was selected."
-UNKNOWN_ALBUM = "The selected album does not exist or you may not upload into it."
+ACCESS_DENIED = "You don't have permission to access this page."
+NO_ALBUMS = "Sorry there is no album where you are allowed to upload files"
+BAD_TOKEN = "A valid form token could not be found."
+NO_FILE = "No upload occurred."
+PHP_LIMIT = "Exceeded filesize allowed in php.ini."
+TOO_LARGE = "Exceeded filesize permitted by CPG."
+NO_ALBUM = "Album not selected"
+UNKNOWN_ALBUM = "Selected album does not exist or you don't have permission to upload in this album"
+NOT_AN_IMAGE = "The file you have uploaded is not a valid image!"
+QUOTA = "Disk quota exceeded."
+
+
+_PAGE_TEXT = {13: NOT_AN_IMAGE, 22: QUOTA, 19: UNKNOWN_ALBUM}
+"""The page's words for the gallery model's refusals."""
 
 
 class UploadRefused(Exception):
@@ -40,7 +47,7 @@ class UploadRefused(Exception):
 
 
 def _bad_extension(allowed: tuple[str, ...]) -> str:
-    return "The file extension is not allowed. Allowed extensions are: " + ", ".join(allowed)
+    return "Only files with the following extensions are accepted: " + ", ".join(allowed)
 
 
 def copy_to_temp(upload: FileStorage, max_bytes: int) -> tuple[Path, int]:
@@ -85,7 +92,7 @@ def store_upload(
         raise UploadRefused(NO_FILE)
     path, size = copy_to_temp(upload, settings.coppermine_php_upload_max_bytes)
     try:
-        if size > settings.coppermine_max_upload_bytes:
+        if size > gallery.max_upload_bytes:
             raise UploadRefused(TOO_LARGE)
         safe = safe_filename(upload.filename)
         stem, _, ext = safe.rpartition(".")
@@ -104,6 +111,6 @@ def store_upload(
         try:
             return gallery.add_picture(actor, aid, path, upload.filename, title=title, caption=caption, keywords=keywords)
         except GalleryError as exc:
-            raise UploadRefused(exc.message) from None
+            raise UploadRefused(_PAGE_TEXT.get(exc.code, exc.message)) from None
     finally:
         path.unlink(missing_ok=True)
