@@ -241,6 +241,11 @@ def test_a_reply_announcing_2_gb_is_refused_before_it_is_read(server: _Server, t
     assert seconds < 2.5  # the 5 s the server would take to send even its first 100 KiB were not waited for
 
 
+def test_a_head_request_is_not_refused_for_the_length_it_announces(server: _Server, transport: Transport) -> None:
+    resp = transport.request("HEAD", f"{server.url}/huge", max_reply=1 << 20)
+    assert resp.status_code == 200 and resp.headers["Content-Length"] == str(2 << 30)
+
+
 def test_retry_after_a_day_is_not_waited_for(server: _Server, transport: Transport) -> None:
     seconds, error = elapsed(lambda: transport.get(f"{server.url}/busy"))
     assert error is None and seconds < 30  # the 503 is returned instead of sleeping 86400 s

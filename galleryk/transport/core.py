@@ -346,7 +346,8 @@ def _read_capped(response: requests.Response, limit: int | None, label: str, mas
         response.content  # noqa: B018 - reads the body
         return
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    head = response.request is not None and response.request.method == "HEAD"  # the length of a body not sent
+    if declared.isdigit() and int(declared) > limit and not head:
         response.close()
         raise ReplyTooLarge(_too_large(label, limit, f"it announces {int(declared):,} bytes"), url=masked, limit=limit)
     chunks = []
