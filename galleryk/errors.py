@@ -3,12 +3,17 @@
     GallerykError
     ├── NotSignedIn                the call needs a signed-in client (Fotki: a token; Coppermine: a user)
     ├── AlbumNotFound              no such album or photoset (and not created); lists the ones there are
+    ├── FileChanged                a file grew or shrank while it was being uploaded (nothing was stored)
     ├── TransportError             the request or its reply failed on the way (names the masked URL)
     │   ├── ConnectionFailed       refused, reset, DNS: nothing (or not all) reached the server
-    │   ├── RequestTimeout         no answer within the (connect, read) timeout
+    │   ├── RequestTimeout         no answer within the (connect, read) timeout, or the call's deadline
+    │   │   └── UploadStalled      an upload made no progress for ``stall`` seconds
     │   ├── ResponseCut            the reply stopped before its announced end
     │   ├── HttpStatusError        an HTTP error status (5xx, or a 4xx the protocol does not use)
+    │   ├── ReplyTooLarge          the reply is larger than the client's cap (``max_reply``)
+    │   ├── RedirectRefused        a redirect that would carry the body (and its secrets) elsewhere
     │   └── BadReply               a reply that is not what the protocol sends (HTML page, broken XML/JSON)
+    │       └── BadValue           a field whose value does not parse (an id of ``1e400``, a bad date)
     └── ServiceError(code, message)   the service answered and said no
         ├── FotkiError             with FotkiAuthError, FotkiNotFound, FotkiUnavailable
         └── CoppermineError
@@ -80,7 +85,11 @@ class ConnectionFailed(TransportError):
 
 
 class RequestTimeout(TransportError):
-    """The server did not answer within the timeout."""
+    """The server did not answer within the timeout, or the whole call (with its retries) overran its deadline."""
+
+
+class UploadStalled(RequestTimeout):
+    """An upload's body made no progress for ``stall`` seconds and was given up (the service did not get it whole)."""
 
 
 class ResponseCut(TransportError):
@@ -91,6 +100,23 @@ class HttpStatusError(TransportError):
     """The server answered with an HTTP error status."""
 
 
+class ReplyTooLarge(TransportError):
+    """The reply is larger than ``limit`` bytes (the client's ``max_reply``): it was not read further."""
+
+    def __init__(self, message: str, *, url: str | None = None, limit: int = 0) -> None:
+        super().__init__(message, url=url)
+        self.limit = limit
+
+
+class RedirectRefused(TransportError):
+    """The server redirected a request in a way that would send its body or credentials elsewhere: not followed."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
+                 location: str | None = None) -> None:
+        super().__init__(message, url=url, status=status)
+        self.location = mask_secrets(location) if location else None
+
+
 class BadReply(TransportError):
     """The reply is not in the protocol's format (an HTML error page, XML or JSON that does not parse)."""
 
@@ -98,6 +124,29 @@ class BadReply(TransportError):
         super().__init__(message, url=url, status=status)
         self.junk = mask_secrets(junk)
         """Whatever the server printed that was not the reply (PHP notices, an HTML page), for diagnosis."""
+
+
+class BadValue(BadReply, ValueError):
+    """A field of a reply holds a value that does not parse as what the protocol says (``field``, ``value``)."""
+
+    def __init__(self, message: str, *, field: str, value: object = None, url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.field = field
+        self.value = mask_secrets(str(value)) if value is not None else None
+
+
+class FileChanged(GallerykError):
+    """A file grew or shrank while it was being uploaded; the upload was stopped before its end.
+
+    ``path`` names the file, ``expected`` is the size announced to the server, ``seen`` how many
+    bytes were there in the end (at least ``expected + 1`` when it grew).
+    """
+
+    def __init__(self, message: str, *, path: str, expected: int, seen: int) -> None:
+        super().__init__(message)
+        self.path = path
+        self.expected = expected
+        self.seen = seen
 
 
 class ServiceError(GallerykError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import socket
 import threading
 import time
@@ -17,8 +18,19 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 import galleryk
-from galleryk.errors import ConnectionFailed, HttpStatusError, RequestTimeout, ResponseCut, mask_secrets
-from galleryk.transport import RateLimiter, Transport, open_source
+from galleryk.errors import (
+    ConnectionFailed,
+    FileChanged,
+    HttpStatusError,
+    RedirectRefused,
+    ReplyTooLarge,
+    RequestTimeout,
+    ResponseCut,
+    UploadStalled,
+    mask_secrets,
+)
+from galleryk.transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, RateLimiter, Transport, open_source
+from support.hostile import RawServer, Recorder, elapsed
 
 SECRET_SIG = "0123456789abcdef0123456789abcdef"
 
@@ -75,6 +87,24 @@ class _Server:
             }), content_type="application/json")
         if path == "/file":
             return Response(b"0123456789" * 1000, content_type="application/octet-stream")
+        if path == "/huge":  # announces 2 GB, would send them slowly
+            def slow() -> Iterator[bytes]:
+                for _ in range(100):
+                    time.sleep(0.05)
+                    yield b"x" * 1024
+            return Response(slow(), headers={"Content-Length": str(2 << 30)})
+        if path == "/busy":
+            return Response("come back tomorrow", status=503, headers={"Retry-After": "86400"})
+        if path == "/redirect":
+            location = request.args["to"]
+            if request.args.get("keep"):  # like a server's Redirect rule: the query goes along
+                location += "?" + request.query_string.decode()
+            response = Response("moved", status=int(request.args["status"]), headers={"Location": location})
+            response.set_cookie("session", "cookie-value-1")
+            return response
+        if path == "/seen":
+            return Response(json.dumps({"method": request.method, "body": request.get_data().decode(),
+                                        "cookie": request.headers.get("Cookie")}), content_type="application/json")
         return Response("nope", status=404)
 
 
@@ -193,3 +223,145 @@ def test_rate_limit_must_be_positive() -> None:
 def test_rate_limiter_spaces_calls_evenly() -> None:
     limiter = RateLimiter(3600 * 1000)  # one call per millisecond
     assert limiter.interval == pytest.approx(0.001)
+
+
+# -- limits a hostile or broken server cannot get past ------------------------------------------
+
+
+def test_defaults_bound_every_call() -> None:
+    t = Transport()
+    assert (t.deadline, t.stall, t.max_reply) == (DEFAULT_DEADLINE, DEFAULT_STALL, DEFAULT_MAX_REPLY)
+    assert DEFAULT_DEADLINE <= 120 and DEFAULT_STALL <= 120 and DEFAULT_MAX_REPLY <= 256 << 20
+
+
+def test_a_reply_announcing_2_gb_is_refused_before_it_is_read(server: _Server, transport: Transport) -> None:
+    seconds, error = elapsed(lambda: transport.get(f"{server.url}/huge", what="listing", max_reply=1 << 20))
+    assert isinstance(error, ReplyTooLarge) and error.limit == 1 << 20
+    assert "listing" in str(error) and "1 MiB" in str(error) and "2,147,483,648" in str(error)
+    assert seconds < 2.5  # the 5 s the server would take to send even its first 100 KiB were not waited for
+
+
+def test_a_head_request_is_not_refused_for_the_length_it_announces(server: _Server, transport: Transport) -> None:
+    resp = transport.request("HEAD", f"{server.url}/huge", max_reply=1 << 20)
+    assert resp.status_code == 200 and resp.headers["Content-Length"] == str(2 << 30)
+
+
+def test_retry_after_a_day_is_not_waited_for(server: _Server, transport: Transport) -> None:
+    seconds, error = elapsed(lambda: transport.get(f"{server.url}/busy"))
+    assert error is None and seconds < 30  # the 503 is returned instead of sleeping 86400 s
+    assert server.hits["/busy"] == 1
+
+
+def test_headers_dripped_one_byte_at_a_time_hit_the_deadline() -> None:
+    raw = RawServer("drip", interval=0.3)  # the whole reply would take about 25 s
+    try:
+        t = Transport(timeout=(2, 5), retries=3, backoff=0.01, deadline=1.0)
+        seconds, error = elapsed(lambda: t.get(f"{raw.url}/x", what="flickr.photos.getInfo"))
+    finally:
+        raw.stop()
+    assert isinstance(error, RequestTimeout) and "deadline of 1 s" in str(error) and "getInfo" in str(error)
+    assert seconds < 15 and raw.connections == 1  # no retry once the deadline has passed
+
+
+def test_a_server_that_stops_reading_an_upload_stalls_it(tmp_path: Path) -> None:
+    raw = RawServer("hold")
+    try:
+        t = Transport(timeout=(2, 5), stall=1.0)
+        data = io.BytesIO(b"\xff" * (48 << 20))  # more than the socket buffers hold
+        seconds, error = elapsed(lambda: t.post_multipart(f"{raw.url}/upload", {"title": "T"},
+                                                          ("photo", "big.jpg", data), what="upload"))
+    finally:
+        raw.stop()
+    assert isinstance(error, UploadStalled) and "no progress for 1 s" in str(error) and "big.jpg" in str(error)
+    assert seconds < 20
+
+
+@pytest.mark.parametrize("change", ["shrinks", "grows"])
+def test_a_file_that_changes_while_uploading_gets_a_clear_error(server: _Server, transport: Transport,
+                                                               tmp_path: Path, change: str) -> None:
+    path = tmp_path / "pic.jpg"
+    path.write_bytes(b"\xd8" * (3 << 20))
+
+    def meddle(sent: int, total: int) -> None:
+        if change == "shrinks":
+            path.write_bytes(b"\xd8" * 1000)
+        else:
+            with open(path, "ab") as out:
+                out.write(b"more")
+
+    with open_source(path) as up, pytest.raises(FileChanged, match={"shrinks": "shrank", "grows": "grew"}[change]) as info:
+        transport.post_multipart(f"{server.url}/echo", {}, ("photo", up.filename, up.stream), progress=meddle)
+    assert info.value.path == str(path) and info.value.expected == 3 << 20
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_a_redirected_post_never_carries_its_body_to_another_host(server: _Server, transport: Transport,
+                                                                  status: int) -> None:
+    other = Recorder()
+    try:
+        with pytest.raises(RedirectRefused, match=f"HTTP {status}.*another host") as info:
+            transport.post(f"{server.url}/redirect", params={"status": status, "to": f"{other.url}/steal"},
+                           data={"auth_token": "tok-1", "api_sig": SECRET_SIG}, what="flickr.photosets.create")
+    finally:
+        other.stop()
+    assert other.seen == [] and info.value.status == status and "create" in str(info.value)
+
+
+def test_a_redirect_to_another_host_with_a_secret_in_its_address_is_not_followed(server: _Server,
+                                                                                transport: Transport) -> None:
+    other = Recorder()
+    try:
+        with pytest.raises(RedirectRefused, match="auth_token in the address") as info:
+            transport.get(f"{server.url}/redirect",
+                          params={"status": 302, "to": f"{other.url}/x", "keep": 1, "auth_token": "tok-1",
+                                  "api_sig": SECRET_SIG})
+    finally:
+        other.stop()
+    assert other.seen == [] and SECRET_SIG not in str(info.value) and "tok-1" not in str(info.value)
+
+
+def test_a_redirect_to_another_host_goes_without_body_or_cookies(server: _Server, transport: Transport) -> None:
+    other = Recorder()
+    try:
+        transport.get(f"{server.url}/redirect", params={"status": 302, "to": f"{server.url}/seen"})  # sets the cookie
+        resp = transport.post(f"{server.url}/redirect", params={"status": 303, "to": f"{other.url}/landing"},
+                              data={"password": "pw-1"})
+    finally:
+        other.stop()
+    assert resp.status_code == 200 and len(other.seen) == 1
+    assert other.seen[0].method == "GET" and other.seen[0].body == b"" and "Cookie" not in other.seen[0].headers
+    assert "pw-1" not in other.everything()
+
+
+def test_a_same_host_redirect_keeps_working(server: _Server, transport: Transport) -> None:
+    resp = transport.post(f"{server.url}/redirect", params={"status": 307, "to": "/seen"}, data={"a": "1"})
+    assert resp.json() == {"method": "POST", "body": "a=1", "cookie": "session=cookie-value-1"}
+    assert [r.status_code for r in resp.history] == [307]
+
+
+def test_a_redirected_upload_is_not_sent_again(server: _Server, transport: Transport) -> None:
+    with pytest.raises(RedirectRefused, match="cannot be sent again"):
+        transport.post_multipart(f"{server.url}/redirect?status=307&to=/echo", {}, ("photo", "a.jpg", io.BytesIO(b"j")))
+    assert server.hits["/echo"] == 0
+
+
+def test_urllib3_debug_logs_hold_no_secret_whatever_the_handler(server: _Server, transport: Transport) -> None:
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name != "werkzeug":  # the test server's own log, not the client's
+                seen.append(self.format(record))
+
+    root = logging.getLogger()
+    handler, level = Keep(logging.DEBUG), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        transport.get(f"{server.url}/flaky", params={"fail": 1, "auth_token": "tok-1", "api_sig": SECRET_SIG})
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    urllib3_lines = [line for line in seen if "/flaky" in line and "auth_token=***" in line]
+    assert len(urllib3_lines) >= 2  # the request lines and the retry, masked
+    assert not any(SECRET_SIG in line or "tok-1" in line for line in seen)

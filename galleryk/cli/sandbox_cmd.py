@@ -24,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     for kind in KINDS:
         p.add_argument(f"--{kind.replace('_', '-')}", type=float, default=0.0, metavar="SHARE",
                        help=f"share of requests hit by the {kind} fault (0..1)")
+    p.add_argument("--redirect-to", metavar="URL", help="where the redirect-307/308 faults point (default: port 9 here)")
+    p.add_argument("--drip-seconds", type=float, default=1.0, metavar="S", help="seconds between bytes of the drip fault")
     p.add_argument("--quiet", action="store_true", help="do not log requests")
     p.set_defaults(func=_cmd_sandbox)
 
@@ -34,7 +36,7 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     sb = sandbox_mod.start(args.data, seed=args.seed, port=args.port, settings=settings)
     faults = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind)}
     if faults or args.latency:
-        sb.faults.set(None, latency=args.latency, **faults)
+        sb.faults.set(None, latency=args.latency, redirect_to=args.redirect_to, drip_seconds=args.drip_seconds, **faults)
     print(f"galleryk sandbox running at {sb.url}  (data in {sb.data_dir})")
     print(f"  Fotki API:      {sb.fotki_api_url}/<method>")
     print(f"  Fotki auth:     {sb.fotki_auth_url}")

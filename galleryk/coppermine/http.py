@@ -8,15 +8,13 @@ and ``download`` (stream a file to disk).
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import requests
-from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
 
-from ..transport import Transport, ChunkedBody, content_type_for
+from ..transport import Transport
 
 DEFAULT_USER_AGENT = "galleryk-coppermine/0.1 (+https://github.com/galleryk)"
 
@@ -42,20 +40,9 @@ class Http:
 
         Text fields go out in ``charset``: a PHP gallery keeps the bytes it is sent, so an
         iso-8859-1 gallery must be sent iso-8859-1 (characters outside it as ``&#N;``, as browsers do).
+        A file that grows or shrinks while it is sent raises FileChanged.
         """
-        if codecs.lookup(charset).name == "utf-8":
-            return self.transport.multipart(fields, file, progress=progress)
-        parts: dict[str, Any] = {
-            name: (None, str(value).encode(charset, "xmlcharrefreplace")) for name, value in fields.items()
-        }
-        if file is not None:
-            field, filename, stream = file
-            parts[field] = (filename, stream, content_type_for(filename))
-        encoder = MultipartEncoder(fields=parts)
-        body: Any = encoder
-        if progress is not None:
-            body = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
-        return {"data": ChunkedBody(body), "headers": {"Content-Type": encoder.content_type}}
+        return self.transport.multipart(fields, file, progress=progress, charset=charset)
 
     def download(self, url: str, target: Path) -> None:
         """Stream ``url`` into ``target`` (through a temporary file, so a failure leaves nothing half-written)."""

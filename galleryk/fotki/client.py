@@ -35,7 +35,8 @@ from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError,
 from ..frames.fotki import columns_frame, infos_frame, page_columns, photosets_frame
 from .. import thumbcache
 from ..results import UploadResult
-from ..transport import DEFAULT_TIMEOUT, Progress, Source, Transport, mask_url, open_source
+from ..transport import (DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, DEFAULT_TIMEOUT, Progress, Source,
+                         Transport, mask_url, open_source)
 from . import auth
 from .replies import parse_reply, upload_id
 from .signing import signed
@@ -69,6 +70,9 @@ class Fotki:
     ``~/.cache/galleryk/tokens``; the default) or "memory" (the default for loopback endpoints
     such as a sandbox, so tests and demos never write tokens into a home directory). ``timeout``: seconds or (connect, read). ``workers``: pages
     fetched at once. ``calls_per_hour``: stay under a rate (Flickr-style services allow ~3600).
+    ``deadline`` (seconds per call, retries included), ``stall`` (seconds an upload may make no
+    progress) and ``max_reply`` (bytes per reply) bound what a broken server can cost; see
+    :class:`~galleryk.transport.Transport` for the defaults.
     """
 
     def __init__(
@@ -88,6 +92,9 @@ class Fotki:
         per_page: int = MAX_PER_PAGE,
         calls_per_hour: float | None = None,
         transport: Transport | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        stall: float | None = DEFAULT_STALL,
+        max_reply: int | None = DEFAULT_MAX_REPLY,
     ) -> None:
         if not api_key or not secret:
             raise ValueError("Fotki needs an api_key and a secret")
@@ -102,7 +109,8 @@ class Fotki:
         self.workers = max(1, int(workers))
         self.per_page = max(1, min(int(per_page), MAX_PER_PAGE))
         self.transport = transport or Transport(
-            timeout=timeout, retries=retries, pool_size=max(self.workers * 2, 8), calls_per_hour=calls_per_hour
+            timeout=timeout, retries=retries, pool_size=max(self.workers * 2, 8), calls_per_hour=calls_per_hour,
+            deadline=deadline, stall=stall, max_reply=max_reply,
         )
         self.token_cache = _make_cache(token_cache, self.auth_endpoint)
         self._token: CachedToken | None = CachedToken(token) if token else None

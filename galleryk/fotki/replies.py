@@ -7,7 +7,10 @@ Both formats end up as an lxml element, so the DataFrame builders read one thing
 - JSON (``format=json``): ``{"stat": "ok", "<tag>": {...}}``; attributes are strings (or
   numbers, which are accepted), an element's text is ``{"_content": "..."}``, repeated
   children are lists. Failures are ``{"stat": "fail", "code": N, "message": "..."}``.
-  The JSON object is turned into the element the XML would have given.
+  The JSON object is turned into the element the XML would have given; numbers keep the
+  text they were sent as (``1e400`` stays ``"1e400"``, never a float that overflows), so the
+  DataFrame builders judge every value the same way in both formats and raise
+  :class:`~galleryk.errors.BadValue` naming the field that does not parse.
 
 OPEN point kept tolerant: the upload result is ``<photoid>`` in XML and ``photo`` in the doc's
 JSON example; :func:`upload_id` accepts both.
@@ -20,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import BadReply, FotkiError
+from ..errors import BadReply, BadValue, FotkiError
 from ..xmlparse import XmlError, html_summary, looks_like_html, read_xml
 
 
@@ -63,7 +66,9 @@ def _code(value: Any, method: str | None, url: str | None) -> int:
 def parse_json_reply(content: bytes, *, method: str | None = None, url: str | None = None) -> etree._Element | None:
     """Read a JSON reply into the element its XML form would have given."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = json.loads(content.decode("utf-8-sig"), parse_float=str, parse_int=str, parse_constant=_no_constant)
+    except BadValue as exc:
+        raise BadValue(f"{method or 'call'}: {exc}", field=exc.field, value=exc.value, url=url) from None
     except (UnicodeDecodeError, ValueError) as exc:
         if looks_like_html(content):
             raise BadReply(f"{method or 'call'}: an HTML page instead of JSON: {html_summary(content)!r}", url=url) from None
@@ -82,6 +87,10 @@ def parse_json_reply(content: bytes, *, method: str | None = None, url: str | No
         return None
     tag, value = bodies[0]
     return json_to_element(tag, value)
+
+
+def _no_constant(name: str) -> Any:
+    raise BadValue(f"the reply holds {name}, which is not a value the protocol sends", field="(number)", value=name)
 
 
 def json_to_element(tag: str, value: Any) -> etree._Element:
@@ -116,10 +125,16 @@ def _scalar(value: Any) -> str:
 
 
 def upload_id(body: etree._Element | None) -> str:
-    """The new photo's id from an upload reply: ``<photoid>`` (XML) or ``photo`` (the doc's JSON)."""
+    """The new photo's id from an upload reply: ``<photoid>`` (XML) or ``photo`` (the doc's JSON).
+
+    The id must be a whole number (Flickr-style ids are), else BadValue names the field.
+    """
     if body is not None and body.tag in ("photoid", "photo"):
         text = (body.text or body.get("id") or "").strip()
         if text:
+            if not (text.isascii() and text.isdigit()):
+                raise BadValue(f"upload: the reply's {body.tag} is {text[:40]!r}, not a photo id (a whole number)",
+                               field=body.tag, value=text[:40])
             return text
     shown = etree.tostring(body, encoding="unicode")[:200] if body is not None else "nothing"
     raise BadReply(f"upload: the reply has no photo id ({shown})")

@@ -14,7 +14,12 @@ taken    ``datetime64[s]`` (naive, camera time)  "20090625 15:22:19", "2009-06-2
 list     ``object`` holding lists                lists (tags); None -> []
 ======== ======================================= ===========================================
 
-An empty listing gives an empty DataFrame with the same columns and dtypes.
+An empty listing gives an empty DataFrame with the same columns and dtypes. A value that does
+not parse as its kind (an id of ``1e400`` or ``abc``, a flag of ``maybe``, a date of
+``yesterday``) makes :func:`build_frame` raise :class:`~galleryk.errors.BadValue` (a
+``BadReply`` and a ``ValueError``) naming the field and the value: a broken server's reply is
+reported, never turned into a raw traceback or a silently wrong table. Empty values, and the
+zero dates servers send for "unknown" (``0000-00-00 00:00:00``), are missing values, not errors.
 """
 
 from __future__ import annotations
@@ -27,12 +32,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import BadValue
+
 KINDS = ("int", "bool", "string", "unix", "taken", "list")
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
 _FALSE = frozenset({"0", "false", "no", "off", "n", "f", ""})
 _COMPACT_TAKEN = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2}))?$")
 _ISO_TAKEN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _NULLS = (None, "")
+_ZERO_DATE = re.compile(r"^[0\s:./T-]*$")  # "", "0000-00-00 00:00:00", "00000000": no date
 
 
 def int_array(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray:
@@ -99,8 +107,18 @@ def parse_taken(value: Any) -> pd.Timestamp:
 
 
 def taken_array(values: Sequence[Any]) -> pd.DatetimeIndex:
-    """Naive datetimes (camera time) from the taken forms :func:`parse_taken` reads; unreadable -> NaT."""
-    return pd.DatetimeIndex([parse_taken(v) for v in values], dtype="datetime64[s]")
+    """Naive datetimes (camera time) from the taken forms :func:`parse_taken` reads; empty or zero dates -> NaT.
+
+    Text that is neither raises ValueError (a column of a reply is not guessed at).
+    """
+    return pd.DatetimeIndex([_taken_strict(v) for v in values], dtype="datetime64[s]")
+
+
+def _taken_strict(value: Any) -> pd.Timestamp:
+    stamp = parse_taken(value)
+    if stamp is pd.NaT and value is not None and not _ZERO_DATE.match(str(value).strip()):
+        raise ValueError(f"not a date: {value!r}")
+    return stamp
 
 
 def list_array(values: Sequence[Any]) -> np.ndarray:
@@ -121,29 +139,58 @@ _BUILDERS = {
 }
 
 
-def column(values: Sequence[Any], kind: str) -> Any:
-    """One column of ``kind`` (see the module table) from raw values."""
+def column(values: Sequence[Any], kind: str, name: str | None = None) -> Any:
+    """One column of ``kind`` (see the module table) from raw values.
+
+    With ``name`` (the field the values come from), a value that does not parse raises
+    :class:`~galleryk.errors.BadValue` naming the field; without, the builder's ValueError.
+    """
     try:
         builder = _BUILDERS[kind]
     except KeyError:
         raise ValueError(f"unknown column kind {kind!r}; known: {', '.join(KINDS)}") from None
-    return builder(values)
+    if name is None:
+        return builder(values)
+    try:
+        return builder(values)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise _bad_value(name, kind, values, exc) from None
+
+
+_KIND_WORDS = {"int": "a whole number that fits 64 bits", "bool": "a yes/no flag", "unix": "a time in seconds "
+               "since 1970", "taken": "a date", "string": "text", "list": "a list"}
+
+
+def _bad_value(name: str, kind: str, values: Sequence[Any], exc: BaseException) -> BadValue:
+    """The BadValue for the first of ``values`` that ``kind`` cannot take (found again, value by value)."""
+    builder = _BUILDERS[kind]
+    culprit: Any = None
+    for value in values:
+        try:
+            builder([value])
+        except (ValueError, TypeError, OverflowError):
+            culprit = value
+            break
+    shown = repr(culprit if culprit is not None else exc)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return BadValue(f"the reply's {name!r} field holds {shown}, which is not {_KIND_WORDS.get(kind, kind)}",
+                    field=name, value=culprit)
 
 
 def build_frame(columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, str], default: str = "string") -> pd.DataFrame:
     """A DataFrame from raw column lists: known columns in ``kinds`` order, then the extras (as ``default``).
 
     Columns named in ``kinds`` but missing from ``columns`` are filled with <NA>; every column
-    has the same length (the longest list's).
+    has the same length (the longest list's). A value that does not parse raises BadValue naming its field.
     """
     n = max((len(v) for v in columns.values()), default=0)
     data: dict[str, Any] = {}
     for name, kind in kinds.items():
         values = columns.get(name)
-        data[name] = column(values if values is not None else [None] * n, kind)
+        data[name] = column(values if values is not None else [None] * n, kind, name)
     for name, values in columns.items():
         if name not in kinds:
-            data[name] = column(values, default)
+            data[name] = column(values, default, name)
     return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 

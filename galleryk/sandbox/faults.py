@@ -11,19 +11,38 @@ When a fault strikes matters, because it decides whether the request took effect
   handled the request: an upload was stored, but the client cannot read the reply. This is
   the ambiguous outcome that resumable pushes have to resolve.
 - ``latency`` delays every answer by that many seconds.
+
+Network faults, for clients that must survive hostile or broken servers:
+
+- ``redirect_307`` / ``redirect_308`` answer *instead of* the service with a redirect to
+  ``redirect_to`` (a base URL; the request's path and query are appended, as a server's
+  ``Redirect`` rule does). Without ``redirect_to`` it points at port 9 of this machine, where
+  nothing listens.
+- ``endless`` answers *instead of* the service with a 200 reply that never ends (until the
+  client hangs up or the sandbox stops).
+- ``silent`` accepts the request and never answers, for up to ``silent_seconds``; then the
+  connection is closed without a byte.
+- ``drip`` sends the service's real answer (*after* it handled the request) one byte every
+  ``drip_seconds``.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import select
 import socket
 import threading
+import time
 from dataclasses import asdict, dataclass, field, fields
+from urllib.parse import urlsplit
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice")
+NETWORK_KINDS = ("redirect_307", "redirect_308", "endless", "silent", "drip")
+KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice") + NETWORK_KINDS
+DEFAULT_REDIRECT_TARGET = "http://127.0.0.1:9"
 
 PHP_NOTICE = (
     "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
@@ -55,6 +74,14 @@ class FaultSettings:
     php_notice: float = 0.0
     only: str | None = None
     limit: int | None = None
+    redirect_307: float = 0.0
+    redirect_308: float = 0.0
+    redirect_to: str | None = None
+    endless: float = 0.0
+    silent: float = 0.0
+    silent_seconds: float = 600.0
+    drip: float = 0.0
+    drip_seconds: float = 1.0
 
     def validate(self) -> None:
         for kind in KINDS:
@@ -65,6 +92,11 @@ class FaultSettings:
             raise ValueError(f"latency={self.latency!r} must not be negative")
         if self.only is not None:
             re.compile(self.only)
+        for name in ("silent_seconds", "drip_seconds"):
+            if not float(getattr(self, name)) > 0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must be a positive number of seconds")
+        if self.redirect_to is not None and urlsplit(self.redirect_to).scheme not in ("http", "https"):
+            raise ValueError(f"redirect_to={self.redirect_to!r} must be an http:// or https:// URL")
 
 
 @dataclass
@@ -80,6 +112,11 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._state = {name: _ServiceState() for name in services}
+        self._stopping = threading.Event()
+
+    def release(self) -> None:
+        """End every endless, silent or dripping answer still running (the sandbox is stopping)."""
+        self._stopping.set()
 
     def set(self, service: str | None = None, **values: object) -> None:
         """Replace the settings of one service (or all, when ``service`` is None)."""
@@ -155,16 +192,31 @@ class FaultInjector:
             )
         if kind == "html_200":
             return Response(HTML_ERROR_PAGE, status=200, content_type="text/html; charset=utf-8")
-        return None
+        return self._network_before(service, request)
+
+    def _network_before(self, service: str, request: Request) -> Response | None:
+        kind = self._draw(service, request, ("redirect_307", "redirect_308", "endless", "silent"))
+        if kind is None:
+            return None
+        s = self.settings(service)
+        if kind in ("redirect_307", "redirect_308"):
+            return _redirect(int(kind[-3:]), s.redirect_to or DEFAULT_REDIRECT_TARGET, request)
+        if kind == "endless":
+            return _endless(service, self._stopping)
+        return _silent(request, s.silent_seconds, self._stopping)
 
     def after(self, service: str, request: Request, response: Response) -> Response:
         """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
         candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
         if response.is_streamed or response.status_code in (301, 302, 303, 304):
             candidates = ("cut",) if not response.is_streamed else ()
+        if not response.is_streamed:
+            candidates += ("drip",)
         kind = self._draw(service, request, candidates)
         if kind is None:
             return response
+        if kind == "drip":
+            return _drip(response, self.settings(service).drip_seconds, self._stopping)
         body = response.get_data()
         if kind == "php_notice":
             response.set_data(PHP_NOTICE.encode("ascii") + body)
@@ -191,3 +243,81 @@ def _cut_response(request: Request, response: Response, body: bytes) -> Response
     cut.headers["Content-Length"] = str(max(len(body), 1))
     cut.headers["Connection"] = "close"
     return cut
+
+
+def _redirect(status: int, target: str, request: Request) -> Response:
+    """A redirect to ``target`` with the request's path and query, as a server's ``Redirect`` rule sends."""
+    query = request.query_string.decode("latin-1")
+    location = target.rstrip("/") + request.path + (f"?{query}" if query else "")
+    return Response(f"Moved to {location}\n", status=status, headers={"Location": location},
+                    content_type="text/plain; charset=utf-8")
+
+
+_ENDLESS = {
+    "fotki": (b'<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n<photos page="1" pages="1" perpage="500" '
+              b'total="1">\n', b'<photo id="1" owner="1" title="again" ispublic="1" isfriend="0" isfamily="0"/>\n'),
+    "coppermine": (b"<!DOCTYPE html>\n<html><head><title>Gallery</title></head><body>\n",
+                   b'<p class="thumb"><a href="displayimage.php?pid=1">again</a></p>\n'),
+}
+
+
+def _endless(service: str, stopping: threading.Event) -> Response:
+    """A 200 reply that starts like a real one and never ends (chunked, no length)."""
+    head, row = _ENDLESS.get(service, _ENDLESS["fotki"])
+    block = row * (65536 // len(row))
+
+    def stream():
+        yield head
+        while not stopping.is_set():
+            yield block
+
+    kind = "text/xml" if head.startswith(b"<?xml") else "text/html"
+    return Response(stream(), status=200, content_type=f"{kind}; charset=utf-8")
+
+
+def _silent(request: Request, seconds: float, stopping: threading.Event) -> Response:
+    """Read the request, then say nothing until the client hangs up, ``seconds`` pass or the sandbox stops."""
+    sock = request.environ.get("werkzeug.socket")
+    try:
+        while request.stream.read(65536):
+            pass
+    except (HTTPException, OSError, ValueError):
+        pass
+
+    def hung_up() -> bool:
+        if sock is None:
+            return False
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
+    def stream():
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not hung_up() and not stopping.wait(0.05):
+            pass
+        if sock is not None:  # close without a byte: the write of the headers that follows fails quietly
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return
+        yield b""  # a generator that yields nothing
+
+    return Response(stream(), status=200, content_type="text/plain")
+
+
+def _drip(response: Response, seconds: float, stopping: threading.Event) -> Response:
+    """The service's answer, its body sent one byte every ``seconds`` (with its true Content-Length)."""
+    body = response.get_data()
+
+    def stream():
+        for i in range(len(body)):
+            yield body[i : i + 1]
+            if stopping.wait(seconds):
+                return
+
+    dripped = Response(stream(), status=response.status, headers=list(response.headers.items()))
+    dripped.headers["Content-Length"] = str(len(body))
+    return dripped

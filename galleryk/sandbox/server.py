@@ -8,11 +8,16 @@ Layout of URLs under ``http://127.0.0.1:<port>``:
 - ``/_sandbox/faults`` and ``/_sandbox/settings`` (GET to read, POST JSON to change) for tests
   that drive a sandbox started in another process.
 
+Requests are bounded like a real server's (see :class:`BoundedRequest`): a body larger than
+the server takes, too many multipart parts or a too large text field get ``413`` with a short
+body, before any service runs, and never sit in memory.
+
 It imports nothing from galleryk's clients: it is the other side of the wire.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -25,6 +30,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Protocol
 
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -54,8 +60,72 @@ class Service(Protocol):
     def seed(self) -> None: ...
 
 
+FORM_BODY_LIMIT = 2 * 1024 * 1024
+"""Bytes a body that is not multipart may have (url-encoded forms, JSON to the control API): it is read whole."""
+FIELD_LIMIT = 1024 * 1024
+"""Bytes one text field of a multipart body may have (it is kept in memory; files stream to disk)."""
+PARTS_LIMIT = 1000
+"""Parts a multipart body may have (PHP's ``max_input_vars`` default)."""
+UPLOAD_SLACK = 1024 * 1024
+"""Bytes a multipart body may have beyond the largest file a service accepts, for its other fields."""
+CLIENT_TIMEOUT = 60.0
+"""Seconds the server waits for a client that stopped sending (a real server's client body timeout)."""
+
+
+class BoundedRequest(Request):
+    """A werkzeug request with a real server's limits; ``max_content_length`` is set per request by the server."""
+
+    max_form_memory_size = FIELD_LIMIT
+    max_form_parts = PARTS_LIMIT
+
+
+def body_limit(request: Request, settings: SandboxSettings) -> int:
+    """The largest body this request may have: room for the largest upload when multipart, else a form's."""
+    if request.mimetype == "multipart/form-data":
+        return max(settings.fotki_max_upload_bytes, settings.coppermine_php_upload_max_bytes) + UPLOAD_SLACK
+    return FORM_BODY_LIMIT
+
+
+class _CappedInput(io.RawIOBase):
+    """A chunked request body that refuses (413) to be read past ``limit`` bytes.
+
+    werkzeug only truncates a body without Content-Length at ``max_content_length``; a
+    service would then act on the first part of an oversized form.
+    """
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self._stream, self._limit, self._seen = stream, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self._stream.readinto(b) or 0
+        self._seen += n
+        if self._seen > self._limit:
+            raise RequestEntityTooLarge()
+        return n
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit / (1 << 20):g} MiB" if limit >= 1 << 20 else f"{limit} bytes"
+
+
+def too_large(what: str) -> Response:
+    """``413`` with a short plain-text body; the connection is closed after it (the rest of the body is not wanted)."""
+    return Response(f"413 Request Entity Too Large: {what}\n", status=413, content_type="text/plain; charset=utf-8",
+                    headers={"Connection": "close"})
+
+
 class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's request handler, logging through ``galleryk.sandbox`` with secrets masked."""
+    """Werkzeug's request handler, logging through ``galleryk.sandbox`` with secrets masked.
+
+    A client that stops sending is hung up on after :data:`CLIENT_TIMEOUT` (the rest of a
+    refused body is read and dropped, so a client that announces 2 GB and stalls would
+    otherwise hold a thread for ever).
+    """
+
+    timeout = CLIENT_TIMEOUT
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.info("%s %s %s", self.address_string(), mask_secrets(self.requestline), code)
@@ -159,6 +229,7 @@ class Sandbox:
         if self._stopped:
             return
         self._stopped = True
+        self.faults.release()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
@@ -177,8 +248,22 @@ class Sandbox:
 
     # -- WSGI -------------------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any):
-        request = Request(environ)
-        response = self._dispatch(request)
+        request = BoundedRequest(environ)
+        limit = body_limit(request, self.settings)
+        if "wsgi.input_terminated" in environ:  # chunked: no length to check up front
+            environ["wsgi.input"] = _CappedInput(environ["wsgi.input"], limit)
+        else:
+            request.max_content_length = limit
+        if request.content_length is not None and request.content_length > limit:
+            response = too_large(f"the body ({request.content_length:,} bytes) is larger than {_limit_text(limit)}")
+        else:
+            try:
+                response = self._dispatch(request)
+            except RequestEntityTooLarge:
+                response = too_large(f"the body is larger than {_limit_text(limit)}, has more than {PARTS_LIMIT} "
+                                     f"parts, or a text field larger than {_limit_text(FIELD_LIMIT)}")
+            except HTTPException as exc:  # a service's werkzeug error: answer it as such, not as a 500
+                response = exc.get_response(environ)
         return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:

@@ -1,16 +1,4 @@
-"""HTTP for every galleryk client: one pooled session, timeouts always, retries only when safe.
-
-A :class:`Transport` wraps one ``requests.Session`` with:
-
-- a (connect, read) timeout on every request, unless the caller passes its own;
-- urllib3 retries with backoff for safe requests only (GET and HEAD, on connection errors and
-  status 429/500/502/503/504); ``retry=False`` turns them off for one request, ``retry=True``
-  turns them on for a request the caller knows is idempotent (a POST probe);
-- multipart bodies streamed from disk (requests_toolbelt), with a ``progress(bytes_sent,
-  total)`` callback, so a 1 GB file costs no more memory than a small one;
-- an optional rate limit in calls per hour; a stable ``User-Agent: galleryk/<version>``;
-- failures turned into :class:`~galleryk.errors.TransportError` subclasses that name the URL
-  with every secret masked; logging through ``galleryk.transport`` with the same masking.
+"""The Transport: one pooled requests session with every limit a hostile or broken server needs.
 
 It knows nothing of Fotki or Coppermine: status codes the protocols use (430, 302...) are
 returned as responses; :meth:`Transport.check_status` raises for the ones that mean failure.
@@ -18,51 +6,56 @@ returned as responses; :meth:`Transport.check_status` raises for the ones that m
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import io
+import codecs
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
-from urllib3.util.retry import Retry
 
-from .errors import (
+from ..errors import (
     ConnectionFailed,
     HttpStatusError,
+    ReplyTooLarge,
     RequestTimeout,
     ResponseCut,
     TransportError,
+    UploadStalled,
     mask_secrets,
 )
+from . import calls
+from .bodies import ChunkedBody, Progress, checked_file, content_type_for
+from .logs import redact_logs
+from .redirects import check_redirect
 
 log = logging.getLogger("galleryk.transport")
 
-Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes]]
-"""Something to upload: a path, the bytes themselves, or a binary file object."""
-Progress = Callable[[int, int], Any]
-"""``progress(bytes_sent, total)``, called from the sending thread as the body goes out."""
-
 DEFAULT_TIMEOUT = (10.0, 60.0)
+"""(connect, read) seconds: the longest wait for a connection, and for each next byte of a reply."""
+DEFAULT_DEADLINE = 60.0
+"""Seconds one API call or page may take in all, retries and their waits included."""
+DEFAULT_STALL = 60.0
+"""Seconds an upload may go without sending anything before it is given up."""
+DEFAULT_MAX_REPLY = 64 * 1024 * 1024
+"""Bytes an API reply or page may have (downloads stream to disk and are not capped)."""
+MAX_REDIRECTS = 10
+REDIRECT_BODY_LIMIT = 1024 * 1024
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-_retry_override: contextvars.ContextVar[bool | None] = contextvars.ContextVar("galleryk_retry", default=None)
+_READ_CHUNK = 128 * 1024
+_UNSET: Any = object()
 
 
 def default_user_agent() -> str:
     """galleryk's User-Agent: ``galleryk/<version>``, the same for every request of a session."""
     try:
-        from . import __version__
+        from .. import __version__
     except ImportError:  # pragma: no cover - only while the package is half imported
         __version__ = "0"
     return f"galleryk/{__version__}"
@@ -75,30 +68,6 @@ def mask_url(url: str, params: Any = None) -> str:
         query = "&".join(p for p in (parts.query, urlencode(params, doseq=True)) if p)
         url = urlunsplit(parts._replace(query=query))
     return mask_secrets(url)
-
-
-class _SafeRetry(Retry):
-    """urllib3 Retry that a Transport can switch off or on for one request (through a context variable)."""
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        override = _retry_override.get()
-        if override is False:
-            return False
-        if override is True:
-            return bool(self.status_forcelist) and status_code in self.status_forcelist and self.total != 0
-        return super().is_retry(method, status_code, has_retry_after)
-
-    def _is_method_retryable(self, method: str) -> bool:
-        override = _retry_override.get()
-        if override is not None:
-            return override
-        return super()._is_method_retryable(method)
-
-    def increment(self, *args: Any, **kwargs: Any) -> Retry:  # type: ignore[override]
-        if _retry_override.get() is False:
-            # give up at once, exactly as an exhausted Retry would
-            return Retry.increment(self.new(total=0, connect=0, read=0, redirect=0, status=0, other=0), *args, **kwargs)
-        return super().increment(*args, **kwargs)
 
 
 class RateLimiter:
@@ -123,56 +92,21 @@ class RateLimiter:
         return max(delay, 0.0)
 
 
-@dataclass(frozen=True)
-class Upload:
-    """An opened upload source: its file name, a readable binary stream and its size in bytes."""
-
-    filename: str
-    stream: IO[bytes]
-    size: int
-
-
-@contextlib.contextmanager
-def open_source(source: Source, filename: str | None = None) -> Iterator[Upload]:
-    """Open a path, bytes or binary file object for streaming; files opened here are closed afterwards.
-
-    Bytes are wrapped, never copied; a file object is read from its current position.
-    """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source) if not isinstance(source, bytes) else source
-        yield Upload(filename or "upload.jpg", io.BytesIO(data), len(data))
-        return
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f"no such file to upload: {path}")
-        with open(path, "rb") as stream:
-            yield Upload(filename or path.name, stream, os.fstat(stream.fileno()).st_size)
-        return
-    if hasattr(source, "read"):
-        name = filename or os.path.basename(str(getattr(source, "name", "") or "")) or "upload.jpg"
-        yield Upload(name, source, _remaining_size(source))
-        return
-    raise TypeError(f"cannot upload a {type(source).__name__}: give a path, bytes or a binary file object")
-
-
-def _remaining_size(stream: IO[bytes]) -> int:
-    try:
-        here = stream.tell()
-        end = stream.seek(0, os.SEEK_END)
-        stream.seek(here)
-        return end - here
-    except (OSError, AttributeError, ValueError):
-        try:
-            return os.fstat(stream.fileno()).st_size
-        except (OSError, AttributeError, ValueError):
-            return -1
+def _seconds(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds or None, not {value!r}")
+    return float(value)
 
 
 class Transport:
-    """One pooled HTTP session with timeouts, safe retries, streaming uploads and masked errors.
+    """One pooled HTTP session with timeouts, deadlines, safe retries, capped replies and streaming uploads.
 
-    ``timeout``: seconds, or a (connect, read) pair, used for every request.
+    ``timeout``: seconds, or a (connect, read) pair, for each wait on the network.
+    ``deadline``: seconds one call (an API call, a page) may take in all, retries included;
+    for an upload the clock starts once its body is sent. ``stall``: seconds an upload may go
+    without progress. ``max_reply``: bytes a reply may have (not downloads). None turns a limit off.
     ``retries``: how many times a safe request is repeated; ``backoff``: urllib3's backoff factor.
     ``pool_size``: connections kept per host (match the thread pools that share this transport).
     ``calls_per_hour``: optional rate limit for careful clients (the Flickr family allows ~3600).
@@ -188,13 +122,21 @@ class Transport:
         calls_per_hour: float | None = None,
         user_agent: str | None = None,
         session: requests.Session | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        stall: float | None = DEFAULT_STALL,
+        max_reply: int | None = DEFAULT_MAX_REPLY,
     ) -> None:
+        if max_reply is not None and max_reply < 0:
+            raise ValueError(f"max_reply must be a number of bytes or None, not {max_reply!r}")
         self.timeout = timeout
         self.retries = retries
+        self.deadline = _seconds(deadline, "deadline")
+        self.stall = _seconds(stall, "stall")
+        self.max_reply = max_reply
         self.user_agent = user_agent or default_user_agent()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.user_agent
-        retry = _SafeRetry(
+        retry = calls.CallRetry(
             total=retries,
             connect=retries,
             read=retries,
@@ -207,48 +149,82 @@ class Transport:
             raise_on_status=False,
             respect_retry_after_header=True,
         )
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
+        adapter = calls.WatchedAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.limiter = RateLimiter(calls_per_hour) if calls_per_hour else None
+        redact_logs()
 
     # -- requests ----------------------------------------------------------------------------
     def request(
-        self, method: str, url: str, *, retry: bool | None = None, what: str | None = None, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        *,
+        retry: bool | None = None,
+        what: str | None = None,
+        deadline: float | None = _UNSET,
+        stall: float | None = _UNSET,
+        max_reply: int | None = _UNSET,
+        **kwargs: Any,
     ) -> requests.Response:
         """Send one request and return the response, whatever its status; raise TransportError when none came.
 
         ``retry``: None retries safe methods only; False never; True also a non-GET the caller
-        knows to be idempotent. ``what`` names the call in error messages. Other keyword
-        arguments go to ``requests`` (params, data, files, headers, stream, allow_redirects...).
+        knows to be idempotent. ``what`` names the call in error messages. ``deadline``,
+        ``stall`` and ``max_reply`` override the transport's for this call. With
+        ``stream=True`` the body is left to the caller (no cap; the deadline ends with the
+        headers). Redirects are followed only when nothing of the request leaves its origin
+        (see :mod:`galleryk.transport.redirects`). Other keyword arguments go to ``requests``.
         """
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
+        stream = bool(kwargs.pop("stream", False))
+        follow = kwargs.pop("allow_redirects", True)
+        limit = self.max_reply if max_reply is _UNSET else max_reply
         masked = mask_url(url, kwargs.get("params"))
         label = what or f"{method} {masked}"
+        streamed_body = hasattr(kwargs.get("data"), "read")
+        call = calls.Call(
+            label,
+            deadline=self.deadline if deadline is _UNSET else _seconds(deadline, "deadline"),
+            stall=(self.stall if stall is _UNSET else _seconds(stall, "stall")) if streamed_body else None,
+            retry=retry,
+            deadline_after_body=streamed_body,
+        )
         if self.limiter is not None:
             self.limiter.wait()
-        token = _retry_override.set(retry)
+        token = calls.current.set(call)
         started = time.monotonic()
         try:
-            response = self.session.request(method, url, **kwargs)
-        except requests.exceptions.ConnectTimeout as exc:
-            raise RequestTimeout(f"{label}: could not connect within the timeout ({_reason(exc)})", url=masked) from None
-        except requests.exceptions.ReadTimeout as exc:
-            raise RequestTimeout(f"{label}: no answer within the timeout ({_reason(exc)})", url=masked) from None
-        except requests.exceptions.Timeout as exc:
-            raise RequestTimeout(f"{label}: timed out ({_reason(exc)})", url=masked) from None
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise ResponseCut(f"{label}: the reply was cut short ({_reason(exc)})", url=masked) from None
-        except requests.exceptions.ConnectionError as exc:
-            if _is_timeout(exc):  # a read timeout after the retries ran out comes wrapped as a connection error
-                raise RequestTimeout(f"{label}: no answer within the timeout ({_reason(exc)})", url=masked) from None
-            raise ConnectionFailed(f"{label}: connection failed ({_reason(exc)})", url=masked) from None
-        except requests.exceptions.RequestException as exc:
-            raise TransportError(f"{label}: {_reason(exc)}", url=masked) from None
+            call.start()
+            response = self.session.request(method, url, stream=True, allow_redirects=False, **kwargs)
+            if follow:
+                response = self._follow(response, call, kwargs)
+            if not stream:
+                _read_capped(response, limit, label, masked)
+        except (TransportError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise _failure(exc, call, masked) from None
         finally:
-            _retry_override.reset(token)
+            call.finish()
+            calls.current.reset(token)
         log.debug("%s %s -> %s in %.3fs", method, masked, response.status_code, time.monotonic() - started)
+        return response
+
+    def _follow(self, response: requests.Response, call: calls.Call, kwargs: dict[str, Any]) -> requests.Response:
+        """Follow the redirects that :func:`check_redirect` allows, each reply read under the call's limits."""
+        hops: list[requests.Response] = []
+        while response.is_redirect:
+            if len(hops) >= MAX_REDIRECTS:
+                response.close()
+                raise TransportError(f"{call.label}: more than {MAX_REDIRECTS} redirects", url=mask_secrets(response.url))
+            _read_capped(response, REDIRECT_BODY_LIMIT, call.label, mask_secrets(response.url))
+            following = next(self.session.resolve_redirects(response, response.request, yield_requests=True))
+            check_redirect(response, following, call.label)
+            hops.append(response)
+            send: dict[str, Any] = {k: kwargs[k] for k in ("verify", "cert", "proxies") if kwargs.get(k) is not None}
+            response = self.session.send(following, stream=True, allow_redirects=False, timeout=kwargs["timeout"], **send)
+        response.history = hops
         return response
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -276,16 +252,23 @@ class Transport:
         fields: dict[str, str],
         file: tuple[str, str, IO[bytes]] | tuple[str, str, IO[bytes], str] | None = None,
         progress: Progress | None = None,
+        charset: str = "utf-8",
     ) -> dict[str, Any]:
         """Request keyword arguments (``data``, ``headers``) for a multipart body that streams ``file``.
 
         ``file`` is (field name, file name, binary stream[, content type]); the stream is read in
-        chunks while sending, never all at once. ``progress(bytes_sent, total)`` follows the body.
+        chunks while sending, never all at once, and checked against the size it had when the
+        body was made (:class:`~galleryk.errors.FileChanged` if it grew or shrank).
+        ``progress(bytes_sent, total)`` follows the body. Text fields go out in ``charset``
+        (characters outside it as ``&#N;``, as browsers do).
         """
-        parts: dict[str, Any] = {name: str(value) for name, value in fields.items()}
+        if codecs.lookup(charset).name == "utf-8":
+            parts: dict[str, Any] = {name: str(value) for name, value in fields.items()}
+        else:
+            parts = {name: (None, str(value).encode(charset, "xmlcharrefreplace")) for name, value in fields.items()}
         if file is not None:
             field, filename, stream, *ctype = file
-            parts[field] = (filename, stream, ctype[0] if ctype else content_type_for(filename))
+            parts[field] = (filename, checked_file(stream, filename), ctype[0] if ctype else content_type_for(filename))
         encoder = MultipartEncoder(fields=parts)
         if progress is not None:
             monitor = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
@@ -305,13 +288,19 @@ class Transport:
         **kwargs: Any,
     ) -> requests.Response:
         """POST a streamed multipart body (never retried by default: an upload is not safe to repeat)."""
+        if file is not None:
+            kwargs["what"] = f"{kwargs.get('what') or 'upload'} of {file[1]}"
         body = self.multipart(fields, file, progress)
         headers = {**kwargs.pop("headers", {}), **body["headers"]}
         return self.request("POST", url, data=body["data"], headers=headers, retry=retry, **kwargs)
 
     # -- downloads ---------------------------------------------------------------------------
     def download(self, url: str, target: str | os.PathLike, *, chunk_size: int = 1 << 20, **kwargs: Any) -> Path:
-        """Stream ``url`` into ``target`` through a temporary file, so a failure leaves nothing half-written."""
+        """Stream ``url`` into ``target`` through a temporary file, so a failure leaves nothing half-written.
+
+        Not capped: the file goes to disk as it comes, however large; each wait for bytes is
+        bounded by the read timeout.
+        """
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.part")
@@ -347,29 +336,69 @@ class Transport:
 
     def __repr__(self) -> str:
         limit = f", {3600 / self.limiter.interval:g} calls/hour" if self.limiter else ""
-        return f"<galleryk Transport timeout={self.timeout} retries={self.retries}{limit}>"
+        return (f"<galleryk Transport timeout={self.timeout} deadline={self.deadline} stall={self.stall} "
+                f"max_reply={self.max_reply} retries={self.retries}{limit}>")
 
 
-class ChunkedBody:
-    """Hands a multipart encoder to http.client in big reads (1 MiB), not its default 16 KiB ones."""
+def _read_capped(response: requests.Response, limit: int | None, label: str, masked: str) -> None:
+    """Read the body into ``response.content``, giving up (ReplyTooLarge) past ``limit`` bytes."""
+    if limit is None:
+        response.content  # noqa: B018 - reads the body
+        return
+    declared = response.headers.get("Content-Length", "")
+    head = response.request is not None and response.request.method == "HEAD"  # the length of a body not sent
+    if declared.isdigit() and int(declared) > limit and not head:
+        response.close()
+        raise ReplyTooLarge(_too_large(label, limit, f"it announces {int(declared):,} bytes"), url=masked, limit=limit)
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(_READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise ReplyTooLarge(_too_large(label, limit, "it goes on past that"), url=masked, limit=limit)
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what requests' own .content does, with the cap on the way
+    response._content_consumed = True
 
-    def __init__(self, body: Any, size: int = 1 << 20) -> None:
-        self._body = body
-        self._size = size
-        self.len = body.len
 
-    def __len__(self) -> int:
-        return self.len
-
-    def read(self, size: int = -1) -> bytes:
-        return self._body.read(self._size if size is None or size < 0 or size < self._size else size)
+def _too_large(label: str, limit: int, why: str) -> str:
+    return (f"{label}: the reply is larger than the limit of {_size(limit)} ({why}); not read further. "
+            "Raise max_reply if this server's replies really are that big.")
 
 
-def content_type_for(filename: str) -> str:
-    """The MIME type a file part is sent with, guessed from its name."""
-    import mimetypes
+def _size(n: int) -> str:
+    for unit, step in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= step:
+            return f"{n / step:g} {unit}"
+    return f"{n} bytes"
 
-    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+def _failure(exc: BaseException, call: calls.Call, masked: str) -> TransportError:
+    """The TransportError a user should see for a failed call (the deadline and stalls named as such)."""
+    label = call.label
+    if call.stalled:
+        return UploadStalled(f"{label}: the upload made no progress for {call.stall:g} s and was given up "
+                             "(the service did not get it whole)", url=masked)
+    if call.expired:
+        return RequestTimeout(f"{label}: no complete reply within the deadline of {call.deadline:g} s "
+                              "(retries included)", url=masked)
+    if isinstance(exc, TransportError):
+        return exc
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return RequestTimeout(f"{label}: could not connect within the timeout ({_reason(exc)})", url=masked)
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return RequestTimeout(f"{label}: no answer within the timeout ({_reason(exc)})", url=masked)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return RequestTimeout(f"{label}: timed out ({_reason(exc)})", url=masked)
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+                        urllib3.exceptions.ProtocolError)):
+        return ResponseCut(f"{label}: the reply was cut short ({_reason(exc)})", url=masked)
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if _is_timeout(exc):  # a read timeout after the retries ran out comes wrapped as a connection error
+            return RequestTimeout(f"{label}: no answer within the timeout ({_reason(exc)})", url=masked)
+        return ConnectionFailed(f"{label}: connection failed ({_reason(exc)})", url=masked)
+    return TransportError(f"{label}: {_reason(exc)}", url=masked)
 
 
 def _is_timeout(exc: BaseException) -> bool:
