@@ -25,7 +25,15 @@ import pandas as pd
 import requests
 
 from .. import thumbcache
-from ..errors import BadReply, CoppermineError, HttpStatusError, ResponseCut, TransportError
+from ..errors import (
+    BadReply,
+    CoppermineError,
+    HttpStatusError,
+    RedirectRefused,
+    ReplyTooLarge,
+    ResponseCut,
+    TransportError,
+)
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..results import UploadResult
 from . import api, pages, tree
@@ -165,6 +173,8 @@ class Coppermine:
             try:
                 resp = self._http.send("POST", self._api_url(), files={"function": (None, api.PROBE_FUNCTION)},
                                        allow_redirects=False, retry=False)
+            except (ReplyTooLarge, RedirectRefused):
+                raise  # not transient: asking again would only be refused the same way
             except TransportError as exc:
                 problem = str(exc)
                 continue
