@@ -29,14 +29,14 @@ demo: $(DEMO_STAMP)
 	@$(BIN)/galleryk demo
 	@echo ""
 	@echo "== Next, in this folder"
-	@echo "  . $(VENV)/bin/activate         puts the galleryk command on your PATH (or run $(BIN)/galleryk)"
-	@echo "  make sandbox                   a seeded sandbox until Ctrl-C, for the galleryk commands above"
+	@printf '  %-30s %s\n' ". $(VENV)/bin/activate" "puts the galleryk command on your PATH (or run $(BIN)/galleryk)"
+	@printf '  %-30s %s\n' "make sandbox" "a seeded sandbox until Ctrl-C, for the galleryk commands above"
 	@echo "  notebooks/01-list-and-curate.ipynb, notebooks/02-push-and-copy.ipynb: the same, worked in Jupyter"
 	@# Further targets (make lab, make app, ...) are listed here as soon as this Makefile has them,
 	@# with the text after "##" on their target line.
 	@for target in lab app; do \
 	    if grep -qE "^$$target:" $(firstword $(MAKEFILE_LIST)); then \
-	        printf '  make %-25s %s\n' "$$target" "$$(sed -nE "s/^$$target:.*## *//p" $(firstword $(MAKEFILE_LIST)))"; \
+	        printf '  %-30s %s\n' "make $$target" "$$(sed -nE "s/^$$target:.*## *//p" $(firstword $(MAKEFILE_LIST)))"; \
 	    elif [ "$$target" = lab ]; then \
 	        echo "    (to open them: $(BIN)/pip install jupyterlab, then $(BIN)/jupyter lab notebooks)"; \
 	    fi; \
