@@ -81,9 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return int(args.func(args) or 0)
         except KeyboardInterrupt:
+            sys.stdout.flush()
             print(f"galleryk {args.command}: interrupted", file=sys.stderr)
             return 130
         except Exception as exc:  # noqa: BLE001 - the CLI's boundary: every error becomes one line
+            sys.stdout.flush()  # what was said before the error comes before it, also in "2>&1 | less"
             message, status = explain(exc, ctx)
             if debug:
                 print(mask_secrets("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
@@ -93,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _one_line_warning(command: str):
     def show(message, category, filename, lineno, file=None, line=None) -> None:
+        sys.stdout.flush()
         print(f"galleryk {command}: warning: {mask_secrets(str(message))}", file=file or sys.stderr)
 
     return show

@@ -194,6 +194,7 @@ def _exit_status(report: pd.DataFrame) -> int:
         return 130
     if "failed" in statuses:
         failed = int((report["status"] == "failed").sum())
+        sys.stdout.flush()
         print(f"galleryk push: {failed} of {len(report)} files failed (see above); "
               "run the same command again to retry them", file=sys.stderr)
         return 1

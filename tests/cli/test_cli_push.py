@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -129,3 +132,16 @@ def test_piped_output_has_no_progress_frames(cli_env, process, good_folder, mixe
     assert r.code == 1
     assert "\r" not in r.out and "\r" not in r.err
     assert summary_rows(r.out)[0] == ["uploaded", "2", ""]
+
+
+
+def test_with_both_streams_in_one_pipe_the_failure_line_comes_after_the_summary(cli_env, mixed_folder):
+    script = Path(sys.executable).with_name("galleryk")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
+    done = subprocess.run([*argv, "push", str(mixed_folder), "--to", "fotki", "-a", "Both", "--create"],
+                          env={**os.environ, **cli_env}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=120)
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 1
+    assert lines[0].startswith("Pushing 3 files from ")
+    assert lines[-1].startswith("galleryk push: 1 of 3 files failed")
