@@ -138,8 +138,10 @@ def test_piped_output_has_no_progress_frames(cli_env, process, good_folder, mixe
 def test_with_both_streams_in_one_pipe_the_failure_line_comes_after_the_summary(cli_env, mixed_folder):
     script = Path(sys.executable).with_name("galleryk")
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
+    env = {**os.environ, **cli_env}
+    env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered into a pipe, as it is for users
     done = subprocess.run([*argv, "push", str(mixed_folder), "--to", "fotki", "-a", "Both", "--create"],
-                          env={**os.environ, **cli_env}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)
     lines = done.stdout.strip().splitlines()
     assert done.returncode == 1
