@@ -8,8 +8,10 @@ command resume or retry.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import SERVICES, connect
+from ..errors import AlbumNotFound
 from .argtypes import positive
 from .errors import NAMES, UsageError
 from .terminal import check_writable, progress_wanted
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     check_writable(args.report, "--report")
     check_writable(args.journal, "--journal")
     client = connect(args.service)
-    journal = args.journal or default_journal(client, args)
+    journal = preflight(client, args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScanWarning)  # the summary names every unreadable file
         selection = scan(args.folder, recursive=args.recursive, progress=None if progress_wanted() else False)
@@ -105,16 +108,34 @@ def run(args: argparse.Namespace) -> int:
     return _exit_status(report)
 
 
-def default_journal(client, args: argparse.Namespace) -> Path | None:
-    """The journal the push engine would pick by itself (one per service, user and album), to name it afterwards."""
+def preflight(client, args: argparse.Namespace) -> Path | None:
+    """Check the album before the folder is scanned (which reads every byte); the journal the push will use.
+
+    The album must exist, or --create must be able to make it: the push target is asked with
+    creation off, so nothing is made here. The journal is the one the push engine picks by
+    itself (one per service, user and album) unless --journal names one.
+    """
     try:
         from ..push.engine import default_journal_path
+        from ..push.journal import Journal
         from ..push.targets import make_target
-
-        target = make_target(client, album=args.album, create=args.create)
-        return Path(default_journal_path(target, target.album_key))
-    except (ImportError, AttributeError, TypeError):  # the engine's internals moved: let it choose, unnamed
-        return None
+    except ImportError:  # the engine's internals moved: let the push check and choose by itself
+        return args.journal
+    target = make_target(client, album=args.album, create=False)
+    journal = args.journal or Path(default_journal_path(target, target.album_key))
+    with contextlib.ExitStack() as stack:
+        if journal.exists():
+            jr = Journal(journal)  # it may remember the album's id from an earlier push
+        else:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="galleryk-check-"))
+            jr = Journal(Path(scratch) / "journal.sqlite3")
+        stack.callback(jr.close)
+        try:
+            target.prepare(jr)
+        except AlbumNotFound as exc:
+            if not (args.create and exc.can_create and exc.album is not None):
+                raise
+    return journal
 
 
 def file_names(selection: pd.DataFrame, report: pd.DataFrame, folder: Path) -> pd.Series:
@@ -184,7 +205,7 @@ def album_lines(service: str, album: Album | None, asked: str | None) -> list[st
         return [f"album:   {asked!r} does not exist (nothing was uploaded into it)"]
     lines = [f"album:   {album.title!r}, {NAMES[service]} {kind} {album.id}"]
     if album.url:
-        lines.append(f"link:    {album.url}" + ("  (a photo of it)" if album.url_is_a_photo else ""))
+        lines.append(f"link:    {album.url}" + ("  (its first photo's page)" if album.url_is_a_photo else ""))
     return lines
 
 

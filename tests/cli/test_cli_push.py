@@ -66,19 +66,27 @@ def test_an_unreadable_file_is_one_plain_failed_line_and_the_exit_status_is_1(cl
 
 def test_a_wrong_album_is_one_line_with_the_choices_and_the_flag_that_creates_it(cli_env, cli, good_folder):
     r = cli("push", str(good_folder), "--to", "fotki", "--album", "Nope")
-    assert r.code == 2
+    assert (r.code, r.out) == (2, "")  # said before the folder is scanned
     assert r.err.strip() == ("galleryk push: no photoset 'Nope' on Fotki; yours are: 'Harbour walk', 'Old town weekend', "
                              "'Garden days'; add --create to make it")
 
 
 def test_coppermine_without_album_lists_the_albums_you_may_upload_to(cli_env, cli, good_folder):
     r = cli("push", str(good_folder), "--to", "coppermine")
-    assert r.code == 2
+    assert (r.code, r.out) == (2, "")
     (line,) = r.err.strip().splitlines()
     assert line.startswith("galleryk push: pushing to Coppermine needs --album (an id or a title); "
                            "albums you may upload to: ")
     for title in ("Harbour & Beach", "Alice's holidays"):
         assert repr(title) in line
+
+
+def test_create_where_the_gallery_cannot_create_albums_says_so(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "New album", "--create")  # cpgAPI mode
+    assert (r.code, r.out) == (2, "")
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith("galleryk push: no album 'New album' on Coppermine; albums you may upload to: ")
+    assert line.endswith("; --create cannot make albums on this Coppermine")
 
 
 def test_a_coppermine_push_links_to_the_album_page(cli_env, cli, good_folder, sandbox):
