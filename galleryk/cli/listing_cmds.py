@@ -14,6 +14,10 @@ from .errors import UsageError
 from .terminal import check_writable, show_table
 
 
+TERMINAL_HIDDEN = ("thumb_url", "url", "page_url")
+"""Columns too wide for a terminal table; --csv writes them."""
+
+
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("albums", parents=[common], help="list your Fotki photosets or Coppermine albums",
                        description="List your Fotki photosets, or the Coppermine albums you can see, with their ids.")
@@ -34,7 +38,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--csv", type=Path, metavar="FILE", help="write the table (every column) to FILE instead")
+    p.add_argument("--csv", type=Path, metavar="FILE",
+                   help="write the table to FILE instead, with every column (the photos' URLs too)")
 
 
 def run_albums(args: argparse.Namespace) -> int:
@@ -55,6 +60,8 @@ def run_photos(args: argparse.Namespace) -> int:
     except FotkiNotFound:
         raise AlbumNotFound(f"no photoset {album}", album=args.album,
                             choices=client.albums()["title"].dropna().tolist()) from None
+    if args.csv is None:
+        photos = photos.drop(columns=[c for c in TERMINAL_HIDDEN if c in photos.columns])
     show_table(photos, args.csv)
     return 0
 

@@ -162,3 +162,12 @@ def test_the_installed_command_lists_albums_in_a_subprocess(cli_env, process):
     assert "Harbour walk" in r.out
     for key in ("GALLERYK_FOTKI_SECRET", "GALLERYK_FOTKI_TOKEN"):
         assert cli_env[key] not in r.text
+
+
+def test_photos_on_screen_leave_the_long_urls_to_the_csv_file(cli_env, cli, tmp_path):
+    r = cli("photos", "-s", "coppermine", "-a", "Harbour & Beach")
+    assert r.code == 0
+    assert r.out.splitlines()[0].split() == ["pid", "album", "title", "caption", "filename"]
+    target = tmp_path / "all.csv"
+    assert cli("photos", "-s", "coppermine", "-a", "Harbour & Beach", "--csv", str(target)).code == 0
+    assert {"thumb_url", "url", "page_url"} <= set(pd.read_csv(target).columns)
