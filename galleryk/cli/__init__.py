@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from ..errors import mask_secrets
 from . import demo, listing_cmds, login_cmd, push_cmd, sandbox_cmd
 from .errors import Context, explain
+from .parsing import Parser
 
 DESCRIPTION = """\
 List what is on your Fotki account and your Coppermine gallery, and push folders of photos
@@ -36,13 +37,6 @@ a first try, with nothing but galleryk:
 """
 
 
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line naming the command's --help, with exit status 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message}; see: {self.prog} --help\n")
-
-
 def _version() -> str:
     from .. import __version__
 
@@ -51,8 +45,7 @@ def _version() -> str:
 
 def build_parser() -> Parser:
     """The argument parser with every subcommand."""
-    parser = Parser(prog="galleryk", description=DESCRIPTION, epilog=EPILOG,
-                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = Parser(prog="galleryk", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--debug", action="store_true", help="show tracebacks and galleryk's debug log")
     common = Parser(add_help=False)

@@ -36,9 +36,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         description="Sign in to Fotki: open the printed link, approve galleryk, then finish (Enter in a terminal, "
                     "or \"galleryk login fotki --finish\"). The token is cached, readable only by you. For Coppermine, "
                     "check that the configured user name and password work.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
     )
-    p.add_argument("service", choices=["fotki", "coppermine"])
+    p.add_argument("service", choices=["fotki", "coppermine"], help="where to sign in")
     p.add_argument("--perms", choices=PERMS, default="write", help="what galleryk may do on Fotki (default: write)")
     p.add_argument("--finish", action="store_true", help="complete a Fotki login started earlier, once approved")
     p.add_argument("--no-browser", action="store_true", help="do not open the link in a browser, only print it")
@@ -46,7 +46,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     p = sub.add_parser("logout", parents=[common], help="forget the cached Fotki token",
                        description="Forget the Fotki token cached on this machine (and any login left unfinished).")
-    p.add_argument("service", choices=["fotki"])
+    p.add_argument("service", choices=["fotki"], help="the service whose token to forget")
     p.set_defaults(func=run_logout)
 
 

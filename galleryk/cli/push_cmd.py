@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         "push", parents=[common], help="upload a folder of photos, resumably and without duplicates",
         description="Upload the photos in a folder to Fotki or Coppermine, into an album (photoset), and print "
                     "what was uploaded, skipped and failed, with the reasons.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
     )
     p.add_argument("folder", type=Path, help="the folder of photos (sub-folders too, unless --no-recursive)")
     p.add_argument("--to", dest="service", choices=SERVICES, required=True, help="where to upload")
