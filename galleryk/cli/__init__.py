@@ -72,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(), _debug_logging(debug):
         warnings.showwarning = _one_line_warning(args.command)
         try:
-            return int(args.func(args) or 0)
+            status = int(args.func(args) or 0)
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:  # "galleryk photos ... | head": the reader has all it wants
+            _silence_stdout()
+            return 141
         except KeyboardInterrupt:
             sys.stdout.flush()
             print(f"galleryk {args.command}: interrupted", file=sys.stderr)
@@ -84,6 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(mask_secrets("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
             print(f"galleryk {args.command}: {message}", file=sys.stderr)
             return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _one_line_warning(command: str):

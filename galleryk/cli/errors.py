@@ -69,6 +69,9 @@ def _explain(exc: BaseException, ctx: Context) -> tuple[str, int]:
     if isinstance(exc, AlbumNotFound):
         return _album_not_found(exc, ctx), USAGE
     if isinstance(exc, ConfigError):
+        if not config_path().exists():
+            return (f"{exc}. To try galleryk without an account: run `galleryk sandbox --seed` and export the "
+                    "GALLERYK_CONFIG it prints"), USAGE
         return str(exc), USAGE
     if isinstance(exc, FotkiAuthError):
         return _fotki_auth(exc, ctx)

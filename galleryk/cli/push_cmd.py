@@ -212,6 +212,10 @@ def album_lines(service: str, album: Album | None, asked: str | None) -> list[st
 def _exit_status(report: pd.DataFrame) -> int:
     statuses = set(report["status"].astype(str))
     if "cancelled" in statuses:
+        left = int((report["status"] == "cancelled").sum())
+        sys.stdout.flush()
+        print(f"galleryk push: interrupted, {left} of {len(report)} files not pushed; run the same command again "
+              "to resume", file=sys.stderr)
         return 130
     if "failed" in statuses:
         failed = int((report["status"] == "failed").sum())

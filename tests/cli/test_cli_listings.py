@@ -116,6 +116,7 @@ def test_missing_credentials_exit_2_naming_the_env_vars_and_the_config_file(cli_
     for name in names:
         assert name in line
     assert cli_env["GALLERYK_CONFIG"] in line
+    assert "run `galleryk sandbox --seed`" in line  # there is no config file yet: a first try
 
 
 def test_a_bad_config_file_exits_2_naming_the_key(cli_env, cli):
@@ -171,3 +172,21 @@ def test_photos_on_screen_leave_the_long_urls_to_the_csv_file(cli_env, cli, tmp_
     target = tmp_path / "all.csv"
     assert cli("photos", "-s", "coppermine", "-a", "Harbour & Beach", "--csv", str(target)).code == 0
     assert {"thumb_url", "url", "page_url"} <= set(pd.read_csv(target).columns)
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(cli_env):
+    """As in "galleryk photos ... | head -1": the pipe closes before the table is written."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("galleryk")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
+    env = {**os.environ, **cli_env}
+    env.pop("PYTHONUNBUFFERED", None)
+    proc = subprocess.Popen([*argv, "albums", "-s", "fotki"], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""

@@ -155,3 +155,23 @@ def test_with_both_streams_in_one_pipe_the_failure_line_comes_after_the_summary(
     assert done.returncode == 1
     assert lines[0].startswith("Pushing 3 files from ")
     assert lines[-1].startswith("galleryk push: 1 of 3 files failed")
+
+
+def test_an_interrupted_push_lists_what_was_not_pushed_and_exits_130(cli_env, cli, good_folder, monkeypatch):
+    import importlib
+    import threading
+
+    engine = importlib.import_module("galleryk.push")  # the package; galleryk.push is also the function
+    real = engine.push
+
+    def interrupted(*args, **kwargs):
+        stop = threading.Event()
+        stop.set()  # what Ctrl-C does: the push stops between items
+        return real(*args, cancel=stop, **kwargs)
+
+    monkeypatch.setattr(engine, "push", interrupted)
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Stopped", "--create")
+    assert r.code == 130
+    assert [row[0] for row in summary_rows(r.out)] == ["cancelled"] * 3
+    assert r.err.strip() == ("galleryk push: interrupted, 3 of 3 files not pushed; run the same command again to "
+                             "resume")
