@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sqlite3
 import sys
 import tempfile
 import warnings
@@ -45,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--album", "-a", help="the photoset or album, by id or exact title (needed for Coppermine)")
     p.add_argument("--create", action="store_true", help="create the photoset or album when it does not exist")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="only the folder itself")
-    p.add_argument("--tags", help="tags for every photo, separated by spaces")
+    p.add_argument("--tags", help="tags for every photo, separated by spaces or commas")
     p.add_argument("--resize", type=positive, metavar="PIXELS", help="shrink to this longest side before upload")
     p.add_argument("--strip-metadata", action="store_true", help="drop EXIF and XMP (camera, GPS) before upload")
     p.add_argument("--workers", type=positive, default=4, metavar="N", help="uploads at once (default 4)")
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     where = NAMES[args.service] + (f", {kind} {args.album!r}" if args.album is not None else "")
     print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
     report = push(
-        selection, client, album=args.album, create=args.create, tags=args.tags.split() if args.tags else None,
+        selection, client, album=args.album, create=args.create, tags=args.tags.replace(",", " ").split() if args.tags else None,
         resize=args.resize, strip_metadata=args.strip_metadata, workers=args.workers, journal=journal,
         progress=progress_wanted(),
     )
@@ -125,7 +126,11 @@ def preflight(client, args: argparse.Namespace) -> Path | None:
     journal = args.journal or Path(default_journal_path(target, target.album_key))
     with contextlib.ExitStack() as stack:
         if journal.exists():
-            jr = Journal(journal)  # it may remember the album's id from an earlier push
+            try:
+                jr = Journal(journal)  # it may remember the album's id from an earlier push
+            except sqlite3.DatabaseError:
+                raise UsageError(f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
+                                 "looks on the service for what is there already), or give another --journal") from None
         else:
             scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="galleryk-check-"))
             jr = Journal(Path(scratch) / "journal.sqlite3")

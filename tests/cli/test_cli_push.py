@@ -175,3 +175,21 @@ def test_an_interrupted_push_lists_what_was_not_pushed_and_exits_130(cli_env, cl
     assert [row[0] for row in summary_rows(r.out)] == ["cancelled"] * 3
     assert r.err.strip() == ("galleryk push: interrupted, 3 of 3 files not pushed; run the same command again to "
                              "resume")
+
+
+def test_a_journal_that_is_not_one_is_refused_naming_the_flag(cli_env, cli, good_folder, tmp_path):
+    journal = tmp_path / "notes.txt"
+    journal.write_text("my shopping list\n" * 200)
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "J", "--create", "--journal", str(journal))
+    assert r.code == 2
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith(f"galleryk push: {journal} is not a galleryk journal") and "--journal" in line
+    assert journal.read_text() == "my shopping list\n" * 200
+
+
+def test_tags_given_on_the_command_line_reach_the_photos(cli_env, cli, good_folder, sandbox):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Tagged", "--create", "--tags", "sea, boats")
+    assert r.code == 0, r.err
+    fotki = sandbox.fotki("alice")
+    (photo_id, *_) = fotki.photos("Tagged")["id"].tolist()
+    assert {"sea", "boats"} <= set(fotki.photo_info(photo_id)["tags"])
