@@ -21,14 +21,14 @@ TERMINAL_HIDDEN = ("thumb_url", "url", "page_url")
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("albums", parents=[common], help="list your Fotki photosets or Coppermine albums",
                        description="List your Fotki photosets, or the Coppermine albums you can see, with their ids.")
-    p.add_argument("--service", "-s", choices=SERVICES, required=True)
+    p.add_argument("--service", "-s", choices=SERVICES, required=True, help="which service to list")
     _add_output(p)
     p.set_defaults(func=run_albums)
 
     p = sub.add_parser("photos", parents=[common], help="list the photos of a photoset or album",
                        description="List the photos of a Fotki photoset or a Coppermine album. On Fotki, with no "
                                    "--album, list your photos that are in no photoset.")
-    p.add_argument("--service", "-s", choices=SERVICES, required=True)
+    p.add_argument("--service", "-s", choices=SERVICES, required=True, help="which service to list")
     p.add_argument("--album", "-a", help="the photoset or album: its id or its exact title")
     p.add_argument("--limit", type=non_negative, metavar="N", help="stop after N photos")
     _add_output(p)

@@ -20,15 +20,15 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p = sub.add_parser("sandbox", parents=[common], help="run the local Fotki + Coppermine stand-in server",
                        description="Run a local server on 127.0.0.1 that plays both Fotki and Coppermine, until "
                                    "Ctrl-C. It prints the settings to export so that the other commands use it.")
-    p.add_argument("--port", type=port, default=0, help="port on 127.0.0.1 (default: a free one)")
-    p.add_argument("--data", type=Path, default=Path("sandbox-data"), help="data folder (default: ./sandbox-data)")
+    p.add_argument("--port", type=port, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--data", type=Path, default=Path("sandbox-data"), metavar="DIR", help="data folder (default: ./sandbox-data)")
     p.add_argument("--seed", action="store_true", help="create demo users, albums and photos on first start")
     p.add_argument("--stock", action="store_true", help="Coppermine without the cpgAPI add-on (api/ answers 404)")
     p.add_argument("--charset", choices=["utf-8", "iso-8859-1"], default="utf-8", help="Coppermine's charset")
-    p.add_argument("--latency", type=seconds, default=0.0, help="seconds added to every answer")
+    p.add_argument("--latency", type=seconds, default=0.0, metavar="SECONDS", help="seconds added to every answer")
     for kind in KINDS:
         p.add_argument(f"--{kind.replace('_', '-')}", type=share, default=0.0, metavar="SHARE",
-                       help=f"share of requests hit by the {kind} fault (0..1)")
+                       help=f"share of requests (0 to 1) hit by the {kind.replace('_', ' ')} fault")
     p.add_argument("--quiet", action="store_true", help="do not log requests")
     p.set_defaults(func=_cmd_sandbox)
 
