@@ -130,7 +130,7 @@ def test_an_unexpected_error_is_one_line_pointing_at_debug(cli_env, cli, monkeyp
 def test_warnings_are_one_plain_line_without_source(cli_env, cli, monkeypatch):
     def warns(service):
         warnings.warn("mind the gap", UserWarning, stacklevel=1)
-        raise galleryk.ConfigError("stop here")
+        raise galleryk.GallerykError("stop here")
 
     monkeypatch.setattr("galleryk.cli.listing_cmds.connect", warns)
     r = cli("albums", "-s", "fotki")
