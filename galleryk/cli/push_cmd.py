@@ -194,7 +194,7 @@ def find_album(client, service: str, album: str | None, report: pd.DataFrame) ->
 
 
 def _first_photo_page(client, report: pd.DataFrame) -> str | None:
-    """A Fotki photo's page as the link (the photoset listing names no page of its own)."""
+    """The page of a photo in the photoset, as the link: Fotki's listings name no page for a photoset itself."""
     for rid in report["remote_id"].dropna():
         info = client.photo_info(str(rid))
         if info.get("url"):
@@ -210,7 +210,7 @@ def album_lines(service: str, album: Album | None, asked: str | None) -> list[st
         return [f"album:   {asked!r} does not exist (nothing was uploaded into it)"]
     lines = [f"album:   {album.title!r}, {NAMES[service]} {kind} {album.id}"]
     if album.url:
-        lines.append(f"link:    {album.url}" + ("  (its first photo's page)" if album.url_is_a_photo else ""))
+        lines.append(f"link:    {album.url}" + ("  (the page of one of its photos)" if album.url_is_a_photo else ""))
     return lines
 
 
