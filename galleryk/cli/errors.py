@@ -189,7 +189,8 @@ def _transport(exc: TransportError, ctx: Context) -> str:
             return f"{where} failed with HTTP {exc.status}; try again later"
         return f"{where} answered HTTP {exc.status}: is the address right?{hint}"
     if isinstance(exc, BadReply):
-        return f"{where} did not answer the way {_name(ctx.service)} does (an error page, or a broken reply): is the address right?{hint}"
+        return (f"{where} did not answer the way {_name(ctx.service)} does (an error page, a broken reply, or none at "
+                f"all): is the server running, and is the address right?{hint}")
     return f"the request to {where} failed; try again (--debug shows the details)"
 
 

@@ -84,13 +84,19 @@ def test_galleryk_debug_in_the_environment_does_the_same(app_env, cli, monkeypat
     assert TRACEBACK in cli("albums", "-s", "fotki").err
 
 
-def test_a_server_that_is_not_there_is_one_line_naming_the_setting_with_exit_1(cli_env, cli, monkeypatch):
-    monkeypatch.setenv("GALLERYK_COPPERMINE_URL", f"http://127.0.0.1:{closed_port()}/cpg")
-    r = cli("albums", "-s", "coppermine")
+@pytest.mark.parametrize("service, variable, path", [
+    ("coppermine", "GALLERYK_COPPERMINE_URL", "/cpg"),
+    ("fotki", "GALLERYK_FOTKI_API_URL", "/fotki/v2flkr"),
+])
+def test_a_server_that_is_not_there_is_one_line_naming_the_setting_with_exit_1(cli_env, cli, monkeypatch, service,
+                                                                              variable, path):
+    url = f"http://127.0.0.1:{closed_port()}{path}"
+    monkeypatch.setenv(variable, url)
+    r = cli("albums", "-s", service)
     assert r.code == 1
     (line,) = r.err.strip().splitlines()
-    assert line.startswith("galleryk albums: cannot connect to http://127.0.0.1:")
-    assert "GALLERYK_COPPERMINE_URL" in line and TRACEBACK not in r.err
+    assert line.startswith(f"galleryk albums: ") and url in line
+    assert "is the server running" in line and variable in line and TRACEBACK not in r.err
 
 
 def test_a_wrong_fotki_address_is_one_line_naming_the_setting(cli_env, cli, monkeypatch, sandbox):

@@ -67,6 +67,7 @@ def _inner_session(tmp_path: Path, test_body: str) -> tuple[subprocess.Completed
     root = tmp_path / "tmp-root"
     root.mkdir()
     env = {**os.environ, "TMPDIR": str(root)}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CONFTEST.parent), env.get("PYTHONPATH")]))  # its imports
     env.pop("PYTEST_DEBUG_TEMPROOT", None)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "basetemp"),

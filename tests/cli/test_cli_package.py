@@ -12,6 +12,7 @@ import galleryk
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "https://github.com/galleryk/galleryk/blob/main/"
+RAW = "https://raw.githubusercontent.com/galleryk/galleryk/main/"  # for images
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -41,8 +42,9 @@ def test_readme_links_are_absolute_and_point_at_files_that_exist():
     assert links
     for link in links:
         assert link.startswith("https://"), f"a relative link breaks on PyPI: {link}"
-        if link.startswith(HOME):
-            assert (ROOT / link[len(HOME):].split("#")[0]).exists(), link
+        for base in (HOME, RAW):
+            if link.startswith(base):
+                assert (ROOT / link[len(base):].split("#")[0]).exists(), link
 
 
 def test_docs_links_point_at_files_in_the_repository():
