@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: setup demo sandbox test bench clean test-real-coppermine real-coppermine-packages
 
@@ -14,10 +15,34 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/galleryk demo
+# The demo (and the sandbox) need galleryk and its own dependencies only: no test tools, no browser driver.
+$(DEMO_STAMP): pyproject.toml
+	@echo "== Setting up $(VENV): a virtual environment with galleryk and what it needs"
+	@echo "   (pandas, Pillow, lxml, requests, tqdm, werkzeug, ipywidgets: a minute or two the first time)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -e .
+	touch $(DEMO_STAMP)
 
-sandbox: $(STAMP)
+demo: $(DEMO_STAMP)
+	@echo "== Running the demo: galleryk demo, against a sandbox on 127.0.0.1 that is gone when it ends"
+	@$(BIN)/galleryk demo
+	@echo ""
+	@echo "== Next, in this folder"
+	@printf '  %-30s %s\n' ". $(VENV)/bin/activate" "puts the galleryk command on your PATH (or run $(BIN)/galleryk)"
+	@printf '  %-30s %s\n' "make sandbox" "a seeded sandbox until Ctrl-C, for the galleryk commands above"
+	@echo "  notebooks/01-list-and-curate.ipynb, notebooks/02-push-and-copy.ipynb: the same, worked in Jupyter"
+	@# Further targets (make lab, make app, ...) are listed here as soon as this Makefile has them,
+	@# with the text after "##" on their target line.
+	@for target in lab app; do \
+	    if grep -qE "^$$target:" $(firstword $(MAKEFILE_LIST)); then \
+	        printf '  %-30s %s\n' "make $$target" "$$(sed -nE "s/^$$target:.*## *//p" $(firstword $(MAKEFILE_LIST)))"; \
+	    elif [ "$$target" = lab ]; then \
+	        echo "    (to open them: $(BIN)/pip install jupyterlab, then $(BIN)/jupyter lab notebooks)"; \
+	    fi; \
+	done
+
+sandbox: $(DEMO_STAMP)
 	$(BIN)/galleryk sandbox --seed
 
 test: $(STAMP)

@@ -1,8 +1,15 @@
-"""Shared fixtures: a seeded sandbox per test, started from a copy of one seeded template."""
+"""Shared fixtures: a seeded sandbox per test, started from a copy of one seeded template.
+
+The session also runs in a temporary directory of its own (``TMPDIR``, inherited by every
+process the tests start), which must be empty when the session ends: anything left there is
+a leak some code or test must clean up, and fails the run, naming what was left.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +17,50 @@ import pytest
 
 import galleryk.sandbox as gks
 
+SESSION_TEMP_PREFIX = "galleryk-tests-"
+_SESSION_TEMP = pytest.StashKey[dict]()
 
+
+# -- the session's private temp directory, which must end empty ---------------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    root = tempfile.gettempdir()
+    private = tempfile.mkdtemp(prefix=SESSION_TEMP_PREFIX, dir=root)
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "PYTEST_DEBUG_TEMPROOT")}
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", root)  # pytest's tmp_path folders stay where they always were
+    os.environ["TMPDIR"] = private  # for the subprocesses: CLIs, servers, notebook kernels
+    tempfile.tempdir = private
+    config.stash[_SESSION_TEMP] = {"dir": Path(private), "before": set(os.listdir(private)), "saved": saved,
+                                   "left": []}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(_SESSION_TEMP, None)
+    if state is None or not state["dir"].exists():
+        return
+    private: Path = state["dir"]
+    state["left"] = sorted(set(os.listdir(private)) - state["before"])
+    shutil.rmtree(private, ignore_errors=True)
+    tempfile.tempdir = None
+    for name, value in state["saved"].items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if state["left"] and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(_SESSION_TEMP, None)
+    if state and state["left"]:
+        terminalreporter.section("left behind in the temp directory", red=True, bold=True)
+        terminalreporter.write_line(f"the test session left {len(state['left'])} entries in its temp directory "
+                                    f"{state['dir']} (now removed): each is a leak to fix at its source")
+        for name in state["left"]:
+            terminalreporter.write_line(f"  {name}", red=True)
+
+
+# -- sandboxes ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder seeded once per test session; tests get copies of it."""

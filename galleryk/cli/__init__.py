@@ -1,36 +1,130 @@
-"""The ``galleryk`` command: run the sandbox or the demo, sign in, list, and push from a terminal."""
+"""The ``galleryk`` command: the demo, the sandbox, signing in, listing and pushing from a terminal.
+
+Every error a user can cause ends the command with one line on stderr that names what fixes
+it (exit status 2 for a wrong flag, name or setting, 1 for a failure); ``--debug`` adds the
+traceback. Library errors are put into command-line words by :mod:`galleryk.cli.errors`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+import warnings
+from collections.abc import Iterator, Sequence
 
-from ..errors import GallerykError
-from . import demo, sandbox_cmd, service_cmds
+from ..errors import mask_secrets
+from . import demo, listing_cmds, login_cmd, push_cmd, sandbox_cmd
+from .errors import Context, explain
+from .parsing import Parser
+
+DESCRIPTION = """\
+List what is on your Fotki account and your Coppermine gallery, and push folders of photos
+to either, resumably and without duplicates. Credentials come from environment variables or
+a config file; "galleryk sandbox --seed" runs a local stand-in of both services to try it on.
+"""
+
+EPILOG = """\
+a first try, with nothing but galleryk:
+  galleryk demo                      the whole workflow against a built-in sandbox
+  galleryk sandbox --seed            a local Fotki and Coppermine; it prints what to export
+  galleryk login fotki               then: galleryk albums --service fotki
+
+"galleryk COMMAND --help" tells more about each command.
+"""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _version() -> str:
+    from .. import __version__
+
+    return f"galleryk {__version__}"
+
+
+def build_parser() -> Parser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="galleryk", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo.add_parser(sub)
-    sandbox_cmd.add_parser(sub)
-    service_cmds.add_parsers(sub)
+    parser = Parser(prog="galleryk", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and galleryk's debug log")
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks and galleryk's debug log")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    demo.add_parser(sub, common)
+    sandbox_cmd.add_parser(sub, common)
+    login_cmd.add_parsers(sub, common)
+    listing_cmds.add_parsers(sub, common)
+    push_cmd.add_parser(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; galleryk's own errors end it with their message instead of a traceback."""
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except GallerykError as exc:
-        print(f"galleryk {args.command}: {exc}", file=sys.stderr)
+    """Run one command and return its exit status; errors become one line (with a traceback under --debug)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"galleryk {args.command}: interrupted", file=sys.stderr)
-        return 130
+    debug = args.debug or os.environ.get("GALLERYK_DEBUG") == "1"
+    ctx = Context(args.command, getattr(args, "service", None), bool(getattr(args, "create", False)))
+    with warnings.catch_warnings(), _debug_logging(debug):
+        warnings.showwarning = _one_line_warning(args.command)
+        try:
+            status = int(args.func(args) or 0)
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:  # "galleryk photos ... | head": the reader has all it wants
+            _silence_stdout()
+            return 141
+        except KeyboardInterrupt:
+            sys.stdout.flush()
+            print(f"galleryk {args.command}: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:  # noqa: BLE001 - the CLI's boundary: every error becomes one line
+            sys.stdout.flush()  # what was said before the error comes before it, also in "2>&1 | less"
+            message, status = explain(exc, ctx)
+            if debug:
+                print(mask_secrets("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+            print(f"galleryk {args.command}: {message}", file=sys.stderr)
+            return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _one_line_warning(command: str):
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        sys.stdout.flush()
+        print(f"galleryk {command}: warning: {mask_secrets(str(message))}", file=file or sys.stderr)
+
+    return show
+
+
+@contextlib.contextmanager
+def _debug_logging(on: bool) -> Iterator[None]:
+    """With ``on``: galleryk's own loggers (which mask secrets) at DEBUG on stderr; other libraries' stay quiet."""
+    if not on:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("galleryk")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 if __name__ == "__main__":

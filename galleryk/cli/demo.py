@@ -19,13 +19,19 @@ from .. import sandbox as sandbox_mod
 from ..media import ScanWarning, scan
 from ..push import push
 from ..sandbox.demo_images import demo_catalog, render_jpeg
+from .argtypes import positive
+from .terminal import table_text
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run the whole workflow against a built-in sandbox")
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("demo", parents=[common], help="run the whole workflow against a built-in sandbox",
+                       description="List, scan, curate with pandas, push, rerun the push, and copy between "
+                                   "services, against a sandbox on 127.0.0.1 that is gone when the demo ends.")
     p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
-    p.add_argument("--photos", type=int, default=12, help="how many local photos to make (default 12)")
+    p.add_argument("--photos", type=positive, default=12, metavar="N", help="how many local photos to make (default 12)")
     p.set_defaults(func=run)
+
+
 
 
 def _title(text: str) -> None:
@@ -33,8 +39,7 @@ def _title(text: str) -> None:
 
 
 def _print(df: pd.DataFrame, columns: list[str] | None = None) -> None:
-    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 40):
-        print((df[columns] if columns else df).to_string())
+    print(table_text(df[columns] if columns else df), flush=True)
 
 
 def make_photos(folder: Path, count: int) -> Path:
@@ -47,9 +52,22 @@ def make_photos(folder: Path, count: int) -> Path:
     return folder
 
 
+def _album_row(albums: pd.DataFrame, title: str, columns: list[str]) -> pd.DataFrame:
+    return albums.loc[albums["title"] == title, columns]
+
+
+NEXT_STEPS = """\
+The sandbox and the photos were temporary, and are gone now. To go on:
+  galleryk sandbox --seed     keep a sandbox running; it prints the settings to export in another terminal
+  galleryk login fotki        then: galleryk albums --service fotki
+  galleryk push FOLDER --to fotki --album NAME --create
+  galleryk --help             every command, each with its own --help
+In Python or Jupyter: import galleryk as gk; sandbox = gk.sandbox.start(); fotki = sandbox.fotki("alice")"""
+
+
 def run(args: argparse.Namespace) -> int:
     settings = sandbox_mod.SandboxSettings(coppermine_api=False)
-    warnings.filterwarnings("ignore", category=ScanWarning)  # the demo shows the error column instead
+    print("Starting a sandbox (a local Fotki and Coppermine, with demo users and photos)...", flush=True)
     with tempfile.TemporaryDirectory(prefix="galleryk-demo-") as tmp, \
             sandbox_mod.start(args.data, seed=True, settings=settings) as sb:
         _title("1. A built-in sandbox speaks Fotki and Coppermine on loopback")
@@ -59,39 +77,57 @@ def run(args: argparse.Namespace) -> int:
 
         _title("2. What is online: Alice's Fotki photosets, and a Coppermine gallery")
         _print(fotki.photosets(), ["id", "title", "photos"])
+        print()
         _print(cpg.albums(), ["id", "title", "category_path", "can_upload"])
         print(f"(Coppermine protocol: {cpg.mode}; {cpg.mode_reason})")
 
         _title("3. Scan a local folder (headers and EXIF only; unreadable files are reported)")
         folder = make_photos(Path(tmp) / "my-photos", args.photos)
-        local = scan(folder, progress=False)
-        _print(local, ["name", "width", "height", "taken", "camera_model", "error"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScanWarning)  # the table below shows the error column instead
+            local = scan(folder, progress=False)
+        print(f"{len(local)} files in a folder of generated photos, one of them not a photo:")
+        _print(local.assign(taken=local["taken"].dt.floor("s")), ["name", "width", "height", "taken", "camera_model",
+                                                                 "error"])
 
         _title("4. Curate with pandas: readable landscape photos taken in the morning")
         pick = local[local["error"].isna() & (local["width"] > local["height"]) & (local["taken"].dt.hour < 12)]
+        print("pick = local[local.error.isna() & (local.width > local.height) & (local.taken.dt.hour < 12)]")
         print(f"{len(pick)} of {len(local)} files picked")
 
         _title("5. Push them into a new Fotki photoset")
+        print('push(pick, fotki, album="Summer mornings", create=True, tags="demo summer")')
         journal = Path(tmp) / "push-journal.sqlite3"
         report = push(pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal,
                       progress=False)
-        _print(report, ["item", "status", "remote_id", "album", "seconds"])
+        _print(report.assign(file=pick["name"], fotki_id=report["remote_id"]), ["file", "status", "fotki_id"])
+        sets = fotki.photosets()
+        print()
+        _print(_album_row(sets, "Summer mornings", ["id", "title", "photos"]))
 
         _title("6. Run the same push again: the journal knows, nothing is uploaded twice")
         again = push(pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal,
                      progress=False)
         counts = again["status"].value_counts()
         print(", ".join(f"{n} {status}" for status, n in counts.items() if n))
-        sets = fotki.photosets()
-        print(sets.loc[sets["title"] == "Summer mornings", ["id", "title", "photos"]].to_string(index=False))
+        _print(_album_row(fotki.photosets(), "Summer mornings", ["id", "title", "photos"]))
 
         _title("7. Copy a Fotki photoset into a new Coppermine album (title, description, tags kept)")
         harbour = fotki.photos("Harbour walk")
+        print('push(fotki.photos("Harbour walk"), cpg, album="Harbour walk (from Fotki)", create=True, source=fotki)')
         copied = push(harbour, cpg, album="Harbour walk (from Fotki)", create=True, source=fotki,
                       journal=Path(tmp) / "copy-journal.sqlite3", progress=False)
-        _print(copied, ["item", "status", "remote_id", "album"])
-        _print(cpg.photos("Harbour walk (from Fotki)"), ["pid", "title", "filename"])
+        _print(copied.assign(fotki_id=harbour["id"], title=harbour["title"], coppermine_pid=copied["remote_id"]),
+               ["fotki_id", "title", "status", "coppermine_pid"])
+        albums = cpg.albums()
+        print()
+        _print(_album_row(albums, "Harbour walk (from Fotki)", ["id", "title", "category_path"]))
+        new_album = albums.loc[albums["title"] == "Harbour walk (from Fotki)", "id"]
+        if len(new_album):
+            print()
+            _print(cpg.photos(int(new_album.iloc[0])), ["pid", "title", "filename"])
 
         failed = int((report["status"] == "failed").sum() + (copied["status"] == "failed").sum())
-        _title("Done" if not failed else f"Done, with {failed} failures")
+    _title("Done" if not failed else f"Done, with {failed} failures")
+    print(NEXT_STEPS, flush=True)
     return 1 if failed else 0

@@ -5,33 +5,54 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import threading
 from pathlib import Path
 
 from .. import sandbox as sandbox_mod
 from ..config import write_config
 from ..sandbox.faults import KINDS
+from .argtypes import port, seconds, share
+from .errors import UsageError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sandbox", help="run the local Fotki + Coppermine stand-in server")
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
-    p.add_argument("--data", type=Path, default=Path("sandbox-data"), help="data folder (default: ./sandbox-data)")
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sandbox", parents=[common], help="run the local Fotki + Coppermine stand-in server",
+                       description="Run a local server on 127.0.0.1 that plays both Fotki and Coppermine, until "
+                                   "Ctrl-C. It prints the settings to export so that the other commands use it.")
+    p.add_argument("--port", type=port, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--data", type=Path, default=Path("sandbox-data"), metavar="DIR", help="data folder (default: ./sandbox-data)")
     p.add_argument("--seed", action="store_true", help="create demo users, albums and photos on first start")
     p.add_argument("--stock", action="store_true", help="Coppermine without the cpgAPI add-on (api/ answers 404)")
     p.add_argument("--charset", choices=["utf-8", "iso-8859-1"], default="utf-8", help="Coppermine's charset")
-    p.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    p.add_argument("--latency", type=seconds, default=0.0, metavar="SECONDS", help="seconds added to every answer")
     for kind in KINDS:
-        p.add_argument(f"--{kind.replace('_', '-')}", type=float, default=0.0, metavar="SHARE",
-                       help=f"share of requests hit by the {kind} fault (0..1)")
-    p.add_argument("--redirect-to", metavar="URL", help="where the redirect-307/308 faults point (default: port 9 here)")
-    p.add_argument("--drip-seconds", type=float, default=1.0, metavar="S", help="seconds between bytes of the drip fault")
+        p.add_argument(f"--{kind.replace('_', '-')}", type=share, default=0.0, metavar="SHARE",
+                       help=f"share of requests (0 to 1) hit by the {kind.replace('_', ' ')} fault")
+    p.add_argument("--redirect-to", metavar="URL", help="where the redirect 307/308 faults point (default: port 9 here)")
+    p.add_argument("--drip-seconds", type=seconds, default=1.0, metavar="SECONDS",
+                   help="seconds between the bytes of the drip fault")
     p.add_argument("--quiet", action="store_true", help="do not log requests")
     p.set_defaults(func=_cmd_sandbox)
 
 
+def _check_port_free(port_number: int) -> None:
+    """A usage error, naming --port, when the port is taken (the server itself would print and exit)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+        try:
+            probe.bind(("127.0.0.1", port_number))
+        except OSError:
+            raise UsageError(f"port {port_number} on 127.0.0.1 is in use: choose another --port, or leave it "
+                             "out to get a free one") from None
+
+
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s")
+    if args.port:
+        _check_port_free(args.port)
+    if args.data.exists() and not args.data.is_dir():
+        raise UsageError(f"--data {args.data}: that is a file, not a folder")
     settings = sandbox_mod.SandboxSettings(coppermine_api=not args.stock, coppermine_charset=args.charset)
     sb = sandbox_mod.start(args.data, seed=args.seed, port=args.port, settings=settings)
     faults = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind)}
@@ -49,7 +70,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     print("  Demo users:     " + ", ".join(f"{u} / {p}" for u, p in sb.users.items()))
     print("To use it from another terminal (the galleryk command reads this file):")
     print(f"  export GALLERYK_CONFIG={config}")
-    print("  galleryk login fotki     # walk through the approval page in your browser")
+    print("  galleryk login fotki     # prints the approval link; demo users sign in with the passwords above")
+    print("  galleryk albums --service coppermine")
     print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

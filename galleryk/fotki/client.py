@@ -6,7 +6,7 @@
     photos = fotki.photos(photoset=sets.id[0])
     fotki.upload("IMG_0001.jpg", album="Trip", tags=["sea", "boats"])
 
-Choices (see PROTOCOLS.md): method URLs are ``{api_url}/{method_with_underscores}``; auth
+How it talks to the service: method URLs are ``{api_url}/{method_with_underscores}``; auth
 calls go to ``auth_url`` with ``method=flickr.auth.*``; every call is signed and carries the
 token when there is one. Reads are GET (retried on 5xx and connection errors), writes and
 uploads are POST (never retried). Paged listings ask for ``page``/``per_page`` (500), fetch

@@ -26,6 +26,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -150,10 +151,11 @@ class Sandbox:
         settings: SandboxSettings | None = None,
         fault_seed: int | None = None,
     ) -> None:
-        self._tmp: str | None = None
+        self._remove_tmp: weakref.finalize | None = None
         if data_dir is None:
-            self._tmp = tempfile.mkdtemp(prefix="galleryk-sandbox-")
-            data_dir = self._tmp
+            # removed by stop(), or at interpreter exit, or when a sandbox that failed to start is collected
+            data_dir = tempfile.mkdtemp(prefix="galleryk-sandbox-")
+            self._remove_tmp = weakref.finalize(self, shutil.rmtree, data_dir, ignore_errors=True)
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.settings = settings or SandboxSettings()
         self.settings.validate()
@@ -233,8 +235,8 @@ class Sandbox:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._remove_tmp is not None:
+            self._remove_tmp()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -334,7 +336,8 @@ def start(
 ) -> Sandbox:
     """Start a sandbox on 127.0.0.1 in a background thread and return it.
 
-    ``data_dir=None`` uses a temporary folder removed at ``stop()``; ``port=0`` picks a free port;
+    ``data_dir=None`` uses a temporary folder, removed at ``stop()`` or else when the interpreter exits
+    (a script that raised, a restarted kernel); ``port=0`` picks a free port;
     ``seed=True`` creates the demo users, photosets, albums and photos on first start.
     """
     return Sandbox(data_dir, seed=seed, port=port, settings=settings, fault_seed=fault_seed)

@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -73,3 +74,18 @@ def test_sandbox_serves_writes_a_private_config_and_stops_on_sigint(sandbox_data
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_port_in_use_is_one_line_naming_the_flag(tmp_path: Path, capsys):
+    from galleryk.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["sandbox", "--port", str(port), "--data", str(tmp_path / "data")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (f"galleryk sandbox: port {port} on 127.0.0.1 is in use: choose another --port, or leave it out "
+                   "to get a free one\n")
+    assert not (tmp_path / "data").exists()

@@ -33,15 +33,27 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture
+def prepare(request: pytest.FixtureRequest):
+    """prepare_for_upload, with every temporary file it makes discarded after the test (as the push engine does)."""
+
+    def run(path: Path, **options) -> Path:
+        out = prepare_for_upload(path, **options)
+        request.addfinalizer(lambda: discard_prepared(out))
+        return out
+
+    return run
+
+
 def test_nothing_asked_returns_the_original_file(tmp_path: Path) -> None:
     original = photo(tmp_path)
     assert prepare_for_upload(original) == original
 
 
-def test_resize_gives_a_new_jpeg_with_the_asked_longest_side_and_leaves_the_original(tmp_path: Path) -> None:
+def test_resize_gives_a_new_jpeg_with_the_asked_longest_side_and_leaves_the_original(tmp_path: Path, prepare) -> None:
     original = photo(tmp_path)
     before = sha(original)
-    out = prepare_for_upload(original, resize=800)
+    out = prepare(original, resize=800)
     with Image.open(out) as im:
         assert (im.format, im.size) == ("JPEG", (800, 600))
         assert im.getexif()[0x0110] == PIC.model  # metadata kept unless stripping is asked
@@ -53,24 +65,24 @@ def test_a_picture_already_small_enough_is_not_re_encoded(tmp_path: Path) -> Non
     assert prepare_for_upload(original, resize=1024) == original
 
 
-def test_strip_metadata_drops_camera_and_dates_but_keeps_the_picture_upright(tmp_path: Path) -> None:
-    out = prepare_for_upload(photo(tmp_path, 640, 480, orientation=6), strip_metadata=True)
+def test_strip_metadata_drops_camera_and_dates_but_keeps_the_picture_upright(tmp_path: Path, prepare) -> None:
+    out = prepare(photo(tmp_path, 640, 480, orientation=6), strip_metadata=True)
     with Image.open(out) as im:
         exif = im.getexif()
         assert im.size == (480, 640)  # portrait, as the camera meant it
         assert 0x010F not in exif and 0x0112 not in exif and not exif.get_ifd(0x8769)
 
 
-def test_resizing_a_rotated_photo_resets_its_orientation_tag(tmp_path: Path) -> None:
-    out = prepare_for_upload(photo(tmp_path, 1600, 1200, orientation=6), resize=400)
+def test_resizing_a_rotated_photo_resets_its_orientation_tag(tmp_path: Path, prepare) -> None:
+    out = prepare(photo(tmp_path, 1600, 1200, orientation=6), resize=400)
     with Image.open(out) as im:
         assert im.size == (300, 400) and im.getexif()[0x0112] == 1
 
 
-def test_a_png_is_resized_into_a_jpeg(tmp_path: Path) -> None:
+def test_a_png_is_resized_into_a_jpeg(tmp_path: Path, prepare) -> None:
     path = tmp_path / "plan.png"
     Image.new("RGBA", (1000, 500), (0, 0, 255, 128)).save(path)
-    out = prepare_for_upload(path, resize=200)
+    out = prepare(path, resize=200)
     with Image.open(out) as im:
         assert (im.format, im.mode, im.size) == ("JPEG", "RGB", (200, 100))
     assert out.name == "plan.jpg"

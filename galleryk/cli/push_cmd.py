@@ -1,0 +1,231 @@
+"""``galleryk push``: upload a folder, resumably and without duplicates, and say what happened.
+
+The summary groups the outcome (uploaded, skipped and why, failed and why, one line per failed
+file), names the album with its id and link, and says where the journal is that lets the same
+command resume or retry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sqlite3
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import SERVICES, connect
+from ..errors import AlbumNotFound
+from .argtypes import positive
+from .errors import NAMES, UsageError
+from .terminal import check_writable, progress_wanted
+
+EXAMPLES = """\
+examples:
+  galleryk push ~/Pictures/trip --to fotki --album Trip --create
+  galleryk push ~/Pictures/trip --to coppermine --album "Alice's holidays" --resize 2048
+Run the same command again to resume an interrupted push or retry failed files: the journal
+remembers what is done, and nothing is uploaded twice.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "push", parents=[common], help="upload a folder of photos, resumably and without duplicates",
+        description="Upload the photos in a folder to Fotki or Coppermine, into an album (photoset), and print "
+                    "what was uploaded, skipped and failed, with the reasons.",
+        epilog=EXAMPLES,
+    )
+    p.add_argument("folder", type=Path, help="the folder of photos (sub-folders too, unless --no-recursive)")
+    p.add_argument("--to", dest="service", choices=SERVICES, required=True, help="where to upload")
+    p.add_argument("--album", "-a", help="the photoset or album, by id or exact title (needed for Coppermine)")
+    p.add_argument("--create", action="store_true", help="create the photoset or album when it does not exist")
+    p.add_argument("--no-recursive", dest="recursive", action="store_false", help="only the folder itself")
+    p.add_argument("--tags", help="tags for every photo, separated by spaces or commas")
+    p.add_argument("--resize", type=positive, metavar="PIXELS", help="shrink to this longest side before upload")
+    p.add_argument("--strip-metadata", action="store_true", help="drop EXIF and XMP (camera, GPS) before upload")
+    p.add_argument("--workers", type=positive, default=4, metavar="N", help="uploads at once (default 4)")
+    p.add_argument("--journal", type=Path, metavar="FILE",
+                   help="the journal file (default: one per service, user and album in galleryk's cache folder)")
+    p.add_argument("--report", type=Path, metavar="FILE", help="also write one row per file to this CSV file")
+    p.set_defaults(func=run)
+
+
+
+
+@dataclass
+class Album:
+    """Where a push went, for the summary."""
+
+    title: str
+    id: str
+    url: str | None
+    url_is_a_photo: bool = False
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..media import ScanWarning, scan
+    from ..push import push
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder} is not a folder: give the folder that holds the photos")
+    check_writable(args.report, "--report")
+    check_writable(args.journal, "--journal")
+    client = connect(args.service)
+    journal = preflight(client, args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScanWarning)  # the summary names every unreadable file
+        selection = scan(args.folder, recursive=args.recursive, progress=None if progress_wanted() else False)
+    if selection.empty:
+        print(f"No image files in {args.folder}: nothing to push.")
+        return 0
+    kind = "photoset" if args.service == "fotki" else "album"
+    where = NAMES[args.service] + (f", {kind} {args.album!r}" if args.album is not None else "")
+    print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
+    report = push(
+        selection, client, album=args.album, create=args.create, tags=args.tags.replace(",", " ").split() if args.tags else None,
+        resize=args.resize, strip_metadata=args.strip_metadata, workers=args.workers, journal=journal,
+        progress=progress_wanted(),
+    )
+    files = file_names(selection, report, args.folder)
+    print()
+    print(summary_table(report, files))
+    print()
+    album = find_album(client, args.service, args.album, report)
+    for line in album_lines(args.service, album, args.album):
+        print(line)
+    journal = report.attrs.get("journal") or journal
+    if journal is not None:
+        print(f"journal: {journal}")
+        print("         (run the same command again to resume or retry: nothing is uploaded twice)")
+    if args.report is not None:
+        report.assign(file=files).to_csv(args.report, index=False)
+        print(f"report:  {args.report}")
+    return _exit_status(report)
+
+
+def preflight(client, args: argparse.Namespace) -> Path | None:
+    """Check the album before the folder is scanned (which reads every byte); the journal the push will use.
+
+    The album must exist, or --create must be able to make it: the push target is asked with
+    creation off, so nothing is made here. The journal is the one the push engine picks by
+    itself (one per service, user and album) unless --journal names one.
+    """
+    try:
+        from ..push.engine import default_journal_path
+        from ..push.journal import Journal
+        from ..push.targets import make_target
+    except ImportError:  # the engine's internals moved: let the push check and choose by itself
+        return args.journal
+    target = make_target(client, album=args.album, create=False)
+    journal = args.journal or Path(default_journal_path(target, target.album_key))
+    with contextlib.ExitStack() as stack:
+        if journal.exists():
+            try:
+                jr = Journal(journal)  # it may remember the album's id from an earlier push
+            except sqlite3.DatabaseError:
+                raise UsageError(f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
+                                 "looks on the service for what is there already), or give another --journal") from None
+        else:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="galleryk-check-"))
+            jr = Journal(Path(scratch) / "journal.sqlite3")
+        stack.callback(jr.close)
+        try:
+            target.prepare(jr)
+        except AlbumNotFound as exc:
+            if not (args.create and exc.can_create and exc.album is not None):
+                raise
+    return journal
+
+
+def file_names(selection: pd.DataFrame, report: pd.DataFrame, folder: Path) -> pd.Series:
+    """Each report row's file, relative to the pushed folder (the report shares the selection's index)."""
+    root = os.path.abspath(folder)
+    paths = selection["path"].reindex(report.index)
+    return pd.Series([os.path.relpath(str(p), root) if isinstance(p, str) else str(item)
+                      for p, item in zip(paths, report["item"])], index=report.index, dtype="string")
+
+
+def summary_table(report: pd.DataFrame, files: pd.Series) -> str:
+    """Uploaded and skipped counted by reason; every failed or cancelled file on its own line, with why."""
+    rows: list[tuple[str, str, str]] = []
+    for status in ("uploaded", "skipped"):
+        done = report[report["status"] == status]
+        for why, group in done.groupby(done["note"].fillna(""), sort=False):
+            rows.append((status, str(len(group)), str(why)))
+    for status in ("failed", "cancelled"):
+        for idx, row in report[report["status"] == status].iterrows():
+            why = row["error"] if isinstance(row["error"], str) else "no reason given"
+            rows.append((status, "1", f"{files[idx]}: {why}"))
+    widths = [max(len(r[i]) for r in [("status", "files", "why"), *rows]) for i in range(2)]
+    lines = [f"{'status':<{widths[0]}}  {'files':>{widths[1]}}  why"]
+    lines += [f"{s:<{widths[0]}}  {n:>{widths[1]}}  {why}".rstrip() for s, n, why in rows]
+    counts = report["status"].value_counts()
+    total = ", ".join(f"{int(counts[s])} {s}" for s in ("uploaded", "skipped", "failed", "cancelled")
+                      if s in counts and counts[s])
+    return "\n".join([*lines, f"total: {total}"])
+
+
+def find_album(client, service: str, album: str | None, report: pd.DataFrame) -> Album | None:
+    """The album the push went to, looked up after it (it may have just been created), with a link."""
+    if album is None:
+        return None
+    attrs = report.attrs
+    listing = client.albums()
+    text = str(album).strip()
+    ids = listing["id"].astype("string")
+    hits = listing[ids == text] if text.isdigit() else listing.iloc[0:0]
+    if hits.empty:
+        hits = listing[listing["title"].astype("string") == str(album)]
+    if hits.empty:
+        return None
+    title, aid = str(hits["title"].iloc[0]), str(hits["id"].iloc[0])
+    url = attrs.get("album_url")
+    if url is None and service == "coppermine":
+        url = f"{client.url}thumbnails.php?album={aid}"
+    if url is None and service == "fotki":
+        return Album(title, aid, _first_photo_page(client, report), url_is_a_photo=True)
+    return Album(title, aid, url)
+
+
+def _first_photo_page(client, report: pd.DataFrame) -> str | None:
+    """The page of a photo in the photoset, as the link: Fotki's listings name no page for a photoset itself."""
+    for rid in report["remote_id"].dropna():
+        info = client.photo_info(str(rid))
+        if info.get("url"):
+            return str(info["url"])
+    return None
+
+
+def album_lines(service: str, album: Album | None, asked: str | None) -> list[str]:
+    kind = "photoset" if service == "fotki" else "album"
+    if asked is None:
+        return [f"album:   none (the photos are in your {NAMES[service]} photostream, in no photoset)"]
+    if album is None:
+        return [f"album:   {asked!r} does not exist (nothing was uploaded into it)"]
+    lines = [f"album:   {album.title!r}, {NAMES[service]} {kind} {album.id}"]
+    if album.url:
+        lines.append(f"link:    {album.url}" + ("  (the page of one of its photos)" if album.url_is_a_photo else ""))
+    return lines
+
+
+def _exit_status(report: pd.DataFrame) -> int:
+    statuses = set(report["status"].astype(str))
+    if "cancelled" in statuses:
+        left = int((report["status"] == "cancelled").sum())
+        sys.stdout.flush()
+        print(f"galleryk push: interrupted, {left} of {len(report)} files not pushed; run the same command again "
+              "to resume", file=sys.stderr)
+        return 130
+    if "failed" in statuses:
+        failed = int((report["status"] == "failed").sum())
+        sys.stdout.flush()
+        print(f"galleryk push: {failed} of {len(report)} files failed (see above); "
+              "run the same command again to retry them", file=sys.stderr)
+        return 1
+    return 0

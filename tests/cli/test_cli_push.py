@@ -1,0 +1,195 @@
+"""``galleryk push``: the summary (what was uploaded, skipped and failed, and why), the album and its link, the journal."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def summary_rows(out: str) -> list[list[str]]:
+    """The rows of the summary table under its "status files why" header, split into status, count and why."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split() == ["status", "files", "why"])
+    rows = []
+    for line in lines[start + 1:]:
+        if not line.strip() or line.startswith("total:"):
+            break
+        status, count, *why = line.split(maxsplit=2)
+        rows.append([status, count, why[0] if why else ""])
+    return rows
+
+
+def field(out: str, name: str) -> str:
+    found = re.search(rf"^{name}:\s+(.*)$", out, re.M)
+    assert found, f"no {name}: line in {out!r}"
+    return found.group(1)
+
+
+def test_a_push_prints_the_summary_album_link_and_journal(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "CLI trip", "--create")
+    assert r.code == 0, r.err
+    assert summary_rows(r.out) == [["uploaded", "3", ""]]
+    assert field(r.out, "total") == "3 uploaded"
+    album = field(r.out, "album")
+    assert re.fullmatch(r"'CLI trip', Fotki photoset \d+", album)
+    assert field(r.out, "link").startswith("http://127.0.0.1:")
+    assert Path(field(r.out, "journal")).is_file()
+
+
+def test_a_rerun_skips_everything_and_says_why(cli_env, cli, good_folder):
+    assert cli("push", str(good_folder), "--to", "fotki", "--album", "CLI trip", "--create").code == 0
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "CLI trip", "--create")
+    assert r.code == 0
+    assert summary_rows(r.out) == [["skipped", "3", "done in an earlier run"]]
+    target = good_folder.parent / "listed.csv"
+    assert cli("photos", "-s", "fotki", "-a", "CLI trip", "--csv", str(target)).code == 0
+    assert len(pd.read_csv(target)) == 3
+
+
+def test_an_unreadable_file_is_one_plain_failed_line_and_the_exit_status_is_1(cli_env, cli, mixed_folder):
+    r = cli("push", str(mixed_folder), "--to", "fotki", "--album", "Mixed", "--create")
+    assert r.code == 1
+    rows = summary_rows(r.out)
+    assert rows[0] == ["uploaded", "2", ""]
+    assert rows[1][:2] == ["failed", "1"] and rows[1][2].startswith("notes_not_a_photo.jpg: ")
+    assert "not an image" in rows[1][2]
+    assert r.err.strip() == ("galleryk push: 1 of 3 files failed (see above); run the same command again to retry "
+                             "them")
+    assert "ScanWarning" not in r.text and "error' column" not in r.text and "warnings.warn" not in r.text
+
+
+def test_a_wrong_album_is_one_line_with_the_choices_and_the_flag_that_creates_it(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Nope")
+    assert (r.code, r.out) == (2, "")  # said before the folder is scanned
+    assert r.err.strip() == ("galleryk push: no photoset 'Nope' on Fotki; yours are: 'Harbour walk', 'Old town weekend', "
+                             "'Garden days'; add --create to make it")
+
+
+def test_coppermine_without_album_lists_the_albums_you_may_upload_to(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "coppermine")
+    assert (r.code, r.out) == (2, "")
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith("galleryk push: pushing to Coppermine needs --album (an id or a title); "
+                           "albums you may upload to: ")
+    for title in ("Harbour & Beach", "Alice's holidays"):
+        assert repr(title) in line
+
+
+def test_create_where_the_gallery_cannot_create_albums_says_so(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "New album", "--create")  # cpgAPI mode
+    assert (r.code, r.out) == (2, "")
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith("galleryk push: no album 'New album' on Coppermine; albums you may upload to: ")
+    assert line.endswith("; --create cannot make albums on this Coppermine")
+
+
+def test_a_coppermine_push_links_to_the_album_page(cli_env, cli, good_folder, sandbox):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "Alice's garden")
+    assert r.code == 0, r.err
+    assert summary_rows(r.out) == [["uploaded", "3", ""]]
+    assert field(r.out, "album") == "\"Alice's garden\", Coppermine album 6"
+    assert field(r.out, "link") == f"{sandbox.coppermine_url}/thumbnails.php?album=6"
+
+
+def test_a_push_with_no_album_says_where_the_photos_went(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "fotki")
+    assert r.code == 0, r.err
+    assert field(r.out, "album").startswith("none (the photos are in your Fotki photostream")
+
+
+def test_the_report_csv_has_one_row_per_file_named_relative_to_the_folder(cli_env, cli, mixed_folder, tmp_path):
+    report = tmp_path / "report.csv"
+    r = cli("push", str(mixed_folder), "--to", "fotki", "-a", "Reported", "--create", "--report", str(report))
+    assert r.code == 1
+    rows = pd.read_csv(report).set_index("file")
+    assert rows.loc["notes_not_a_photo.jpg", "status"] == "failed"
+    assert list(rows["status"]).count("uploaded") == 2
+
+
+def test_pushing_without_a_fotki_token_says_to_log_in(app_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "X", "--create")
+    assert r.code == 2
+    assert r.err.strip() == "galleryk push: not signed in to Fotki: run `galleryk login fotki`"
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["--resize", "0"], "--resize"),
+    (["--workers", "many"], "--workers"),
+])
+def test_bad_values_are_usage_errors_naming_the_flag(cli_env, cli, good_folder, argv, flag):
+    r = cli("push", str(good_folder), "--to", "fotki", *argv)
+    assert r.code == 2
+    (line,) = r.err.strip().splitlines()
+    assert flag in line
+
+
+def test_a_missing_folder_is_a_usage_error(cli_env, cli, tmp_path):
+    r = cli("push", str(tmp_path / "nowhere"), "--to", "fotki", "-a", "X")
+    assert r.code == 2
+    assert "is not a folder" in r.err
+
+
+def test_piped_output_has_no_progress_frames(cli_env, process, good_folder, mixed_folder):
+    r = process("push", str(mixed_folder), "--to", "fotki", "--album", "Piped", "--create", env=cli_env)
+    assert r.code == 1
+    assert "\r" not in r.out and "\r" not in r.err
+    assert summary_rows(r.out)[0] == ["uploaded", "2", ""]
+
+
+
+def test_with_both_streams_in_one_pipe_the_failure_line_comes_after_the_summary(cli_env, mixed_folder):
+    script = Path(sys.executable).with_name("galleryk")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
+    env = {**os.environ, **cli_env}
+    env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered into a pipe, as it is for users
+    done = subprocess.run([*argv, "push", str(mixed_folder), "--to", "fotki", "-a", "Both", "--create"],
+                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=120)
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 1
+    assert lines[0].startswith("Pushing 3 files from ")
+    assert lines[-1].startswith("galleryk push: 1 of 3 files failed")
+
+
+def test_an_interrupted_push_lists_what_was_not_pushed_and_exits_130(cli_env, cli, good_folder, monkeypatch):
+    import importlib
+    import threading
+
+    engine = importlib.import_module("galleryk.push")  # the package; galleryk.push is also the function
+    real = engine.push
+
+    def interrupted(*args, **kwargs):
+        stop = threading.Event()
+        stop.set()  # what Ctrl-C does: the push stops between items
+        return real(*args, cancel=stop, **kwargs)
+
+    monkeypatch.setattr(engine, "push", interrupted)
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Stopped", "--create")
+    assert r.code == 130
+    assert [row[0] for row in summary_rows(r.out)] == ["cancelled"] * 3
+    assert r.err.strip() == ("galleryk push: interrupted, 3 of 3 files not pushed; run the same command again to "
+                             "resume")
+
+
+def test_a_journal_that_is_not_one_is_refused_naming_the_flag(cli_env, cli, good_folder, tmp_path):
+    journal = tmp_path / "notes.txt"
+    journal.write_text("my shopping list\n" * 200)
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "J", "--create", "--journal", str(journal))
+    assert r.code == 2
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith(f"galleryk push: {journal} is not a galleryk journal") and "--journal" in line
+    assert journal.read_text() == "my shopping list\n" * 200
+
+
+def test_tags_given_on_the_command_line_reach_the_photos(cli_env, cli, good_folder, sandbox):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Tagged", "--create", "--tags", "sea, boats")
+    assert r.code == 0, r.err
+    fotki = sandbox.fotki("alice")
+    (photo_id, *_) = fotki.photos("Tagged")["id"].tolist()
+    assert {"sea", "boats"} <= set(fotki.photo_info(photo_id)["tags"])
