@@ -4,6 +4,7 @@
     fotki = gk.Fotki(api_key, secret)          # or gk.connect("fotki"), or sandbox.fotki("alice")
     photos = fotki.photos(photoset="Harbour walk")
     report = gk.scan("~/Pictures/trip").galleryk.push(fotki, album="Trip", create=True)
+    online = gk.match(gk.scan("~/Pictures/trip"), photos)   # which local photos are already there
 """
 
 from . import accessor as _accessor  # registers the df.galleryk accessor
@@ -23,6 +24,7 @@ from .errors import (
     TransportError,
 )
 from .fotki import Fotki
+from .match import Match, match
 from .media import ScanWarning, scan, thumbnail, to_html
 from .push import Journal, push
 from .results import UploadResult
@@ -42,12 +44,14 @@ __all__ = [
     "GallerykError",
     "InsecureGalleryWarning",
     "Journal",
+    "Match",
     "NotSignedIn",
     "ScanWarning",
     "ServiceError",
     "TransportError",
     "UploadResult",
     "connect",
+    "match",
     "push",
     "sandbox",
     "scan",
