@@ -9,6 +9,7 @@
 
 from . import accessor as _accessor  # registers the df.galleryk accessor
 from . import sandbox
+from .accounts import Accounts, accounts
 from .config import ConfigError, connect
 from .coppermine import Coppermine, InsecureGalleryWarning
 from .errors import (
@@ -32,6 +33,7 @@ from .results import UploadResult
 del _accessor
 
 __all__ = [
+    "Accounts",
     "AlbumNotFound",
     "BadReply",
     "ConfigError",
@@ -50,6 +52,7 @@ __all__ = [
     "ServiceError",
     "TransportError",
     "UploadResult",
+    "accounts",
     "connect",
     "match",
     "push",
