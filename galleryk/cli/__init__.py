@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import GallerykError
-from . import demo, sandbox_cmd, service_cmds
+from . import app_cmd, demo, lab_cmd, sandbox_cmd, service_cmds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(sub)
     sandbox_cmd.add_parser(sub)
     service_cmds.add_parsers(sub)
+    lab_cmd.add_parser(sub)
+    app_cmd.add_parser(sub)
     return parser
 
 
