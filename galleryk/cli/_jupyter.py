@@ -82,7 +82,8 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
         log = open(folder / f"{name}.log", "wb")  # noqa: SIM115 (closed below)
         say(f"galleryk {name}: sandbox running at {sb.url}; starting {name} on 127.0.0.1:{port}…")
         proc = subprocess.Popen(argv_for(port, token), cwd=notebooks, env=child_env(config), stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         _wait_ready(proc, port, folder / f"{name}.log", stop)
         say(f"galleryk {name}: open {url_for(port, token)}")
         say(f"  notebooks and terminals there use this sandbox: GALLERYK_CONFIG={config}")
@@ -109,6 +110,16 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
         say(f"galleryk {name}: {name} and sandbox stopped")
+
+
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM if this command dies without its cleanup (SIGKILL), so no server lingers."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _wait_ready(proc: subprocess.Popen, port: int, log: Path, stop: dict) -> None:

@@ -47,8 +47,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             yield {"url": url, "browser": browser, "proc": proc, "lines": lines, "port": port, "folder": folder}
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+            proc.send_signal(signal.SIGINT)  # its own cleanup stops Voila and the sandbox
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
 
 
 @pytest.fixture

@@ -61,5 +61,9 @@ def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_
             requests.get(f"{sandbox_url}/_sandbox/settings", timeout=5)
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
