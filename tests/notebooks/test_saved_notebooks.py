@@ -113,3 +113,34 @@ def test_each_sanitizer_says_why():
     for name in sections.sections():
         at = lines.index(f"[{name}]")
         assert lines[at + 1].startswith("# "), f"sanitizer [{name}] has no reason under its name"
+
+
+def test_the_checks_catch_what_a_careless_notebook_would_save(sandbox):  # noqa: ANN001
+    """Negative control: real sandbox secrets, a temp path and a JPEG in widget state are all caught."""
+    import base64
+
+    fotki = sandbox.fotki("alice")
+    leaks = [sandbox.secret, fotki._token.token, fotki.auth_url(fotki.get_frob()), sandbox.users["alice"]]
+    for leak in leaks:
+        nb = {"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": leak}]}],
+              "metadata": {}}
+        assert any(p.search(_texts(nb)) for p in SECRETS.values()), f"not caught: {leak[:6]}…"
+    nb = {"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": "/tmp/x/a.jpg"}]}],
+          "metadata": {}}
+    assert MACHINE_PATHS.search(_texts(nb))
+    jpeg = base64.b64encode(gk_jpeg()).decode()
+    assert IMAGE_BYTES.search(jpeg)
+    marker = {"cells": [{"cell_type": "code", "source": [], "outputs": [
+        {"output_type": "stream", "text": "tags [summer, galleryka5493e7820f1d919, galleryk-ecb2c65f9aa0b1c2]"}]}],
+        "metadata": {}}
+    assert not any(p.search(_texts(marker)) for p in SECRETS.values()), "push markers are not secrets"
+
+
+def gk_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, "JPEG")
+    return buf.getvalue()
