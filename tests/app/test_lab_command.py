@@ -67,3 +67,12 @@ def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
+
+
+def test_without_the_notebooks_the_commands_say_where_they_looked_and_what_to_pass(tmp_path, capsys):  # noqa: ANN001
+    from galleryk.cli import main
+
+    for command in ("lab", "app"):
+        assert main([command, "--notebooks", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert f"galleryk {command}: no galleryk notebooks in {tmp_path}" in err and "--notebooks" in err
