@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: setup demo sandbox test bench clean test-real-coppermine real-coppermine-packages
+.PHONY: setup demo sandbox test bench clean test-real-coppermine real-coppermine-packages lab app notebooks binder-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,28 @@ test-real-coppermine: $(STAMP) real-coppermine-packages
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fotki.py
 	$(BIN)/python benchmarks/bench_media.py
+
+# The worked notebooks and the Voila app (issue 12): what they need only, then the command.
+NB_STAMP := $(VENV)/.notebooks
+
+$(NB_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $(NB_STAMP)
+
+lab: $(NB_STAMP)
+	$(BIN)/galleryk lab
+
+app: $(NB_STAMP)
+	$(BIN)/galleryk app
+
+# Execute every notebook in place (nbclient), then strip what must not be saved.
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+
+# Binder rehearsed: a fresh venv from binder/ alone, binder/start around every notebook and the app (a few minutes).
+binder-check: $(STAMP)
+	$(BIN)/python tools/binder_check.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

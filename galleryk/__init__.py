@@ -4,10 +4,12 @@
     fotki = gk.Fotki(api_key, secret)          # or gk.connect("fotki"), or sandbox.fotki("alice")
     photos = fotki.photos(photoset="Harbour walk")
     report = gk.scan("~/Pictures/trip").galleryk.push(fotki, album="Trip", create=True)
+    online = gk.match(gk.scan("~/Pictures/trip"), photos)   # which local photos are already there
 """
 
 from . import accessor as _accessor  # registers the df.galleryk accessor
 from . import sandbox
+from .accounts import Accounts, accounts
 from .config import ConfigError, connect
 from .coppermine import Coppermine, InsecureGalleryWarning
 from .errors import (
@@ -23,6 +25,7 @@ from .errors import (
     TransportError,
 )
 from .fotki import Fotki
+from .match import Match, match
 from .media import ScanWarning, scan, thumbnail, to_html
 from .push import Journal, push
 from .results import UploadResult
@@ -30,6 +33,7 @@ from .results import UploadResult
 del _accessor
 
 __all__ = [
+    "Accounts",
     "AlbumNotFound",
     "BadReply",
     "ConfigError",
@@ -42,12 +46,15 @@ __all__ = [
     "GallerykError",
     "InsecureGalleryWarning",
     "Journal",
+    "Match",
     "NotSignedIn",
     "ScanWarning",
     "ServiceError",
     "TransportError",
     "UploadResult",
+    "accounts",
     "connect",
+    "match",
     "push",
     "sandbox",
     "scan",

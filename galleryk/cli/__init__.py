@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 from ..errors import mask_secrets
-from . import demo, listing_cmds, login_cmd, push_cmd, sandbox_cmd
+from . import app_cmd, demo, lab_cmd, listing_cmds, login_cmd, push_cmd, sandbox_cmd
 from .errors import Context, explain
 from .parsing import Parser
 
@@ -57,6 +57,8 @@ def build_parser() -> Parser:
     login_cmd.add_parsers(sub, common)
     listing_cmds.add_parsers(sub, common)
     push_cmd.add_parser(sub, common)
+    lab_cmd.add_parser(sub, common)
+    app_cmd.add_parser(sub, common)
     return parser
 
 

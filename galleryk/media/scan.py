@@ -32,11 +32,11 @@ COLUMNS = {
     "path": "string",
     "name": "string",
     "bytes": "Int64",
-    "format": "category",
+    "format": "string",
     "width": "Int64",
     "height": "Int64",
-    "taken": "datetime64[ns]",
-    "taken_source": pd.CategoricalDtype(["exif", "file"]),
+    "taken": "datetime64[s]",  # as every listing's taken: EXIF and the services count whole seconds
+    "taken_source": "string",
     "camera_make": "string",
     "camera_model": "string",
     "orientation": "Int64",
@@ -232,10 +232,8 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     data = {name: [row.get(name) for row in rows] for name in COLUMNS}
     frame = pd.DataFrame(data, columns=list(COLUMNS))
     for name, dtype in COLUMNS.items():
-        if name == "format":
-            frame[name] = pd.Categorical(frame[name], categories=sorted({v for v in data[name] if v}))
-        elif name == "taken":
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
+        if name == "taken":
+            frame[name] = pd.to_datetime(frame[name]).dt.floor("s").astype("datetime64[s]")
         else:
             frame[name] = frame[name].astype(dtype)
     return frame

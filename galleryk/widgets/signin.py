@@ -176,6 +176,12 @@ class SignIn(widgets.VBox):
         self._say("Open the Fotki page (a new tab), sign in there and say yes; then come back and press Continue.")
         self._fotki_buttons()
 
+    @property
+    def approval_url(self) -> str | None:
+        """Fotki: the approval page of the sign-in waiting for Continue, else None (a one-time frob: never print it)."""
+        pending = self._pending
+        return pending.url if pending is not None and not self.signed_in else None
+
     def continue_(self) -> None:
         """Fotki: after approving in the browser, trade the approval for the token."""
         if self._pending is None:

@@ -1,0 +1,137 @@
+"""Run a seeded sandbox and a Jupyter server (JupyterLab or Voilà) together until Ctrl-C.
+
+The sandbox's settings go to a config file (mode 600) named by ``GALLERYK_CONFIG`` in the
+server's environment, so its notebooks, kernels and terminals all use that sandbox. The server
+runs in a session of its own: Ctrl-C reaches this command only, which stops the server, then
+the sandbox, then removes the temporary data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import sandbox as sandbox_mod
+from ..config import SERVICES, _FIELDS, env_name, write_config
+from ..errors import GallerykError
+
+READY_SECONDS = 120
+
+
+class ServeError(GallerykError):
+    """The Jupyter server could not be started; the message says why."""
+
+
+def find_notebooks(given: Path | None) -> Path:
+    """The notebooks folder: ``given``, else ./notebooks, else the one beside the package (a clone)."""
+    candidates = [given] if given is not None else [Path.cwd() / "notebooks",
+                                                    Path(__file__).resolve().parents[2] / "notebooks"]
+    for folder in candidates:
+        if folder is not None and (folder / "app.ipynb").is_file():
+            return folder.resolve()
+    where = given or "./notebooks"
+    raise ServeError(f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
+                     "or pass --notebooks FOLDER")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def write_sandbox_config(sb: sandbox_mod.Sandbox, path: Path, user: str = "alice") -> Path:
+    """The config file that points galleryk (notebooks, CLI) at ``sb``; mode 600."""
+    return write_config(path, {
+        "fotki": {"api_key": sb.api_key, "secret": sb.secret, "api_url": sb.fotki_api_url,
+                  "auth_url": sb.fotki_auth_url},
+        "coppermine": {"url": sb.coppermine_url, "username": user, "password": sb.users[user]},
+    })
+
+
+def child_env(config: Path) -> dict[str, str]:
+    """This environment with ``GALLERYK_CONFIG`` set and no other service setting (they would win over the file)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {env_name(s, f) for s in SERVICES for f in _FIELDS[s]}}
+    env["GALLERYK_CONFIG"] = str(config)
+    return env
+
+
+def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callable[[int, str], str], *,
+          data: Path | None, port: int, stock: bool, notebooks: Path, say: Callable[[str], None] = print) -> int:
+    """Start the sandbox and ``argv_for(port, token)``; print where to go; stop both on Ctrl-C or SIGTERM."""
+    temporary = data is None
+    folder = Path(tempfile.mkdtemp(prefix="galleryk-sandbox-")) if temporary else data.expanduser().resolve()
+    sb = sandbox_mod.start(folder, seed=True, settings=sandbox_mod.SandboxSettings(coppermine_api=not stock))
+    proc: subprocess.Popen | None = None
+    stop = {"now": False}
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    try:
+        config = write_sandbox_config(sb, folder / "galleryk.ini")
+        port = port or free_port()
+        token = secrets.token_hex(16)
+        log = open(folder / f"{name}.log", "wb")  # noqa: SIM115 (closed below)
+        say(f"galleryk {name}: sandbox running at {sb.url}; starting {name} on 127.0.0.1:{port}…")
+        proc = subprocess.Popen(argv_for(port, token), cwd=notebooks, env=child_env(config), stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        _wait_ready(proc, port, folder / f"{name}.log", stop)
+        say(f"galleryk {name}: open {url_for(port, token)}")
+        say(f"  notebooks and terminals there use this sandbox: GALLERYK_CONFIG={config}")
+        say("  demo users: " + ", ".join(sb.users))
+        say("Press Ctrl-C to stop.")
+        sys.stdout.flush()
+        while not stop["now"] and proc.poll() is None:
+            time.sleep(0.3)
+        if proc.poll() is not None and not stop["now"]:
+            raise ServeError(f"{name} stopped by itself (exit {proc.returncode}); see {folder / (name + '.log')}")
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        sb.stop()
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+        say(f"galleryk {name}: {name} and sandbox stopped")
+
+
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM if this command dies without its cleanup (SIGKILL), so no server lingers."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _wait_ready(proc: subprocess.Popen, port: int, log: Path, stop: dict) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline and not stop["now"]:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise ServeError(f"the server exited with {proc.returncode} before it listened:\n{tail}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    if not stop["now"]:
+        raise ServeError(f"the server did not listen on 127.0.0.1:{port} within {READY_SECONDS} s; see {log}")

@@ -1,0 +1,32 @@
+"""``galleryk lab``: a seeded sandbox and JupyterLab on the worked notebooks, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ._jupyter import find_notebooks, serve
+from . import argtypes
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("lab", parents=[common], help="JupyterLab on the notebooks, with a seeded sandbox they use")
+    p.add_argument("--port", type=argtypes.port, default=0, metavar="N", help="JupyterLab's port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
+    p.add_argument("--cpgapi", action="store_true", help="give the sandbox gallery the cpgAPI add-on (default: stock)")
+    p.add_argument("--notebooks", type=Path, help="the notebooks folder (default: ./notebooks)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    notebooks = find_notebooks(args.notebooks)
+
+    def argv(port: int, token: str) -> list[str]:
+        out = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={notebooks}", f"--IdentityProvider.token={token}"]
+        return out + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+
+    return serve("lab", argv, lambda port, token: f"http://127.0.0.1:{port}/lab/tree/00-quickstart.ipynb?token={token}",
+                 data=args.data, port=args.port, stock=not args.cpgapi, notebooks=notebooks)

@@ -1,0 +1,78 @@
+"""``galleryk lab``: JupyterLab on the notebooks beside a seeded sandbox whose config its kernels and
+terminals get; it prints where to go, and Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "widgets"))
+import widget_browser as wb  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_ctrl_c(tmp_path):  # noqa: ANN001
+    wb.require("jupyterlab")
+    psutil = pytest.importorskip("psutil")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
+    env["GALLERYK_FOTKI_API_KEY"] = "a-real-key-that-must-not-leak-in"  # the lab's own settings win over it
+    port = wb.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "galleryk.cli", "lab", "--port", str(port), "--data",
+                             str(tmp_path / "data"), "--notebooks", str(ROOT / "notebooks")], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("Press Ctrl-C" in line for line in lines):
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, "galleryk lab exited:\n" + "".join(lines)
+            lines.append(line)
+            assert time.monotonic() < deadline, "".join(lines)
+        url = next(line.split(" open ", 1)[1].strip() for line in lines if " open http" in line)
+        assert url.startswith(f"http://127.0.0.1:{port}/lab/tree/00-quickstart.ipynb?token=")
+        token = url.split("token=")[1]
+        status = requests.get(f"http://127.0.0.1:{port}/api/contents/00-quickstart.ipynb",
+                              params={"token": token, "content": "0"}, timeout=30)
+        assert status.status_code == 200 and status.json()["name"] == "00-quickstart.ipynb"
+
+        (server,) = psutil.Process(proc.pid).children()
+        child_env = server.environ()
+        assert "GALLERYK_FOTKI_API_KEY" not in child_env
+        config = configparser.ConfigParser()
+        config.read(child_env["GALLERYK_CONFIG"])
+        sandbox_url = config["fotki"]["api_url"].rsplit("/fotki/", 1)[0]
+        assert any(sandbox_url in line for line in lines)
+        assert requests.get(f"{sandbox_url}/_sandbox/settings", timeout=10).status_code == 200
+
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=60)[0]
+        assert proc.returncode == 0 and "lab and sandbox stopped" in rest
+        assert not server.is_running()
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{sandbox_url}/_sandbox/settings", timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
+def test_without_the_notebooks_the_commands_say_where_they_looked_and_what_to_pass(tmp_path, capsys):  # noqa: ANN001
+    from galleryk.cli import main
+
+    for command in ("lab", "app"):
+        assert main([command, "--notebooks", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert f"galleryk {command}: no galleryk notebooks in {tmp_path}" in err and "--notebooks" in err
