@@ -83,7 +83,7 @@ class App(widgets.VBox):
     # -- 1. sign in -----------------------------------------------------------------------------------
     def _sign_in_tab(self) -> widgets.Widget:
         self.fotki_signin = SignIn(self.fotki)
-        self.fotki_signin.observe(lambda _: self._signed_in_changed(), "signed_in")
+        self.fotki_signin.observe(lambda _: self._signed_in_changed("fotki"), "signed_in")
         parts: list[widgets.Widget] = [self.fotki_signin]
         if self.accounts.is_sandbox:
             approve = widgets.Button(description="Sandbox: approve for me", icon="magic",
@@ -95,7 +95,7 @@ class App(widgets.VBox):
                 "for when this page cannot open it (Binder). On a real account, use the link above.</i>")]))
         if self.cpg is not None:
             self.cpg_signin = SignIn(self.cpg)
-            self.cpg_signin.observe(lambda _: self._signed_in_changed(), "signed_in")
+            self.cpg_signin.observe(lambda _: self._signed_in_changed("coppermine"), "signed_in")
             parts.append(self.cpg_signin)
         else:
             self.cpg_signin = None
@@ -133,9 +133,10 @@ class App(widgets.VBox):
         signin.wait()
         self._say(signin.status, "ok" if signin.signed_in else "warn")
 
-    def _signed_in_changed(self) -> None:
-        for browser in self._browsers.values():
-            browser.refresh()
+    def _signed_in_changed(self, service: str) -> None:
+        browser = self._browsers.get(service)
+        if browser is not None:
+            browser.refresh()  # what this service shows may change with who is signed in
         self._copy_targets()
 
     # -- 2. browse ------------------------------------------------------------------------------------

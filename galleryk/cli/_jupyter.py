@@ -23,6 +23,7 @@ from pathlib import Path
 from .. import sandbox as sandbox_mod
 from ..config import SERVICES, _FIELDS, env_name, write_config
 from ..errors import GallerykError
+from .errors import UsageError
 
 READY_SECONDS = 120
 
@@ -39,7 +40,7 @@ def find_notebooks(given: Path | None) -> Path:
         if folder is not None and (folder / "app.ipynb").is_file():
             return folder.resolve()
     where = given or "./notebooks"
-    raise ServeError(f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
+    raise UsageError(f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
                      "or pass --notebooks FOLDER")
 
 

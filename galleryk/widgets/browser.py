@@ -227,6 +227,7 @@ class AlbumBrowser(widgets.VBox):
         with self._lock:
             if album == self._album and not force:
                 return
+            refreshing = album == self._album  # the same album read again: keep what is shown and selected
             self._generation += 1
             generation = self._generation
             self._album = album
@@ -237,11 +238,12 @@ class AlbumBrowser(widgets.VBox):
             finally:
                 self._quiet = False
         self._loaded.clear()
-        self._show_details(None)
-        self.grid.set_rows(pd.DataFrame({self.id_column: pd.Series([], dtype="Int64")}), complete=False,
-                           message="Loading…")
-        self._say(f"Opening {self._album_label(album)}…", "busy")
-        threading.Thread(target=self._load_listing, args=(album, generation), daemon=True,
+        if not refreshing:
+            self._show_details(None)
+            self.grid.set_rows(pd.DataFrame({self.id_column: pd.Series([], dtype="Int64")}), complete=False,
+                               message="Loading…")
+        self._say(f"{'Reading' if refreshing else 'Opening'} {self._album_label(album)}…", "busy")
+        threading.Thread(target=self._load_listing, args=(album, generation, refreshing), daemon=True,
                          name="galleryk-listing").start()
 
     def _list(self, album: Any, limit: int | None) -> pd.DataFrame:
@@ -249,17 +251,20 @@ class AlbumBrowser(widgets.VBox):
             return self.client.photos(None if album == NOT_IN_SET else album, limit=limit)
         return self.client.photos(album, limit=limit)
 
-    def _load_listing(self, album: Any, generation: int) -> None:
+    def _load_listing(self, album: Any, generation: int, refreshing: bool = False) -> None:
         per = self.grid.grid.page_size
         try:
-            first = self._list(album, per)
-            if generation != self._generation:
-                return
-            done = len(first) < per
-            self.grid.set_rows(first, complete=done, reset=False, message="" if len(first) else
-                               "This album is empty.")
-            self.grid.prefetch(0)
-            self._count_status(loading=not done)
+            if refreshing:  # the whole listing at once: a first page alone would drop the selection beyond it
+                first, done = None, False
+            else:
+                first = self._list(album, per)
+                if generation != self._generation:
+                    return
+                done = len(first) < per
+                self.grid.set_rows(first, complete=done, reset=False, message="" if len(first) else
+                                   "This album is empty.")
+                self.grid.prefetch(0)
+                self._count_status(loading=not done)
             full = first if done else self._list(album, None)
             if generation != self._generation:
                 return

@@ -134,6 +134,22 @@ def test_setting_selected_ids_from_python_updates_the_grid_and_rejects_strangers
     assert browser.selection.empty
 
 
+def test_reading_the_album_again_shows_new_photos_and_keeps_the_selection(sandbox, tmp_path):
+    fotki = sandbox.fotki("alice")
+    browser = gw.AlbumBrowser(fotki, album="Harbour walk", fallback_after=None)
+    browser.wait(30)
+    browser.click(2)
+    browser.click(5, shift=True)
+    chosen = list(browser.selected_ids)
+    added = fotki.upload(make_photos(tmp_path, 1)[0], title="Late arrival")
+    fotki.add_to_photoset(browser.album, added.id)
+    browser.refresh()  # what the app does when who is signed in changes
+    until(lambda: len(browser.listing) == 9)
+    browser.wait(30)
+    assert browser.selected_ids == chosen
+    assert "Late arrival" in browser.listing["title"].tolist()
+
+
 def test_album_is_settable_by_title_and_an_unknown_one_lists_the_choices(sandbox):
     browser = gw.AlbumBrowser(sandbox.fotki("alice"), fallback_after=None)
     browser.wait(30)
