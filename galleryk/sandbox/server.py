@@ -25,13 +25,14 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from . import users as users_mod
 from .coppermine import CoppermineService
 from .faults import FaultInjector
 from .fotki import FotkiService
+from .keepalive import KeepAliveHandler, Traffic, TrafficCounts
 from .seed import DEMO_USERS, seed_users
 from .settings import SandboxSettings
 from .store import Store
@@ -54,8 +55,8 @@ class Service(Protocol):
     def seed(self) -> None: ...
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's request handler, logging through ``galleryk.sandbox`` with secrets masked."""
+class _QuietHandler(KeepAliveHandler):
+    """Werkzeug's request handler (with keep-alive), logging through ``galleryk.sandbox`` with secrets masked."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.info("%s %s %s", self.address_string(), mask_secrets(self.requestline), code)
@@ -93,6 +94,7 @@ class Sandbox:
 
         self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self._server.daemon_threads = True
+        self._server.traffic = Traffic()  # type: ignore[attr-defined]
         self.host = host
         self.port = int(self._server.server_port)
         self.url = f"http://{host}:{self.port}"
@@ -154,6 +156,10 @@ class Sandbox:
 
         return Coppermine(self.coppermine_url, username=user, password=self.users[user], **options)
 
+    def traffic(self) -> TrafficCounts:
+        """Connections accepted, requests answered and connections open so far (keep-alive reuses connections)."""
+        return self._server.traffic.counts()  # type: ignore[attr-defined]
+
     def stop(self) -> None:
         """Stop serving and wait for the server thread; remove the data folder if it was temporary."""
         if self._stopped:
@@ -161,7 +167,9 @@ class Sandbox:
         self._stopped = True
         self._server.shutdown()
         self._server.server_close()
+        self._server.traffic.close_all()  # type: ignore[attr-defined]  # kept-alive connections end with the server
         self._thread.join(timeout=10)
+        self.store.close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
 

@@ -12,6 +12,7 @@ Built by string joins rather than a DOM, because a page of 500 photos is written
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -38,7 +39,7 @@ class Node:
 
 
 def _xml(node: Node, out: list[str], indent: str) -> None:
-    attrs = "".join(f" {name}={quoteattr(_text(value))}" for name, value in node.attrs.items())
+    attrs = "".join([f' {name}="{_attr(value)}"' for name, value in node.attrs.items()])
     if node.children:
         out.append(f"{indent}<{node.tag}{attrs}>\n")
         for child in node.children:
@@ -48,6 +49,19 @@ def _xml(node: Node, out: list[str], indent: str) -> None:
         out.append(f"{indent}<{node.tag}{attrs}>{escape(node.text)}</{node.tag}>\n")
     else:
         out.append(f"{indent}<{node.tag}{attrs} />\n")
+
+
+_ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                               "\t": "&#9;"})
+
+
+def _attr(value: object) -> str:
+    """An attribute value escaped for double quotes (a page of 500 photos has 3,000 of them: numbers go as they are)."""
+    if type(value) is int:
+        return str(value)
+    text = _text(value)
+    return text.translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(text) else text
 
 
 def _text(value: object) -> str:
