@@ -1,7 +1,7 @@
 """A sandbox in a child process for the benchmarks, so its server threads do not share the client's GIL.
 
-The child starts a seeded sandbox, fills one photoset of ``photos`` photos straight into its
-database (uploading 20,000 photos would take minutes), sends back its endpoints and keys,
+The child starts a seeded sandbox, fills one photoset of ``photos`` photos (and optionally a
+second, smaller one) straight into its database (uploading 20,000 photos would take minutes), sends back its endpoints and keys,
 then obeys commands sent over a pipe: approve a frob, change a setting or a fault, report
 its traffic counts and CPU time, stop.
 """
@@ -19,8 +19,8 @@ from typing import Any
 OWNER = "carol"
 
 
-def fill_photoset(sandbox: Any, owner: str, count: int) -> int:
-    """A photoset of ``count`` public photos inserted in one transaction; returns its id."""
+def fill_photoset(sandbox: Any, owner: str, count: int, title: str = "Benchmark") -> tuple[int, int]:
+    """A photoset of ``count`` photos (one in 7 private) inserted in one transaction: its id and its first photo's."""
     from PIL import Image
 
     from galleryk.sandbox.fotki import db
@@ -42,12 +42,12 @@ def fill_photoset(sandbox: Any, owner: str, count: int) -> int:
             [(first + i, owner_id, f"bench photo {i}", int(i % 7 != 0), int(i % 11 == 0), len(buf.getvalue()),
               relative, now, now) for i in range(count)],
         )
-        set_id = db.create_photoset(conn, owner_id, "Benchmark", "", first)
+        set_id = db.create_photoset(conn, owner_id, title, "", first)
         conn.executemany(
             "INSERT INTO fotki_set_photos (set_id, photo_id, pos) VALUES (?, ?, ?)",
             [(set_id, first + i, i) for i in range(1, count)],
         )
-    return set_id
+    return set_id, first
 
 
 def _cpu_seconds() -> float:
@@ -55,14 +55,16 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _main(conn: Any, data_dir: str, photos: int) -> None:
+def _main(conn: Any, data_dir: str, photos: int, extra_set: int) -> None:
     import galleryk.sandbox as gks
 
     tempfile.tempdir = str(Path(data_dir).parent)  # werkzeug spools big request bodies next to the data
     sandbox = gks.start(data_dir, seed=True)
-    set_id = fill_photoset(sandbox, OWNER, photos) if photos else None
+    set_id, first = fill_photoset(sandbox, OWNER, photos) if photos else (None, None)
+    small_set_id = fill_photoset(sandbox, OWNER, extra_set, "Benchmark, small")[0] if extra_set else None
     conn.send({"url": sandbox.url, "api_url": sandbox.fotki_api_url, "auth_url": sandbox.fotki_auth_url,
-               "api_key": sandbox.api_key, "secret": sandbox.secret, "set_id": set_id})
+               "api_key": sandbox.api_key, "secret": sandbox.secret, "set_id": set_id, "first_photo_id": first,
+               "small_set_id": small_set_id})
     while True:
         cmd, *args = conn.recv()
         reply: Any = "ok"
@@ -86,10 +88,10 @@ def _main(conn: Any, data_dir: str, photos: int) -> None:
 class SandboxProcess:
     """The sandbox child process and the pipe that drives it; ``info`` has its endpoints, keys and set id."""
 
-    def __init__(self, data_dir: str, photos: int) -> None:
+    def __init__(self, data_dir: str, photos: int, extra_set: int = 0) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_main, args=(child, data_dir, photos), daemon=True)
+        self._proc = ctx.Process(target=_main, args=(child, data_dir, photos, extra_set), daemon=True)
         self._proc.start()
         self.info: dict[str, Any] = self._conn.recv()
 
