@@ -96,6 +96,7 @@ def drop_from_cache(paths: list[Path]) -> None:
     for path in paths:
         fd = os.open(path, os.O_RDONLY)
         try:
+            os.fdatasync(fd)  # dirty pages (a file just made) cannot be dropped
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
@@ -119,7 +120,7 @@ def cached_fraction(paths: list[Path]) -> float | None:
 def bench_scan(folder: Path, paths: list[Path], rounds: int, cold: bool) -> dict[str, Any]:
     from galleryk import scan
 
-    mine, theirs = scan(folder), same_work_loop(paths)
+    mine, theirs = scan(folder, progress=False), same_work_loop(paths)
     assert len(mine) == len(theirs) == len(paths) and mine.error.isna().all()
     assert mine["digest"].tolist() == theirs["digest"].tolist()  # the same work, the same answers
     assert mine["taken"].dt.floor("s").tolist() == theirs["taken"].tolist()  # scan adds the sub-seconds
@@ -131,7 +132,7 @@ def bench_scan(folder: Path, paths: list[Path], rounds: int, cold: bool) -> dict
         read_floor(paths)
         evicted = None
     times = benchlib.interleaved({
-        "scan": lambda: scan(folder),
+        "scan": lambda: scan(folder, progress=False),
         "same-work loop": lambda: same_work_loop(paths),
         "sha256 of every byte": lambda: sha256_floor(paths),
         "reading every byte": lambda: read_floor(paths),
@@ -156,15 +157,16 @@ def bench_threads(folders: dict[str, Path], rounds: int) -> dict[str, Any]:
         paths = find_images(folder)
         read_floor([Path(p) for p in paths])
         times = benchlib.interleaved({
-            "one worker": lambda: scan(folder, workers=1),
-            "4 workers": lambda: scan(folder, workers=4),
-            "default": lambda: scan(folder),
+            "one worker": lambda: scan(folder, workers=1, progress=False),
+            "4 workers": lambda: scan(folder, workers=4, progress=False),
+            "default": lambda: scan(folder, progress=False),
         }, rounds)
         out[label] = {
             "files": len(paths), "mean_kb": sum(os.path.getsize(p) for p in paths) / len(paths) / 1024,
             "threads_vs_one": benchlib.ratio(times, "4 workers", "one worker"),
             "default_vs_one": benchlib.ratio(times, "default", "one worker"),
             "default_workers": _default_workers(paths),
+            "load_avg": os.getloadavg()[0],
         }
     return out
 
@@ -240,7 +242,7 @@ def main() -> int:
     rows.append(("3. threads: 4 workers / one worker, warm", "", ""))
     for label, t in threads.items():
         rows.append((f"   {label} files ({t['files']} x {t['mean_kb']:.0f} kB)", benchlib.show_ratio(t["threads_vs_one"]),
-                     f"scan() picks {t['default_workers']} worker(s): {t['default_vs_one']['median']:.2f}x of one"))
+                     f"scan() picks {t['default_workers']} (load {t['load_avg']:.1f}): {t['default_vs_one']['median']:.2f}x of one"))
     rows += [
         (f"4. thumbnails ({THUMB} px) of the camera files", "", ""),
         ("   galleryk / Image.open(p).thumbnail", benchlib.show_ratio(thumbs["vs_pillow_thumbnail"]), ""),

@@ -41,7 +41,7 @@ class Traffic:
     """Thread-safe counters of connections and requests, and the set of open connections."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._connections = 0
         self._requests = 0
         self._open: set[socket.socket] = set()
@@ -54,6 +54,7 @@ class Traffic:
     def closed(self, conn: socket.socket) -> None:
         with self._lock:
             self._open.discard(conn)
+            self._lock.notify_all()
 
     def request(self) -> None:
         with self._lock:
@@ -63,8 +64,9 @@ class Traffic:
         with self._lock:
             return TrafficCounts(self._connections, self._requests, len(self._open))
 
-    def close_all(self) -> None:
-        """Shut every open connection, so their handler threads end and clients see the server gone."""
+    def close_all(self, wait: float = 5.0) -> None:
+        """Shut every open connection, so their handler threads end and clients see the server gone;
+        wait up to ``wait`` seconds for those threads to finish."""
         with self._lock:
             conns = list(self._open)
         for conn in conns:
@@ -72,6 +74,8 @@ class Traffic:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        with self._lock:
+            self._lock.wait_for(lambda: not self._open, timeout=wait)
 
 
 class _CountingInput:
