@@ -24,8 +24,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_listing.py
+	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/bench_fotki.py
 	$(BIN)/python benchmarks/bench_media.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

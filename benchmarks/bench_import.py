@@ -44,14 +44,13 @@ def started(code: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="3 rounds")
+    parser.add_argument("--quick", action="store_true", help="one round, no warm-up")
     args = parser.parse_args()
-    rounds = 3 if args.quick else args.rounds
-    times = benchlib.interleaved({
-        "import galleryk": lambda: started("import galleryk"),
-        "import pandas": lambda: started("import pandas"),
-        "python -c pass": lambda: started("pass"),
-    }, rounds)
+    rounds = 1 if args.quick else args.rounds
+    contestants = {"import galleryk": lambda: started("import galleryk"),
+                   "import pandas": lambda: started("import pandas"),
+                   "python -c pass": lambda: started("pass")}
+    times = benchlib.interleaved(contestants, rounds, warmup=not args.quick)
     extra = [a - b for a, b in zip(times["import galleryk"], times["import pandas"])]
     extra_cpu = [a - b for a, b in zip(CPU["import galleryk"], CPU["import pandas"])]
     loaded: dict[str, Any] = json.loads(subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,

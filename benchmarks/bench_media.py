@@ -209,14 +209,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, help="rounds per comparison (default 7)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"where the pictures are kept ({DEFAULT_CACHE})")
     args = parser.parse_args()
-    rounds = args.rounds or (3 if args.quick else 7)
-    count = args.files or (4 if args.quick else 24)
-    sizes = ((1200, 900),) if args.quick else SIZES
+    rounds = args.rounds or (1 if args.quick else 7)
+    count = args.files or (3 if args.quick else 24)
+    sizes = ((800, 600),) if args.quick else SIZES
 
     started = time.perf_counter()
     camera = make_camera_files(count, args.cache, sizes)
-    small = make_camera_files(8 if args.quick else 200, args.cache, SMALL, prefix="SML")
-    web = make_camera_files(6 if args.quick else 60, args.cache, WEB, prefix="WEB")
+    small = make_camera_files(3 if args.quick else 200, args.cache, SMALL, prefix="SML")
+    web = make_camera_files(2 if args.quick else 60, args.cache, WEB, prefix="WEB")
     print(f"pictures ready in {time.perf_counter() - started:.0f} s under {args.cache}", flush=True)
     paths = [f.path for f in camera]
     folder = paths[0].parent

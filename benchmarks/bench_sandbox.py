@@ -101,7 +101,7 @@ def bench_trivial(sandbox: SandboxProcess, token: str, threads: int, rounds: int
     return out
 
 
-def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int) -> dict[str, Any]:
+def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int, repeat: int = 20) -> dict[str, Any]:
     info = sandbox.info
     api = urlsplit(info["api_url"]).path
     pages = -(-photos // 500)
@@ -116,8 +116,8 @@ def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int) 
     for i in range(rounds):
         for name, n in (list(where.items()) if i % 2 == 0 else list(reversed(where.items()))):
             before = sandbox.traffic()["cpu_s"]
-            hammer(info["url"], [page_path(n)] * 20, 1)
-            cpu[name].append((sandbox.traffic()["cpu_s"] - before) / 20 * 1000)
+            hammer(info["url"], [page_path(n)] * repeat, 1)
+            cpu[name].append((sandbox.traffic()["cpu_s"] - before) / repeat * 1000)
     walks = []
     for _ in range(max(1, rounds // 2)):
         before = sandbox.traffic()["cpu_s"]
@@ -129,7 +129,8 @@ def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int) 
             "full_walk_cpu_s": benchlib.spread(walks)}
 
 
-def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_photos: int) -> dict[str, Any]:
+def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_photos: int, uploads: int,
+                    calls: int) -> dict[str, Any]:
     """Client CPU against server CPU, for a listing, trivial calls and uploads made by galleryk."""
     from PIL import Image
 
@@ -140,8 +141,9 @@ def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_p
     set_id = sandbox.info["small_set_id"]
     work = {
         f"photos() of {listing_photos:,}": lambda: client.photos(photoset=set_id),
-        "200 check_token()": lambda: [client.check_token() for _ in range(200)],
-        f"20 uploads of {len(photo) / 2**20:.1f} MB": lambda: [client.upload(photo, title=f"b{i}") for i in range(20)],
+        f"{calls} check_token()": lambda: [client.check_token() for _ in range(calls)],
+        f"{uploads} uploads of {len(photo) / 2**20:.1f} MB": lambda: [client.upload(photo, title=f"b{i}")
+                                                                     for i in range(uploads)],
     }
     out = {}
     for name, fn in work.items():
@@ -167,10 +169,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rounds", type=int, help="rounds (default 5)")
     args = parser.parse_args()
-    photos = args.photos or (2000 if args.quick else 100_000)
-    listing = args.listing_photos or (1000 if args.quick else 20_000)
-    rounds = args.rounds or (2 if args.quick else 5)
-    calls = 200 if args.quick else TRIVIAL_CALLS
+    photos = args.photos or (1000 if args.quick else 100_000)
+    listing = args.listing_photos or (500 if args.quick else 20_000)
+    rounds = args.rounds or (1 if args.quick else 5)
+    calls = 50 if args.quick else TRIVIAL_CALLS
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="galleryk-bench-sandbox-", dir=scratch_dir()) as tmp:
@@ -178,8 +180,9 @@ def main() -> int:
         try:
             client, token = sandbox.client()
             trivial = bench_trivial(sandbox, token, args.threads, rounds, calls)
-            paging = bench_paging(sandbox, token, photos, rounds)
-            dominance = bench_dominance(sandbox, client, rounds, listing)
+            paging = bench_paging(sandbox, token, photos, rounds, 3 if args.quick else 20)
+            dominance = bench_dominance(sandbox, client, rounds, listing, 3 if args.quick else 20,
+                                        20 if args.quick else 200)
         finally:
             sandbox.stop()
 

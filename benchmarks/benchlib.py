@@ -19,7 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(os.environ.get("GALLERYK_BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
+"""Where reports go: ``benchmarks/results/`` (not committed), or ``$GALLERYK_BENCH_RESULTS``."""
 
 
 def interleaved(contestants: dict[str, Callable[[], Any]], rounds: int, *, before: Callable[[], Any] | None = None,
