@@ -195,7 +195,7 @@ class Fotki:
         return self._receive(self._send(method, params, http_method=http_method))
 
     def _send(self, method: str, params: dict[str, Any], *, http_method: str | None = None) -> _Sent:
-        """Sign and send one call; the reply is read by :meth:`_receive` (a listing reads pages in one thread)."""
+        """Sign and send one call; :meth:`_receive` reads the reply (a listing may read it in another thread)."""
         name = dotted(method)
         full: dict[str, Any] = {"api_key": self.api_key, **params}
         if name.startswith("flickr.auth."):
@@ -340,7 +340,7 @@ class Fotki:
             set_id = self._photoset_id(photoset)
             method, params = "flickr.photosets.getPhotos", {"photoset_id": set_id}
             source = f"fotki flickr.photosets.getPhotos photoset_id={set_id}"
-        # each page's columns are read in the thread that fetched it, while other pages are on the way
+        # each page becomes compact columns as it comes in, while other pages are on the way
         pages = self._walk(method, params, limit, read=page_chunk, size=_chunk_rows)
         df = chunks_frame(pages, photoset=set_id)
         if limit is not None and len(df) > limit:

@@ -10,7 +10,9 @@ import hashlib
 import os
 from typing import IO
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
+"""256 KiB reads, as hashlib.file_digest makes: the same speed on cached files, and faster
+than 1 MiB ones on files read from disk with the kernel reading ahead."""
 
 
 def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
