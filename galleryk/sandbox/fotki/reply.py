@@ -23,12 +23,15 @@ XML_DECLARATION = '<?xml version="1.0" encoding="utf-8" ?>\n'
 JSON_RENAMES = {"photoid": "photo"}
 
 
-class Leaf(NamedTuple):
-    """An element with attributes only, such as a listing's ``<photo>``: a page holds 500 of them,
-    so they are cheaper to make and to write than a :class:`Node`."""
+class Rows(NamedTuple):
+    """Many elements of one shape with attributes only, such as a listing page's 500 ``<photo>``:
+    one tuple of values a row (in ``names`` order) instead of a :class:`Node` each, written with
+    one template. Values of the ``text`` names are escaped; the others are numbers."""
 
     tag: str
-    attrs: dict[str, object]
+    names: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+    text: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -38,7 +41,7 @@ class Node:
     tag: str
     attrs: dict[str, object] = field(default_factory=dict)
     text: str | None = None
-    children: list[Node | Leaf] = field(default_factory=list)
+    children: list[Node | Rows] = field(default_factory=list)
     lists: tuple[str, ...] = ()
     """Child tags that JSON always writes as a list."""
 
@@ -52,15 +55,9 @@ def _xml(node: Node, out: list[str], indent: str) -> None:
     if node.children:
         out.append(f"{indent}<{node.tag}{attrs}>\n")
         inner = indent + "\t"
-        templates: dict[tuple[str, tuple[str, ...]], str] = {}  # leaves of one listing share their shape
         for child in node.children:
-            if type(child) is Leaf:
-                shape = (child.tag, tuple(child.attrs))
-                template = templates.get(shape)
-                if template is None:
-                    names = "".join(f' {name}="%s"' for name in shape[1])
-                    template = templates[shape] = f"{inner}<{child.tag}{names} />\n"
-                out.append(template % tuple(map(_attr, child.attrs.values())))
+            if type(child) is Rows:
+                _rows_xml(child, out, inner)
             else:
                 _xml(child, out, inner)
         out.append(f"{indent}</{node.tag}>\n")
@@ -68,6 +65,15 @@ def _xml(node: Node, out: list[str], indent: str) -> None:
         out.append(f"{indent}<{node.tag}{attrs}>{escape(node.text)}</{node.tag}>\n")
     else:
         out.append(f"{indent}<{node.tag}{attrs} />\n")
+
+
+def _rows_xml(rows: Rows, out: list[str], indent: str) -> None:
+    if not rows.rows:
+        return
+    template = f"{indent}<{rows.tag}" + "".join(f' {name}="%s"' for name in rows.names) + " />\n"
+    columns = [map(_attr, column) if name in rows.text else map(_text, column)
+               for name, column in zip(rows.names, zip(*rows.rows))]
+    out.append("".join([template % values for values in zip(*columns)]))
 
 
 _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
@@ -89,16 +95,18 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def to_json_value(node: Node | Leaf) -> dict:
+def to_json_value(node: Node) -> dict:
     """The JSON object for one element (without its tag name)."""
     obj: dict[str, object] = {name: _text(value) for name, value in node.attrs.items()}
-    if type(node) is Leaf:
-        return obj
     if node.text is not None:
         obj["_content"] = node.text
     for name in node.lists:
         obj[name] = []
     for child in node.children:
+        if type(child) is Rows:
+            items = [{n: _text(v) for n, v in zip(child.names, row)} for row in child.rows]
+            obj.setdefault(child.tag, []).extend(items)  # type: ignore[union-attr]
+            continue
         name = JSON_RENAMES.get(child.tag, child.tag)
         value = to_json_value(child)
         if child.tag in node.lists:
