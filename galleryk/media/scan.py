@@ -15,6 +15,7 @@ readable files ``error`` is <NA>. ``df[df.error.isna()]`` is the usable selectio
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -58,7 +59,8 @@ _PARALLEL_MIN_FILES = 16
 _PARALLEL_MIN_MEAN_BYTES = 2 * 1024 * 1024
 _MAX_WORKERS = 4
 _READ_AHEAD = 2
-"""Files announced to the kernel ahead of the one being read, in a one-thread scan."""
+"""Files announced to the kernel ahead of the one being read, in a one-thread scan, for as long as
+files keep coming from disk (a file read at the speed of its hashing was in the cache)."""
 
 # Where the image data ends, per format: a file without it past the data start is cut short.
 _END_MARKERS = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND"}
@@ -133,10 +135,13 @@ def _read_all(paths: list[str], workers: int | None, progress: bool | None, max_
             rows = []
             for p in paths[:_READ_AHEAD]:
                 _read_ahead(p)
+            ahead = True  # until the files turn out to be in the page cache
             for i, p in enumerate(paths):
-                if i + _READ_AHEAD < len(paths):
+                if ahead and i + _READ_AHEAD < len(paths):
                     _read_ahead(paths[i + _READ_AHEAD])
+                wall, cpu = time.perf_counter(), time.thread_time()
                 rows.append(read_file(p, max_pixels))
+                ahead = _waited(time.perf_counter() - wall, time.thread_time() - cpu)
                 bar.update()
             return rows
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="galleryk-scan") as pool:
@@ -176,6 +181,11 @@ def _idle_cpus() -> int:
     except (AttributeError, OSError):
         return _cpus()
     return max(0, int(_cpus() - load))
+
+
+def _waited(wall: float, cpu: float) -> bool:
+    """Whether reading a file took clearly longer than the work done on it: it came from disk, not the cache."""
+    return wall > 1.5 * cpu + 0.0005
 
 
 def _read_ahead(path: str) -> None:
