@@ -2,10 +2,8 @@
 
 Only headers and EXIF are read (``Image.open`` is lazy and no pixels are decoded); the bytes are
 streamed once for the sha256 digest, which is most of a scan's time. Folders of camera-size
-files are read in a thread pool (hashing and file I/O release the GIL); smaller files are read
-one after the other, the next ones announced to the kernel first (``POSIX_FADV_WILLNEED``) so
-that files not in the page cache are read from disk while the current one is hashed. A tqdm
-progress bar shows on long scans.
+files are read in a thread pool when there are idle cores (hashing and file I/O release the
+GIL); smaller files are read one after the other. A tqdm progress bar shows on long scans.
 
 Every image-named file gets a row. Files that cannot be read (empty, truncated, not an image,
 unsupported, unreadable, too many pixels) keep their row with the reason in ``error``; for
@@ -15,7 +13,6 @@ readable files ``error`` is <NA>. ``df[df.error.isna()]`` is the usable selectio
 from __future__ import annotations
 
 import os
-import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,13 +51,12 @@ _PARALLEL_MIN_FILES = 16
 # and bookkeeping (which hold it), and only with a core to spare: on 2 busy cores, 650 kB files
 # scanned 1.3x slower with 4 threads than with one, while 5 MB camera files hash at the same
 # speed either way and nearly twice as fast on idle cores. So threads for folders of files of
-# 2 MB and more, one for each idle core (by the load average) and at most 4; one thread,
-# reading ahead, otherwise.
+# 2 MB and more, one for each idle core (by the load average) and at most 4; one otherwise.
+# (Announcing the next files to the kernel with POSIX_FADV_WILLNEED was tried: on files not
+# in the page cache it cost 25% more CPU and saved no time, the kernel's own read-ahead within
+# each file already keeping the disk busy.)
 _PARALLEL_MIN_MEAN_BYTES = 2 * 1024 * 1024
 _MAX_WORKERS = 4
-_READ_AHEAD = 2
-"""Files announced to the kernel ahead of the one being read, in a one-thread scan, for as long as
-files keep coming from disk (a file read at the speed of its hashing was in the cache)."""
 
 # Where the image data ends, per format: a file without it past the data start is cut short.
 _END_MARKERS = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND"}
@@ -133,15 +129,8 @@ def _read_all(paths: list[str], workers: int | None, progress: bool | None, max_
     with tqdm(total=len(paths), desc="scan", unit="file", disable=not show) as bar:
         if workers <= 1 or len(paths) < _PARALLEL_MIN_FILES:
             rows = []
-            for p in paths[:_READ_AHEAD]:
-                _read_ahead(p)
-            ahead = True  # until the files turn out to be in the page cache
-            for i, p in enumerate(paths):
-                if ahead and i + _READ_AHEAD < len(paths):
-                    _read_ahead(paths[i + _READ_AHEAD])
-                wall, cpu = time.perf_counter(), time.thread_time()
+            for p in paths:
                 rows.append(read_file(p, max_pixels))
-                ahead = _waited(time.perf_counter() - wall, time.thread_time() - cpu)
                 bar.update()
             return rows
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="galleryk-scan") as pool:
@@ -181,27 +170,6 @@ def _idle_cpus() -> int:
     except (AttributeError, OSError):
         return _cpus()
     return max(0, int(_cpus() - load))
-
-
-def _waited(wall: float, cpu: float) -> bool:
-    """Whether reading a file took clearly longer than the work done on it: it came from disk, not the cache."""
-    return wall > 1.5 * cpu + 0.0005
-
-
-def _read_ahead(path: str) -> None:
-    """Ask the kernel to start reading ``path`` into the page cache (a no-op where files are cached or unsupported)."""
-    if not hasattr(os, "posix_fadvise"):
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO named .jpg must not block here
-    except OSError:
-        return
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @dataclass
