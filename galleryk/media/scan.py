@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .digest import digest_stream, has_marker_after
+from .digest import digest_with_tail, has_marker_after
 from .errors import MAX_PIXELS, UnreadableImage, too_large_message
 from .exif import exif_facts, read_exif
 from .opening import open_header
@@ -196,9 +196,9 @@ def read_file(path: str, max_pixels: int = MAX_PIXELS) -> dict:
         with open(path, "rb") as fh:
             header, problem = _read_header(fh, path, max_pixels)
             fh.seek(0)
-            digest = digest_stream(fh)
+            digest, tail = digest_with_tail(fh)
             marker = _END_MARKERS.get(header.format or "") if problem is None else None
-            complete = marker is None or has_marker_after(fh, marker, header.data_offset or 0, st.st_size)
+            complete = marker is None or _ends_with_marker(fh, marker, header.data_offset or 0, st.st_size, tail)
     except OSError as exc:
         row["error"] = _os_reason(exc)
         return row
@@ -216,6 +216,14 @@ def read_file(path: str, max_pixels: int = MAX_PIXELS) -> dict:
         problem = "truncated: the file ends before the image data does"
     row["error"] = problem
     return row
+
+
+def _ends_with_marker(fh: Any, marker: bytes, offset: int, size: int, tail: bytes) -> bool:
+    """Whether ``marker`` comes past ``offset``: in the bytes the digest read last, else (a long trailer,
+    a truncated file) by reading the file again."""
+    if marker in tail[max(0, offset - (size - len(tail))):]:
+        return True
+    return has_marker_after(fh, marker, offset, size)
 
 
 def _read_header(fh: Any, path: str, max_pixels: int) -> tuple[_Header, str | None]:
