@@ -25,21 +25,17 @@ def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
     return h.hexdigest()
 
 
-def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK) -> tuple[str, bytes]:
-    """:func:`digest_stream`, plus the last bytes read (at least ``chunk`` of them when the stream
-    has that many), so that a scan can look for an end marker without reading the end again.
-
-    Two buffers take turns, so nothing is copied while hashing.
-    """
+def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK, keep: int = 1 << 16) -> tuple[str, bytes]:
+    """:func:`digest_stream`, plus up to ``keep`` of the last bytes read (those of the last read only),
+    so that a scan can look for an end marker without reading the end of the file again."""
     h = hashlib.sha256()
-    bufs = (bytearray(chunk), bytearray(chunk))
-    views = tuple(memoryview(b) for b in bufs)
-    turn, last, before = 0, 0, 0
-    while n := fh.readinto(bufs[turn]):
-        h.update(views[turn][:n])
-        turn, last, before = 1 - turn, n, last
-    tail = bytes(views[turn][:before]) + bytes(views[1 - turn][:last]) if last < chunk else bytes(views[1 - turn][:last])
-    return h.hexdigest(), tail
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    last = 0
+    while n := fh.readinto(buf):
+        h.update(view[:n])  # hashlib releases the GIL for large blocks
+        last = n
+    return h.hexdigest(), bytes(view[max(0, last - keep):last])
 
 
 def has_marker_after(fh: IO[bytes], marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:
