@@ -144,7 +144,7 @@ def main() -> int:
     uploads = args.uploads or (3 if args.quick else 16)
     big_mb = args.big_mb or (8 if args.quick else 1024)
     rounds = args.rounds or (1 if args.quick else 6)
-    sizes = ((1200, 900),) if args.quick else SIZES
+    sizes = ((400, 300),) if args.quick else SIZES
 
     started = time.perf_counter()
     paths = [f.path for f in make_camera_files(uploads, args.cache, sizes)]

@@ -213,12 +213,12 @@ def main() -> int:
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 7)
     count = args.files or (3 if args.quick else 24)
-    sizes = ((800, 600),) if args.quick else SIZES
+    sizes = ((400, 300),) if args.quick else SIZES
 
     started = time.perf_counter()
     camera = make_camera_files(count, args.cache, sizes)
-    small = make_camera_files(3 if args.quick else 200, args.cache, SMALL, prefix="SML")
-    web = make_camera_files(2 if args.quick else 60, args.cache, WEB, prefix="WEB")
+    small = make_camera_files(3 if args.quick else 200, args.cache, ((160, 120),) if args.quick else SMALL, prefix="SML")
+    web = make_camera_files(2 if args.quick else 60, args.cache, ((320, 240),) if args.quick else WEB, prefix="WEB")
     print(f"pictures ready in {time.perf_counter() - started:.0f} s under {args.cache}", flush=True)
     paths = [f.path for f in camera]
     folder = paths[0].parent
