@@ -62,8 +62,11 @@ test-real-coppermine: $(STAMP) real-coppermine-packages
 	GALLERYK_REQUIRE_REAL_COPPERMINE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/coppermine tests/sandbox/coppermine tests/push/test_push_coppermine_servers.py
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_listing.py
+	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/bench_fotki.py
 	$(BIN)/python benchmarks/bench_media.py
+	$(BIN)/python benchmarks/bench_import.py
 
 # The worked notebooks and the Voila app (issue 12): what they need only, then the command.
 NB_STAMP := $(VENV)/.notebooks

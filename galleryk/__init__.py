@@ -7,8 +7,9 @@
     online = gk.match(gk.scan("~/Pictures/trip"), photos)   # which local photos are already there
 """
 
+from types import ModuleType
+
 from . import accessor as _accessor  # registers the df.galleryk accessor
-from . import sandbox
 from .accounts import Accounts, accounts
 from .config import ConfigError, connect
 from .coppermine import Coppermine, InsecureGalleryWarning
@@ -62,3 +63,16 @@ __all__ = [
     "to_html",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``galleryk.sandbox`` is imported on first use: its web server (werkzeug) costs every notebook otherwise."""
+    if name == "sandbox":
+        import importlib
+
+        return importlib.import_module(".sandbox", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"sandbox"})

@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
-from .columns import build_frame, empty_frame
+from .columns import build_frame, column, empty_frame
 
 PHOTOSET_KINDS: dict[str, str] = {
     "id": "int",
@@ -64,14 +65,26 @@ INFO_KINDS: dict[str, str] = {
 
 def photosets_frame(photosets: Iterable[etree._Element]) -> pd.DataFrame:
     """The photosets table from ``<photoset>`` elements (children of getList's ``<photosets>``)."""
-    rows = []
-    for el in photosets:
-        row = dict(el.attrib)
-        for child in el:
-            if isinstance(child.tag, str) and not len(child):
-                row[child.tag] = child.text or ""
-        rows.append(row)
-    return _frame(rows, PHOTOSET_KINDS)
+    return photosets_frame_of_rows(photoset_row(el) for el in photosets)
+
+
+def photosets_frame_of_rows(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """The photosets table from :func:`photoset_row` dicts."""
+    return _frame(list(rows), PHOTOSET_KINDS)
+
+
+def photoset_rows(page: etree._Element) -> list[dict[str, Any]]:
+    """The rows of one getList page (``<photosets>``), read off so the page's tree can go."""
+    return [photoset_row(el) for el in page.iterchildren("photoset")]
+
+
+def photoset_row(el: etree._Element) -> dict[str, Any]:
+    """One ``<photoset>``: its attributes, plus the text of its leaf children (title, description)."""
+    row = dict(el.attrib)
+    for child in el:
+        if isinstance(child.tag, str) and not len(child):
+            row[child.tag] = child.text or ""
+    return row
 
 
 def photos_frame(pages: Iterable[etree._Element], photoset: int | str | None = None) -> pd.DataFrame:
@@ -81,60 +94,164 @@ def photos_frame(pages: Iterable[etree._Element], photoset: int | str | None = N
     Read column by column: each attribute of a page's photos comes out of lxml in one XPath
     call, so no Python dict is made per row.
     """
-    return columns_frame((page_columns(page) for page in pages), photoset=photoset)
+    return chunks_frame((page_chunk(page) for page in pages), photoset=photoset)
 
 
-def columns_frame(pages: Iterable[dict[str, list[Any]] | None], photoset: int | str | None = None) -> pd.DataFrame:
-    """The photos table from the :func:`page_columns` of each page (None for an empty page)."""
-    columns: dict[str, list[Any]] = {}
+PageChunk = tuple[int, dict[str, Any]]
+"""One page of a listing, read: its row count, and per attribute either a NumPy array (ids, flags
+already converted) or the raw list of values."""
+
+
+def page_chunk(page: etree._Element) -> PageChunk:
+    """One page's photos, read and made compact at once, so the page's tree (and its text) can go.
+
+    Ids become int64 and "0"/"1" flags bool arrays right here, in the thread that fetched the
+    page: a 100,000-photo listing then never holds 100,000 id strings. Anything else (text,
+    unusual values) stays raw and is converted with the whole column in :func:`chunks_frame`.
+    """
+    columns = page_columns(page)
+    if not columns:
+        return 0, {}
+    n = len(next(iter(columns.values())))
+    return n, {name: _compact(values, PHOTO_KINDS.get(name)) for name, values in columns.items()}
+
+
+def _compact(values: list[Any], kind: str | None) -> Any:
+    """``values`` as a NumPy array when they are plain ints or "0"/"1" flags; else the list unchanged."""
+    if kind == "int":
+        first = values[0]
+        try:
+            if isinstance(first, str) and values.count(first) == len(values):  # getPhotos' owner, on every row
+                return np.full(len(values), int(first), dtype=np.int64)
+            return np.array(values, dtype=np.int64)
+        except (ValueError, TypeError, OverflowError):
+            return values  # gaps or junk: column() decides
+    if kind == "bool":
+        try:
+            text = "".join(values)
+        except TypeError:  # a gap (None)
+            return values
+        if len(text) == len(values) and not text.strip("01"):
+            return np.frombuffer(text.encode("ascii"), dtype=np.uint8) == ord("1")
+    return values
+
+
+def chunks_frame(chunks: Iterable[PageChunk | None], photoset: int | str | None = None) -> pd.DataFrame:
+    """The photos table from the :func:`page_chunk` of each page (None or an empty chunk for an empty page)."""
+    parts: dict[str, list[tuple[int, Any]]] = {}
     n = 0
-    for page in pages:
-        if not page:
+    for chunk in chunks:
+        if not chunk or not chunk[0]:
             continue
-        size = len(next(iter(page.values())))
-        for name, values in page.items():
-            columns.setdefault(name, [None] * n).extend(values)
+        size, columns = chunk
+        for name, values in columns.items():
+            parts.setdefault(name, []).append((n, values))
         n += size
-        for values in columns.values():
-            if len(values) < n:  # a column this page lacks
-                values.extend([None] * (n - len(values)))
     if not n:
         return empty_frame(PHOTO_KINDS)
+    data = {name: _joined(pieces, n, PHOTO_KINDS.get(name)) for name, pieces in parts.items()}
     if photoset is not None:
-        columns["photoset"] = [str(photoset)] * n
-    return _typed(columns, PHOTO_KINDS)
+        data["photoset"] = _photoset_column(photoset, n)
+    try:
+        return _listing_frame(data, PHOTO_KINDS, n)
+    except ValueError:
+        return _listing_frame(data, {**PHOTO_KINDS, "owner": "string"}, n)  # non-numeric owner ids (Flickr's 123@N01)
+
+
+def _listing_frame(data: dict[str, Any], kinds: dict[str, str], n: int) -> pd.DataFrame:
+    """Like :func:`~.columns.build_frame`, but columns already typed by :func:`_joined` are taken as they are."""
+    out = {name: _as_column(data.get(name), kind, n) for name, kind in kinds.items()}
+    out.update({name: _as_column(values, "string", n) for name, values in data.items() if name not in kinds})
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+_READY = {"int": "Int64", "bool": "boolean"}
+
+
+def _as_column(values: Any, kind: str, n: int) -> Any:
+    if values is None:
+        return column([None] * n, kind)
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        if _READY.get(kind) == str(values.dtype):
+            return values
+        values = [None if v is pd.NA else v for v in values]
+    return column(values, kind)
+
+
+def _joined(pieces: list[tuple[int, Any]], n: int, kind: str | None) -> Any:
+    """One column from its per-page pieces (each at a row offset): a typed array when every page was
+    compacted to the same kind, else one list of raw values (None where a page lacked the column)."""
+    if len(pieces) > 1 or pieces[0][0] != 0 or len(pieces[0][1]) != n:
+        covered = sum(len(values) for _, values in pieces) == n
+    else:
+        covered = True
+    arrays = [values for _, values in pieces if isinstance(values, np.ndarray)]
+    if covered and len(arrays) == len(pieces):
+        joined = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        if kind == "int" and joined.dtype == np.int64:
+            return pd.arrays.IntegerArray(joined, np.zeros(n, dtype=bool))
+        if kind == "bool" and joined.dtype == np.bool_:
+            return pd.arrays.BooleanArray(joined, np.zeros(n, dtype=bool))
+    out: list[Any] = [None] * n
+    for start, values in pieces:
+        out[start:start + len(values)] = values.tolist() if isinstance(values, np.ndarray) else values
+    return out
+
+
+def _photoset_column(photoset: int | str, n: int) -> Any:
+    try:
+        number = int(str(photoset).strip())
+    except ValueError:
+        return [str(photoset)] * n
+    return pd.arrays.IntegerArray(np.full(n, number, dtype=np.int64), np.zeros(n, dtype=bool))
 
 
 def page_columns(page: etree._Element) -> dict[str, list[Any]]:
     """The attributes of one page's ``<photo>`` elements as lists of equal length, one per attribute name."""
-    photos = page.findall("photo")
-    if not photos:
+    n = int(_COUNT_PHOTOS(page))
+    if not n:
         return {}
-    out = {name: _attribute(page, photos, name) for name in photos[0].keys()}
-    present = sum(len(v) - v.count(None) for v in out.values())
-    if present != int(_COUNT_ATTRIBUTES(page)):  # some photo has a name the first lacks: gather every name
-        names = dict.fromkeys(key for el in photos for key in el.keys())
-        out = {name: _attribute(page, photos, name) for name in names}
+    names = page.find("photo").keys()
+    out = {}
+    for name in names:
+        values = _fast_attribute(page, name)
+        if values is None or len(values) != n:
+            break
+        out[name] = values
+    else:
+        if int(_COUNT_ATTRIBUTES(page)) != n * len(names):
+            out = {}  # some photo has a name the first lacks
+    if len(out) != len(names) or not out:
+        photos = page.findall("photo")
+        every = dict.fromkeys(key for el in photos for key in el.keys())
+        out = {name: _attribute(page, photos, name) for name in every}
     owner = page.get("owner")
     if owner is not None and "owner" not in out:  # getPhotos names the owner once, on the set
-        out["owner"] = [owner] * len(photos)
+        out["owner"] = [owner] * n
     return out
 
 
+_COUNT_PHOTOS = etree.XPath("count(photo)")
 _COUNT_ATTRIBUTES = etree.XPath("count(photo/@*)")
 _XPATHS: dict[str, etree.XPath] = {}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
+def _fast_attribute(page: etree._Element, name: str) -> list[Any] | None:
+    """Attribute ``name`` of the page's photos that have it, in one XPath call (None for an odd name)."""
+    if not _NAME.match(name):
+        return None
+    path = _XPATHS.get(name)
+    if path is None:
+        path = _XPATHS[name] = etree.XPath(f"photo/@{name}", smart_strings=False)
+    return path(page)
+
+
 def _attribute(page: etree._Element, photos: list[etree._Element], name: str) -> list[Any]:
     """Attribute ``name`` of every photo (None where missing): one XPath call when all have it."""
-    if _NAME.match(name):
-        path = _XPATHS.get(name)
-        if path is None:
-            path = _XPATHS[name] = etree.XPath(f"photo/@{name}", smart_strings=False)
-        values = path(page)
-        if len(values) == len(photos):
-            return values
+    values = _fast_attribute(page, name)
+    if values is not None and len(values) == len(photos):
+        return values
     return [el.get(name) for el in photos]
 
 

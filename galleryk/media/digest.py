@@ -10,7 +10,9 @@ import hashlib
 import os
 from typing import IO
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
+"""256 KiB reads, as hashlib.file_digest makes: the same speed on cached files, and faster
+than 1 MiB ones on files read from disk with the kernel reading ahead."""
 
 
 def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
@@ -21,6 +23,19 @@ def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
     while n := fh.readinto(buf):
         h.update(view[:n])  # hashlib releases the GIL for large blocks
     return h.hexdigest()
+
+
+def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK, keep: int = 1 << 16) -> tuple[str, bytes]:
+    """:func:`digest_stream`, plus up to ``keep`` of the last bytes read (those of the last read only),
+    so that a scan can look for an end marker without reading the end of the file again."""
+    h = hashlib.sha256()
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    last = 0
+    while n := fh.readinto(buf):
+        h.update(view[:n])  # hashlib releases the GIL for large blocks
+        last = n
+    return h.hexdigest(), bytes(view[max(0, last - keep):last])
 
 
 def has_marker_after(fh: IO[bytes], marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:

@@ -1,8 +1,9 @@
 """Scan a folder of photos into a DataFrame: one row per image file, readable or not.
 
 Only headers and EXIF are read (``Image.open`` is lazy and no pixels are decoded); the bytes are
-streamed once for the sha256 digest. Folders of big files are read in a thread pool, since
-hashing and file I/O release the GIL; a tqdm progress bar shows on long scans.
+streamed once for the sha256 digest, which is most of a scan's time. Folders of camera-size
+files are read in a thread pool when there are idle cores (hashing and file I/O release the
+GIL); smaller files are read one after the other. A tqdm progress bar shows on long scans.
 
 Every image-named file gets a row. Files that cannot be read (empty, truncated, not an image,
 unsupported, unreadable, too many pixels) keep their row with the reason in ``error``; for
@@ -21,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .digest import digest_stream, has_marker_after
+from .digest import digest_with_tail, has_marker_after
 from .errors import MAX_PIXELS, UnreadableImage, too_large_message
 from .exif import exif_facts, read_exif
 from .opening import open_header
@@ -46,10 +47,16 @@ COLUMNS = {
 
 PROGRESS_MIN_FILES = 200  # below this, progress=None shows no bar
 _PARALLEL_MIN_FILES = 16
-# Threads pay off when hashing and reading (which release the GIL) outweigh the header parsing
-# (which holds it): measured on 2 cores, 0.5 MB files scan 1.5x faster with threads, 6 MB files
-# 1.9x, while 50 kB files scan 1.4x slower. So by default small files are read in one thread.
-_PARALLEL_MIN_MEAN_BYTES = 256 * 1024
+# Threads pay off only when hashing (which releases the GIL) far outweighs the header parsing
+# and bookkeeping (which hold it), and only with a core to spare: on 2 busy cores, 650 kB files
+# scanned 1.3x slower with 4 threads than with one, while 5 MB camera files hash at the same
+# speed either way and nearly twice as fast on idle cores. So threads for folders of files of
+# 2 MB and more, one for each idle core (by the load average) and at most 4; one otherwise.
+# (Announcing the next files to the kernel with POSIX_FADV_WILLNEED was tried: on files not
+# in the page cache it cost 25% more CPU and saved no time, the kernel's own read-ahead within
+# each file already keeping the disk busy.)
+_PARALLEL_MIN_MEAN_BYTES = 2 * 1024 * 1024
+_MAX_WORKERS = 4
 
 # Where the image data ends, per format: a file without it past the data start is cut short.
 _END_MARKERS = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND"}
@@ -144,7 +151,25 @@ def _default_workers(paths: list[str]) -> int:
             continue
     if not sizes or sum(sizes) / len(sizes) < _PARALLEL_MIN_MEAN_BYTES:
         return 1
-    return min(8, (os.cpu_count() or 1) + 2)
+    workers = min(_MAX_WORKERS, _cpus(), 1 + _idle_cpus())
+    return workers if workers >= 2 else 1
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _idle_cpus() -> int:
+    """CPUs left over by what else runs (the 1-minute load average); all of them where that is unknown."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return _cpus()
+    return max(0, int(_cpus() - load))
 
 
 @dataclass
@@ -171,9 +196,9 @@ def read_file(path: str, max_pixels: int = MAX_PIXELS) -> dict:
         with open(path, "rb") as fh:
             header, problem = _read_header(fh, path, max_pixels)
             fh.seek(0)
-            digest = digest_stream(fh)
+            digest, tail = digest_with_tail(fh)
             marker = _END_MARKERS.get(header.format or "") if problem is None else None
-            complete = marker is None or has_marker_after(fh, marker, header.data_offset or 0, st.st_size)
+            complete = marker is None or _ends_with_marker(fh, marker, header.data_offset or 0, st.st_size, tail)
     except OSError as exc:
         row["error"] = _os_reason(exc)
         return row
@@ -191,6 +216,14 @@ def read_file(path: str, max_pixels: int = MAX_PIXELS) -> dict:
         problem = "truncated: the file ends before the image data does"
     row["error"] = problem
     return row
+
+
+def _ends_with_marker(fh: Any, marker: bytes, offset: int, size: int, tail: bytes) -> bool:
+    """Whether ``marker`` comes past ``offset``: in the bytes the digest read last, else (a long trailer,
+    a truncated file) by reading the file again."""
+    if marker in tail[max(0, offset - (size - len(tail))):]:
+        return True
+    return has_marker_after(fh, marker, offset, size)
 
 
 def _read_header(fh: Any, path: str, max_pixels: int) -> tuple[_Header, str | None]:
@@ -229,11 +262,14 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    data = {name: [row.get(name) for row in rows] for name in COLUMNS}
-    frame = pd.DataFrame(data, columns=list(COLUMNS))
+    """The typed table, each column made once with its dtype (not a generic frame cast column by column)."""
+    data: dict[str, Any] = {}
     for name, dtype in COLUMNS.items():
+        values = [row.get(name) for row in rows]
         if name == "taken":
-            frame[name] = pd.to_datetime(frame[name]).dt.floor("s").astype("datetime64[s]")
+            data[name] = pd.to_datetime(pd.Series(values, dtype=object)).dt.floor("s").astype(dtype).to_numpy()
+        elif isinstance(dtype, pd.CategoricalDtype):
+            data[name] = pd.Categorical(values, dtype=dtype)
         else:
-            frame[name] = frame[name].astype(dtype)
-    return frame
+            data[name] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(data, columns=list(COLUMNS))

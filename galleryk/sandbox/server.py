@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from . import users as users_mod
 from .coppermine import CoppermineService
 from .faults import FaultInjector
 from .fotki import FotkiService
+from .keepalive import KeepAliveHandler, Traffic, TrafficCounts
 from .seed import DEMO_USERS, seed_users
 from .settings import SandboxSettings
 from .store import Store
@@ -118,12 +119,12 @@ def too_large(what: str) -> Response:
                     headers={"Connection": "close"})
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's request handler, logging through ``galleryk.sandbox`` with secrets masked.
+class _QuietHandler(KeepAliveHandler):
+    """Werkzeug's request handler (with keep-alive), logging through ``galleryk.sandbox`` with secrets masked.
 
     A client that stops sending is hung up on after :data:`CLIENT_TIMEOUT` (the rest of a
     refused body is read and dropped, so a client that announces 2 GB and stalls would
-    otherwise hold a thread for ever).
+    otherwise hold a thread for ever); so is a kept-alive connection idle that long.
     """
 
     timeout = CLIENT_TIMEOUT
@@ -165,6 +166,7 @@ class Sandbox:
 
         self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self._server.daemon_threads = True
+        self._server.traffic = Traffic()  # type: ignore[attr-defined]
         self.host = host
         self.port = int(self._server.server_port)
         self.url = f"http://{host}:{self.port}"
@@ -226,6 +228,10 @@ class Sandbox:
 
         return Coppermine(self.coppermine_url, username=user, password=self.users[user], **options)
 
+    def traffic(self) -> TrafficCounts:
+        """Connections accepted, requests answered and connections open so far (keep-alive reuses connections)."""
+        return self._server.traffic.counts()  # type: ignore[attr-defined]
+
     def stop(self) -> None:
         """Stop serving and wait for the server thread; remove the data folder if it was temporary."""
         if self._stopped:
@@ -234,7 +240,9 @@ class Sandbox:
         self.faults.release()
         self._server.shutdown()
         self._server.server_close()
+        self._server.traffic.close_all()  # type: ignore[attr-defined]  # kept-alive connections end with the server
         self._thread.join(timeout=10)
+        self.store.close()
         if self._remove_tmp is not None:
             self._remove_tmp()
 

@@ -116,3 +116,23 @@ def test_boolean_spellings_mix_in_one_column() -> None:
     page = etree.fromstring('<photos><photo id="1" ispublic="true"/><photo id="2" ispublic="0"/>'
                             '<photo id="3" ispublic="1"/></photos>')
     assert photos_frame([page])["ispublic"].tolist() == [True, False, True]
+
+
+def test_pages_read_in_different_shapes_join_into_one_typed_column() -> None:
+    plain = etree.fromstring('<photoset owner="3"><photo id="1" ispublic="1"/><photo id="2" ispublic="0"/></photoset>')
+    odd = etree.fromstring('<photoset owner="12037949754@N01"><photo id="" ispublic="true"/>'
+                           '<photo id="4" ispublic="no"/></photoset>')
+    df = photos_frame([plain, odd], photoset=9)
+    assert df["id"].tolist() == [1, 2, pd.NA, 4] and str(df["id"].dtype) == "Int64"
+    assert df["ispublic"].tolist() == [True, False, True, False] and str(df["ispublic"].dtype) == "boolean"
+    assert df["owner"].tolist() == ["3", "3", "12037949754@N01", "12037949754@N01"]
+    assert df["photoset"].tolist() == [9, 9, 9, 9]
+
+
+def test_many_pages_give_the_rows_of_each_in_order() -> None:
+    pages = [etree.fromstring('<photoset owner="3">' + "".join(
+        f'<photo id="{p * 100 + i}" title="t{p}-{i}" isprimary="{int(p == i == 0)}"/>' for i in range(100)) + "</photoset>")
+        for p in range(5)]
+    df = photos_frame(pages)
+    assert df["id"].tolist() == [p * 100 + i for p in range(5) for i in range(100)]
+    assert df["title"].iloc[[0, 499]].tolist() == ["t0-0", "t4-99"] and int(df["isprimary"].sum()) == 1

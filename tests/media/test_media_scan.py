@@ -266,3 +266,17 @@ def test_a_png_cut_short_is_reported_as_truncated(tmp_path: Path) -> None:
     write(tmp_path / "cut.png", png.getvalue()[:-2000])
     with pytest.warns(ScanWarning):
         assert "truncated" in scan(tmp_path).iloc[0].error
+
+
+def test_threads_and_reading_ahead_change_nothing_in_the_table(tmp_path: Path) -> None:
+    for i, pic in enumerate(demo_catalog(24, seed=5)):
+        data = render_jpeg(DemoPicture(pic.seed, 96, 64, pic.taken, pic.make, pic.model, "x"))
+        write(tmp_path / f"p{i:02d}.jpg", data[: len(data) // 2] if i % 5 == 0 else data)  # some cut short
+    write(tmp_path / "notes.jpg", b"not a picture")
+    write(tmp_path / "empty.jpg", b"")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScanWarning)
+        one, four, default = scan(tmp_path, workers=1), scan(tmp_path, workers=4), scan(tmp_path)
+    assert int(one["error"].notna().sum()) == 7
+    pd.testing.assert_frame_equal(one, four)
+    pd.testing.assert_frame_equal(one, default)

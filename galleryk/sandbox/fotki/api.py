@@ -37,9 +37,10 @@ from typing import BinaryIO
 from werkzeug.wrappers import Request, Response
 
 from . import db
+from .paging import IdIndex
 from .call import FotkiError, check_app, check_token, format_of, params_of
 from .files import original_url, photo_page_url, photoset_url, thumbnail_url
-from .reply import Node, fail, ok
+from .reply import Node, Rows, fail, ok
 from .upload import UploadError, inspect, parse_tags, receive, upload_time_taken
 from ..settings import SandboxSettings
 from ..store import Store
@@ -80,6 +81,8 @@ class FotkiApi:
         self.settings = settings
         self.base_url = base_url
         self.files_dir = files_dir
+        self.pages = IdIndex()
+        """The order of recently walked listings, so each page costs O(page size)."""
 
     def handle(self, request: Request, path: str) -> Response:
         params = params_of(request)
@@ -171,13 +174,11 @@ def get_info(api: FotkiApi, call: Call) -> Node:
 def get_not_in_set(api: FotkiApi, call: Call) -> Node:
     page, per_page = api.paging(call.params, 100)
     with api.store.read() as conn:
-        total, rows = db.photos_not_in_set(conn, call.user_id, (page - 1) * per_page, per_page)
+        total, rows = db.photos_not_in_set(conn, call.user_id, (page - 1) * per_page, per_page, api.pages)
     node = Node("photos", _page_attrs(page, per_page, total), lists=("photo",))
-    node.children = [
-        Node("photo", {"id": r["id"], "owner": r["owner_id"], "title": r["title"], "ispublic": r["ispublic"],
-                       "isfriend": r["isfriend"], "isfamily": r["isfamily"]})
-        for r in rows
-    ]
+    node.children = [Rows("photo", ("id", "owner", "title", "ispublic", "isfriend", "isfamily"), [
+        (r["id"], r["owner_id"], r["title"], r["ispublic"], r["isfriend"], r["isfamily"]) for r in rows
+    ], frozenset({"title"}))] if rows else []
     return node
 
 
@@ -264,16 +265,14 @@ def get_photos(api: FotkiApi, call: Call) -> Node:
         photoset = db.get_photoset(conn, set_id)
         if photoset is None:
             raise FotkiError(1, "Photoset not found")
-        total, rows = db.photoset_photos(conn, set_id, call.user_id, (page - 1) * per_page, per_page)
+        total, rows = db.photoset_photos(conn, set_id, call.user_id, (page - 1) * per_page, per_page, api.pages)
     primary = photoset["primary_photo_id"]
     attrs = {"id": set_id, "primary": primary, "owner": photoset["owner_id"], "ownername": photoset["username"],
              **_page_attrs(page, per_page, total)}
     node = Node("photoset", attrs, lists=("photo",))
-    node.children = [
-        Node("photo", {"id": r["id"], "title": r["title"], "isprimary": int(r["id"] == primary),
-                       "ispublic": r["ispublic"], "isfriend": r["isfriend"], "isfamily": r["isfamily"]})
-        for r in rows
-    ]
+    node.children = [Rows("photo", ("id", "title", "isprimary", "ispublic", "isfriend", "isfamily"), [
+        (r["id"], r["title"], int(r["id"] == primary), r["ispublic"], r["isfriend"], r["isfamily"]) for r in rows
+    ], frozenset({"title"}))] if rows else []
     return node
 
 

@@ -13,7 +13,11 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from . import paging
 
 PERMS = ("read", "write", "delete")
 FIRST_PHOTO_ID = 4_000_000_001
@@ -94,7 +98,7 @@ CREATE TABLE IF NOT EXISTS fotki_set_photos (
 );
 CREATE INDEX IF NOT EXISTS fotki_set_photos_pos ON fotki_set_photos(set_id, pos);
 CREATE INDEX IF NOT EXISTS fotki_set_photos_photo ON fotki_set_photos(photo_id);
-"""
+""" + paging.SCHEMA
 
 _VISIBLE = "(p.ispublic = 1 OR p.owner_id = ?)"
 _PHOTO_COLUMNS = "p.*, u.name AS username, u.fullname AS fullname"
@@ -266,17 +270,36 @@ def photo_tags(conn: sqlite3.Connection, photo_id: int) -> list[sqlite3.Row]:
 
 
 def photos_not_in_set(
-    conn: sqlite3.Connection, owner_id: int, offset: int, limit: int
+    conn: sqlite3.Connection, owner_id: int, offset: int, limit: int, index: paging.IdIndex | None = None
 ) -> tuple[int, list[sqlite3.Row]]:
-    """(total, one page) of the owner's photos that are in no photoset, newest first."""
+    """(total, one page) of the owner's photos that are in no photoset, newest first.
+
+    With an ``index`` the listing's order is read once and each page costs O(page size).
+    """
     where = "p.owner_id = ? AND NOT EXISTS (SELECT 1 FROM fotki_set_photos s WHERE s.photo_id = p.id)"
-    total = conn.execute(f"SELECT COUNT(*) FROM fotki_photos p WHERE {where}", (owner_id,)).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT p.id, p.owner_id, p.title, p.ispublic, p.isfriend, p.isfamily FROM fotki_photos p "
-        f"WHERE {where} ORDER BY p.id DESC LIMIT ? OFFSET ?",
-        (owner_id, limit, offset),
-    ).fetchall()
-    return int(total), rows
+
+    def load() -> list[int]:
+        return [r[0] for r in conn.execute(f"SELECT p.id FROM fotki_photos p WHERE {where} ORDER BY p.id DESC",
+                                           (owner_id,))]
+
+    with _snapshot(conn):
+        ids = index.ids(conn, ("not in set", owner_id), load) if index is not None else load()
+        rows = paging.page_rows(conn, "p.id, p.owner_id, p.title, p.ispublic, p.isfriend, p.isfamily",
+                                ids[offset:offset + limit] if limit >= 0 else ids[offset:])
+    return len(ids), rows
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so that a listing's order and its rows come from the same state of the database."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 # -- photosets ----------------------------------------------------------------------------------
@@ -342,14 +365,22 @@ def list_photosets(
 
 
 def photoset_photos(
-    conn: sqlite3.Connection, set_id: int, viewer_id: int | None, offset: int, limit: int
+    conn: sqlite3.Connection, set_id: int, viewer_id: int | None, offset: int, limit: int,
+    index: paging.IdIndex | None = None,
 ) -> tuple[int, list[sqlite3.Row]]:
-    """(total, one page) of the photos of a set the viewer may see, in set order."""
+    """(total, one page) of the photos of a set the viewer may see, in set order (``limit`` -1: all).
+
+    With an ``index`` the set's order is read once and each page costs O(page size).
+    """
     key = viewer_key(viewer_id)
-    join = f"FROM fotki_set_photos m JOIN fotki_photos p ON p.id = m.photo_id WHERE m.set_id = ? AND {_VISIBLE}"
-    total = conn.execute(f"SELECT COUNT(*) {join}", (set_id, key)).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT p.id, p.title, p.ispublic, p.isfriend, p.isfamily {join} ORDER BY m.pos LIMIT ? OFFSET ?",
-        (set_id, key, limit, offset),
-    ).fetchall()
-    return int(total), rows
+
+    def load() -> list[int]:
+        return [r[0] for r in conn.execute(
+            f"SELECT m.photo_id FROM fotki_set_photos m JOIN fotki_photos p ON p.id = m.photo_id "
+            f"WHERE m.set_id = ? AND {_VISIBLE} ORDER BY m.pos", (set_id, key))]
+
+    with _snapshot(conn):
+        ids = index.ids(conn, ("set", set_id, key), load) if index is not None else load()
+        rows = paging.page_rows(conn, "p.id, p.title, p.ispublic, p.isfriend, p.isfamily",
+                                ids[offset:offset + limit] if limit >= 0 else ids[offset:])
+    return len(ids), rows

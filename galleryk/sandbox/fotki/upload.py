@@ -1,8 +1,11 @@
 """Receiving a Fotki upload: stream the file to disk, check it is an image, read what it says.
 
 Nothing here touches the database. The file is copied in chunks (werkzeug has already
-spooled a large body to a temporary file), so a big upload never sits in memory; Pillow
-then verifies and fully decodes it from disk, so a truncated JPEG is refused like a text file.
+spooled a large body to a temporary file), so a big upload never sits in memory. Pillow then
+reads its header and verifies its structure, and a JPEG or PNG must hold its end-of-image
+marker past the start of its data, so a truncated file is refused like a text file. The
+pixels are decoded only for other formats: decoding every upload made the server, not the
+client, the slower side of every upload benchmark (60 ms of a 2 MB upload's 70).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ _EXIF_IFD, _DATETIME_ORIGINAL, _ORIENTATION = 0x8769, 0x9003, 0x0112
 _ROTATION = {1: 0, 2: 0, 3: 180, 4: 180, 5: 90, 6: 90, 7: 270, 8: 270}
 _FORMATS = {"JPEG": "jpg", "TIFF": "tif"}
 _TAG_TOKENS = re.compile(r'"([^"]*)"|([^\s,"]+)')
+_END_MARKERS = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND"}
+_TAIL = 1 << 16
 
 
 class UploadError(Exception):
@@ -74,10 +79,14 @@ def inspect(path: Path) -> ImageFacts:
             with Image.open(path) as image:
                 image.verify()
             with Image.open(path) as image:
-                image.load()
-                exif = image.getexif()
                 fmt = image.format or ""
                 width, height = image.size
+                exif = image.getexif()
+                marker = _END_MARKERS.get(fmt)
+                if marker is None:
+                    image.load()
+                elif not _has_marker_after(path, marker, _data_offset(image)):
+                    raise ValueError("the image data ends before its end marker")
     except Exception as exc:  # Pillow raises many types for bad files; all mean "not an image"
         raise UploadError(5, f"Filetype was not recognised ({type(exc).__name__})") from None
     orientation = exif.get(_ORIENTATION, 1)
@@ -89,6 +98,28 @@ def inspect(path: Path) -> ImageFacts:
         rotation=_ROTATION.get(orientation if isinstance(orientation, int) else 1, 0),
         taken=_exif_date(taken),
     )
+
+
+def _data_offset(image: Image.Image) -> int:
+    tile = getattr(image, "tile", None) or []
+    return tile[0][2] if tile and isinstance(tile[0][2], int) else 0
+
+
+def _has_marker_after(path: Path, marker: bytes, offset: int) -> bool:
+    """Whether ``marker`` occurs past ``offset``: the file's tail first, then (rarely) all of it."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        start = max(offset, size - _TAIL)
+        fh.seek(start)
+        if marker in fh.read():
+            return True
+        fh.seek(offset)
+        carry = b""
+        while block := fh.read(_CHUNK):
+            if marker in carry + block:
+                return True
+            carry = block[-(len(marker) - 1):]
+    return False
 
 
 def _exif_date(value: object) -> str | None:

@@ -162,7 +162,9 @@ def test_empty_file_fails_with_4(sandbox):
     assert code(etree.fromstring(upload(sandbox, token(sandbox), b"").content)) == 4
 
 
-@pytest.mark.parametrize("data", [b"just some text, not a picture\n", picture()[:400]], ids=["text", "truncated-jpeg"])
+@pytest.mark.parametrize("data", [b"just some text, not a picture\n", picture()[:400], picture()[:-2],
+                                  picture("PNG", size=(300, 200))[:-20]],
+                         ids=["text", "truncated-jpeg", "jpeg-without-its-end", "truncated-png"])
 def test_not_an_image_fails_with_5(sandbox, data):
     assert code(etree.fromstring(upload(sandbox, token(sandbox), data).content)) == 5
 
@@ -235,3 +237,8 @@ def test_credentials_file_is_private_and_matches(sandbox):
     path = sandbox.data_dir / "credentials.json"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert json.loads(path.read_text()) == {"api_key": sandbox.api_key, "secret": sandbox.secret}
+
+
+def test_a_jpeg_with_bytes_after_its_end_marker_is_stored(sandbox):
+    reply = etree.fromstring(upload(sandbox, token(sandbox), picture() + b"\x00trailer written by a phone" * 10).content)
+    assert reply.get("stat") == "ok" and reply.findtext("photoid")

@@ -1,0 +1,77 @@
+"""The sandbox keeps HTTP/1.1 connections open between requests, counted on the server side.
+
+A client that reuses its connections must see them reused (one TCP connection for many calls),
+a request whose body the sandbox did not read must not spill into the next one, a reply that
+asks to close must close, and stopping the sandbox must end the connections it kept open.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+
+import pytest
+
+from galleryk.errors import TransportError
+
+
+def test_calls_from_one_client_share_one_connection(sandbox):
+    client = sandbox.fotki("alice")
+    before = sandbox.traffic()
+    for _ in range(20):
+        client.check_token()
+    after = sandbox.traffic()
+    assert (after.requests - before.requests, after.connections - before.connections) == (20, 0)
+
+
+def test_a_concurrent_listing_opens_no_more_connections_than_its_threads(sandbox):
+    client = sandbox.fotki("alice", per_page=1, max_workers=3)
+    first = sandbox.traffic()
+    df = client.photos(photoset="Harbour walk")
+    second = sandbox.traffic()
+    assert len(df) >= 4 and second.connections - first.connections <= 3
+    client.photos(photoset="Harbour walk")
+    assert sandbox.traffic().connections == second.connections
+
+
+def test_a_request_body_left_unread_does_not_spill_into_the_next_request(sandbox):
+    conn = http.client.HTTPConnection(sandbox.host, sandbox.port, timeout=10)
+    conn.request("POST", "/no/such/page", body=b"x" * 300_000, headers={"Content-Type": "application/octet-stream"})
+    refused = conn.getresponse()
+    refused.read()
+    assert refused.status == 404
+    conn.request("GET", "/")
+    reply = conn.getresponse()
+    assert reply.status == 200 and b"galleryk sandbox" in reply.read()
+    conn.close()
+    assert (sandbox.traffic().connections, sandbox.traffic().requests) == (1, 2)  # both on one connection
+
+
+def test_an_http_1_0_client_gets_one_request_per_connection(sandbox):
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):  # the server closes after its reply
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 200") and b"connection: close" in head
+
+
+def test_a_reply_cut_short_on_purpose_closes_its_connection(sandbox):
+    client = sandbox.fotki("alice")
+    sandbox.faults.set("fotki", cut=1.0, limit=1)
+    before = sandbox.traffic()
+    with pytest.raises(TransportError):
+        client.check_token()
+    client.check_token()  # served over a new connection
+    assert sandbox.traffic().connections - before.connections >= 1
+
+
+def test_stopping_the_sandbox_ends_the_connections_it_kept_open(sandbox):
+    client = sandbox.fotki("alice")
+    client.check_token()
+    assert sandbox.traffic().open >= 1
+    sandbox.stop()
+    assert sandbox.traffic().open == 0
+    with pytest.raises(TransportError):
+        client.check_token()
