@@ -34,7 +34,7 @@ import pandas as pd
 import requests
 from lxml import etree
 
-from ..errors import FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
+from ..errors import BadValue, FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
 from .. import thumbcache
 from ..frames.fotki import chunks_frame, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
 from ..results import UploadResult
@@ -387,8 +387,8 @@ class Fotki:
         round_trip = time.monotonic() - started
         if first is None:
             return []
-        pages = _int(paging.get("pages"))
-        perpage = _int(paging.get("perpage")) or per_page
+        pages = _paging_int(paging, "pages", method)
+        perpage = _paging_int(paging, "perpage", method) or per_page
         if pages is None or pages <= 1 or (limit is not None and got >= limit):
             return [first]
         last = pages if limit is None else min(pages, 1 + math.ceil((limit - got) / max(perpage, 1)))
@@ -662,6 +662,18 @@ def _make_cache(cache: TokenCache | str | None, endpoint: str) -> TokenCache:
 
 def _chunk_rows(chunk: tuple[int, Any]) -> int:
     return chunk[0]
+
+
+def _paging_int(paging: dict[str, str | None], name: str, method: str) -> int | None:
+    """A paging attribute of a listing page: None when absent, BadValue when it is not a whole number."""
+    value = paging.get(name)
+    if value is None or not str(value).strip():
+        return None
+    number = _int(value)
+    if number is None or number < 0:
+        raise BadValue(f"{method}: the reply's {name!r} attribute holds {str(value)[:40]!r}, which is not a page count",
+                       field=name, value=value)
+    return number
 
 
 def _int(value: Any) -> int | None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from ..errors import BadValue
 from .columns import build_frame, column, empty_frame
 
 PHOTOSET_KINDS: dict[str, str] = {
@@ -154,28 +155,31 @@ def chunks_frame(chunks: Iterable[PageChunk | None], photoset: int | str | None 
         data["photoset"] = _photoset_column(photoset, n)
     try:
         return _listing_frame(data, PHOTO_KINDS, n)
-    except ValueError:
+    except BadValue as exc:
+        if exc.field != "owner":
+            raise
         return _listing_frame(data, {**PHOTO_KINDS, "owner": "string"}, n)  # non-numeric owner ids (Flickr's 123@N01)
 
 
 def _listing_frame(data: dict[str, Any], kinds: dict[str, str], n: int) -> pd.DataFrame:
     """Like :func:`~.columns.build_frame`, but columns already typed by :func:`_joined` are taken as they are."""
-    out = {name: _as_column(data.get(name), kind, n) for name, kind in kinds.items()}
-    out.update({name: _as_column(values, "string", n) for name, values in data.items() if name not in kinds})
+    out = {name: _as_column(data.get(name), kind, n, name) for name, kind in kinds.items()}
+    out.update({name: _as_column(values, "string", n, name) for name, values in data.items() if name not in kinds})
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 _READY = {"int": "Int64", "bool": "boolean"}
 
 
-def _as_column(values: Any, kind: str, n: int) -> Any:
+def _as_column(values: Any, kind: str, n: int, name: str) -> Any:
+    """The column ``name`` as ``kind``; a value that does not parse raises BadValue naming the field."""
     if values is None:
-        return column([None] * n, kind)
+        return column([None] * n, kind, name)
     if isinstance(values, pd.api.extensions.ExtensionArray):
         if _READY.get(kind) == str(values.dtype):
             return values
         values = [None if v is pd.NA else v for v in values]
-    return column(values, kind)
+    return column(values, kind, name)
 
 
 def _joined(pieces: list[tuple[int, Any]], n: int, kind: str | None) -> Any:

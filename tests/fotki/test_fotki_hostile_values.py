@@ -74,6 +74,14 @@ def test_a_listing_with_a_value_that_does_not_parse_names_the_field(canned: _Can
         assert isinstance(info.value, BadValue) and info.value.field == field and repr(field) in str(info.value)
 
 
+def test_a_page_count_that_does_not_parse_is_a_bad_reply_not_a_listing_cut_short(canned: _Canned) -> None:
+    body = LISTING_XML.format(id="5", public="1").replace('pages="1"', 'pages="many"')
+    canned.replies["flickr_photos_getNotInSet"] = (body, "text/xml")
+    with pytest.raises(BadValue) as info:
+        canned.client().photos()
+    assert info.value.field == "pages" and "'many'" in str(info.value)
+
+
 @pytest.mark.parametrize(("posted", "taken", "field"), [
     ("1e400", "2009-06-25 15:22:19", "posted"),
     ("yesterday", "2009-06-25 15:22:19", "posted"),
