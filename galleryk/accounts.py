@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import sandbox as sandbox_mod
 from .config import SERVICES, _FIELDS, connect, env_name
 from .coppermine import Coppermine
 from .fotki import Fotki
@@ -90,6 +89,8 @@ def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None 
     uses the settings. ``coppermine_api``: whether a sandbox started here has the cpgAPI
     add-on (default: a stock gallery, as most are).
     """
+    from . import sandbox as sandbox_mod  # here, not at import: the sandbox's server costs every other user
+
     named = settings_in_environment()
     if sandbox is None:
         sandbox = not named

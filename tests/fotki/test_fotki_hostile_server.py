@@ -42,20 +42,30 @@ def other_host():
 
 
 _MEMORY_PROBE = """
-import json, resource, sys
+import json, sys, threading
 import psutil
 from galleryk import Fotki
 from galleryk.errors import ReplyTooLarge
 a = json.loads(sys.argv[1])
 client = Fotki(a["key"], a["secret"], token=a["token"], api_url=a["api"], auth_url=a["auth"], token_cache="memory")
-before = psutil.Process().memory_info().rss / 1024  # KiB, as ru_maxrss
+client.check_token()  # a first call, so what it loads on first use is not counted below
+me = psutil.Process()
+before = peak = me.memory_info().rss
+done = threading.Event()
+def watch():  # the peak while the endless reply is read (ru_maxrss would also count the imports' peak)
+    global peak
+    while not done.wait(0.005):
+        peak = max(peak, me.memory_info().rss)
+watcher = threading.Thread(target=watch)
+watcher.start()
 try:
     client.photosets()
     error = None
 except ReplyTooLarge as exc:
     error = str(exc)
-grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-print(json.dumps({"grew_mib": grew / 1024, "error": error}))
+done.set()
+watcher.join()
+print(json.dumps({"grew_mib": (max(peak, me.memory_info().rss) - before) / (1 << 20), "error": error}))
 """
 
 
