@@ -24,7 +24,7 @@ from .errors import (
 )
 from .fotki import Fotki
 from .media import ScanWarning, scan, thumbnail, to_html
-from .push import Journal, push
+from .push import Journal, JournalCorrupt, JournalError, PushBusy, push
 from .results import UploadResult
 
 del _accessor
@@ -42,7 +42,10 @@ __all__ = [
     "GallerykError",
     "InsecureGalleryWarning",
     "Journal",
+    "JournalCorrupt",
+    "JournalError",
     "NotSignedIn",
+    "PushBusy",
     "ScanWarning",
     "ServiceError",
     "TransportError",

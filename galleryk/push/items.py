@@ -17,8 +17,6 @@ import pandas as pd
 
 MetaSpec = str | list | Callable[[pd.Series], Any] | None
 
-MARKER_PREFIX = "galleryk-"
-
 
 @dataclass
 class Item:
@@ -44,10 +42,9 @@ class Item:
         return f"sha256:{self.digest}"
 
     @property
-    def marker(self) -> str:
-        """A tag/keyword that lets a rerun recognise this item on the service."""
-        token = (self.digest or hashlib.sha256(self.key.encode()).hexdigest())[:16]
-        return f"{MARKER_PREFIX}{token}"
+    def token(self) -> str:
+        """16 hex digits of the content's sha256: what the item's marker carries (see :mod:`.markers`)."""
+        return (self.digest or hashlib.sha256(self.key.encode()).hexdigest())[:16]
 
 
 def _value(row: pd.Series, spec: MetaSpec, column: str) -> Any:

@@ -11,6 +11,15 @@ When a fault strikes matters, because it decides whether the request took effect
   handled the request: an upload was stored, but the client cannot read the reply. This is
   the ambiguous outcome that resumable pushes have to resolve.
 - ``latency`` delays every answer by that many seconds.
+- ``store_delay`` holds a request *before* the service handles it (a server slow to store:
+  a client that times out meanwhile has its upload stored all the same, later), and
+  ``reply_delay`` holds the reply *after* the service has handled it (stored, answered late).
+  ``delay_share`` is the share of requests held (below 1: latency spikes) and ``delay_only``
+  a regular expression, like ``only``, choosing which requests (``"upload|uniload"``).
+
+Every request a service receives is also counted by method (Fotki), function (cpgAPI) or page
+(Coppermine's web pages): ``sandbox.faults.requests("fotki")``, so a test can count the calls
+a client made, on the server's side.
 """
 
 from __future__ import annotations
@@ -19,11 +28,14 @@ import random
 import re
 import socket
 import threading
+import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 
 from werkzeug.wrappers import Request, Response
 
 KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice")
+DELAYS = ("store_delay", "reply_delay")
 
 PHP_NOTICE = (
     "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
@@ -55,6 +67,10 @@ class FaultSettings:
     php_notice: float = 0.0
     only: str | None = None
     limit: int | None = None
+    store_delay: float = 0.0
+    reply_delay: float = 0.0
+    delay_share: float = 1.0
+    delay_only: str | None = None
 
     def validate(self) -> None:
         for kind in KINDS:
@@ -65,12 +81,20 @@ class FaultSettings:
             raise ValueError(f"latency={self.latency!r} must not be negative")
         if self.only is not None:
             re.compile(self.only)
+        for name in DELAYS:
+            if float(getattr(self, name)) < 0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must not be negative")
+        if not 0.0 <= float(self.delay_share) <= 1.0:
+            raise ValueError(f"delay_share={self.delay_share!r} must be between 0 and 1")
+        if self.delay_only is not None:
+            re.compile(self.delay_only)
 
 
 @dataclass
 class _ServiceState:
     settings: FaultSettings = field(default_factory=FaultSettings)
     injected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    delays: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DELAYS, 0))
 
 
 class FaultInjector:
@@ -80,6 +104,7 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._state = {name: _ServiceState() for name in services}
+        self._requests: dict[str, Counter[str]] = {name: Counter() for name in services}
 
     def set(self, service: str | None = None, **values: object) -> None:
         """Replace the settings of one service (or all, when ``service`` is None)."""
@@ -104,7 +129,20 @@ class FaultInjector:
     def injected(self, service: str) -> dict[str, int]:
         """How many faults of each kind this service has injected since its settings were set."""
         with self._lock:
-            return dict(self._state[self._names(service)[0]].injected)
+            state = self._state[self._names(service)[0]]
+            return {**state.injected, **state.delays}
+
+    def requests(self, service: str) -> dict[str, int]:
+        """How many requests this service has received, by method, cpgAPI function or page, since the start
+        (or the last :meth:`reset_requests`)."""
+        with self._lock:
+            return dict(self._requests[self._names(service)[0]])
+
+    def reset_requests(self, service: str | None = None) -> None:
+        """Start counting requests from zero."""
+        with self._lock:
+            for name in self._names(service):
+                self._requests[name].clear()
 
     def snapshot(self) -> dict[str, dict[str, object]]:
         with self._lock:
@@ -144,8 +182,34 @@ class FaultInjector:
         with self._lock:
             return self._state[service].settings.latency
 
+    def _hold(self, service: str, request: Request, kind: str) -> None:
+        """Sleep for ``kind`` (store_delay or reply_delay) when this request is one to hold."""
+        with self._lock:
+            state = self._state[service]
+            s = state.settings
+            seconds = float(getattr(s, kind))
+            if not seconds:
+                return
+            if s.limit is not None and sum(state.injected.values()) + sum(state.delays.values()) >= s.limit:
+                return
+            if s.delay_only is not None and not _matches(s.delay_only, request):
+                return
+            if s.delay_share < 1.0 and self._rng.random() >= s.delay_share:
+                return
+            state.delays[kind] += 1
+        time.sleep(seconds)
+
+    def _count(self, service: str, request: Request) -> None:
+        """Count the request under its method or page name, without reading its body."""
+        label = request.args.get("method") or request.path.rstrip("/").rsplit("/", 1)[-1] or "/"
+        label = label.replace("_", ".") if label.startswith("flickr_") else label
+        with self._lock:
+            self._requests[service][label] += 1
+
     def before(self, service: str, request: Request) -> Response | None:
         """A fault answer that replaces the service's, or None to let the service answer."""
+        self._count(service, request)
+        self._hold(service, request, "store_delay")
         kind = self._draw(service, request, ("error_500", "html_200"))
         if kind == "error_500":
             return Response(
@@ -159,6 +223,7 @@ class FaultInjector:
 
     def after(self, service: str, request: Request, response: Response) -> Response:
         """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
+        self._hold(service, request, "reply_delay")
         candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
         if response.is_streamed or response.status_code in (301, 302, 303, 304):
             candidates = ("cut",) if not response.is_streamed else ()
@@ -173,6 +238,14 @@ class FaultInjector:
         elif kind == "cut":
             return _cut_response(request, response, body)
         return response
+
+
+def _matches(pattern: str, request: Request) -> bool:
+    """Whether ``pattern`` finds the request's path, or else its form's cpgAPI ``function`` or Fotki ``method``."""
+    if re.search(pattern, request.path):
+        return True
+    fields = " ".join([request.values.get("function", ""), request.values.get("method", "")])
+    return bool(re.search(pattern, fields))
 
 
 def _cut_response(request: Request, response: Response, body: bytes) -> Response:

@@ -35,6 +35,27 @@ def coppermine_titles(client: gk.Coppermine, album: int | str) -> Counter:
     return Counter(client.photos(album)["title"].fillna("").tolist())
 
 
+def delete_fotki_photos(sandbox, ids) -> None:
+    """Delete photos on the sandbox's Fotki as its website would (it has no API call for that)."""
+    with sandbox.store.write() as conn:
+        for photo_id in map(int, ids):
+            conn.execute("DELETE FROM fotki_set_photos WHERE photo_id = ?", (photo_id,))
+            conn.execute("DELETE FROM fotki_tags WHERE photo_id = ?", (photo_id,))
+            conn.execute("DELETE FROM fotki_photos WHERE id = ?", (photo_id,))
+
+
+def delete_coppermine_pictures(sandbox, pids) -> None:
+    """Delete pictures on the sandbox gallery as its admin pages would."""
+    with sandbox.store.write() as conn:
+        conn.executemany("DELETE FROM cpg_pictures WHERE pid = ?", [(int(p),) for p in pids])
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Push locks (and default journals) go to a folder of the test run, never the home directory."""
+    monkeypatch.setenv("GALLERYK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def photo_folder(tmp_path: Path) -> Path:
     make_photos(tmp_path / "photos", 6)

@@ -91,7 +91,7 @@ def test_a_lost_upload_reply_is_found_on_the_service_not_uploaded_again(sandbox,
     )
     assert sandbox.faults.injected("fotki")["cut"] == 1
     assert report["status"].tolist() == ["uploaded"] * 3
-    assert "earlier upload had arrived" in report["note"].fillna("").str.cat()
+    assert "the upload had arrived" in report["note"].fillna("").str.cat()
     titles = fotki_titles(fotki)
     assert [titles[f"photo_{i:03d}"] for i in range(3)] == [1, 1, 1]
 
