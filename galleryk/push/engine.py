@@ -381,8 +381,7 @@ class _Runner:
                 found = self.view.find(item.token, item.title)
                 if found is not None:
                     jr.found(a.identity, item.key, found, self._info(item))
-                    self.view.claim(found)
-                    self._place(found, item.key)
+                    self._claim(found, item.key)
                     return _Outcome("skipped", found, note="already on the service (found by its marker)",
                                     bytes=item.bytes, attempts=entry.attempts if entry else 0)
             return self._attempt(item, reason)
@@ -397,8 +396,8 @@ class _Runner:
             found = self.view.find(token, title)
             if found is not None:
                 self.jr.found(a.identity, item.key, found, entry.info)
-                self.view.claim(found)
-                return _Outcome("skipped", found, note="done in an earlier run, and approved since (found by its marker)",
+                self._claim(found, item.key)
+                return _Outcome("skipped", found, note="done in an earlier run, held for approval then; now listed (found by its marker)",
                                 bytes=item.bytes, attempts=entry.attempts), None
             return _Outcome(
                 "skipped", None, bytes=item.bytes, attempts=entry.attempts,
@@ -484,8 +483,7 @@ class _Runner:
                 return self.unsettled(doubt, f"{exc}, and without a marker (marker=None) galleryk cannot tell which")
             if found is not None:
                 jr.uploaded(a.identity, item.key, found)
-                self.view.claim(found)
-                self._place(found, item.key)
+                self._claim(found, item.key)
                 how = "by its marker" if self.style is not None else "by its title, as the one new photo so titled"
                 if doubt.orphan:
                     note = f"an earlier run stopped before its reply came; the upload had arrived (found {how})"
@@ -536,6 +534,14 @@ class _Runner:
                 album=getattr(a, "album_spec", None), choices=seen, can_create=False,
             )
             self._stop.set()
+
+    def _claim(self, remote_id: str, key: str) -> None:
+        """``remote_id``, found on the service, is this item's: make sure it is in the album."""
+        self.view.claim(remote_id)
+        if self.view.in_album(remote_id):
+            self.jr.added_to_album(self.adapter.identity, key)
+        else:
+            self._place(remote_id, key)
 
     def _place(self, remote_id: str, key: str) -> None:
         try:

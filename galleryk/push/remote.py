@@ -37,6 +37,7 @@ class AlbumView:
         self._loaded = False
         self._listed: dict[str, str] = {}  # id -> normalised title, from every listing read
         self._snapshot: set[str] = set()  # ids listed when the push began
+        self._album: set[str] = set()  # ids seen in the album itself
         self._by_title: dict[str, list[str]] = {}
         self._details: dict[str, Details | None] = {}  # read (None: no such photo on the service)
         self._reading: set[str] = set()
@@ -55,7 +56,7 @@ class AlbumView:
             rows = self.target.list_album()
             with self._cond:
                 for row in rows:
-                    self._add(row, snapshot=True)
+                    self._add(row, snapshot=True, album=True)
                 self._loaded = True
                 self.listings += 1
 
@@ -65,16 +66,18 @@ class AlbumView:
         rows = self.target.list_recent(count)
         with self._cond:
             for row in rows:
-                self._add(row)
+                self._add(row, album=self.target.recent_in_album)
             self.listings += 1
 
-    def _add(self, row: Listed, snapshot: bool = False) -> None:
+    def _add(self, row: Listed, snapshot: bool = False, album: bool = False) -> None:
         if row.id not in self._listed:
             title = _norm(row.title)
             self._listed[row.id] = title
             self._by_title.setdefault(title, []).append(row.id)
         if snapshot:
             self._snapshot.add(row.id)
+        if album:
+            self._album.add(row.id)
         if row.caption and self.style is not None:
             for token in tokens(text=row.caption):
                 self._by_token.setdefault(token, row.id)
@@ -88,6 +91,11 @@ class AlbumView:
             self._details[remote_id] = Details(remote_id, _norm(item.title), frozenset({item.token}))
             self._claimed.add(remote_id)
             self._cond.notify_all()
+
+    def in_album(self, remote_id: str) -> bool:
+        """Whether a listing of the album itself showed ``remote_id``."""
+        with self._cond:
+            return remote_id in self._album
 
     def claim(self, remote_id: str) -> None:
         """``remote_id`` is known to be one item's photo (found on the service for it)."""

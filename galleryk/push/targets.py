@@ -83,6 +83,8 @@ class Target:
     album_label: str | None
     uploads_known: bool = True
     """Whether the service told, before any upload, that the user may upload to the album."""
+    recent_in_album: bool = True
+    """Whether :meth:`list_recent` lists the album itself (else photos outside every album)."""
     retries: int = 3
 
     def lock_key(self) -> str:
@@ -129,6 +131,7 @@ class FotkiTarget(Target):
     """Pushes to a Fotki account, optionally into a photoset (by id or title)."""
 
     service = "fotki"
+    recent_in_album = False
 
     def __init__(self, client: Any, album: str | int | None, create: bool, retries: int = 3) -> None:
         self.client = client

@@ -73,3 +73,18 @@ def test_an_album_closed_to_the_user_fails_at_once_listing_the_open_ones(photo_f
     assert "Alice's garden (6)" in str(info.value) and "Alice's garden" in info.value.choices
     assert "City walks" not in info.value.choices
     assert stock_sandbox.faults.requests("coppermine").get("uniload.php", 0) == 0
+
+
+def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_says_rights_are_unknown(
+    photo_folder, sandbox, cpg_api, tmp_path, coppermine_titles
+):
+    assert cpg_api.albums()["can_upload"].isna().all()  # the cpgAPI does not say
+    before = len(cpg_api.photos("City walks"))
+    sandbox.faults.reset_requests("coppermine")
+    with pytest.raises(gk.AlbumNotFound) as info:
+        gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", workers=1,
+                                                            journal=tmp_path / "j.sqlite", progress=False)
+    assert "refused uploads to album City walks" in str(info.value) and "does not say" in str(info.value)
+    assert "Alice's garden" in info.value.choices
+    assert sandbox.faults.requests("coppermine")["api"] <= 3  # mode probe, album list, one refused upload
+    assert len(cpg_api.photos("City walks")) == before

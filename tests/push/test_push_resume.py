@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -27,19 +26,6 @@ CHILD = textwrap.dedent(
 )
 
 
-def _child_env(sandbox, fotki, tmp_path) -> dict:
-    """Environment for a child process that pushes to the sandbox as alice (credentials as a user would set them)."""
-    return {
-        **os.environ,
-        "GALLERYK_CONFIG": str(tmp_path / "none.ini"),
-        "GALLERYK_FOTKI_API_KEY": sandbox.api_key,
-        "GALLERYK_FOTKI_SECRET": sandbox.secret,
-        "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
-        "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
-        "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
-    }
-
-
 def _uploaded(journal) -> int:
     if not journal.exists():
         return 0
@@ -51,11 +37,11 @@ def _uploaded(journal) -> int:
 
 
 def test_sigkill_half_way_then_rerun_leaves_every_photo_there_exactly_once(
-    sandbox, fotki, tmp_path, make_photos, fotki_titles, monkeypatch
+    sandbox, fotki, tmp_path, make_photos, fotki_titles, child_env
 ):
     make_photos(tmp_path / "photos", 16)
     journal = tmp_path / "journal.sqlite"
-    env = _child_env(sandbox, fotki, tmp_path)
+    env = child_env(sandbox, fotki)
     sandbox.faults.set("fotki", latency=0.15)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "photos"), str(journal)], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -166,11 +152,11 @@ CTRL_C_CHILD = textwrap.dedent(
 
 
 def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
-    sandbox, fotki, tmp_path, make_photos, fotki_titles
+    sandbox, fotki, tmp_path, make_photos, fotki_titles, child_env
 ):
     make_photos(tmp_path / "photos", 16)
     journal = tmp_path / "journal.sqlite"
-    env = _child_env(sandbox, fotki, tmp_path)
+    env = child_env(sandbox, fotki)
     sandbox.faults.set("fotki", latency=0.15)
     child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, str(tmp_path / "photos"), str(journal)], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
