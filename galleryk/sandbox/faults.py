@@ -16,6 +16,8 @@ When a fault strikes matters, because it decides whether the request took effect
   ``reply_delay`` holds the reply *after* the service has handled it (stored, answered late).
   ``delay_share`` is the share of requests held (below 1: latency spikes) and ``delay_only``
   a regular expression, like ``only``, choosing which requests (``"upload|uniload"``).
+- ``stored_500`` lets the service handle the request, then answers HTTP 500 instead of its
+  reply: the upload was stored, though the client is told the server failed.
 
 Every request a service receives is also counted by method (Fotki), function (cpgAPI) or page
 (Coppermine's web pages): ``sandbox.faults.requests("fotki")``, so a test can count the calls
@@ -36,6 +38,7 @@ from werkzeug.wrappers import Request, Response
 
 KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice")
 DELAYS = ("store_delay", "reply_delay")
+STORED_FAULTS = ("stored_500",)
 
 PHP_NOTICE = (
     "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
@@ -71,6 +74,7 @@ class FaultSettings:
     reply_delay: float = 0.0
     delay_share: float = 1.0
     delay_only: str | None = None
+    stored_500: float = 0.0
 
     def validate(self) -> None:
         for kind in KINDS:
@@ -84,6 +88,8 @@ class FaultSettings:
         for name in DELAYS:
             if float(getattr(self, name)) < 0:
                 raise ValueError(f"{name}={getattr(self, name)!r} must not be negative")
+        if not 0.0 <= float(self.stored_500) <= 1.0:
+            raise ValueError(f"fault share stored_500={self.stored_500!r} must be between 0 and 1")
         if not 0.0 <= float(self.delay_share) <= 1.0:
             raise ValueError(f"delay_share={self.delay_share!r} must be between 0 and 1")
         if self.delay_only is not None:
@@ -94,7 +100,7 @@ class FaultSettings:
 class _ServiceState:
     settings: FaultSettings = field(default_factory=FaultSettings)
     injected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    delays: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DELAYS, 0))
+    delays: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DELAYS + STORED_FAULTS, 0))
 
 
 class FaultInjector:
@@ -199,6 +205,22 @@ class FaultInjector:
             state.delays[kind] += 1
         time.sleep(seconds)
 
+    def _stored_fault(self, service: str, request: Request) -> bool:
+        """Whether ``stored_500`` strikes this request (``only`` and ``limit`` apply as to the other faults)."""
+        with self._lock:
+            state = self._state[service]
+            s = state.settings
+            if not s.stored_500:
+                return False
+            if s.limit is not None and sum(state.injected.values()) + sum(state.delays.values()) >= s.limit:
+                return False
+            if s.only is not None and not _matches(s.only, request):
+                return False
+            if self._rng.random() >= s.stored_500:
+                return False
+            state.delays["stored_500"] += 1
+            return True
+
     def _count(self, service: str, request: Request) -> None:
         """Count the request under its method or page name, without reading its body."""
         label = request.args.get("method") or request.path.rstrip("/").rsplit("/", 1)[-1] or "/"
@@ -224,6 +246,9 @@ class FaultInjector:
     def after(self, service: str, request: Request, response: Response) -> Response:
         """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
         self._hold(service, request, "reply_delay")
+        if self._stored_fault(service, request):
+            return Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
+                            content_type="text/html; charset=utf-8")
         candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
         if response.is_streamed or response.status_code in (301, 302, 303, 304):
             candidates = ("cut",) if not response.is_streamed else ()

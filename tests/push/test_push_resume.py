@@ -175,3 +175,24 @@ def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
     assert (rerun["status"] == "skipped").sum() == statuses.count("uploaded")
     titles = fotki_titles(fotki)
     assert [titles[f"photo_{i:03d}"] for i in range(16)] == [1] * 16
+
+
+@pytest.mark.parametrize("service", ["fotki", "coppermine"])
+def test_an_error_page_after_the_upload_was_stored_never_leads_to_a_second_copy(service, sandbox, tmp_path,
+                                                                               make_photos, fotki_titles,
+                                                                               coppermine_titles):
+    make_photos(tmp_path / "photos", 3)
+    if service == "fotki":
+        client, album = sandbox.fotki("alice"), None
+    else:
+        sandbox.settings.coppermine_api = False
+        client, album = sandbox.coppermine("alice"), "Alice's garden"
+    sandbox.faults.set(service, stored_500=1.0, only=r"v2flkr/upload$|uniload\.php", limit=1)  # stored, then "500"
+    df = gk.scan(tmp_path / "photos", progress=False)
+    report = df.galleryk.push(client, album=album, journal=tmp_path / "j.sqlite", settle=0.2, progress=False)
+    assert sandbox.faults.injected(service)["stored_500"] == 1
+    if (report["status"] == "failed").any():  # taken as a final refusal: the rerun looks before it uploads
+        report = df.galleryk.push(client, album=album, journal=tmp_path / "j.sqlite", progress=False)
+    assert set(report["status"]) <= {"uploaded", "skipped"}
+    titles = fotki_titles(client) if service == "fotki" else coppermine_titles(client, album)
+    assert [titles[f"photo_{i:03d}"] for i in range(3)] == [1, 1, 1]
