@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import AlbumNotFound, GallerykError, NotSignedIn, ServiceError, TransportError
+from ..errors import AlbumNotFound, GallerykError, ServiceError, TransportError
 from ..media import discard_prepared, file_digest, prepare_for_upload
 from .items import Item, MetaSpec, build_items
 from .journal import Entry, Journal
@@ -150,7 +150,7 @@ def push(
                         on_wait=bar.set_description_str):
             bar.set_description_str(f"push to {adapter.label}")
             own_journal = not isinstance(journal, Journal)
-            jr = journal if isinstance(journal, Journal) else Journal(journal or default_journal_path(adapter, adapter.album_key))
+            jr = journal if not own_journal else Journal(journal or default_journal_path(adapter, adapter.album_key))
             path = jr.path
             try:
                 _run(items, outcomes, adapter, jr, style, source, resize, strip_metadata, workers, retries, settle,
@@ -171,10 +171,10 @@ def _run(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, jr: 
          cancel: threading.Event, bar: Any) -> None:
     try:
         _prepare(adapter, jr, retries)
-    except (AlbumNotFound, NotSignedIn):
-        raise
-    except GallerykError as exc:  # the album could not be read or made: nothing was uploaded
-        for item in items:
+    except (TransportError, ServiceError) as exc:
+        if isinstance(exc, ServiceError) and not exc.temporary:
+            raise  # the service said no (a bad password, a revoked token): nothing a rerun alone would change
+        for item in items:  # the album could not be read or made, for now: nothing was uploaded
             outcomes[id(item)] = _Outcome("failed", error=f"not uploaded: the album could not be prepared "
                                           f"({_describe(exc)}); rerun the push")
         return
@@ -284,7 +284,7 @@ class _Runner:
         self.adapter, self.jr, self.view, self.style, self.settle = adapter, jr, view, style, settle
         self.resize, self.strip, self.retries, self.cancel = resize, strip, retries, cancel
         self._source_adapter = make_source(source) if source is not None else None
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks: dict[str, Any] = {}
         self._started: dict[int, float] = {}
         self._guard = threading.Lock()
         self._stop = threading.Event()
@@ -397,8 +397,8 @@ class _Runner:
             if found is not None:
                 self.jr.found(a.identity, item.key, found, entry.info)
                 self._claim(found, item.key)
-                return _Outcome("skipped", found, note="done in an earlier run, held for approval then; now listed (found by its marker)",
-                                bytes=item.bytes, attempts=entry.attempts), None
+                note = "done in an earlier run, held for approval then; now listed (found by its marker)"
+                return _Outcome("skipped", found, note=note, bytes=item.bytes, attempts=entry.attempts), None
             return _Outcome(
                 "skipped", None, bytes=item.bytes, attempts=entry.attempts,
                 note="uploaded in an earlier run and held for the gallery admin's approval; pictures awaiting approval "
@@ -422,12 +422,11 @@ class _Runner:
 
     def _orphan(self, item: Item, entry: Entry) -> _Doubt:
         """An item an earlier run left in doubt: due once that run's last sign of life is ``settle`` seconds old."""
-        if entry.lost_at:
-            due = entry.lost_at + self.settle + (entry.took or 0.0)
-        else:
-            due = max(entry.started_at or 0.0, self.jr.last_activity or 0.0) + self.settle
-        return _Doubt(item, due, entry.started_at or time.time(), "an earlier run stopped before its reply came",
-                      orphan=entry.lost_at is None)
+        since = entry.started_at or time.time()
+        if entry.lost_at:  # its reply was lost; the run then stopped before it was settled
+            return _Doubt(item, entry.lost_at + self.settle + (entry.took or 0.0), since, "lost in an earlier run")
+        due = max(since, self.jr.last_activity or 0.0) + self.settle
+        return _Doubt(item, due, since, "an earlier run stopped before its reply came", orphan=True)
 
     def _attempt(self, item: Item, reason: str | None = None) -> _Outcome | _Doubt:
         """Upload once (again after temporary refusals); a lost reply gives a _Doubt to settle later."""
@@ -473,6 +472,9 @@ class _Runner:
             entry = jr.get(a.identity, item.key)
             if entry is None or not entry.in_doubt:  # a row with the same content settled it meanwhile
                 return self._push(item)
+            if entry.started_at and entry.started_at > doubt.since:  # that row tried again since: settle after it
+                due = entry.lost_at + self.settle + (entry.took or 0.0) if entry.lost_at else time.time() + self.settle
+                return _Doubt(item, due, entry.started_at, doubt.error)
             try:
                 if self.style is not None:
                     found = self.view.find(item.token, item.title)
@@ -500,6 +502,10 @@ class _Runner:
             if self.style is None and doubt.orphan:
                 why = ("an earlier run stopped before its reply came; without a marker (marker=None) galleryk cannot "
                        "tell whether it had arrived: uploaded again")
+            if item.remote_id is not None and (item.path is None or not item.path.exists()):
+                with tempfile.TemporaryDirectory(prefix="galleryk-copy-") as tmp:  # a copy: fetch the original again
+                    self._fetch_remote(item, Path(tmp))
+                    return self._attempt(item, why)
             return self._attempt(item, why)
 
     def unsettled(self, doubt: _Doubt, why: str, status: str = "failed") -> _Outcome:

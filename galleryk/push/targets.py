@@ -357,7 +357,8 @@ class CoppermineTarget(Target):
         elif not self.create:
             can_create = self.client.mode == "web" and not _is_int_like(self.album_spec)
             raise AlbumNotFound(
-                f"no Coppermine album {self.album_spec!r}; {offered}" + (" (pass create=True to make it)" if can_create else ""),
+                f"no Coppermine album {self.album_spec!r}; {offered}"
+                + (" (pass create=True to make it)" if can_create else ""),
                 album=self.album_spec, choices=choices, can_create=can_create,
             )
         elif self.client.mode != "web" or _is_int_like(self.album_spec):

@@ -50,3 +50,17 @@ def test_a_coppermine_album_copied_into_a_fotki_photoset(sandbox, fotki, cpg, tm
     info = fotki.photo_info(twin)
     assert first["caption"] and info["description"] == first["caption"]
     assert set(first["keywords"]) <= set(info["tags"])
+
+
+def test_a_copy_whose_upload_failed_on_the_way_is_fetched_again_and_arrives_once(sandbox, fotki, cpg, tmp_path,
+                                                                                 coppermine_titles):
+    source = fotki.photos("Harbour walk")
+    # an error page instead of the reply, nothing stored: looked for, not found, fetched and sent again
+    sandbox.faults.set("coppermine", html_200=1.0, only="uniload", limit=1)
+    report = source.galleryk.push(cpg, album="From Fotki", create=True, source=fotki, journal=tmp_path / "j.sqlite",
+                                  settle=0.2, progress=False)
+    assert sandbox.faults.injected("coppermine")["html_200"] == 1
+    assert report["note"].str.contains("had not arrived: uploaded again").sum() == 1
+    assert report["status"].tolist() == ["uploaded"] * len(source)
+    titles = coppermine_titles(cpg, "From Fotki")
+    assert sorted(titles.values()) == [1] * len(source)
