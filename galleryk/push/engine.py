@@ -404,7 +404,13 @@ class _Runner:
                 note="uploaded in an earlier run and held for the gallery admin's approval; pictures awaiting approval "
                      "are not listed, so galleryk could not confirm it is still there",
             ), None
-        where = self.view.presence(rid, token, title)
+        try:
+            where = self.view.presence(rid, token, title)
+        except (TransportError, ServiceError) as exc:
+            if isinstance(exc, ServiceError) and not exc.temporary:
+                raise
+            note = f"done in an earlier run; galleryk could not confirm it is still there ({_describe(exc)})"
+            return _Outcome("skipped", rid, note=note, bytes=item.bytes, attempts=entry.attempts), None
         if where == "missing":
             return None, f"the journal had it as uploaded (id {rid}), but it is no longer on the service: uploaded again"
         self.view.claim(rid)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 
+from ..errors import ServiceError, TransportError
 from .items import Item
 from .markers import tokens
 from .retry import retrying
@@ -35,6 +36,7 @@ class AlbumView:
         self._cond = threading.Condition()
         self._load_lock = threading.Lock()
         self._loaded = False
+        self._load_error: BaseException | None = None
         self._listed: dict[str, str] = {}  # id -> normalised title, from every listing read
         self._snapshot: set[str] = set()  # ids listed when the push began
         self._album: set[str] = set()  # ids seen in the album itself
@@ -53,7 +55,13 @@ class AlbumView:
         with self._load_lock:
             if self._loaded:
                 return
-            rows = self.target.list_album()
+            if self._load_error is not None:  # tried (with retries) for this push already
+                raise self._load_error
+            try:
+                rows = self.target.list_album()
+            except (TransportError, ServiceError) as exc:
+                self._load_error = exc
+                raise
             with self._cond:
                 for row in rows:
                     self._add(row, snapshot=True, album=True)

@@ -81,3 +81,15 @@ def test_a_rerun_says_honestly_that_pictures_awaiting_approval_could_not_be_conf
     again = df.galleryk.push(cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False)
     assert again["status"].tolist() == ["skipped", "skipped"]
     assert again["note"].str.contains("could not confirm|now listed", regex=True).all()
+
+
+def test_when_the_album_cannot_be_read_a_rerun_says_what_it_could_not_confirm(sandbox, fotki, photo_folder, tmp_path):
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    df.galleryk.push(fotki, album="Unread", create=True, journal=journal, progress=False)
+    sandbox.faults.set("fotki", html_200=1.0, only="getPhotos")  # every listing page is an error page
+    again = df.galleryk.push(fotki, album="Unread", create=True, journal=journal, progress=False)
+    sandbox.faults.clear()
+    assert again["status"].tolist() == ["skipped"] * 6
+    assert again["note"].str.startswith("done in an earlier run; galleryk could not confirm it is still there").all()
+    assert len(fotki.photos("Unread")) == 6
