@@ -2,7 +2,16 @@
 
 Off by default. Each service (``fotki``, ``coppermine``) has its own settings, changed from
 Python (``sandbox.faults.set("coppermine", error_500=0.2)``), from the command line, or
-over HTTP (``POST /_sandbox/faults`` with the same fields as JSON).
+over HTTP (``POST /_sandbox/faults`` with the same fields as JSON). Every request a service
+receives is counted by method (Fotki), page (Coppermine) or ``api`` (the cpgAPI), so a test can
+count a client's calls on the server's side: ``sandbox.faults.requests("fotki")``.
+
+Slow servers: ``store_delay`` holds a request *before* the service handles it (a server slow
+to store: a client that stops waiting has its upload stored all the same, later);
+``reply_delay`` holds the reply *after* the service has handled it (stored, answered late).
+``delay_share`` is the share of requests held (below 1: latency spikes), ``delay_only`` a
+regular expression, like ``only``, choosing which (``"upload|uniload"``). ``stored_500`` lets
+the service handle the request, then answers HTTP 500 instead of its reply.
 
 When a fault strikes matters, because it decides whether the request took effect:
 
@@ -11,17 +20,6 @@ When a fault strikes matters, because it decides whether the request took effect
   handled the request: an upload was stored, but the client cannot read the reply. This is
   the ambiguous outcome that resumable pushes have to resolve.
 - ``latency`` delays every answer by that many seconds.
-- ``store_delay`` holds a request *before* the service handles it (a server slow to store:
-  a client that times out meanwhile has its upload stored all the same, later), and
-  ``reply_delay`` holds the reply *after* the service has handled it (stored, answered late).
-  ``delay_share`` is the share of requests held (below 1: latency spikes) and ``delay_only``
-  a regular expression, like ``only``, choosing which requests (``"upload|uniload"``).
-- ``stored_500`` lets the service handle the request, then answers HTTP 500 instead of its
-  reply: the upload was stored, though the client is told the server failed.
-
-Every request a service receives is also counted by method (Fotki), function (cpgAPI) or page
-(Coppermine's web pages): ``sandbox.faults.requests("fotki")``, so a test can count the calls
-a client made, on the server's side.
 """
 
 from __future__ import annotations
@@ -30,15 +28,11 @@ import random
 import re
 import socket
 import threading
-import time
-from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 
 from werkzeug.wrappers import Request, Response
 
 KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice")
-DELAYS = ("store_delay", "reply_delay")
-STORED_FAULTS = ("stored_500",)
 
 PHP_NOTICE = (
     "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
@@ -54,6 +48,10 @@ HTML_ERROR_PAGE = (
 )
 
 
+SLOW_KINDS = ("store_delay", "reply_delay", "stored_500")
+"""Faults of slow or lying servers, counted with the others in ``injected``."""
+
+
 @dataclass
 class FaultSettings:
     """Shares (0..1) of requests hit by each fault, plus added latency in seconds.
@@ -62,6 +60,11 @@ class FaultSettings:
     matches that regular expression; ``limit`` stops injecting after that many faults.
     """
 
+    store_delay: float = 0.0
+    reply_delay: float = 0.0
+    delay_share: float = 1.0
+    delay_only: str | None = None
+    stored_500: float = 0.0
     latency: float = 0.0
     error_500: float = 0.0
     html_200: float = 0.0
@@ -70,13 +73,9 @@ class FaultSettings:
     php_notice: float = 0.0
     only: str | None = None
     limit: int | None = None
-    store_delay: float = 0.0
-    reply_delay: float = 0.0
-    delay_share: float = 1.0
-    delay_only: str | None = None
-    stored_500: float = 0.0
 
     def validate(self) -> None:
+        self._validate_slow()
         for kind in KINDS:
             value = getattr(self, kind)
             if not 0.0 <= float(value) <= 1.0:
@@ -85,13 +84,15 @@ class FaultSettings:
             raise ValueError(f"latency={self.latency!r} must not be negative")
         if self.only is not None:
             re.compile(self.only)
-        for name in DELAYS:
+
+
+    def _validate_slow(self) -> None:
+        for name in ("store_delay", "reply_delay"):
             if float(getattr(self, name)) < 0:
                 raise ValueError(f"{name}={getattr(self, name)!r} must not be negative")
-        if not 0.0 <= float(self.stored_500) <= 1.0:
-            raise ValueError(f"fault share stored_500={self.stored_500!r} must be between 0 and 1")
-        if not 0.0 <= float(self.delay_share) <= 1.0:
-            raise ValueError(f"delay_share={self.delay_share!r} must be between 0 and 1")
+        for name in ("delay_share", "stored_500"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must be between 0 and 1")
         if self.delay_only is not None:
             re.compile(self.delay_only)
 
@@ -100,17 +101,17 @@ class FaultSettings:
 class _ServiceState:
     settings: FaultSettings = field(default_factory=FaultSettings)
     injected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    delays: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DELAYS + STORED_FAULTS, 0))
+    slow: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SLOW_KINDS, 0))
 
 
 class FaultInjector:
     """Per-service fault settings and counters, safe to change while the server runs."""
 
     def __init__(self, services: tuple[str, ...] = ("fotki", "coppermine"), seed: int | None = None) -> None:
+        self._requests: dict[str, dict[str, int]] = {name: {} for name in services}
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._state = {name: _ServiceState() for name in services}
-        self._requests: dict[str, Counter[str]] = {name: Counter() for name in services}
 
     def set(self, service: str | None = None, **values: object) -> None:
         """Replace the settings of one service (or all, when ``service`` is None)."""
@@ -136,7 +137,7 @@ class FaultInjector:
         """How many faults of each kind this service has injected since its settings were set."""
         with self._lock:
             state = self._state[self._names(service)[0]]
-            return {**state.injected, **state.delays}
+            return {**state.injected, **state.slow}
 
     def requests(self, service: str) -> dict[str, int]:
         """How many requests this service has received, by method, cpgAPI function or page, since the start
@@ -196,14 +197,14 @@ class FaultInjector:
             seconds = float(getattr(s, kind))
             if not seconds:
                 return
-            if s.limit is not None and sum(state.injected.values()) + sum(state.delays.values()) >= s.limit:
+            if s.limit is not None and sum(state.injected.values()) + sum(state.slow.values()) >= s.limit:
                 return
             if s.delay_only is not None and not _matches(s.delay_only, request):
                 return
             if s.delay_share < 1.0 and self._rng.random() >= s.delay_share:
                 return
-            state.delays[kind] += 1
-        time.sleep(seconds)
+            state.slow[kind] += 1
+        threading.Event().wait(seconds)
 
     def _stored_fault(self, service: str, request: Request) -> bool:
         """Whether ``stored_500`` strikes this request (``only`` and ``limit`` apply as to the other faults)."""
@@ -212,13 +213,13 @@ class FaultInjector:
             s = state.settings
             if not s.stored_500:
                 return False
-            if s.limit is not None and sum(state.injected.values()) + sum(state.delays.values()) >= s.limit:
+            if s.limit is not None and sum(state.injected.values()) + sum(state.slow.values()) >= s.limit:
                 return False
             if s.only is not None and not _matches(s.only, request):
                 return False
             if self._rng.random() >= s.stored_500:
                 return False
-            state.delays["stored_500"] += 1
+            state.slow["stored_500"] += 1
             return True
 
     def _count(self, service: str, request: Request) -> None:
@@ -226,7 +227,8 @@ class FaultInjector:
         label = request.args.get("method") or request.path.rstrip("/").rsplit("/", 1)[-1] or "/"
         label = label.replace("_", ".") if label.startswith("flickr_") else label
         with self._lock:
-            self._requests[service][label] += 1
+            counts = self._requests[service]
+            counts[label] = counts.get(label, 0) + 1
 
     def before(self, service: str, request: Request) -> Response | None:
         """A fault answer that replaces the service's, or None to let the service answer."""
