@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from .markers import marker_text
+
 MetaSpec = str | list | Callable[[pd.Series], Any] | None
 
 
@@ -45,6 +47,11 @@ class Item:
     def token(self) -> str:
         """16 hex digits of the content's sha256: what the item's marker carries (see :mod:`.markers`)."""
         return (self.digest or hashlib.sha256(self.key.encode()).hexdigest())[:16]
+
+    @property
+    def marker(self) -> str:
+        """The item's marker tag, ``galleryk:sha=<token>`` (see :mod:`.markers`)."""
+        return marker_text(self.token)
 
 
 def _value(row: pd.Series, spec: MetaSpec, column: str) -> Any:
