@@ -28,7 +28,7 @@ from .errors import (
 from .fotki import Fotki
 from .match import Match, match
 from .media import ScanWarning, scan, thumbnail, to_html
-from .push import Journal, push
+from .push import Journal, JournalCorrupt, JournalError, PushBusy, push
 from .results import UploadResult
 
 del _accessor
@@ -47,8 +47,11 @@ __all__ = [
     "GallerykError",
     "InsecureGalleryWarning",
     "Journal",
+    "JournalCorrupt",
+    "JournalError",
     "Match",
     "NotSignedIn",
+    "PushBusy",
     "ScanWarning",
     "ServiceError",
     "TransportError",

@@ -34,9 +34,9 @@ import pandas as pd
 import requests
 from lxml import etree
 
-from ..errors import BadValue, FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
 from .. import thumbcache
-from ..frames.fotki import chunks_frame, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
+from ..errors import BadValue, FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
+from ..frames.fotki import chunks_frame, info_values, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
 from ..results import UploadResult
 from ..transport import (DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, DEFAULT_TIMEOUT, Progress, Source,
                          Transport, mask_url, open_source)
@@ -423,9 +423,9 @@ class Fotki:
         body = self._call("flickr.photos.getInfo", {"photo_id": _id_text(photo_id, "photo_id")})
         if body is None or body.tag != "photo":
             raise FotkiNotFound(1, f"no photo in the reply for {photo_id}", "flickr.photos.getInfo")
-        row = infos_frame([body]).to_dict("records")[0]
+        row = info_values(body)  # one photo: typed values straight from the element, no DataFrame
         row["urls"] = {u.get("type") or "": (u.text or "").strip() for u in body.iterfind("urls/url")}
-        return {key: (None if value is pd.NA or value is pd.NaT else value) for key, value in row.items()}
+        return row
 
     def photo_infos(self, photo_ids: Iterable[int | str]) -> pd.DataFrame:
         """getInfo for many photos at once (concurrently) as a DataFrame, with ``tags`` as a list column."""

@@ -20,7 +20,7 @@ import pandas as pd
 from lxml import etree
 
 from ..errors import BadValue
-from .columns import build_frame, column, empty_frame
+from .columns import build_frame, column, empty_frame, parse_taken
 
 PHOTOSET_KINDS: dict[str, str] = {
     "id": "int",
@@ -281,6 +281,49 @@ def info_row(photo: etree._Element) -> dict[str, Any]:
     row["url"] = urls.get("photopage")
     row["original_url"] = urls.get("original")
     return row
+
+
+def info_values(photo: etree._Element) -> dict[str, Any]:
+    """One getInfo ``<photo>`` as typed Python values (int, bool, Timestamp, list; None when absent), without a
+    DataFrame: the same values a row of :func:`infos_frame` holds, for callers that read one photo at a time."""
+    row = info_row(photo)
+    out: dict[str, Any] = {}
+    for name, kind in INFO_KINDS.items():
+        out[name] = _value(row.get(name), kind)
+    owner = row.get("owner")
+    if owner not in (None, "") and out["owner"] is None:
+        out["owner"] = str(owner)  # Flickr's 123@N01 form stays text
+    return out
+
+
+_TRUE_TEXT = frozenset({"1", "true", "yes", "on", "y", "t"})
+
+
+def _value(value: Any, kind: str) -> Any:
+    if kind == "list":
+        return list(value or [])
+    if value is None:
+        return None
+    if kind == "string":
+        return str(value)
+    text = str(value).strip()
+    if kind == "int":
+        try:
+            return int(text) if text else None
+        except ValueError:
+            return None
+    if kind == "bool":
+        return text.lower() in _TRUE_TEXT if text else None
+    if kind == "unix":
+        try:
+            seconds = int(float(text)) if text else 0
+        except ValueError:
+            return None
+        return pd.Timestamp(seconds, unit="s", tz="UTC") if seconds else None
+    if kind == "taken":
+        taken = parse_taken(text)
+        return None if taken is pd.NaT else taken
+    return value
 
 
 def infos_frame(photos: Iterable[etree._Element]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Pushing a selection DataFrame to a service, resumably and without duplicates."""
 
 from .engine import push
-from .journal import Journal
+from .journal import Journal, JournalCorrupt, JournalError
+from .lock import PushBusy
 
-__all__ = ["Journal", "push"]
+__all__ = ["Journal", "JournalCorrupt", "JournalError", "PushBusy", "push"]

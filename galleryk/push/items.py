@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-MetaSpec = str | list | Callable[[pd.Series], Any] | None
+from .markers import marker_text
 
-MARKER_PREFIX = "galleryk-"
+MetaSpec = str | list | Callable[[pd.Series], Any] | None
 
 
 @dataclass
@@ -44,10 +44,14 @@ class Item:
         return f"sha256:{self.digest}"
 
     @property
+    def token(self) -> str:
+        """16 hex digits of the content's sha256: what the item's marker carries (see :mod:`.markers`)."""
+        return (self.digest or hashlib.sha256(self.key.encode()).hexdigest())[:16]
+
+    @property
     def marker(self) -> str:
-        """A tag/keyword that lets a rerun recognise this item on the service."""
-        token = (self.digest or hashlib.sha256(self.key.encode()).hexdigest())[:16]
-        return f"{MARKER_PREFIX}{token}"
+        """The item's marker tag, ``galleryk:sha=<token>`` (see :mod:`.markers`)."""
+        return marker_text(self.token)
 
 
 def _value(row: pd.Series, spec: MetaSpec, column: str) -> Any:

@@ -5,18 +5,26 @@ committed transaction. So after a crash, a Ctrl-C or a lost reply, a rerun knows
 items are done (skip them), which never started (upload them), and which are *in doubt*:
 started, with no outcome recorded. An item in doubt is looked for on the service before it is
 tried again, so nothing is uploaded twice.
+
+A damaged file (a disk that filled up, a copy cut short) raises :class:`JournalCorrupt`, which
+names the file and the way out: move it aside and push again; the photos already uploaded are
+recognised on the service by their markers.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import GallerykError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -30,6 +38,8 @@ CREATE TABLE IF NOT EXISTS items (
     updated_at REAL NOT NULL,
     error      TEXT,
     info       TEXT NOT NULL DEFAULT '{}',
+    lost_at    REAL,
+    took       REAL,
     PRIMARY KEY (target, key)
 );
 CREATE TABLE IF NOT EXISTS albums (
@@ -37,6 +47,49 @@ CREATE TABLE IF NOT EXISTS albums (
     album_id TEXT NOT NULL
 );
 """
+
+
+_ADDED_COLUMNS = {"lost_at": "REAL", "took": "REAL"}  # columns newer than the first journals
+_COLUMNS = "state, remote_id, in_album, attempts, started_at, error, info, lost_at, took"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class JournalError(GallerykError):
+    """The push journal cannot be used; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class JournalCorrupt(JournalError):
+    """The journal file is damaged or is not a journal at all."""
+
+
+def _corrupt(path: Path, exc: BaseException) -> JournalCorrupt:
+    aside = path.with_name(path.name + ".damaged")
+    return JournalCorrupt(
+        f"the push journal {path} is damaged ({exc}). Move it aside (for example: mv '{path}' '{aside}') and push "
+        "again: the new journal starts empty, and the photos uploaded earlier are recognised on the service by "
+        "their markers and skipped (pushes made with marker=None cannot be recognised).",
+        path=path,
+    )
+
+
+def _guarded(method: F) -> F:
+    """Turn sqlite errors into JournalCorrupt / JournalError naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            raise JournalError(f"cannot use the push journal {self.path}: {exc}", path=self.path) from None
+        except sqlite3.DatabaseError as exc:
+            raise _corrupt(self.path, exc) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -50,6 +103,10 @@ class Entry:
     started_at: float | None
     error: str | None
     info: dict
+    lost_at: float | None = None
+    """When the reply of the last attempt was lost (unix time), if it was lost while a push ran."""
+    took: float | None = None
+    """How long that attempt had run when its reply was lost, in seconds."""
 
     @property
     def in_doubt(self) -> bool:
@@ -64,10 +121,32 @@ class Journal:
         self.path = Path(path).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA)
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot open the push journal {self.path}: {exc}", path=self.path) from None
+        try:
+            self._open()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @_guarded
+    def _open(self) -> None:
+        conn = self._conn
+        problem = conn.execute("PRAGMA quick_check").fetchone()
+        if problem is None or problem[0] != "ok":
+            raise sqlite3.DatabaseError(problem[0] if problem else "the integrity check answered nothing")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.executescript(_SCHEMA)
+        have = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name not in have:
+                conn.execute(f"ALTER TABLE items ADD COLUMN {name} {kind}")
+        row = conn.execute("SELECT MAX(updated_at) FROM items").fetchone()
+        self.last_activity: float | None = row[0] if row else None
+        """When this journal was last written before it was opened (unix time): a dead push's last sign of life."""
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -80,19 +159,17 @@ class Journal:
                 raise
             self._conn.execute("COMMIT")
 
+    @_guarded
     def get(self, target: str, key: str) -> Entry | None:
         with self._lock:
             row = self._conn.execute(
-                "SELECT state, remote_id, in_album, attempts, started_at, error, info FROM items"
-                " WHERE target = ? AND key = ?",
-                (target, key),
+                f"SELECT {_COLUMNS} FROM items WHERE target = ? AND key = ?", (target, key)
             ).fetchone()
-        if row is None:
-            return None
-        return Entry(row[0], row[1], bool(row[2]), row[3], row[4], row[5], json.loads(row[6]))
+        return None if row is None else _entry(row)
 
+    @_guarded
     def start(self, target: str, key: str, info: dict | None = None) -> None:
-        """Write the intent to upload (before any byte is sent)."""
+        """Write the intent to upload (before any byte is sent); what an earlier attempt left is cleared."""
         now = time.time()
         with self._tx() as c:
             c.execute(
@@ -100,10 +177,42 @@ class Journal:
                 " VALUES (?, ?, 'started', 1, ?, ?, ?)"
                 " ON CONFLICT(target, key) DO UPDATE SET state = 'started', attempts = attempts + 1,"
                 " started_at = excluded.started_at, updated_at = excluded.updated_at, error = NULL,"
-                " info = excluded.info",
+                " info = excluded.info, remote_id = NULL, in_album = 0, lost_at = NULL, took = NULL",
                 (target, key, now, now, json.dumps(info or {})),
             )
 
+    @_guarded
+    def lost(self, target: str, key: str, lost_at: float, took: float) -> None:
+        """The reply of the started attempt was lost at ``lost_at`` after ``took`` seconds: it stays in doubt."""
+        with self._tx() as c:
+            c.execute(
+                "UPDATE items SET lost_at = ?, took = ?, updated_at = ? WHERE target = ? AND key = ?",
+                (lost_at, took, time.time(), target, key),
+            )
+
+    @_guarded
+    def found(self, target: str, key: str, remote_id: str, info: dict | None = None) -> None:
+        """Record as uploaded a photo found on the service (no attempt of this journal, or a lost reply)."""
+        now = time.time()
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO items (target, key, state, remote_id, attempts, updated_at, info)"
+                " VALUES (?, ?, 'uploaded', ?, 0, ?, ?)"
+                " ON CONFLICT(target, key) DO UPDATE SET state = 'uploaded', remote_id = excluded.remote_id,"
+                " in_album = 0, updated_at = excluded.updated_at, error = NULL",
+                (target, key, str(remote_id), now, json.dumps(info or {})),
+            )
+
+    @_guarded
+    def started_since(self, target: str, since: float) -> int:
+        """How many of this target's items were started at or after ``since`` (unix time)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM items WHERE target = ? AND started_at >= ?", (target, since)
+            ).fetchone()
+        return int(row[0])
+
+    @_guarded
     def uploaded(self, target: str, key: str, remote_id: str) -> None:
         with self._tx() as c:
             c.execute(
@@ -112,6 +221,7 @@ class Journal:
                 (str(remote_id), time.time(), target, key),
             )
 
+    @_guarded
     def failed(self, target: str, key: str, error: str) -> None:
         with self._tx() as c:
             c.execute(
@@ -119,6 +229,7 @@ class Journal:
                 (time.time(), error, target, key),
             )
 
+    @_guarded
     def added_to_album(self, target: str, key: str) -> None:
         with self._tx() as c:
             c.execute(
@@ -126,12 +237,14 @@ class Journal:
                 (time.time(), target, key),
             )
 
+    @_guarded
     def album(self, target: str) -> str | None:
         """The remote album (photoset) id this target's push created or found earlier."""
         with self._lock:
             row = self._conn.execute("SELECT album_id FROM albums WHERE target = ?", (target,)).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def set_album(self, target: str, album_id: str) -> None:
         with self._tx() as c:
             c.execute(
@@ -140,13 +253,11 @@ class Journal:
                 (target, str(album_id)),
             )
 
+    @_guarded
     def entries(self, target: str) -> dict[str, Entry]:
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT key, state, remote_id, in_album, attempts, started_at, error, info FROM items WHERE target = ?",
-                (target,),
-            ).fetchall()
-        return {r[0]: Entry(r[1], r[2], bool(r[3]), r[4], r[5], r[6], json.loads(r[7])) for r in rows}
+            rows = self._conn.execute(f"SELECT key, {_COLUMNS} FROM items WHERE target = ?", (target,)).fetchall()
+        return {r[0]: _entry(r[1:]) for r in rows}
 
     def close(self) -> None:
         with self._lock:
@@ -160,3 +271,7 @@ class Journal:
 
     def __repr__(self) -> str:
         return f"<galleryk Journal {self.path}>"
+
+
+def _entry(row: tuple) -> Entry:
+    return Entry(row[0], row[1], bool(row[2]), row[3], row[4], row[5], json.loads(row[6] or "{}"), row[7], row[8])

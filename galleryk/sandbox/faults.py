@@ -2,7 +2,16 @@
 
 Off by default. Each service (``fotki``, ``coppermine``) has its own settings, changed from
 Python (``sandbox.faults.set("coppermine", error_500=0.2)``), from the command line, or
-over HTTP (``POST /_sandbox/faults`` with the same fields as JSON).
+over HTTP (``POST /_sandbox/faults`` with the same fields as JSON). Every request a service
+receives is counted by method (Fotki), page (Coppermine) or ``api`` (the cpgAPI), so a test can
+count a client's calls on the server's side: ``sandbox.faults.requests("fotki")``.
+
+Slow servers: ``store_delay`` holds a request *before* the service handles it (a server slow
+to store: a client that stops waiting has its upload stored all the same, later);
+``reply_delay`` holds the reply *after* the service has handled it (stored, answered late).
+``delay_share`` is the share of requests held (below 1: latency spikes), ``delay_only`` a
+regular expression, like ``only``, choosing which (``"upload|uniload"``). ``stored_500`` lets
+the service handle the request, then answers HTTP 500 instead of its reply.
 
 When a fault strikes matters, because it decides whether the request took effect:
 
@@ -58,6 +67,10 @@ HTML_ERROR_PAGE = (
 )
 
 
+SLOW_KINDS = ("store_delay", "reply_delay", "stored_500")
+"""Faults of slow or lying servers, counted with the others in ``injected``."""
+
+
 @dataclass
 class FaultSettings:
     """Shares (0..1) of requests hit by each fault, plus added latency in seconds.
@@ -66,6 +79,11 @@ class FaultSettings:
     matches that regular expression; ``limit`` stops injecting after that many faults.
     """
 
+    store_delay: float = 0.0
+    reply_delay: float = 0.0
+    delay_share: float = 1.0
+    delay_only: str | None = None
+    stored_500: float = 0.0
     latency: float = 0.0
     error_500: float = 0.0
     html_200: float = 0.0
@@ -84,6 +102,7 @@ class FaultSettings:
     drip_seconds: float = 1.0
 
     def validate(self) -> None:
+        self._validate_slow()
         for kind in KINDS:
             value = getattr(self, kind)
             if not 0.0 <= float(value) <= 1.0:
@@ -99,16 +118,29 @@ class FaultSettings:
             raise ValueError(f"redirect_to={self.redirect_to!r} must be an http:// or https:// URL")
 
 
+    def _validate_slow(self) -> None:
+        for name in ("store_delay", "reply_delay"):
+            if float(getattr(self, name)) < 0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must not be negative")
+        for name in ("delay_share", "stored_500"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must be between 0 and 1")
+        if self.delay_only is not None:
+            re.compile(self.delay_only)
+
+
 @dataclass
 class _ServiceState:
     settings: FaultSettings = field(default_factory=FaultSettings)
     injected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    slow: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SLOW_KINDS, 0))
 
 
 class FaultInjector:
     """Per-service fault settings and counters, safe to change while the server runs."""
 
     def __init__(self, services: tuple[str, ...] = ("fotki", "coppermine"), seed: int | None = None) -> None:
+        self._requests: dict[str, dict[str, int]] = {name: {} for name in services}
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._state = {name: _ServiceState() for name in services}
@@ -141,7 +173,20 @@ class FaultInjector:
     def injected(self, service: str) -> dict[str, int]:
         """How many faults of each kind this service has injected since its settings were set."""
         with self._lock:
-            return dict(self._state[self._names(service)[0]].injected)
+            state = self._state[self._names(service)[0]]
+            return {**state.injected, **state.slow}
+
+    def requests(self, service: str) -> dict[str, int]:
+        """How many requests this service has received, by method, cpgAPI function or page, since the start
+        (or the last :meth:`reset_requests`)."""
+        with self._lock:
+            return dict(self._requests[self._names(service)[0]])
+
+    def reset_requests(self, service: str | None = None) -> None:
+        """Start counting requests from zero."""
+        with self._lock:
+            for name in self._names(service):
+                self._requests[name].clear()
 
     def snapshot(self) -> dict[str, dict[str, object]]:
         with self._lock:
@@ -181,8 +226,51 @@ class FaultInjector:
         with self._lock:
             return self._state[service].settings.latency
 
+    def _hold(self, service: str, request: Request, kind: str) -> None:
+        """Sleep for ``kind`` (store_delay or reply_delay) when this request is one to hold."""
+        with self._lock:
+            state = self._state[service]
+            s = state.settings
+            seconds = float(getattr(s, kind))
+            if not seconds:
+                return
+            if s.limit is not None and sum(state.injected.values()) + sum(state.slow.values()) >= s.limit:
+                return
+            if s.delay_only is not None and not _matches(s.delay_only, request):
+                return
+            if s.delay_share < 1.0 and self._rng.random() >= s.delay_share:
+                return
+            state.slow[kind] += 1
+        threading.Event().wait(seconds)
+
+    def _stored_fault(self, service: str, request: Request) -> bool:
+        """Whether ``stored_500`` strikes this request (``only`` and ``limit`` apply as to the other faults)."""
+        with self._lock:
+            state = self._state[service]
+            s = state.settings
+            if not s.stored_500:
+                return False
+            if s.limit is not None and sum(state.injected.values()) + sum(state.slow.values()) >= s.limit:
+                return False
+            if s.only is not None and not _matches(s.only, request):
+                return False
+            if self._rng.random() >= s.stored_500:
+                return False
+            state.slow["stored_500"] += 1
+            return True
+
+    def _count(self, service: str, request: Request) -> None:
+        """Count the request under its method or page name, without reading its body."""
+        label = request.args.get("method") or request.path.rstrip("/").rsplit("/", 1)[-1] or "/"
+        label = label.replace("_", ".") if label.startswith("flickr_") else label
+        with self._lock:
+            counts = self._requests[service]
+            counts[label] = counts.get(label, 0) + 1
+
     def before(self, service: str, request: Request) -> Response | None:
         """A fault answer that replaces the service's, or None to let the service answer."""
+        self._count(service, request)
+        self._hold(service, request, "store_delay")
         kind = self._draw(service, request, ("error_500", "html_200"))
         if kind == "error_500":
             return Response(
@@ -207,6 +295,10 @@ class FaultInjector:
 
     def after(self, service: str, request: Request, response: Response) -> Response:
         """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
+        self._hold(service, request, "reply_delay")
+        if self._stored_fault(service, request):
+            return Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
+                            content_type="text/html; charset=utf-8")
         candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
         if response.is_streamed or response.status_code in (301, 302, 303, 304):
             candidates = ("cut",) if not response.is_streamed else ()
@@ -225,6 +317,14 @@ class FaultInjector:
         elif kind == "cut":
             return _cut_response(request, response, body)
         return response
+
+
+def _matches(pattern: str, request: Request) -> bool:
+    """Whether ``pattern`` finds the request's path, or else its form's cpgAPI ``function`` or Fotki ``method``."""
+    if re.search(pattern, request.path):
+        return True
+    fields = " ".join([request.values.get("function", ""), request.values.get("method", "")])
+    return bool(re.search(pattern, fields))
 
 
 def _cut_response(request: Request, response: Response, body: bytes) -> Response:

@@ -35,6 +35,46 @@ def coppermine_titles(client: gk.Coppermine, album: int | str) -> Counter:
     return Counter(client.photos(album)["title"].fillna("").tolist())
 
 
+def _delete_fotki_photos(sandbox, ids) -> None:
+    """Delete photos on the sandbox's Fotki as its website would (it has no API call for that)."""
+    with sandbox.store.write() as conn:
+        for photo_id in map(int, ids):
+            conn.execute("DELETE FROM fotki_set_photos WHERE photo_id = ?", (photo_id,))
+            conn.execute("DELETE FROM fotki_tags WHERE photo_id = ?", (photo_id,))
+            conn.execute("DELETE FROM fotki_photos WHERE id = ?", (photo_id,))
+
+
+def _delete_coppermine_pictures(sandbox, pids) -> None:
+    """Delete pictures on the sandbox gallery as its admin pages would."""
+    with sandbox.store.write() as conn:
+        conn.executemany("DELETE FROM cpg_pictures WHERE pid = ?", [(int(p),) for p in pids])
+
+
+@pytest.fixture
+def child_env(tmp_path: Path):
+    """Environment for a child process that pushes to the sandbox as alice (credentials as a user would set them)."""
+    import os
+
+    def env(sandbox, fotki: gk.Fotki) -> dict:
+        return {
+            **os.environ,
+            "GALLERYK_CONFIG": str(tmp_path / "none.ini"),
+            "GALLERYK_FOTKI_API_KEY": sandbox.api_key,
+            "GALLERYK_FOTKI_SECRET": sandbox.secret,
+            "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
+            "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
+            "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
+        }
+
+    return env
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Push locks (and default journals) go to a folder of the test run, never the home directory."""
+    monkeypatch.setenv("GALLERYK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def photo_folder(tmp_path: Path) -> Path:
     make_photos(tmp_path / "photos", 6)
@@ -77,3 +117,13 @@ def _fotki_titles_fixture():
 @pytest.fixture(name="coppermine_titles")
 def _coppermine_titles_fixture():
     return coppermine_titles
+
+
+@pytest.fixture
+def delete_fotki_photos():
+    return _delete_fotki_photos
+
+
+@pytest.fixture
+def delete_coppermine_pictures():
+    return _delete_coppermine_pictures

@@ -33,7 +33,7 @@ def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
     info = cpg.photo_info(int(report["remote_id"].iloc[0]))
     assert info["caption"] == "At dawn"
     assert {"harbour", "boats"} <= set(info["keywords"])
-    assert any(k.startswith("galleryk-") for k in info["keywords"])
+    assert f"galleryk:sha={report['marker'].iloc[0].split('=')[1]}" in info["keywords"]
 
 
 def test_an_api_only_gallery_cannot_create_and_lists_the_albums_open_to_the_user(photo_folder, cpg_api, tmp_path):
@@ -64,9 +64,27 @@ def test_pictures_waiting_for_approval_are_reported_as_such(photo_folder, cpg, t
     assert again["status"].tolist() == ["skipped", "skipped"]
 
 
-def test_an_album_closed_to_the_user_fails_every_item_with_the_gallery_message(photo_folder, cpg, tmp_path):
-    report = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
-        cpg, album="City walks", journal=tmp_path / "j.sqlite", progress=False
-    )
-    assert report["status"].tolist() == ["failed", "failed"]
-    assert report["error"].str.contains("CoppermineError").all()
+def test_an_album_closed_to_the_user_fails_at_once_listing_the_open_ones(photo_folder, stock_sandbox, cpg, tmp_path):
+    stock_sandbox.faults.reset_requests("coppermine")
+    with pytest.raises(gk.AlbumNotFound) as info:
+        gk.scan(photo_folder, progress=False).galleryk.push(cpg, album="City walks", journal=tmp_path / "j.sqlite",
+                                                            progress=False)
+    assert "may not upload" in str(info.value) and "'City walks'" in str(info.value)
+    assert "Alice's garden (6)" in str(info.value) and "Alice's garden" in info.value.choices
+    assert "City walks" not in info.value.choices
+    assert stock_sandbox.faults.requests("coppermine").get("uniload.php", 0) == 0
+
+
+def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_says_rights_are_unknown(
+    photo_folder, sandbox, cpg_api, tmp_path, coppermine_titles
+):
+    assert cpg_api.albums()["can_upload"].isna().all()  # the cpgAPI does not say
+    before = len(cpg_api.photos("City walks"))
+    sandbox.faults.reset_requests("coppermine")
+    with pytest.raises(gk.AlbumNotFound) as info:
+        gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", workers=1,
+                                                            journal=tmp_path / "j.sqlite", progress=False)
+    assert "refused uploads to album City walks" in str(info.value) and "does not say" in str(info.value)
+    assert "Alice's garden" in info.value.choices
+    assert sandbox.faults.requests("coppermine")["api"] <= 3  # mode probe, album list, one refused upload
+    assert len(cpg_api.photos("City walks")) == before

@@ -91,7 +91,7 @@ def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_pa
     report = gk.push(df, fotki, journal=tmp_path / "j.sqlite", progress=False)
     assert list(report.index) == list(df.index)
     assert list(report.columns) == ["item", "status", "remote_id", "album", "error", "note", "bytes", "seconds",
-                                    "attempts"]
+                                    "attempts", "marker"]
     assert report["bytes"].tolist() == df["bytes"].tolist()
 
 

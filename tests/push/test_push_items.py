@@ -32,6 +32,6 @@ def test_a_listing_needs_an_id_column():
 def test_the_journal_key_is_the_content_for_files_and_the_source_id_for_listings():
     digest = "ab" * 32
     local = build_items(pd.DataFrame({"path": ["/a/x.jpg"], "digest": [digest]}), remote=False)[0]
-    assert local.key == f"sha256:{digest}" and local.marker == f"galleryk-{digest[:16]}"
+    assert local.key == f"sha256:{digest}" and local.token == digest[:16]
     remote = build_items(pd.DataFrame({"pid": [17]}), remote=True)[0]
     assert remote.key == "remote:17"

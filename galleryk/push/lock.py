@@ -1,0 +1,116 @@
+"""One push at a time per target and album on this machine: a lock file that every process respects.
+
+Two pushes of the same photos into the same album, started together, would each find nothing
+on the service and each upload everything. The lock is keyed by the target (service, endpoint,
+user) and the album, not by the journal, so separate journals are held apart too. The second
+push waits for the first (saying so), or after ``timeout`` seconds raises :class:`PushBusy`.
+It is an operating-system file lock (``filelock``): it dies with its process, so a killed push
+never leaves a stale lock. Pushes on other machines do not see it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ..errors import GallerykError
+
+log = logging.getLogger("galleryk.push")
+
+
+class PushBusy(GallerykError):
+    """Another push to the same target and album is running on this machine; ``holder`` says which, when known."""
+
+    def __init__(self, message: str, *, holder: dict | None = None) -> None:
+        self.holder = holder or {}
+        super().__init__(message)
+
+
+class PushCancelled(GallerykError):
+    """The push was cancelled (Ctrl-C or the cancel event) while it waited."""
+
+
+def cache_root() -> Path:
+    """galleryk's cache folder: ``$GALLERYK_CACHE_DIR``, else ``~/.cache/galleryk``."""
+    return Path(os.environ.get("GALLERYK_CACHE_DIR") or Path.home() / ".cache" / "galleryk")
+
+
+def lock_path(key: str) -> Path:
+    """The lock file for a target-and-album key."""
+    return cache_root() / "locks" / f"push-{hashlib.sha256(key.encode()).hexdigest()[:24]}.lock"
+
+
+def _holder_text(holder: dict) -> str:
+    if not holder:
+        return "another process"
+    since = time.strftime("%H:%M:%S", time.localtime(holder.get("since", time.time())))
+    where = "this process" if holder.get("pid") == os.getpid() else f"process {holder.get('pid')}"
+    return f"{where}, since {since}"
+
+
+def _read_holder(path: Path) -> dict:
+    try:
+        return json.loads(path.with_suffix(".who").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def album_lock(
+    key: str,
+    label: str,
+    *,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the lock of ``key`` for the block; ``label`` names the push in messages (no secrets).
+
+    ``timeout``: seconds to wait for another holder (None: as long as it runs; 0: not at all).
+    ``on_wait(message)`` is called once when the lock is busy, before waiting.
+    """
+    path = lock_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), thread_local=False)
+    started = time.monotonic()
+    told = False
+    while True:
+        try:
+            lock.acquire(timeout=0.25 if told else 0)
+            break
+        except Timeout:
+            holder = _read_holder(path)
+            waited = time.monotonic() - started
+            if timeout is not None and waited >= timeout:
+                raise PushBusy(
+                    f"another push to {label} is running on this machine ({_holder_text(holder)}); it holds "
+                    f"{path}. Wait for it to finish, or pass lock_timeout=None to wait as long as it runs.",
+                    holder=holder,
+                ) from None
+            if not told:
+                told = True
+                message = f"waiting for another push to {label} to finish ({_holder_text(holder)})"
+                log.warning("%s", message)
+                if on_wait is not None:
+                    on_wait(message)
+            if cancel is not None and cancel.is_set():
+                raise PushCancelled("cancelled while waiting for another push to the same album") from None
+    try:
+        who = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time(), "push": label}
+        with contextlib.suppress(OSError):
+            path.with_suffix(".who").write_text(json.dumps(who), encoding="utf-8")
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.with_suffix(".who").unlink()
+        lock.release()

@@ -1,0 +1,95 @@
+"""A rerun's "skipped" means the photo is there: the journal is checked against one listing of the album."""
+
+from __future__ import annotations
+
+import shutil
+
+import galleryk as gk
+import galleryk.sandbox as gks
+
+
+def test_photos_deleted_by_hand_are_uploaded_again_and_the_rest_skipped(sandbox, fotki, photo_folder, tmp_path,
+                                                                        delete_fotki_photos):
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    first = df.galleryk.push(fotki, album="Kept", create=True, journal=journal, progress=False)
+    gone = first["remote_id"].iloc[[1, 4]].tolist()
+    delete_fotki_photos(sandbox, gone)
+    sandbox.faults.reset_requests("fotki")
+    again = df.galleryk.push(fotki, album="Kept", create=True, journal=journal, progress=False)
+    assert again["status"].tolist() == ["skipped", "uploaded", "skipped", "skipped", "uploaded", "skipped"]
+    assert again["note"].iloc[1].startswith(f"the journal had it as uploaded (id {gone[0]}), but it is no longer")
+    assert again["note"].iloc[0] == "done in an earlier run (seen on the service)"
+    calls = sandbox.faults.requests("fotki")
+    assert calls["flickr.photosets.getPhotos"] == 1  # one listing for the push
+    assert calls["flickr.photos.getInfo"] == 2  # and a look at each photo the listing lacks
+    assert sorted(fotki.photos("Kept")["title"]) == [f"photo_{i:03d}" for i in range(6)]
+
+
+def test_after_a_sandbox_reset_a_rerun_uploads_everything_again(seeded_template, tmp_path, photo_folder):
+    def fresh(port: int = 0) -> gks.Sandbox:
+        data = tmp_path / f"data-{port}"
+        shutil.copytree(seeded_template, data)
+        return gks.start(data, port=port)
+
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    sb = fresh()
+    port = sb.port
+    try:
+        df.galleryk.push(sb.fotki("alice"), album="Reset", create=True, journal=journal, progress=False)
+    finally:
+        sb.stop()
+    sb = fresh(port)  # the same address, the data of a new sandbox: the journal's photos are not there
+    try:
+        fotki = sb.fotki("alice")
+        again = df.galleryk.push(fotki, album="Reset", create=True, journal=journal, progress=False)
+        assert again["status"].tolist() == ["uploaded"] * 6
+        assert again["note"].str.contains("no longer on the service").all()
+        assert sorted(fotki.photos("Reset")["title"]) == [f"photo_{i:03d}" for i in range(6)]
+    finally:
+        sb.stop()
+
+
+def test_a_photo_taken_out_of_the_photoset_is_put_back(sandbox, fotki, photo_folder, tmp_path):
+    df = gk.scan(photo_folder, progress=False).head(3)
+    journal = tmp_path / "j.sqlite"
+    first = df.galleryk.push(fotki, album="Back", create=True, journal=journal, progress=False)
+    with sandbox.store.write() as conn:
+        conn.execute("DELETE FROM fotki_set_photos WHERE photo_id = ?", (int(first["remote_id"].iloc[2]),))
+    again = df.galleryk.push(fotki, album="Back", create=True, journal=journal, progress=False)
+    assert again["status"].tolist() == ["skipped"] * 3
+    assert "put back" in again["note"].iloc[2]
+    assert set(fotki.photos("Back")["id"].astype(str)) == set(first["remote_id"])
+
+
+def test_coppermine_pictures_deleted_by_hand_are_uploaded_again(stock_sandbox, cpg, photo_folder, tmp_path,
+                                                                coppermine_titles, delete_coppermine_pictures):
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    first = df.galleryk.push(cpg, album="Alice's garden", journal=journal, progress=False)
+    delete_coppermine_pictures(stock_sandbox, first["remote_id"].iloc[[0]])
+    again = df.galleryk.push(cpg, album="Alice's garden", journal=journal, progress=False)
+    assert again["status"].tolist() == ["uploaded"] + ["skipped"] * 5
+    titles = coppermine_titles(cpg, "Alice's garden")
+    assert [titles[f"photo_{i:03d}"] for i in range(6)] == [1] * 6
+
+
+def test_a_rerun_says_honestly_that_pictures_awaiting_approval_could_not_be_confirmed(cpg, photo_folder, tmp_path):
+    df = gk.scan(photo_folder, progress=False).head(2)
+    df.galleryk.push(cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False)
+    again = df.galleryk.push(cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False)
+    assert again["status"].tolist() == ["skipped", "skipped"]
+    assert again["note"].str.contains("could not confirm|now listed", regex=True).all()
+
+
+def test_when_the_album_cannot_be_read_a_rerun_says_what_it_could_not_confirm(sandbox, fotki, photo_folder, tmp_path):
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    df.galleryk.push(fotki, album="Unread", create=True, journal=journal, progress=False)
+    sandbox.faults.set("fotki", html_200=1.0, only="getPhotos")  # every listing page is an error page
+    again = df.galleryk.push(fotki, album="Unread", create=True, journal=journal, progress=False)
+    sandbox.faults.clear()
+    assert again["status"].tolist() == ["skipped"] * 6
+    assert again["note"].str.startswith("done in an earlier run; galleryk could not confirm it is still there").all()
+    assert len(fotki.photos("Unread")) == 6
