@@ -31,7 +31,7 @@ from .coppermine import Coppermine
 from .fotki import Fotki
 from .media import file_digest, thumbnail
 from .push.items import Item
-from .push.targets import is_marker
+from .push import markers
 from .thumbcache import client_for
 
 HASH_SIZE = 16
@@ -94,15 +94,14 @@ def match(
     found: dict[int, tuple[int, str, int, int]] = {}  # local position -> (remote id, how, distance, rotation)
     taken: set[int] = set()
 
-    tags = _remote_tags(remote, client, remote_ids, workers)
-    if tags is not None:
+    marks = _remote_markers(remote, client, remote_ids, workers)
+    if marks is not None:
         by_marker: dict[str, int] = {}
-        for rid, row_tags in zip(remote_ids, tags):
-            for tag in row_tags:
-                if is_marker(tag):
-                    by_marker.setdefault(_clean(tag), rid)
+        for rid, row_tokens in zip(remote_ids, marks):
+            for token in row_tokens:
+                by_marker.setdefault(token, rid)
         for index, digest in digests.items():
-            rid = by_marker.get(_clean(Item(index=index, label="", digest=digest).marker))
+            rid = by_marker.get(Item(index=index, label="", digest=digest).token)
             if rid is not None:
                 found[index] = (rid, "marker", 0, 0)
                 taken.add(rid)
@@ -142,11 +141,6 @@ def match(
 
 
 # -- exact ways ------------------------------------------------------------------------------------
-def _clean(tag: str) -> str:
-    # services normalise tags (Fotki drops the dash, Coppermine keeps it): compare letters and digits only
-    return re.sub(r"[^0-9a-z]", "", str(tag).lower())
-
-
 def _local_digests(files: pd.DataFrame) -> dict[int, str]:
     out: dict[int, str] = {}
     given = files["digest"] if "digest" in files.columns else pd.Series(None, index=files.index, dtype=object)
@@ -160,18 +154,31 @@ def _local_digests(files: pd.DataFrame) -> dict[int, str]:
     return out
 
 
-def _remote_tags(remote: pd.DataFrame, client: Any, ids: list[int], workers: int) -> list[list[str]] | None:
-    """Each remote photo's tags (Fotki) or keywords (Coppermine): from the table, else asked of the client."""
-    for column in ("tags", "keywords"):
-        if column in remote.columns:
-            return [_as_list(v) for v in remote[column]]
+def _remote_markers(remote: pd.DataFrame, client: Any, ids: list[int], workers: int) -> list[set[str]] | None:
+    """Each remote photo's push-marker tokens, from its tags or keywords and its description or caption:
+    from the table when it has them, else asked of the client (one details call per photo)."""
+    tag_column = next((c for c in ("tags", "keywords") if c in remote.columns), None)
+    text_column = next((c for c in ("description", "caption") if c in remote.columns), None)
+    if tag_column is not None:
+        texts = remote[text_column] if text_column is not None else [None] * len(remote)
+        return [markers.tokens(_as_list(t), _text(d)) for t, d in zip(remote[tag_column], texts)]
     if client is None or not ids:
         return None
     if isinstance(client, Fotki):
         infos = client.photo_infos(ids)
-        by_id = {int(i): _as_list(t) for i, t in zip(infos["id"], infos["tags"])}
-        return [by_id.get(i, []) for i in ids]
-    return list(_pool_map(lambda pid: _as_list(client.photo_info(pid).get("keywords")), ids, workers))
+        by_id = {int(i): markers.tokens(_as_list(t), _text(d))
+                 for i, t, d in zip(infos["id"], infos["tags"], infos["description"])}
+        return [by_id.get(i, set()) for i in ids]
+
+    def read(pid: int) -> set[str]:
+        info = client.photo_info(pid)
+        return markers.tokens(_as_list(info.get("keywords")), _text(info.get("caption")))
+
+    return list(_pool_map(read, ids, workers))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _as_list(value: Any) -> list[str]:

@@ -118,7 +118,7 @@ def preflight(client, args: argparse.Namespace) -> Path | None:
     """
     try:
         from ..push.engine import default_journal_path
-        from ..push.journal import Journal
+        from ..push.journal import Journal, JournalError
         from ..push.targets import make_target
     except ImportError:  # the engine's internals moved: let the push check and choose by itself
         return args.journal
@@ -128,7 +128,7 @@ def preflight(client, args: argparse.Namespace) -> Path | None:
         if journal.exists():
             try:
                 jr = Journal(journal)  # it may remember the album's id from an earlier push
-            except sqlite3.DatabaseError:
+            except (JournalError, sqlite3.DatabaseError):
                 raise UsageError(f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
                                  "looks on the service for what is there already), or give another --journal") from None
         else:

@@ -46,7 +46,7 @@ def test_a_rerun_skips_everything_and_says_why(cli_env, cli, good_folder):
     assert cli("push", str(good_folder), "--to", "fotki", "--album", "CLI trip", "--create").code == 0
     r = cli("push", str(good_folder), "--to", "fotki", "--album", "CLI trip", "--create")
     assert r.code == 0
-    assert summary_rows(r.out) == [["skipped", "3", "done in an earlier run"]]
+    assert summary_rows(r.out) == [["skipped", "3", "done in an earlier run (seen on the service)"]]
     target = good_folder.parent / "listed.csv"
     assert cli("photos", "-s", "fotki", "-a", "CLI trip", "--csv", str(target)).code == 0
     assert len(pd.read_csv(target)) == 3

@@ -75,11 +75,22 @@ def test_an_album_closed_to_the_user_fails_at_once_listing_the_open_ones(photo_f
     assert stock_sandbox.faults.requests("coppermine").get("uniload.php", 0) == 0
 
 
+def test_in_api_mode_an_album_closed_to_the_user_fails_at_once_too(photo_folder, sandbox, cpg_api, tmp_path):
+    assert not cpg_api.albums().set_index("title").loc["City walks", "can_upload"]  # from the upload form's pages
+    sandbox.faults.reset_requests("coppermine")
+    with pytest.raises(gk.AlbumNotFound) as info:
+        gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", journal=tmp_path / "j.sqlite",
+                                                            progress=False)
+    assert "may not upload" in str(info.value) and "Alice's garden" in info.value.choices
+    assert sandbox.faults.requests("coppermine").get("api", 0) <= 2  # the mode probe and the album list, no upload
+
+
 def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_says_rights_are_unknown(
     photo_folder, sandbox, cpg_api, tmp_path, coppermine_titles
 ):
-    assert cpg_api.albums()["can_upload"].isna().all()  # the cpgAPI does not say
     before = len(cpg_api.photos("City walks"))
+    sandbox.faults.set("coppermine", error_500=1.0, only=r"upload\.php")  # the upload form's page fails: rights unknown
+    assert cpg_api.albums()["can_upload"].isna().all()  # the cpgAPI itself does not say
     sandbox.faults.reset_requests("coppermine")
     with pytest.raises(gk.AlbumNotFound) as info:
         gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", workers=1,

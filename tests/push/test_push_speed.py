@@ -25,7 +25,7 @@ def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each
     assert again["status"].tolist() == ["skipped"] * 30
     calls = sandbox.faults.requests(service)
     assert calls[info_call] <= 30  # each listed photo looked at once at most (it was 465 for 30)
-    assert sum(calls.values()) <= 30 + 10
+    assert sum(calls.values()) <= 30 + 15  # and a few per push: the album tree (one page per category), the listing
 
 
 def test_a_push_into_a_photoset_lists_no_photos_outside_it(sandbox, fotki, tmp_path, make_photos):
