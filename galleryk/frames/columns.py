@@ -157,6 +157,40 @@ def column(values: Sequence[Any], kind: str, name: str | None = None) -> Any:
         raise _bad_value(name, kind, values, exc) from None
 
 
+def scalar(value: Any, kind: str, name: str) -> Any:
+    """One value of ``kind`` as a plain Python value (None when missing), by the same rules as :func:`column`.
+
+    For callers that read one record at a time (a photo's details), where a one-row array
+    would cost more than the call itself. A value that does not parse raises BadValue naming ``name``.
+    """
+    if kind == "list":
+        return [] if value is None else list(value)
+    if value is None:
+        return None
+    if kind == "string":
+        return value if isinstance(value, str) else str(value)
+    try:
+        if kind == "int":
+            if value == "":
+                return None
+            number = int(value)
+            if not -(1 << 63) <= number < (1 << 63):
+                raise OverflowError(number)
+            return number
+        if kind == "bool":
+            return _bool(value)
+        if kind == "unix":
+            if value == "" or str(value) == "0":
+                return None
+            return pd.Timestamp(int(float(value)), unit="s", tz="UTC")
+        if kind == "taken":
+            stamp = _taken_strict(value)
+            return None if stamp is pd.NaT else stamp
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise _bad_value(name, kind, [value], exc) from None
+    raise ValueError(f"unknown column kind {kind!r}; known: {', '.join(KINDS)}")
+
+
 _KIND_WORDS = {"int": "a whole number that fits 64 bits", "bool": "a yes/no flag", "unix": "a time in seconds "
                "since 1970", "taken": "a date", "string": "text", "list": "a list"}
 

@@ -20,7 +20,7 @@ import pandas as pd
 from lxml import etree
 
 from ..errors import BadValue
-from .columns import build_frame, column, empty_frame, parse_taken
+from .columns import build_frame, column, empty_frame, scalar
 
 PHOTOSET_KINDS: dict[str, str] = {
     "id": "int",
@@ -289,41 +289,15 @@ def info_values(photo: etree._Element) -> dict[str, Any]:
     row = info_row(photo)
     out: dict[str, Any] = {}
     for name, kind in INFO_KINDS.items():
-        out[name] = _value(row.get(name), kind)
+        if name == "owner":
+            continue
+        out[name] = scalar(row.get(name), kind, name)
     owner = row.get("owner")
-    if owner not in (None, "") and out["owner"] is None:
+    try:
+        out["owner"] = scalar(owner, "int", "owner")
+    except BadValue:
         out["owner"] = str(owner)  # Flickr's 123@N01 form stays text
-    return out
-
-
-_TRUE_TEXT = frozenset({"1", "true", "yes", "on", "y", "t"})
-
-
-def _value(value: Any, kind: str) -> Any:
-    if kind == "list":
-        return list(value or [])
-    if value is None:
-        return None
-    if kind == "string":
-        return str(value)
-    text = str(value).strip()
-    if kind == "int":
-        try:
-            return int(text) if text else None
-        except ValueError:
-            return None
-    if kind == "bool":
-        return text.lower() in _TRUE_TEXT if text else None
-    if kind == "unix":
-        try:
-            seconds = int(float(text)) if text else 0
-        except ValueError:
-            return None
-        return pd.Timestamp(seconds, unit="s", tz="UTC") if seconds else None
-    if kind == "taken":
-        taken = parse_taken(text)
-        return None if taken is pd.NaT else taken
-    return value
+    return {name: out[name] for name in INFO_KINDS}
 
 
 def infos_frame(photos: Iterable[etree._Element]) -> pd.DataFrame:
