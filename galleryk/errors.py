@@ -16,7 +16,7 @@
     │       └── BadValue           a field whose value does not parse (an id of ``1e400``, a bad date)
     └── ServiceError(code, message)   the service answered and said no
         ├── FotkiError             with FotkiAuthError, FotkiNotFound, FotkiUnavailable
-        └── CoppermineError
+        └── CoppermineError        with CoppermineServerError (a PHP error of the gallery: temporary)
 
 Service errors carry the service's ``code`` and ``message``; ``temporary`` says whether trying
 again later may help. No message ever holds a secret: URLs and texts go through
@@ -199,6 +199,17 @@ class FotkiUnavailable(FotkiError):
 
 class CoppermineError(ServiceError):
     """A Coppermine gallery refused a call: cpgAPI error ``code`` (0 when the gallery gave none) and text."""
+
+
+class CoppermineServerError(CoppermineError):
+    """The gallery's own code failed while handling the call (a PHP error it reported), not a refusal.
+
+    Seen on real 1.6.26 under PHP 8 when several uploads into an album that needs approval run at
+    once: one of them may answer ``Cannot use object of type CPG_DbaseResult as array uniload.php
+    line:489``. The picture was not stored; trying again later may pass.
+    """
+
+    temporary = True
 
 
 AUTH_CODES = frozenset({96, 97, 98, 99, 100, 108})

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from ..errors import BadReply, CoppermineError, HttpStatusError, TransportError
+from ..errors import BadReply, CoppermineError, CoppermineServerError, HttpStatusError, TransportError
 from . import pages
 
 Send = Callable[..., requests.Response]
@@ -57,6 +57,11 @@ _CODES: list[tuple[re.Pattern[str], int]] = [
 ]
 _PERMISSION = re.compile(r"(don'?t|do not) have permission", re.I)
 """What 1.6 answers a client whose server-side session is gone (a guest again), before any token check."""
+
+_PHP_ERROR = re.compile(r"\.php line:\s*\d+\s*$|Cannot use object of type|Call to (a member|undefined) function|"
+                        r"Uncaught \w+(Error|Exception)", re.I)
+"""What Coppermine's error handler prints for a PHP error in its own code (``<message> <file>.php line:<n>``)."""
+
 
 def code_for(message: str) -> int:
     """The cpgAPI error code matching a stock page's message, or 0 when none does."""
@@ -356,6 +361,9 @@ class WebSession:
                     status=resp.status_code,
                     junk=text,
                 )
+            if _PHP_ERROR.search(text):
+                raise CoppermineServerError(0, f"upload to album {album}: the gallery's own code failed (HTTP "
+                                               f"{resp.status_code}), the picture was not stored: {text}")
             raise CoppermineError(code_for(text), f"upload to album {album} failed (HTTP {resp.status_code}): {text}")
 
     def create_album(self, category: int, title: str, position: int, lookup: Callable[[], int | None]) -> int:

@@ -16,6 +16,9 @@ the service handle the request, then answers HTTP 500 instead of its reply.
 When a fault strikes matters, because it decides whether the request took effect:
 
 - ``error_500`` and ``html_200`` answer *instead of* the service: nothing was done.
+- ``php_error`` answers *instead of* the service with what real Coppermine 1.6.26 on PHP 8
+  sometimes answers to concurrent uploads into an album that needs approval: HTTP 430 and its
+  error handler's text for a PHP error in its own code. Nothing was stored.
 - ``cut``, ``truncate`` and ``php_notice`` damage the answer *after* the service has
   handled the request: an upload was stored, but the client cannot read the reply. This is
   the ambiguous outcome that resumable pushes have to resolve.
@@ -50,8 +53,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 NETWORK_KINDS = ("redirect_307", "redirect_308", "endless", "silent", "drip")
-KINDS = ("error_500", "html_200", "cut", "truncate", "php_notice") + NETWORK_KINDS
+KINDS = ("error_500", "html_200", "php_error", "cut", "truncate", "php_notice") + NETWORK_KINDS
 DEFAULT_REDIRECT_TARGET = "http://127.0.0.1:9"
+
+PHP_ERROR_430 = "Cannot use object of type CPG_DbaseResult as arrayuniload.php line:489"
+"""The body real 1.6.26 sent (seen in this project's tests against it) when its own code failed mid-upload."""
 
 PHP_NOTICE = (
     "<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/html/cpg/api/index.php</b>"
@@ -87,6 +93,7 @@ class FaultSettings:
     latency: float = 0.0
     error_500: float = 0.0
     html_200: float = 0.0
+    php_error: float = 0.0
     cut: float = 0.0
     truncate: float = 0.0
     php_notice: float = 0.0
@@ -271,7 +278,9 @@ class FaultInjector:
         """A fault answer that replaces the service's, or None to let the service answer."""
         self._count(service, request)
         self._hold(service, request, "store_delay")
-        kind = self._draw(service, request, ("error_500", "html_200"))
+        kind = self._draw(service, request, ("error_500", "html_200", "php_error"))
+        if kind == "php_error":
+            return Response(PHP_ERROR_430, status=430, content_type="text/html; charset=utf-8")
         if kind == "error_500":
             return Response(
                 "<html><body><h1>500 Internal Server Error</h1></body></html>",

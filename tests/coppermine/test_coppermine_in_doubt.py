@@ -142,3 +142,21 @@ def test_php_s_answering_api_with_the_index_page_means_web_mode(real_coppermine)
     # php -S serves index.php (200, HTML) for the unknown path api/, where Apache says 404
     cpg = real_coppermine.client(mode="auto")
     assert cpg.mode == "web" and "HTML" in cpg.mode_reason
+
+
+def test_a_php_error_of_the_gallery_is_temporary_and_a_push_tries_again(stock, tmp_path):
+    # real 1.6.26 on PHP 8 answers this now and then to concurrent uploads into an album needing approval
+    cpg = client(stock)
+    stock.faults.set("coppermine", php_error=1.0, only="uniload", limit=1)
+    with pytest.raises(gk.errors.CoppermineServerError) as info:
+        cpg.upload(jpeg(), album="Alice's holidays", title="first try")
+    assert info.value.temporary and "not stored" in str(info.value)
+    assert pictures(stock, "first try") == 0
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(jpeg())
+    stock.faults.set("coppermine", php_error=1.0, only="uniload", limit=1)
+    report = gk.scan(folder, progress=False).galleryk.push(cpg, album="Alice's holidays", title="second try",
+                                                           journal=tmp_path / "j.sqlite", progress=False)
+    assert report["status"].tolist() == ["uploaded"] and int(report["attempts"].iloc[0]) == 2
+    assert pictures(stock, "second try") == 1

@@ -123,7 +123,7 @@ def test_pictures_that_wait_for_approval_are_reported_and_not_sent_again(cpg_ser
     df = gk.scan(photos(tmp_path / "p", 2, prefix="club"), progress=False)
     journal = tmp_path / "j.sqlite"
     report = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
-    assert report["status"].tolist() == ["uploaded", "uploaded"] and report["remote_id"].isna().all()
+    assert report["status"].tolist() == ["uploaded", "uploaded"] and report["remote_id"].isna().all(), report[["status", "error", "note"]].to_dict("records")
     assert report["note"].str.contains("approval").all()
     again = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
     assert again["status"].tolist() == ["skipped", "skipped"]
