@@ -28,6 +28,8 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
+from .cachedir import cache_dir as galleryk_cache_dir
+
 DEFAULT_SIZE = 128
 MAX_SIZE = 1024
 MEMORY_BYTES = 64 * 1024 * 1024
@@ -51,12 +53,7 @@ class ThumbKey:
 
 def cache_dir() -> Path:
     """Where thumbnails are kept on disk (see the module docstring)."""
-    root = os.environ.get("GALLERYK_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "thumbs"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
-    return base / "galleryk" / "thumbs"
+    return galleryk_cache_dir("thumbs")
 
 
 def check_size(size: int) -> int:

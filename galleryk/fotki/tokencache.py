@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..cachedir import cache_dir
+
 
 @dataclass(frozen=True)
 class CacheKey:
@@ -81,12 +83,7 @@ class MemoryTokenCache:
 
 def default_cache_dir() -> Path:
     """``$GALLERYK_CACHE_DIR/tokens``, else ``$XDG_CACHE_HOME/galleryk/tokens``, else ``~/.cache/galleryk/tokens``."""
-    root = os.environ.get("GALLERYK_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "tokens"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
-    return base / "galleryk" / "tokens"
+    return cache_dir("tokens")
 
 
 class FileTokenCache:

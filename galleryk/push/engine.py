@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ..errors import AlbumNotFound, GallerykError, ServiceError, TransportError
 from ..media import discard_prepared, file_digest, prepare_for_upload
@@ -138,6 +137,8 @@ def push(
     adapter = make_target(target, album=album, create=create, retries=retries)
     items = build_items(df, remote=source is not None, title=title, description=description, tags=tags)
     cancel = cancel or threading.Event()
+    from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
+
     bar = tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo", disable=not progress or not items)
     outcomes: dict[int, _Outcome] = {}  # by id(item): a DataFrame index may repeat
     path: Path | None = None

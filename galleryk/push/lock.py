@@ -21,8 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
+from ..cachedir import cache_dir
 from ..errors import GallerykError
 
 log = logging.getLogger("galleryk.push")
@@ -41,8 +40,8 @@ class PushCancelled(GallerykError):
 
 
 def cache_root() -> Path:
-    """galleryk's cache folder: ``$GALLERYK_CACHE_DIR``, else ``~/.cache/galleryk``."""
-    return Path(os.environ.get("GALLERYK_CACHE_DIR") or Path.home() / ".cache" / "galleryk")
+    """galleryk's cache folder (see :mod:`galleryk.cachedir`): journals and locks live below it."""
+    return cache_dir()
 
 
 def lock_path(key: str) -> Path:
@@ -81,6 +80,8 @@ def album_lock(
     """
     path = lock_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock, Timeout  # here: only a push needs it
+
     lock = FileLock(str(path), thread_local=False)
     started = time.monotonic()
     told = False
