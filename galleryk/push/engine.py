@@ -22,10 +22,12 @@ goes on.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,8 @@ from .markers import EXPLANATION, check_style, marker_text
 from .remote import AlbumView, Ambiguous
 from .retry import backoff, retrying
 from .targets import Target, make_source, make_target
+
+log = logging.getLogger("galleryk.push")
 
 REPORT_COLUMNS = ["item", "status", "remote_id", "album", "error", "note", "bytes", "seconds", "attempts", "marker"]
 _RECENT_MARGIN = 100  # photos beyond this push's own uploads read when looking for a lost one
@@ -108,6 +112,8 @@ def push(
     lock_timeout: float | None = None,
     progress: bool = True,
     cancel: threading.Event | None = None,
+    on_item: Callable[[Any, str], Any] | None = None,
+    on_progress: Callable[[Any, int, int], Any] | None = None,
 ) -> pd.DataFrame:
     """Upload every row of ``df`` to ``target`` (a Fotki or Coppermine client); return a report DataFrame.
 
@@ -126,8 +132,12 @@ def push(
     ``retries``: further attempts after a failure that may pass. ``settle``: seconds an upload
     whose reply was lost is given to land, counted from the loss, on top of the time it had taken.
     ``lock_timeout``: seconds to wait for another push to the same album on this machine
-    (None: as long as it runs; then PushBusy). ``cancel``: an Event that stops the push
-    between items (Ctrl-C does the same).
+    (None: as long as it runs; then PushBusy). ``cancel``: an Event that stops the push (Ctrl-C
+    does the same): no item starts after it is set, and an upload under way stops mid-body.
+    ``on_item(index, status)``: called once per row, with its index label, when its status is
+    known. ``on_progress(index, bytes_sent, total)``: called as each upload's body goes out. Both
+    are called from the push's threads and must return quickly (update a widget, print a line);
+    an exception they raise is logged and otherwise ignored.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
@@ -139,7 +149,8 @@ def push(
     cancel = cancel or threading.Event()
     from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
 
-    bar = tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo", disable=not progress or not items)
+    bar = _Watch(tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo",
+                      disable=not progress or not items), on_item, on_progress)
     outcomes: dict[int, _Outcome] = {}  # by id(item): a DataFrame index may repeat
     path: Path | None = None
     try:
@@ -148,8 +159,8 @@ def push(
         key = f"{adapter.identity}"
     try:
         with album_lock(key, adapter.lock_label(), timeout=lock_timeout, cancel=cancel,
-                        on_wait=bar.set_description_str):
-            bar.set_description_str(f"push to {adapter.label}")
+                        on_wait=bar.describe):
+            bar.describe(f"push to {adapter.label}")
             own_journal = not isinstance(journal, Journal)
             jr = journal if not own_journal else Journal(journal or default_journal_path(adapter, adapter.album_key))
             path = jr.path
@@ -163,7 +174,7 @@ def push(
         for item in items:
             outcomes.setdefault(id(item), _Outcome("cancelled", error="cancelled before it started"))
     finally:
-        bar.close()
+        bar.close(items, outcomes)
     return _report(items, outcomes, adapter, path, style)
 
 
@@ -180,7 +191,7 @@ def _run(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, jr: 
                                           f"({_describe(exc)}); rerun the push")
         return
     view = AlbumView(adapter, style, retries, cancel)
-    runner = _Runner(adapter, jr, view, style, source, resize, strip, retries, cancel, settle)
+    runner = _Runner(adapter, jr, view, style, source, resize, strip, retries, cancel, settle, bar)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="galleryk-push")
     pending: dict[Future, Item] = {}
     doubts: list[_Doubt] = []
@@ -193,7 +204,7 @@ def _run(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, jr: 
                 doubts.append(result)
             else:
                 outcomes[id(item)] = result
-                bar.update(1)
+                bar.done(item, result)
 
     try:
         for item in items:
@@ -207,19 +218,19 @@ def _run(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, jr: 
                 break
             # only uploads whose replies were lost are left: give each its time, then ask the service once for all
             due = max(d.due for d in doubts)
-            bar.set_description_str(f"waiting for {len(doubts)} upload(s) whose reply was lost")
+            bar.describe(f"waiting for {len(doubts)} upload(s) whose reply was lost")
             if runner.wait_until(due):
                 break
             batch, doubts = doubts, []
-            bar.set_description_str(f"looking for {len(batch)} upload(s) whose reply was lost")
+            bar.describe(f"looking for {len(batch)} upload(s) whose reply was lost")
             try:
                 view.refresh_recent(runner.recent_count(batch))
             except GallerykError as exc:
                 for d in batch:
                     outcomes[id(d.item)] = runner.unsettled(d, f"could not ask the service ({_describe(exc)})")
-                    bar.update(1)
+                    bar.done(d.item, outcomes[id(d.item)])
                 continue
-            bar.set_description_str(f"push to {adapter.label}")
+            bar.describe(f"push to {adapter.label}")
             for d in batch:
                 pending[pool.submit(runner.resolve, d)] = d.item
     except KeyboardInterrupt:
@@ -253,6 +264,70 @@ def _prepare(adapter: Target, jr: Journal, retries: int) -> None:
             time.sleep(backoff(attempt))
 
 
+class _Watch:
+    """What a push tells as it goes: its progress bar, and the caller's ``on_item`` and ``on_progress``."""
+
+    def __init__(self, bar: Any, on_item: Callable[[Any, str], Any] | None,
+                 on_progress: Callable[[Any, int, int], Any] | None) -> None:
+        self.bar, self.on_item, self.on_progress = bar, on_item, on_progress
+        self._told: set[int] = set()
+        self._lock = threading.Lock()
+
+    def describe(self, text: str) -> None:
+        self.bar.set_description_str(text)
+
+    def done(self, item: Item, outcome: _Outcome) -> None:
+        """``item`` has its final status: count it, and tell ``on_item`` (once per item)."""
+        with self._lock:
+            if id(item) in self._told:
+                return
+            self._told.add(id(item))
+        self.bar.update(1)
+        if self.on_item is not None:
+            _call_quietly(self.on_item, item.index, outcome.status)
+
+    def sending(self, item: Item, cancel: threading.Event) -> _Sending:
+        """The progress callback of ``item``'s upload (see :class:`_Sending`)."""
+        return _Sending(item, cancel, self.on_progress)
+
+    def close(self, items: list[Item], outcomes: dict[int, _Outcome]) -> None:
+        """Tell ``on_item`` of the items never done (cancelled before they started), and close the bar."""
+        for item in items:
+            outcome = outcomes.get(id(item))
+            if outcome is not None:
+                self.done(item, outcome)
+        self.bar.close()
+
+
+STOPPED_SENDING = "cancelled while sending: the service got part of the file only, so it stored nothing"
+
+
+class _Sending:
+    """One upload's progress callback: tells ``on_progress``, and stops the body when the push is cancelled.
+
+    It stops a body only before its last bytes are handed over, so a stopped upload never reached
+    the service whole: ``aborted`` then says it is not in doubt, but not sent.
+    """
+
+    def __init__(self, item: Item, cancel: threading.Event, on_progress: Callable[[Any, int, int], Any] | None) -> None:
+        self.item, self.cancel, self.on_progress = item, cancel, on_progress
+        self.aborted = False
+
+    def __call__(self, sent: int, total: int) -> None:
+        if self.cancel.is_set() and 0 <= sent < total:
+            self.aborted = True
+            raise PushCancelled("cancelled while sending")
+        if self.on_progress is not None:
+            _call_quietly(self.on_progress, self.item.index, sent, total)
+
+
+def _call_quietly(callback: Callable[..., Any], *args: Any) -> None:
+    try:
+        callback(*args)
+    except Exception:  # noqa: BLE001 - a caller's display must not break the push
+        log.warning("push: the %s callback failed", getattr(callback, "__name__", "progress"), exc_info=True)
+
+
 def _report(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, journal: Path | None,
             style: str | None) -> pd.DataFrame:
     rows = []
@@ -281,8 +356,10 @@ class _Runner:
     """Pushes one item at a time; shared by the worker threads."""
 
     def __init__(self, adapter: Target, jr: Journal, view: AlbumView, style: str | None, source: Any,
-                 resize: int | None, strip: bool, retries: int, cancel: threading.Event, settle: float) -> None:
+                 resize: int | None, strip: bool, retries: int, cancel: threading.Event, settle: float,
+                 watch: _Watch) -> None:
         self.adapter, self.jr, self.view, self.style, self.settle = adapter, jr, view, style, settle
+        self.watch = watch
         self.resize, self.strip, self.retries, self.cancel = resize, strip, retries, cancel
         self._source_adapter = make_source(source) if source is not None else None
         self._key_locks: dict[str, Any] = {}
@@ -443,9 +520,16 @@ class _Runner:
             jr.start(a.identity, key, self._info(item))
             begun = time.time()
             upload_path = self._prepared(item)
+            sending = self.watch.sending(item, self.cancel)
             try:
-                remote_id, note = a.upload(item, upload_path, self.style)
+                remote_id, note = a.upload(item, upload_path, self.style, sending)
+            except PushCancelled:
+                jr.failed(a.identity, key, STOPPED_SENDING)
+                raise
             except TransportError as exc:
+                if sending.aborted:  # the transport reports the body it was told to stop as a broken connection
+                    jr.failed(a.identity, key, STOPPED_SENDING)
+                    raise PushCancelled("cancelled while sending") from None
                 lost = time.time()
                 jr.lost(a.identity, key, lost, lost - begun)
                 return _Doubt(item, lost + self.settle + (lost - begun), begun, _describe(exc))

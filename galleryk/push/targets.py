@@ -15,6 +15,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +98,8 @@ class Target:
     def prepare(self, journal: Journal) -> None:
         """Resolve (or plan the creation of) the album before any upload."""
 
-    def upload(self, item: Item, path: Path, style: str | None) -> tuple[str | None, str | None]:
+    def upload(self, item: Item, path: Path, style: str | None,
+               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
         """Upload one file; return the new id (None when the service gives none) and a note for the report."""
         raise NotImplementedError
 
@@ -191,9 +193,10 @@ class FotkiTarget(Target):
             title = sets.loc[sets["id"].astype("string") == self.set_id, "title"]
             self.album_label = f"{title.iloc[0]} ({self.set_id})" if len(title) else self.set_id
 
-    def upload(self, item: Item, path: Path, style: str | None) -> tuple[str | None, str | None]:
+    def upload(self, item: Item, path: Path, style: str | None,
+               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
         description, tags = _metadata(item, style)
-        result = self.client.upload(path, title=item.title, description=description, tags=tags)
+        result = self.client.upload(path, title=item.title, description=description, tags=tags, progress=progress)
         return result.id, None
 
     def place(self, remote_id: str, journal: Journal, key: str) -> None:
@@ -405,9 +408,11 @@ class CoppermineTarget(Target):
         assert last is not None
         raise last
 
-    def upload(self, item: Item, path: Path, style: str | None) -> tuple[str | None, str | None]:
+    def upload(self, item: Item, path: Path, style: str | None,
+               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
         description, tags = _metadata(item, style)
-        result = self.client.upload(path, album=self.aid, title=item.title, description=description, tags=tags)
+        result = self.client.upload(path, album=self.aid, title=item.title, description=description, tags=tags,
+                                    progress=progress)
         note = "awaiting the gallery admin's approval" if result.status == "pending_approval" else None
         return result.id, note
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets

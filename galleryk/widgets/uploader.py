@@ -24,9 +24,7 @@ from ..coppermine import Coppermine
 from ..fotki import Fotki
 from ..media import scan, thumbnail_bytes
 from ..push import push
-from ..push.engine import PushCancelled
 from ._grid import FALLBACK_AFTER, TileGrid
-from ._observe import watched
 from ._words import describe, status_html
 
 NEW_ALBUM = "+new"
@@ -365,28 +363,23 @@ class Uploader(widgets.VBox):
         return self.report
 
     def _run(self, files: pd.DataFrame, target: Any, album: Any, create: bool) -> None:
-        positions: dict[str, list[int]] = {}
-        for i, path in enumerate(files["path"]):
-            positions.setdefault(os.path.realpath(str(path)), []).append(i)
+        files = files.reset_index(drop=True)  # row labels are positions: what the push's callbacks name
 
-        def report(name: str, sent: int, total: int) -> None:
-            if self._cancel.is_set():
-                raise PushCancelled("cancelled while sending")
-            for i in positions.get(os.path.realpath(name), ()):
-                self._sent[i] = sent
-                self.progress[i] = (sent / total if total > 0 else 0.0, "sending")
+        def sending(position: int, sent: int, total: int) -> None:
+            self._sent[position] = sent
+            self.progress[position] = (sent / total if total > 0 else 0.0, "sending")
 
-        def finished(name: str, _result: Any) -> None:
-            for i in positions.get(os.path.realpath(name), ()):
-                self._sent[i] = self._sizes[i]
-                self.progress[i] = (1.0, "uploaded")
+        def finished(position: int, status: str) -> None:
+            if status in ("uploaded", "skipped"):
+                self._sent[position] = self._sizes[position]
+                self.progress[position] = (1.0, status)
 
         stop_ticks = threading.Event()
         ticker = threading.Thread(target=self._tick, args=(stop_ticks,), daemon=True, name="galleryk-progress")
         ticker.start()
         try:
-            result = push(files, watched(target, report, finished), album=album, create=create, title="title",
-                          tags="tags", cancel=self._cancel, progress=False, workers=self.workers)
+            result = push(files, target, album=album, create=create, title="title", tags="tags", cancel=self._cancel,
+                          progress=False, workers=self.workers, on_item=finished, on_progress=sending)
         except Exception as exc:
             stop_ticks.set()
             ticker.join()
