@@ -31,16 +31,9 @@ demo: $(DEMO_STAMP)
 	@echo "== Next, in this folder"
 	@printf '  %-30s %s\n' ". $(VENV)/bin/activate" "puts the galleryk command on your PATH (or run $(BIN)/galleryk)"
 	@printf '  %-30s %s\n' "make sandbox" "a seeded sandbox until Ctrl-C, for the galleryk commands above"
-	@echo "  notebooks/01-list-and-curate.ipynb, notebooks/02-push-and-copy.ipynb: the same, worked in Jupyter"
-	@# Further targets (make lab, make app, ...) are listed here as soon as this Makefile has them,
-	@# with the text after "##" on their target line.
-	@for target in lab app; do \
-	    if grep -qE "^$$target:" $(firstword $(MAKEFILE_LIST)); then \
-	        printf '  %-30s %s\n' "make $$target" "$$(sed -nE "s/^$$target:.*## *//p" $(firstword $(MAKEFILE_LIST)))"; \
-	    elif [ "$$target" = lab ]; then \
-	        echo "    (to open them: $(BIN)/pip install jupyterlab, then $(BIN)/jupyter lab notebooks)"; \
-	    fi; \
-	done
+	@printf '  %-30s %s\n' "make lab" "JupyterLab on the worked notebooks (notebooks/00-04), with a seeded sandbox"
+	@printf '  %-30s %s\n' "make app" "the galleryk app in your browser (Voila), for people who do not code"
+	@printf '  %-30s %s\n' "make test" "the test suite, as CI runs it"
 
 sandbox: $(DEMO_STAMP)
 	$(BIN)/galleryk sandbox --seed

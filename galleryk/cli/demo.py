@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import warnings
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ import pandas as pd
 from .. import sandbox as sandbox_mod
 from ..media import ScanWarning, scan
 from ..push import push
-from ..sandbox.demo_images import demo_catalog, render_jpeg
+from ..sandbox import sample_photos
 from .argtypes import positive
 from .terminal import table_text
 
@@ -42,16 +41,6 @@ def _print(df: pd.DataFrame, columns: list[str] | None = None) -> None:
     print(table_text(df[columns] if columns else df), flush=True)
 
 
-def make_photos(folder: Path, count: int) -> Path:
-    """Write ``count`` generated JPEGs with EXIF dates and cameras, plus one broken file, into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for picture in demo_catalog(count, start=datetime(2025, 7, 5, 8, 30), seed=23):
-        name = f"{picture.taken:%Y%m%d_%H%M%S}_{picture.title.replace(' ', '_').lower()}.jpg"
-        (folder / name).write_bytes(render_jpeg(picture))
-    (folder / "notes_not_a_photo.jpg").write_text("a text file with a .jpg name\n")
-    return folder
-
-
 def _album_row(albums: pd.DataFrame, title: str, columns: list[str]) -> pd.DataFrame:
     return albums.loc[albums["title"] == title, columns]
 
@@ -61,6 +50,8 @@ The sandbox and the photos were temporary, and are gone now. To go on:
   galleryk sandbox --seed     keep a sandbox running; it prints the settings to export in another terminal
   galleryk login fotki        then: galleryk albums --service fotki
   galleryk push FOLDER --to fotki --album NAME --create
+  galleryk lab                JupyterLab on the worked notebooks (from a clone), with a seeded sandbox
+  galleryk app                the galleryk app in your browser, for people who do not code
   galleryk --help             every command, each with its own --help
 In Python or Jupyter: import galleryk as gk; sandbox = gk.sandbox.start(); fotki = sandbox.fotki("alice")"""
 
@@ -72,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             sandbox_mod.start(args.data, seed=True, settings=settings) as sb:
         _title("1. A built-in sandbox speaks Fotki and Coppermine on loopback")
         print(f"Fotki API {sb.fotki_api_url}, Coppermine {sb.coppermine_url}; demo users: {', '.join(sb.users)}")
-        fotki = sb.fotki("alice")  # for the real service: galleryk.Fotki(api_key, secret).login()
+        fotki = sb.fotki("alice")  # for the real service: galleryk.Fotki(api_key, secret), then login() and finish()
         cpg = sb.coppermine("alice")  # galleryk.Coppermine(url, username, password)
 
         _title("2. What is online: Alice's Fotki photosets, and a Coppermine gallery")
@@ -82,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"(Coppermine protocol: {cpg.mode}; {cpg.mode_reason})")
 
         _title("3. Scan a local folder (headers and EXIF only; unreadable files are reported)")
-        folder = make_photos(Path(tmp) / "my-photos", args.photos)
+        folder = sample_photos(Path(tmp) / "my-photos", args.photos, broken=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScanWarning)  # the table below shows the error column instead
             local = scan(folder, progress=False)

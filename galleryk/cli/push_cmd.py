@@ -46,7 +46,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--album", "-a", help="the photoset or album, by id or exact title (needed for Coppermine)")
     p.add_argument("--create", action="store_true", help="create the photoset or album when it does not exist")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="only the folder itself")
-    p.add_argument("--tags", help="tags for every photo, separated by spaces or commas")
+    p.add_argument("--tags", help='tags for every photo, separated by commas ("Old town, sea"), or by spaces when '
+                                  "there is no comma")
+    p.add_argument("--marker", choices=["tag", "description", "none"], default="tag",
+                   help="where each photo carries galleryk's marker (galleryk:sha=...), by which a later push knows "
+                        "it is there even without the journal: a tag (default), the end of the description, or "
+                        "none (then a push whose journal is lost uploads everything again)")
     p.add_argument("--resize", type=positive, metavar="PIXELS", help="shrink to this longest side before upload")
     p.add_argument("--strip-metadata", action="store_true", help="drop EXIF and XMP (camera, GPS) before upload")
     p.add_argument("--workers", type=positive, default=4, metavar="N", help="uploads at once (default 4)")
@@ -88,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
     where = NAMES[args.service] + (f", {kind} {args.album!r}" if args.album is not None else "")
     print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
     report = push(
-        selection, client, album=args.album, create=args.create, tags=args.tags.replace(",", " ").split() if args.tags else None,
-        resize=args.resize, strip_metadata=args.strip_metadata, workers=args.workers, journal=journal,
-        progress=progress_wanted(),
+        selection, client, album=args.album, create=args.create, tags=_tags(args.tags),
+        marker=None if args.marker == "none" else args.marker, resize=args.resize,
+        strip_metadata=args.strip_metadata, workers=args.workers, journal=journal, progress=progress_wanted(),
     )
     files = file_names(selection, report, args.folder)
     print()
@@ -229,3 +234,11 @@ def _exit_status(report: pd.DataFrame) -> int:
               "run the same command again to retry them", file=sys.stderr)
         return 1
     return 0
+
+
+def _tags(text: str | None) -> list[str] | None:
+    """``--tags``: comma-separated (a tag may hold spaces), else space-separated."""
+    if not text:
+        return None
+    parts = text.split(",") if "," in text else text.split()
+    return [t.strip() for t in parts if t.strip()] or None

@@ -12,7 +12,7 @@ import pytest
 
 import galleryk.sandbox as gks
 from galleryk.cli import main
-from galleryk.cli.demo import make_photos
+from galleryk.sandbox import sample_photos
 
 
 @dataclass
@@ -101,7 +101,7 @@ def run_process(*argv: str, env: dict[str, str] | None = None, stdin: int | None
 @pytest.fixture
 def good_folder(tmp_path: Path) -> Path:
     """Three readable generated JPEGs."""
-    folder = make_photos(tmp_path / "photos", 3)
+    folder = sample_photos(tmp_path / "photos", 3, broken=True)
     (folder / "notes_not_a_photo.jpg").unlink()
     return folder
 
@@ -109,4 +109,4 @@ def good_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def mixed_folder(tmp_path: Path) -> Path:
     """Two readable generated JPEGs and notes_not_a_photo.jpg, a text file."""
-    return make_photos(tmp_path / "mixed", 2)
+    return sample_photos(tmp_path / "mixed", 2, broken=True)

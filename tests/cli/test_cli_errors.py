@@ -95,7 +95,7 @@ def test_a_server_that_is_not_there_is_one_line_naming_the_setting_with_exit_1(c
     r = cli("albums", "-s", service)
     assert r.code == 1
     (line,) = r.err.strip().splitlines()
-    assert line.startswith(f"galleryk albums: ") and url in line
+    assert line.startswith("galleryk albums: ") and url in line
     assert "is the server running" in line and variable in line and TRACEBACK not in r.err
 
 

@@ -193,3 +193,23 @@ def test_tags_given_on_the_command_line_reach_the_photos(cli_env, cli, good_fold
     fotki = sandbox.fotki("alice")
     (photo_id, *_) = fotki.photos("Tagged")["id"].tolist()
     assert {"sea", "boats"} <= set(fotki.photo_info(photo_id)["tags"])
+
+
+def test_comma_separated_tags_may_hold_spaces_and_the_marker_can_go_in_the_description(cli_env, cli, good_folder,
+                                                                                       sandbox):
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Marked", "--create", "--tags", "Old town, sea",
+            "--marker", "description")
+    assert r.code == 0, r.err
+    fotki = sandbox.fotki("alice")
+    info = fotki.photo_info(fotki.photos("Marked")["id"].iloc[0])
+    assert {"Old town", "sea"} <= set(fotki.call("flickr.photos.getInfo", photo_id=str(info["id"]))
+                                     .xpath("tags/tag/@raw"))
+    assert not any(t.startswith("galleryk") for t in info["tags"]) and "galleryk:sha=" in info["description"]
+
+
+def test_without_a_marker_a_rerun_with_a_fresh_journal_cannot_know_the_photos(cli_env, cli, good_folder, tmp_path):
+    assert cli("push", str(good_folder), "--to", "fotki", "--album", "Unmarked", "--create", "--marker", "none",
+               "--journal", str(tmp_path / "a.sqlite")).code == 0
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Unmarked", "--marker", "none",
+            "--journal", str(tmp_path / "b.sqlite"))
+    assert r.code == 0 and summary_rows(r.out)[0][:2] == ["uploaded", "3"]  # the documented cost of --marker none
