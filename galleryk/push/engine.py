@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import AlbumNotFound, GallerykError, ServiceError, TransportError
+from ..errors import AlbumNotFound, FileChanged, GallerykError, RedirectRefused, ServiceError, TransportError
 from ..media import discard_prepared, file_digest, prepare_for_upload
 from .items import Item, MetaSpec, build_items
 from .journal import Entry, Journal
@@ -526,6 +526,9 @@ class _Runner:
             except PushCancelled:
                 jr.failed(a.identity, key, STOPPED_SENDING)
                 raise
+            except (FileChanged, RedirectRefused) as exc:  # the service did not get the file: final, not in doubt
+                jr.failed(a.identity, key, _describe(exc))
+                return _Outcome("failed", error=_describe(exc), bytes=item.bytes, attempts=self._attempts(key))
             except TransportError as exc:
                 if sending.aborted:  # the transport reports the body it was told to stop as a broken connection
                     jr.failed(a.identity, key, STOPPED_SENDING)

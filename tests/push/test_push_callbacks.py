@@ -74,3 +74,40 @@ def test_cancel_stops_an_upload_mid_body_leaves_nothing_in_doubt_and_a_rerun_sen
         assert conn.execute("SELECT COUNT(*) FROM items WHERE state = 'started'").fetchone()[0] == 0
     again = gk.scan(folder, progress=False).galleryk.push(fotki, journal=journal, progress=False)
     assert again["status"].tolist() == ["uploaded"] and fotki_titles(fotki)["big"] == 1
+
+
+def test_a_file_that_grows_while_it_is_sent_fails_alone_and_nothing_of_it_is_stored(sandbox, fotki, tmp_path,
+                                                                                   make_photos, fotki_titles):
+    make_photos(tmp_path / "photos", 2)
+    victim = tmp_path / "photos" / "growing.jpg"
+    from PIL import Image
+
+    Image.frombytes("RGB", (1400, 1000), os.urandom(1400 * 1000 * 3)).save(victim, "JPEG", quality=98)  # ~3 MB
+    grown = threading.Event()
+
+    def on_progress(index, done, total):  # noqa: ANN001
+        if str(victim) == index and done < total and not grown.is_set():
+            grown.set()
+            with open(victim, "ab") as out:  # a camera app still writing the file
+                out.write(b"\0" * 4096)
+
+    df = gk.scan(tmp_path / "photos", progress=False)
+    df.index = df["path"].astype(str)
+    journal = tmp_path / "j.sqlite"
+    report = df.galleryk.push(fotki, journal=journal, progress=False, on_progress=on_progress)
+    assert report.loc[str(victim), "status"] == "failed" and "grew" in report.loc[str(victim), "error"]
+    assert (report.drop(index=str(victim))["status"] == "uploaded").all()
+    assert fotki_titles(fotki)[victim.stem] == 0
+    with sqlite3.connect(journal) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM items WHERE state = 'started'").fetchone()[0] == 0
+
+
+def test_an_upload_redirected_to_another_host_fails_at_once_and_is_not_tried_again(sandbox, fotki, tmp_path,
+                                                                                  make_photos):
+    make_photos(tmp_path / "photos", 1)
+    sandbox.faults.reset_requests("fotki")
+    sandbox.faults.set("fotki", redirect_307=1.0, only="v2flkr/upload")
+    report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(fotki, journal=tmp_path / "j.sqlite",
+                                                                        progress=False, settle=0.1)
+    assert report["status"].tolist() == ["failed"] and "not followed" in report["error"].iloc[0]
+    assert sandbox.faults.requests("fotki").get("upload", 0) == 1
