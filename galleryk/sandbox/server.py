@@ -164,7 +164,12 @@ class Sandbox:
         self.store = Store(self.data_dir)
         self.store.apply_schema(users_mod.SCHEMA)
 
-        self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        try:
+            self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        except SystemExit:  # werkzeug prints "Address already in use" and exits; a notebook must not
+            self.store.close()
+            raise OSError(f"the sandbox cannot listen on {host}:{port}: the port is in use; choose another port, "
+                          "or port=0 for a free one") from None
         self._server.daemon_threads = True
         self._server.traffic = Traffic()  # type: ignore[attr-defined]
         self.host = host

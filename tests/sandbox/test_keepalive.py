@@ -12,6 +12,7 @@ import socket
 
 import pytest
 
+import galleryk as gk
 from galleryk.errors import TransportError
 
 
@@ -75,3 +76,8 @@ def test_stopping_the_sandbox_ends_the_connections_it_kept_open(sandbox):
     assert sandbox.traffic().open == 0
     with pytest.raises(TransportError):
         client.check_token()
+
+
+def test_a_port_in_use_is_an_error_naming_the_port_not_an_exit(sandbox):  # noqa: ANN001
+    with pytest.raises(OSError, match=f"{sandbox.port}.*in use"):
+        gk.sandbox.start(port=sandbox.port, seed=False)
