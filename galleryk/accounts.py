@@ -15,9 +15,6 @@ with no settings never touches a real account.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,27 +41,18 @@ class Accounts:
     ``where`` (one line saying which, without paths or secrets); ``close()``.
     """
 
-    def __init__(self, fotki: Fotki, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool, where: str,
-                 data_dir: str | None = None) -> None:
+    def __init__(self, fotki: Fotki, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool, where: str) -> None:
         self.fotki = fotki
         self.coppermine = coppermine
         self.sandbox = sandbox
         self.is_sandbox = is_sandbox
         self.where = where
-        self._data_dir = data_dir
 
     def close(self) -> None:
         """Close the clients; stop the sandbox started here (if any) and remove its data."""
         self.fotki.close()
         if self.sandbox is not None:
-            self.sandbox.stop()
-            # requests still being answered (a widget's last thumbnails) finish before their data goes
-            for thread in threading.enumerate():
-                if thread.name.endswith("(process_request_thread)") and thread is not threading.current_thread():
-                    thread.join(5)
-        if self._data_dir is not None:
-            shutil.rmtree(self._data_dir, ignore_errors=True)
-            self._data_dir = None
+            self.sandbox.stop()  # it waits for the requests it is answering, then removes its temporary data
 
     def __enter__(self) -> Accounts:
         return self
@@ -95,12 +83,10 @@ def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None 
     if sandbox is None:
         sandbox = not named
     if sandbox:
-        data_dir = tempfile.mkdtemp(prefix="galleryk-sandbox-")  # removed by close(), after the last request
-        sb = sandbox_mod.start(data_dir, settings=sandbox_mod.SandboxSettings(coppermine_api=coppermine_api))
+        sb = sandbox_mod.start(settings=sandbox_mod.SandboxSettings(coppermine_api=coppermine_api))
         fotki = Fotki(sb.api_key, sb.secret, api_url=sb.fotki_api_url, auth_url=sb.fotki_auth_url, token_cache="memory")
         cpg = Coppermine(sb.coppermine_url, user, sb.users[user])
-        found = Accounts(fotki, cpg, sb, True, "a sandbox of its own on this machine (no GALLERYK_* settings are set)",
-                         data_dir)
+        found = Accounts(fotki, cpg, sb, True, "a sandbox of its own on this machine (no GALLERYK_* settings are set)")
     else:
         found = _from_settings(named)
     if sign_in and found.is_sandbox and not found.fotki.authorized:
