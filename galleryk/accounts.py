@@ -36,12 +36,14 @@ def settings_in_environment() -> list[str]:
 class Accounts:
     """A Fotki client, a Coppermine client and, when one is used, the sandbox behind them.
 
-    ``fotki``, ``coppermine``; ``sandbox`` (the :class:`galleryk.sandbox.Sandbox` started
+    ``fotki``, ``coppermine`` (None for a service the caller did not need and has no settings
+    for); ``sandbox`` (the :class:`galleryk.sandbox.Sandbox` started
     here, or None); ``is_sandbox`` (whether the services are a sandbox, this one or another's);
     ``where`` (one line saying which, without paths or secrets); ``close()``.
     """
 
-    def __init__(self, fotki: Fotki, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool, where: str) -> None:
+    def __init__(self, fotki: Fotki | None, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool,
+                 where: str) -> None:
         self.fotki = fotki
         self.coppermine = coppermine
         self.sandbox = sandbox
@@ -50,7 +52,8 @@ class Accounts:
 
     def close(self) -> None:
         """Close the clients; stop the sandbox started here (if any) and remove its data."""
-        self.fotki.close()
+        if self.fotki is not None:
+            self.fotki.close()
         if self.sandbox is not None:
             self.sandbox.stop()  # it waits for the requests it is answering, then removes its temporary data
 
@@ -65,7 +68,7 @@ class Accounts:
 
 
 def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None = None,
-             coppermine_api: bool = False) -> Accounts:
+             coppermine_api: bool = False, need: tuple[str, ...] = SERVICES) -> Accounts:
     """The clients to work with (see the module docstring).
 
     ``sign_in``: on a sandbox, sign in to Fotki as ``user`` by playing the approval page
@@ -75,7 +78,9 @@ def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None 
     started here: ``user`` and the demo password) at its first call.
     ``sandbox``: None decides from the environment; True always starts one here; False always
     uses the settings. ``coppermine_api``: whether a sandbox started here has the cpgAPI
-    add-on (default: a stock gallery, as most are).
+    add-on (default: a stock gallery, as most are). ``need``: the services the caller works
+    with; on real accounts a ConfigError says which settings are missing for one of them, and
+    a service left out of ``need`` without settings is None.
     """
     from . import sandbox as sandbox_mod  # here, not at import: the sandbox's server costs every other user
 
@@ -88,22 +93,35 @@ def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None 
         cpg = Coppermine(sb.coppermine_url, user, sb.users[user])
         found = Accounts(fotki, cpg, sb, True, "a sandbox of its own on this machine (no GALLERYK_* settings are set)")
     else:
-        found = _from_settings(named)
-    if sign_in and found.is_sandbox and not found.fotki.authorized:
+        found = _from_settings(named, need)
+    if sign_in and found.is_sandbox and found.fotki is not None and not found.fotki.authorized:
         pending = found.fotki.login("delete")
         sandbox_mod.approve_in_page(pending.url, user)
         pending.finish()
     return found
 
 
-def _from_settings(named: list[str]) -> Accounts:
-    from .config import settings
+def _from_settings(named: list[str], need: tuple[str, ...]) -> Accounts:
+    from .config import ConfigError, settings
 
+    unknown = [s for s in need if s not in SERVICES]
+    if unknown:
+        raise ValueError(f"need= names services galleryk knows ({', '.join(SERVICES)}), not {', '.join(unknown)}")
     fotki_settings = settings("fotki")
     is_sandbox = _is_sandbox(fotki_settings.get("api_url"))
-    # sandbox tokens stay in memory, never in the user's token cache
-    fotki = connect("fotki", **({"token_cache": "memory"} if is_sandbox else {}))
-    cpg = connect("coppermine") if settings("coppermine").get("url") else None
+    clients: dict[str, Any] = {}
+    for service in SERVICES:
+        configured = settings(service)
+        if not configured and service not in need:
+            clients[service] = None
+            continue
+        try:  # sandbox tokens stay in memory, never in the user's token cache
+            clients[service] = connect(service, **({"token_cache": "memory"} if service == "fotki" and is_sandbox
+                                                   else {}))
+        except ConfigError as exc:
+            raise ConfigError(f"{exc}. This notebook works with {' and '.join(need)}; set what is missing (or, for "
+                              "a try without accounts, unset the GALLERYK_* settings to use a sandbox)") from None
+    fotki, cpg = clients["fotki"], clients["coppermine"]
     kind = "the sandbox named by" if is_sandbox else "the accounts named by"
     return Accounts(fotki, cpg, None, is_sandbox, f"{kind} {', '.join(named)}")
 

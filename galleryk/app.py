@@ -40,7 +40,7 @@ class App(widgets.VBox):
 
     def __init__(self, acc: Accounts | None = None) -> None:
         super().__init__()
-        self.accounts = acc if acc is not None else accounts(sign_in=False)
+        self.accounts = acc if acc is not None else accounts(sign_in=False, need=("fotki",))
         self.fotki, self.cpg = self.accounts.fotki, self.accounts.coppermine
         self.status = ""
         self.report = None

@@ -50,6 +50,14 @@ def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing
     monkeypatch.setenv("GALLERYK_FOTKI_SECRET", "secret")
     monkeypatch.setenv("GALLERYK_FOTKI_API_URL", "http://127.0.0.1:9/fotki/v2flkr")  # nothing listens there
     monkeypatch.setenv("GALLERYK_FOTKI_TOKEN", "")
-    acc = gk.accounts()
+    acc = gk.accounts(need=("fotki",))
     assert not acc.is_sandbox and acc.sandbox is None and acc.coppermine is None
     assert not acc.fotki.authorized and "GALLERYK_FOTKI_API_KEY" in acc.where
+
+
+def test_real_settings_for_one_service_only_name_what_the_other_needs(monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("GALLERYK_FOTKI_API_KEY", "key")
+    monkeypatch.setenv("GALLERYK_FOTKI_SECRET", "secret")
+    monkeypatch.setenv("GALLERYK_FOTKI_API_URL", "http://127.0.0.1:9/fotki/v2flkr")
+    with pytest.raises(gk.ConfigError, match="GALLERYK_COPPERMINE_URL.*works with fotki and coppermine"):
+        gk.accounts()
