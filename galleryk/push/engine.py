@@ -46,7 +46,8 @@ from .targets import Target, make_source, make_target
 
 log = logging.getLogger("galleryk.push")
 
-REPORT_COLUMNS = ["item", "status", "remote_id", "album", "error", "note", "bytes", "seconds", "attempts", "marker"]
+REPORT_COLUMNS = ["item", "status", "remote_id", "album", "album_id", "error", "note", "bytes", "seconds", "attempts",
+                  "marker"]
 _RECENT_MARGIN = 100  # photos beyond this push's own uploads read when looking for a lost one
 
 
@@ -331,19 +332,21 @@ def _call_quietly(callback: Callable[..., Any], *args: Any) -> None:
 def _report(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, journal: Path | None,
             style: str | None) -> pd.DataFrame:
     rows = []
+    title = adapter.album_title if adapter.album_title is not None else adapter.album_key  # what was asked, if not found
     for item in items:
         o = outcomes.get(id(item), _Outcome("cancelled", error="not started"))
         mark = marker_text(item.token) if style is not None and item.digest is not None else None
-        rows.append([item.label, o.status, o.remote_id, adapter.album_label, o.error, o.note, o.bytes, o.seconds,
-                     o.attempts, mark])
+        rows.append([item.label, o.status, o.remote_id, title, adapter.album_id, o.error, o.note, o.bytes,
+                     o.seconds, o.attempts, mark])
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS, index=[i.index for i in items])
     report["status"] = pd.Categorical(report["status"], categories=["uploaded", "skipped", "failed", "cancelled"])
     report["bytes"] = report["bytes"].astype("Int64")
     report["attempts"] = report["attempts"].astype("Int64")
-    for col in ("item", "remote_id", "album", "error", "note", "marker"):
+    for col in ("item", "remote_id", "album", "album_id", "error", "note", "marker"):
         report[col] = report[col].astype("string")
     report.attrs["target"] = adapter.label
-    report.attrs["album"] = adapter.album_label
+    report.attrs["album"] = title
+    report.attrs["album_id"] = adapter.album_id
     report.attrs["journal"] = str(journal) if journal is not None else None
     report.attrs["marker"] = (
         f"{style}: {EXPLANATION}" if style is not None else

@@ -82,6 +82,9 @@ class Target:
     label: str
     album_key: str | None
     album_label: str | None
+    """The album for messages: its title and id, ``Trip (72157000005)``."""
+    album_title: str | None = None
+    album_id: str | None = None
     uploads_known: bool = True
     """Whether the service told, before any upload, that the user may upload to the album."""
     recent_in_album: bool = True
@@ -94,6 +97,11 @@ class Target:
 
     def lock_label(self) -> str:
         return f"{self.label}, album {self.album_key!r}" if self.album_key is not None else self.label
+
+    def _named(self, title: str | None, album_id: str) -> None:
+        """Remember which album the push goes to, once it is known (found or made)."""
+        self.album_title, self.album_id = title, str(album_id)
+        self.album_label = f"{title} ({album_id})" if title else str(album_id)
 
     def prepare(self, journal: Journal) -> None:
         """Resolve (or plan the creation of) the album before any upload."""
@@ -191,7 +199,7 @@ class FotkiTarget(Target):
         if self.set_id is not None:
             journal.set_album(self.identity, self.set_id)
             title = sets.loc[sets["id"].astype("string") == self.set_id, "title"]
-            self.album_label = f"{title.iloc[0]} ({self.set_id})" if len(title) else self.set_id
+            self._named(str(title.iloc[0]) if len(title) else None, self.set_id)
 
     def upload(self, item: Item, path: Path, style: str | None,
                progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
@@ -207,7 +215,7 @@ class FotkiTarget(Target):
             if self.set_id is None:
                 self.set_id = self._create_set(remote_id)
                 journal.set_album(self.identity, self.set_id)
-                self.album_label = f"{self.album_spec} ({self.set_id})"
+                self._named(str(self.album_spec), self.set_id)
                 journal.added_to_album(self.identity, key)
                 return
         try:
@@ -384,7 +392,7 @@ class CoppermineTarget(Target):
             )
         self.uploads_known = not pd.isna(right)
         journal.set_album(self.identity, str(self.aid))
-        self.album_label = f"{name} ({self.aid})"
+        self._named(str(name), str(self.aid))
 
     def _create_album(self, title: str, offered: str, choices: list[str]) -> int:
         """Create the album; after a lost or garbled reply, look for it by title before trying again."""

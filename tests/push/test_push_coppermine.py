@@ -12,7 +12,7 @@ def test_push_to_an_existing_album_by_title(photo_folder, cpg, tmp_path, copperm
         cpg, album="Alice's garden", journal=tmp_path / "j.sqlite", progress=False
     )
     assert report["status"].tolist() == ["uploaded"] * 6
-    assert report["album"].iloc[0] == "Alice's garden (6)"
+    assert (report["album"].iloc[0], report["album_id"].iloc[0]) == ("Alice's garden", "6")
     titles = coppermine_titles(cpg, 6)
     assert all(titles[f"photo_{i:03d}"] == 1 for i in range(6))
 

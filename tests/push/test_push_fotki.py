@@ -18,7 +18,7 @@ def test_push_creates_the_photoset_with_the_first_upload_as_primary(photo_folder
     in_set = fotki.photos("Trip")
     assert set(in_set["id"].astype(str)) == set(report["remote_id"])
     assert str(trip["primary"]) in set(report["remote_id"])
-    assert report["album"].iloc[0] == f"Trip ({trip['id']})"
+    assert (report["album"].iloc[0], report["album_id"].iloc[0]) == ("Trip", str(trip["id"]))
 
 
 def test_rerun_skips_everything_and_uploads_nothing(photo_folder, fotki, tmp_path, fotki_titles):
@@ -90,8 +90,8 @@ def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_pa
     df.index = [f"row{i}" for i in range(len(df))]
     report = gk.push(df, fotki, journal=tmp_path / "j.sqlite", progress=False)
     assert list(report.index) == list(df.index)
-    assert list(report.columns) == ["item", "status", "remote_id", "album", "error", "note", "bytes", "seconds",
-                                    "attempts", "marker"]
+    assert list(report.columns) == ["item", "status", "remote_id", "album", "album_id", "error", "note", "bytes",
+                                    "seconds", "attempts", "marker"]
     assert report["bytes"].tolist() == df["bytes"].tolist()
 
 
