@@ -60,6 +60,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fotki.py
 	$(BIN)/python benchmarks/bench_media.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_push.py
 
 # The worked notebooks and the Voila app (issue 12): what they need only, then the command.
 NB_STAMP := $(VENV)/.notebooks

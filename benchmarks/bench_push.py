@@ -36,7 +36,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results" / "bench_push.json"
+import os  # noqa: E402
+
+RESULTS = Path(os.environ.get("GALLERYK_BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
+"""Where reports go, as for the other benchmarks: ``benchmarks/results/``, or ``$GALLERYK_BENCH_RESULTS``."""
 USER = "alice"
 WORKERS = 4
 TAGS = ["bench", "summer"]
@@ -48,8 +51,8 @@ def _server_main(conn: Any, data_dir: str) -> None:
     import galleryk.sandbox as gks
 
     tempfile.tempdir = str(Path(data_dir).parent)  # werkzeug spools big request bodies next to the data
-    sandbox = gks.start(data_dir, seed=True, settings=gks.SandboxSettings(coppermine_api=False,
-                                                                            coppermine_max_upload_bytes=64 << 20))
+    sandbox = gks.start(data_dir, seed=True, settings=gks.SandboxSettings(coppermine_api=False))
+    sandbox.configure_coppermine(max_upl_size=64 << 10)  # KB, as the gallery's admin page has it
     with sandbox.store.write() as db:
         db.execute("UPDATE cpg_groups SET quota_kb = 0")
         marks = {
@@ -228,9 +231,14 @@ def main() -> int:
     ap.add_argument("--megapixels", type=float, default=12.0)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--services", default="fotki,coppermine")
-    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--out", type=Path, default=None, help="the JSON report (default: results/bench_push.json)")
+    ap.add_argument("--quick", action="store_true", help="a tiny run that only checks the script works")
     args = ap.parse_args()
-    if args.rounds < 5:
+    if args.quick:
+        args.photos, args.megapixels, args.rounds = 6, 0.3, 1
+    if args.out is None:
+        args.out = RESULTS / f"bench_push{'-quick' if args.quick else ''}.json"
+    if args.rounds < 5 and not args.quick:
         print("note: fewer than 5 rounds; the figures are indicative only", file=sys.stderr)
 
     import galleryk as gk
@@ -255,7 +263,7 @@ def main() -> int:
         clients = {"fotki": fotki, "coppermine": cpg}
         results: dict[str, Any] = {
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "platform": platform.platform()},
+            "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
             "photos": args.photos, "megapixels": args.megapixels, "median_bytes": int(statistics.median(sizes)),
             "workers": WORKERS, "rounds": args.rounds, "services": {},
         }

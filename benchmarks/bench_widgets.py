@@ -6,7 +6,7 @@ Baseline, same run: ``client.photos(set, limit=page)`` and the same thumbnails f
 pool of the same size. Each round uses a fresh thumbnail cache (nothing is served from a
 previous round); rounds interleave widget and baseline. Goal: the first page within 1 s.
 
-    python benchmarks/bench_widgets.py [--rounds 7] [--photos 5000]
+    python benchmarks/bench_widgets.py [--rounds 7] [--photos 5000] [--quick]
 """
 
 from __future__ import annotations
@@ -21,16 +21,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "widgets"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import galleryk as gk  # noqa: E402
 import galleryk.widgets as gw  # noqa: E402
 from galleryk import thumbcache  # noqa: E402
 from galleryk.widgets._grid import PAGE_SIZE, THUMB_WORKERS  # noqa: E402
+from benchlib import spread, write_report  # noqa: E402
 from widget_support import fill_photoset  # noqa: E402
+
+_CACHES: list[Path] = []
+"""Where this run's fresh thumbnail caches go (one folder, removed at the end)."""
 
 
 def fresh_cache() -> None:
-    thumbcache._default = thumbcache.ThumbCache(tempfile.mkdtemp(prefix="galleryk-bench-thumbs-"))
+    thumbcache._default = thumbcache.ThumbCache(tempfile.mkdtemp(prefix="thumbs-", dir=_CACHES[0]))
 
 
 def widget_round(client: gk.Fotki, set_id: int) -> float:
@@ -68,8 +73,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--photos", type=int, default=5000)
+    parser.add_argument("--quick", action="store_true", help="a tiny run that only checks the script works")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.photos = 2, 200
     with tempfile.TemporaryDirectory(prefix="galleryk-bench-") as tmp:
+        _CACHES[:] = [Path(tmp)]
         sandbox = gk.sandbox.start(Path(tmp) / "data")
         try:
             set_id, _ = fill_photoset(sandbox, "alice", args.photos, "Bench set", kinds=24)
@@ -77,9 +86,9 @@ def main() -> None:
             widget_round(client, set_id)  # warm-up: imports, connections, the sandbox's own thumbnail files
             baseline_round(client, set_id)
             widget, bare = [], []
-            for _ in range(args.rounds):
-                widget.append(widget_round(client, set_id))
-                bare.append(baseline_round(client, set_id))
+            for i in range(args.rounds):  # the order alternates from round to round
+                for run in ((widget_round, baseline_round) if i % 2 == 0 else (baseline_round, widget_round)):
+                    (widget if run is widget_round else bare).append(run(client, set_id))
         finally:
             sandbox.stop()
     ratios = [w / b for w, b in zip(widget, bare)]
@@ -87,7 +96,12 @@ def main() -> None:
     for name, values in (("AlbumBrowser", widget), ("bare fetch", bare)):
         print(f"  {name:13s} median {statistics.median(values):.3f} s  (min {min(values):.3f}, max {max(values):.3f})")
     print(f"  ratio         median {statistics.median(ratios):.2f}  (min {min(ratios):.2f}, max {max(ratios):.2f})")
-    print(f"  goal: first page within 1 s: {'met' if statistics.median(widget) < 1.0 else 'NOT met'}")
+    met = statistics.median(widget) < 1.0
+    print(f"  goal: first page within 1 s: {'met' if met else 'NOT met'}")
+    path = write_report("bench_widgets", {"photos": args.photos, "rounds": args.rounds, "page": PAGE_SIZE,
+                                          "album_browser_s": spread(widget), "bare_fetch_s": spread(bare),
+                                          "ratio": spread(ratios), "goal_met": met}, quick=args.quick)
+    print(f"\nresults: {path}")
 
 
 if __name__ == "__main__":

@@ -215,6 +215,10 @@ class Sandbox:
         """Do what the Fotki approval page does when ``user`` signs in and grants ``perms``."""
         self._fotki.approve(frob, user, perms)
 
+    def configure_coppermine(self, **values: object) -> None:
+        """Change the gallery's settings (``max_upl_size=1024``, ``keyword_separator=" "``...), as its admin page does."""
+        self._coppermine.gallery.set_config(**values)
+
     def fotki(self, user: str = "alice", perms: str = "delete", **options: Any):
         """A ``galleryk.Fotki`` client for this sandbox, already authorized as ``user``."""
         from ..fotki import Fotki  # the client side; the server above never uses it
