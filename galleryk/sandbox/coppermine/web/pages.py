@@ -248,12 +248,11 @@ def thumbnails_body(heading: str, thumbs: Sequence[Thumb], page_no: int, pages: 
         tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
         title = f'<span class="{THUMB_TITLE_CLASS}">{h(t.title)}</span>' if t.title else ""
         caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption else ""
-        pending = '<span class="thumb_caption thumb_caption_pending">(awaiting approval)</span>' if not t.approved else ""
         cells.append(
             f'<td valign="top" class="thumbnails" align="center"><table><tr><td align="center">'
             f'<a href="{link("displayimage.php", **query, pid=t.pid)}#top_display_media">'
             f'<img src="{h(file_url(t.filepath, t.filename, "thumb_"))}" class="image thumbnail" '
-            f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}{pending}</td></tr></table></td>'
+            f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}</td></tr></table></td>'
         )
     rows = ["<tr>" + "".join(cells[i : i + 4]) + "</tr>" for i in range(0, len(cells), 4)]
     nav = []
@@ -312,8 +311,7 @@ def displayimage_body(p: PictureView, separator: str = ";") -> str:
         ("URL", f'<a href="{link("displayimage.php", pid=p.pid)}">displayimage.php?pid={p.pid}</a>'),
     ]
     rows = "\n".join(f'<tr><td class="tableb" valign="top">{label}:</td><td class="tableb">{value}</td></tr>' for label, value in info)
-    pending = message_box("This file is waiting for the administrator's approval.", "info") if not p.approved else ""
-    return f"""{pending}<a name="top_display_media"></a>
+    return f"""<a name="top_display_media"></a>
 <table class="maintable" width="100%">
 <tr><td class="tableh1"><h2>{h(p.album_title)}</h2></td></tr>
 <tr><td class="display_media" align="center">
