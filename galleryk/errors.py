@@ -17,6 +17,7 @@
     └── ServiceError(code, message)   the service answered and said no
         ├── FotkiError             with FotkiAuthError, FotkiNotFound, FotkiUnavailable
         └── CoppermineError        with CoppermineServerError (a PHP error of the gallery: temporary)
+                                   and CoppermineBanned (the gallery bans this address: code 18, wait)
 
 Service errors carry the service's ``code`` and ``message``; ``temporary`` says whether trying
 again later may help. No message ever holds a secret: URLs and texts go through
@@ -210,6 +211,21 @@ class CoppermineServerError(CoppermineError):
     """
 
     temporary = True
+
+
+class CoppermineBanned(CoppermineError):
+    """The gallery refuses this address after failed logins ("You are currently banned"): code 18, like a wrong
+    password, but no password was judged; signing in works again once the ban expires.
+
+    ``minutes``: how long 1.6 and 1.7 ban by default (their ``login_expiry`` setting, counted from the last failed
+    login); the gallery's pages do not show its own setting.
+    """
+
+    DEFAULT_MINUTES = 10
+
+    def __init__(self, message: str, *, minutes: int | None = DEFAULT_MINUTES) -> None:
+        super().__init__(18, message)
+        self.minutes = minutes
 
 
 AUTH_CODES = frozenset({96, 97, 98, 99, 100, 108})

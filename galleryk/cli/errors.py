@@ -17,6 +17,7 @@ from ..errors import (
     AlbumNotFound,
     BadReply,
     ConnectionFailed,
+    CoppermineBanned,
     CoppermineError,
     FotkiAuthError,
     FotkiError,
@@ -75,6 +76,11 @@ def _explain(exc: BaseException, ctx: Context) -> tuple[str, int]:
         return str(exc), USAGE
     if isinstance(exc, FotkiAuthError):
         return _fotki_auth(exc, ctx)
+    if isinstance(exc, CoppermineBanned):
+        how_long = f"for {exc.minutes} minutes by default" if exc.minutes else "for a while"
+        return (f"the Coppermine gallery has banned this address after failed logins ({how_long}): wait, then "
+                f"sign in again with the right password; check {setting_hint('coppermine', 'username', 'password')}"
+                ), USAGE
     if isinstance(exc, CoppermineError) and exc.code == 18:
         return (f"the Coppermine gallery refused to sign you in (or it bans this address after failed logins): "
                 f"check {setting_hint('coppermine', 'username', 'password')}; "

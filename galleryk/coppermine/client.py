@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import ipaddress
+import logging
 import os
 import threading
 import time
@@ -18,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any, TypeVar, Union
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -27,6 +28,8 @@ import requests
 from .. import thumbcache
 from ..errors import (
     BadReply,
+    BadValue,
+    ConnectionFailed,
     CoppermineError,
     HttpStatusError,
     RedirectRefused,
@@ -36,9 +39,10 @@ from ..errors import (
 )
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..results import UploadResult
+from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL
 from . import api, pages, tree
-from .http import Http
-from .web import WebSession, html
+from .http import DEFAULT_TIMEOUT, Http
+from .web import WebSession, banned, html
 
 Source = Union[str, os.PathLike, bytes, IO[bytes]]
 Progress = Callable[[int, int], Any]
@@ -47,6 +51,16 @@ MODES = ("auto", "api", "web")
 DEFAULT_SEPARATOR = ";"
 PROBE_ATTEMPTS = 3
 PROBE_PAUSE = 0.5
+PAGE_ATTEMPTS = 3
+"""Reads of one listing page before a transient failure (cut, error page, 5xx) fails the listing."""
+PAGE_PAUSE = 0.5
+"""Seconds before the second read of a failed page (then twice that)."""
+RECENT = "lastup"
+"""The meta album of the newest pictures, newest first (``thumbnails.php?album=lastup``)."""
+DEFAULT_RECENT = 50
+_TRANSIENT = (ResponseCut, BadReply, HttpStatusError, ConnectionFailed)
+log = logging.getLogger("galleryk.coppermine")
+T = TypeVar("T")
 _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
 
@@ -95,6 +109,13 @@ class Coppermine:
 
     ``keyword_separator``: how the gallery separates keywords (its ``keyword_separator``
     setting); by default read off its upload form, else ``;``.
+
+    Limits on what a broken or hostile server can cost: ``timeout`` (seconds to connect, and
+    for each next byte: 30), ``deadline`` (seconds one page or call may take in all, retries
+    included: 60), ``stall`` (seconds an upload may send nothing: 60) and ``max_reply``
+    (bytes a page or reply may have: 64 MiB; downloads stream to disk uncapped). None turns
+    one off. Sign-in and cpgAPI calls never follow redirects; pages follow them within the
+    gallery's own address only.
     """
 
     def __init__(
@@ -104,11 +125,14 @@ class Coppermine:
         password: str | None = None,
         *,
         mode: str = "auto",
-        timeout: float = 30.0,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         workers: int = 4,
         user_agent: str | None = None,
         http: Http | None = None,
         keyword_separator: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        stall: float | None = DEFAULT_STALL,
+        max_reply: int | None = DEFAULT_MAX_REPLY,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -120,8 +144,11 @@ class Coppermine:
         self._probed = False
         self.mode_reason = "" if mode == "auto" else f"mode={mode!r} was asked for"
         self.workers = max(1, workers)
-        self._http = http or Http(timeout=timeout, user_agent=user_agent)
-        self._web = WebSession(self.url, self.username, self._password, self._http.send)
+        self._http = http or Http(timeout=timeout, user_agent=user_agent, deadline=deadline, stall=stall,
+                                  max_reply=max_reply)
+        self._rejected: set[str] = set()  # digests of (user, password) the gallery rejected: never sent again
+        self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
+        self._api_signed_in = False
         self._charset = "utf-8"  # of the cpgAPI's text fields: the gallery's, as its XML declares it
         self._separator = keyword_separator
         self._lock = threading.RLock()
@@ -153,7 +180,8 @@ class Coppermine:
                 raise CoppermineError(
                     0,
                     f"{self.url} has no cpgAPI add-on ({reason}); no released Coppermine ships one. "
-                    "Use mode='web' (the stock web pages) or mode='auto'.",
+                    "Use web mode (the stock web pages) or auto (in Python: mode='web' or mode='auto'; in the "
+                    "settings: mode = web)",
                 )
             self._mode = found
             if self.requested_mode == "auto":
@@ -184,7 +212,7 @@ class Coppermine:
             problem = f"HTTP {resp.status_code}: {pages.error_text(html(resp))}"
         raise BadReply(
             f"cannot tell whether {self.url} has the cpgAPI add-on: {PROBE_ATTEMPTS} probes of api/ failed "
-            f"(last: {problem}); nothing was decided, the next call asks again. Pass mode='web' to skip the probe.",
+            f"(last: {problem}); nothing was decided, the next call asks again. Use web mode to skip the probe (mode='web').",
             url=self._api_url(),
         )
 
@@ -232,19 +260,19 @@ class Coppermine:
         passwords the gallery rejected stay rejected.
         """
         with self._lock:
-            rejected = self._web._rejected
             self.username = username or None
             self._password = password or ""
+            self._api_signed_in = False
             self._http.transport.session.cookies.clear()  # the previous user's session ends here
-            self._web = WebSession(self.url, self.username, self._password, self._http.send)
-            self._web._rejected = rejected
+            self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
         if password and urlsplit(self.url).scheme == "http":
             _warn_plain_http(self.url)
 
     @property
     def signed_in(self) -> bool:
-        """Whether this client signed in to the gallery's pages (the cpgAPI checks the password on every call)."""
-        return self._web.logged_in
+        """Whether the gallery has accepted this client's user and password: its pages show them signed in, or (api
+        mode) a cpgAPI call with them succeeded (the cpgAPI checks the password on every call)."""
+        return self._web.logged_in or self._api_signed_in
 
     # -- listings ------------------------------------------------------------------------
     def albums(self) -> pd.DataFrame:
@@ -283,9 +311,9 @@ class Coppermine:
         what = f"index.php?cat={cid}" + (f"&page={page}" if page > 1 else "")
         _check_page(resp, what, listing=True)
         text = html(resp)
-        banned = pages.ban_message(text)
-        if banned:
-            raise CoppermineError(18, f"the gallery {self.url} refuses this address: {banned}")
+        ban = pages.ban_message(text)
+        if ban:
+            raise banned(what, ban)
         if pages.die_message(text) is not None:
             return None  # a category this user may not see, or one that is gone
         return pages.category_page(text, cid)
@@ -326,7 +354,8 @@ class Coppermine:
             return int(hits["id"].iloc[0])
         if len(hits) > 1:
             raise CoppermineError(
-                0, f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); pass the id"
+                0, f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); name the album "
+                "by its id instead"
             )
         titles = ", ".join(repr(t) for t in df["title"].head(12))
         raise CoppermineError(19, f"no album titled {album!r} among the albums you see: {titles}")
@@ -335,10 +364,45 @@ class Coppermine:
         """The pictures of an album, read from its ``thumbnails.php`` pages (the cpgAPI cannot list them).
 
         Columns: pid, album, title, caption, filename, thumb_url, url (full size), page_url.
-        Pages after the first are fetched concurrently; ``limit`` stops early.
+        Pages after the first are fetched concurrently; ``limit`` stops early. A page that fails
+        on the way (cut short, an error page, a 5xx) is read again twice before the listing fails.
         """
         aid = self._album_id(album)
-        first = self._thumb_page(aid, 1)
+        what = f"thumbnails.php?album={aid}"
+        found = self._listing(lambda page: self._thumb_page({"album": str(aid)}, page, what, aid), limit)
+        df = photos_frame(found, source=f"web pages: {what} (the cpgAPI has no listing call)")
+        return thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
+
+    def recent_photos(self, album: int | str | None = None, limit: int = DEFAULT_RECENT, *,
+                      category: int | None = None) -> pd.DataFrame:
+        """The newest pictures first, from the gallery's "Last additions" pages, reading only the pages ``limit`` needs.
+
+        ``album`` (id or exact title): that album's newest; ``category``: those of a category and
+        its sub-categories (``10000 + user id``: a user's gallery; 1: every user gallery); neither:
+        the whole gallery's. Same columns as :meth:`photos`; ``album`` is NA outside one album (the
+        pages do not say). Like the gallery's own page it lists approved pictures only, even to
+        an administrator, ordered by upload time, then by id. Its captions are the album pages'
+        (the gallery adds the upload date in a span of its own, left out). An album you may not
+        see gives an empty frame, as :meth:`photos` does; one that does not exist, error 19.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a positive number of pictures, not {limit!r}")
+        if album is not None and category is not None:
+            raise ValueError("recent_photos takes an album or a category, not both")
+        aid = self._album_id(album) if album is not None else None
+        params = {"album": RECENT}
+        if aid is not None:
+            params["cat"] = str(-aid)
+        elif category is not None:
+            params["cat"] = str(int(category))
+        what = "thumbnails.php?" + "&".join(f"{k}={v}" for k, v in params.items())
+        found = self._listing(lambda page: self._thumb_page(params, page, what, aid, recent=True), limit)
+        df = photos_frame(found, source=f"web pages: {what} (newest first, approved pictures only)")
+        return thumbcache.tag_listing(df, self)
+
+    def _listing(self, fetch: Callable[[int], pages.ThumbPage], limit: int | None) -> list[dict]:
+        """The rows of a paged listing: page 1, then (concurrently) the pages up to ``limit`` or the last one."""
+        first = fetch(1)
         found = list(first.photos)
         if limit is None or len(found) < limit:
             per_page = max(len(first.photos), 1)
@@ -348,28 +412,54 @@ class Coppermine:
             rest = list(range(2, last + 1))
             if rest:
                 with ThreadPoolExecutor(max_workers=min(self.workers, len(rest))) as pool:
-                    for page in pool.map(lambda p: self._thumb_page(aid, p), rest):
+                    for page in pool.map(fetch, rest):
                         found.extend(page.photos)
         seen: set[int] = set()
         unique = [p for p in found if not (p["pid"] in seen or seen.add(p["pid"]))]
-        if limit is not None:
-            unique = unique[:limit]
-        df = photos_frame(unique, source=f"web pages: thumbnails.php?album={aid} (the cpgAPI has no listing call)")
-        return thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
+        return unique if limit is None else unique[:limit]
 
-    def _thumb_page(self, aid: int, page: int) -> pages.ThumbPage:
-        resp = self._web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
-        _check_page(resp, f"thumbnails.php?album={aid}&page={page}", listing=True)
-        text = html(resp)
-        result = pages.thumbnails(text, resp.url, album=aid)
-        if not result.photos:
-            banned = pages.ban_message(text)
-            if banned:
-                raise CoppermineError(18, f"the gallery {self.url} refuses this address: {banned}")
-            problem = pages.die_message(text)
-            if problem is not None:  # an error box; a bare notice ("No image to display") is an empty album
-                raise CoppermineError(19, f"album {aid}: {problem}")
-        return result
+    def _thumb_page(self, params: dict[str, str], page: int, what: str, aid: int | None,
+                    recent: bool = False) -> pages.ThumbPage:
+        """One ``thumbnails.php`` page, read again after a transient failure."""
+        label = f"{what}&page={page}"
+
+        def read() -> pages.ThumbPage:
+            resp = self._web.page("thumbnails.php", {**params, "page": str(page)})
+            _check_page(resp, label, listing=True)
+            text = html(resp)
+            doc = pages.parse(text)
+            result = pages.thumbnails(doc, resp.url, album=aid)
+            if not result.photos:
+                ban = pages.ban_message(doc)
+                if ban:
+                    raise banned(label, ban)
+                problem = pages.die_message(doc)
+                if problem is not None:  # an error box; a bare notice ("No image to display") is an empty album
+                    raise CoppermineError(19, f"{label}: {problem}")
+                if recent and aid is not None and not pages.links_album(doc, aid):
+                    # 1.6 draws "No image to display" for an unknown album too, but links none in the breadcrumb
+                    raise CoppermineError(19, f"{label}: the gallery has no album {aid}")
+            if recent:
+                for row in result.photos:
+                    row["album"] = aid  # the meta album's links name "lastup", not the picture's album
+            return result
+
+        return self._read_again(label, read)
+
+    def _read_again(self, what: str, read: Callable[[], T]) -> T:
+        """``read()``, tried up to PAGE_ATTEMPTS times when it fails in a way that may pass (never for a reply
+        over the size cap or a refused redirect, which would fail the same way)."""
+        for attempt in range(PAGE_ATTEMPTS):
+            try:
+                return read()
+            except (ReplyTooLarge, RedirectRefused, BadValue):
+                raise
+            except _TRANSIENT as exc:
+                if attempt == PAGE_ATTEMPTS - 1:
+                    raise
+                log.info("%s failed (%s); reading it again", what, exc)
+            time.sleep(PAGE_PAUSE * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def photo_info(self, pid: int) -> dict:
         """Title, caption, keywords (list), filename, url (full size) and more of one picture, from displayimage.php."""
@@ -378,6 +468,11 @@ class Coppermine:
         info = pages.picture(html(resp), resp.url, pid=int(pid))
         if info["filename"] is None and info["url"] is None:
             raise CoppermineError(19, f"picture {pid}: {_page_problem(resp) or 'the page shows no picture'}")
+        shown = info.pop("shown_pid", None)
+        if shown is not None and shown != int(pid):
+            # 1.6 answers a picture it does not show you (awaiting approval) with the one at its place in the album
+            raise CoppermineError(19, f"picture {pid}: the gallery shows another picture ({shown}) in its place; "
+                                      f"{pid} is not visible to you (it may await an admin's approval, or be gone)")
         if info["url"] is None and info["fullsize_page"]:
             full = self._web.page(info["fullsize_page"])
             info["url"] = pages.fullsize_image(html(full), full.url)
@@ -442,14 +537,16 @@ class Coppermine:
         if self.mode == "api":
             raise CoppermineError(
                 0, "the cpgAPI cannot create albums (it has only upload and catList); create it on the gallery's "
-                "album manager, or use mode='web'",
+                "album manager, or use web mode (mode='web')",
             )
         if not self.username:
-            raise CoppermineError(18, "creating an album needs a signed-in user; pass username and password")
+            raise CoppermineError(18, "creating an album needs a signed-in user: sign in with a user name and password "
+                                      "(in Python: Coppermine(url, username, password))")
         if category is None:
             category = self._web.personal_category()
             if category is None:
-                raise CoppermineError(0, "cannot find your personal gallery's category on the pages; pass category=")
+                raise CoppermineError(0, "cannot find your personal gallery's category on the pages; name the category "
+                                         "to create the album in (in Python: category=)")
         category = int(category)
         before = self._albums_titled(title, category)
 
@@ -538,7 +635,8 @@ class Coppermine:
         if self._web.rejected:
             raise CoppermineError(
                 18, f"the gallery {self.url} already rejected the credentials of {self.username!r}; galleryk will not "
-                "send them again (failed logins can get your address banned). Make a new client with the right ones.",
+                "send them again (failed logins can get your address banned). Sign in again with the right password "
+                "(in Python: login(password=...), or a new client)",
             )
         form = {"function": function, "username": self.username or "", "password": self._password, **fields}
         body = self._http.multipart(form, file, progress, charset=self._charset)
@@ -546,7 +644,7 @@ class Coppermine:
         self._charset = api.declared_charset(resp.content) or self._charset
         if resp.status_code == 404:
             raise CoppermineError(
-                0, f"{self.url} has no cpgAPI add-on (api/ answered 404); use mode='web' or mode='auto'"
+                0, f"{self.url} has no cpgAPI add-on (api/ answered 404); use web or auto mode (mode='web' or 'auto')"
             )
         maybe = " (the upload may or may not have been stored)" if file else ""
         try:
@@ -561,14 +659,17 @@ class Coppermine:
             ) from None
         if not api.is_complete(resp.content):
             raise ResponseCut(f"{function}: the reply from {self.url}api/ was cut short{maybe}", url=self._api_url())
-        if reply.failed and reply.code == 23 and allow_empty:
-            return None
         if reply.failed and reply.code == 18 and self.username:
             self._web.mark_rejected()
+            self._api_signed_in = False
             raise CoppermineError(
                 18, f"{function}: {reply.verbose or 'authentication failed'} for {self.username!r}; galleryk will not "
-                "send this password again (failed logins can get your address banned)",
+                "send this password again (failed logins can get your address banned): sign in again with the right "
+                "password (in Python: login(password=...))",
             )
+        self._api_signed_in = bool(self.username)  # the add-on checks the password first: it let this call through
+        if reply.failed and reply.code == 23 and allow_empty:
+            return None
         api.raise_for_failure(reply, function)
         return reply
 

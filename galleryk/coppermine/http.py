@@ -14,16 +14,33 @@ from typing import IO, Any
 
 import requests
 
-from ..transport import Transport
+from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, Transport
 
 DEFAULT_USER_AGENT = "galleryk-coppermine/0.1 (+https://github.com/galleryk)"
+DEFAULT_TIMEOUT = 30.0
+"""Seconds to wait for a connection, and for each next byte of a reply."""
 
 
 class Http:
-    """Requests through one :class:`~galleryk.transport.Transport` (one session, pooled, with timeouts)."""
+    """Requests through one :class:`~galleryk.transport.Transport` (one session, pooled, with timeouts).
 
-    def __init__(self, timeout: float = 30.0, user_agent: str | None = None, transport: Transport | None = None) -> None:
-        self.transport = transport or Transport(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT)
+    ``deadline`` (seconds one page or call may take, retries included), ``stall`` (seconds an upload
+    may make no progress) and ``max_reply`` (bytes a page or reply may have) bound what a broken
+    server can cost; None turns one off.
+    """
+
+    def __init__(
+        self,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        user_agent: str | None = None,
+        transport: Transport | None = None,
+        *,
+        deadline: float | None = DEFAULT_DEADLINE,
+        stall: float | None = DEFAULT_STALL,
+        max_reply: int | None = DEFAULT_MAX_REPLY,
+    ) -> None:
+        self.transport = transport or Transport(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT,
+                                                deadline=deadline, stall=stall, max_reply=max_reply)
 
     def send(self, method: str, url: str, *, retry: bool | None = None, **kwargs: Any) -> requests.Response:
         """One request; ``retry`` False for requests that must not be repeated (login, uploads)."""

@@ -30,11 +30,18 @@ These are the facts it relies on; a theme may move elements around, so each pars
   ``albums/<path>thumb_<file>``; titles in ``span.thumb_title_title``, captions in
   ``span.thumb_caption_caption``; page links ``thumbnails.php?album=<aid>&page=<n>`` and the
   text "<N> files on <P> page(s)";
+- the newest pictures: the meta album ``thumbnails.php?album=lastup&cat=-<aid>`` (one album),
+  ``&cat=<cid>`` (a category) or no ``cat`` (the whole gallery), newest first, drawn as an album
+  page whose picture links name ``album=lastup`` instead of the album; its breadcrumb links the
+  album, and none for an album that does not exist (both say "No image to display");
 - a picture page: ``displayimage.php?pid=<pid>``: title in ``.pic_title`` (or an ``h1``),
   caption in ``.pic_caption``, an information table of "Label:" / value cell pairs
   (Filename, Album name, Keywords, Filesize, Dimensions, Date added), keyword links to
   ``thumbnails.php?album=search...``, the picture as ``albums/<path>[normal_]<file>``; the
-  original lies beside it under the bare file name (or on ``displayimage.php?...&fullsize=1``).
+  original lies beside it under the bare file name (or on ``displayimage.php?...&fullsize=1``);
+  which picture the page really shows: the "Add to favorites" link ``addfav.php?pid=<pid>``, else the
+  information table's URL ``displayimage.php?pid=<pid>`` (1.6 answers the page of a picture it
+  does not show you with another one of the album).
 """
 
 from __future__ import annotations
@@ -470,6 +477,34 @@ def thumbnails(page: str | bytes | lxml.html.HtmlElement, base_url: str, album: 
     return result
 
 
+def links_album(page: str | bytes | lxml.html.HtmlElement, aid: int) -> bool:
+    """Whether the page links ``thumbnails.php?album=<aid>`` (a breadcrumb names an album that exists)."""
+    for a in _doc(page).iter("a"):
+        m = ALBUM_LINK.search((a.get("href") or "").replace("&amp;", "&"))
+        if m is not None and int(m.group(1)) == aid:
+            return True
+    return False
+
+
+_ADDFAV = re.compile(r"(?:^|/)addfav\.php\?(?:.*&)?pid=(\d+)")
+_BARE_PICTURE = re.compile(r"(?:^|/)displayimage\.php\?pid=(\d+)$")
+
+
+def shown_pid(page: str | bytes | lxml.html.HtmlElement) -> int | None:
+    """The pid of the picture a ``displayimage.php`` page shows (its favorites link, else its URL), or None."""
+    doc = _doc(page)
+    bare = None
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").replace("&amp;", "&")
+        m = _ADDFAV.search(href)
+        if m is not None:
+            return int(m.group(1))
+        m = _BARE_PICTURE.search(href)
+        if m is not None and bare is None:
+            bare = int(m.group(1))
+    return bare
+
+
 def _quote_name(name: str) -> str:
     from urllib.parse import quote
 
@@ -573,6 +608,7 @@ def picture(page: str | bytes | lxml.html.HtmlElement, base_url: str, pid: int |
         "filesize": _text(info.get("filesize")) or None,
         "date_added": _text(info.get("date_added")) or None,
         "album_name": _text(album_el) or None,
+        "shown_pid": shown_pid(doc),
     }
 
 

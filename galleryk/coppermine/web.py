@@ -21,7 +21,17 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from ..errors import BadReply, CoppermineError, CoppermineServerError, HttpStatusError, TransportError
+from ..errors import (
+    BadReply,
+    CoppermineBanned,
+    CoppermineError,
+    CoppermineServerError,
+    HttpStatusError,
+    RedirectRefused,
+    TransportError,
+    mask_secrets,
+)
+from ..transport.redirects import same_origin
 from . import pages
 
 Send = Callable[..., requests.Response]
@@ -29,6 +39,9 @@ Send = Callable[..., requests.Response]
 
 TOKEN_MAX_AGE = 50 * 60.0
 """Seconds a cached form token is used before fetching a fresh one (the gallery keeps them an hour)."""
+MAX_REDIRECTS = 10
+"""Redirects a page may go through, all within the gallery's origin."""
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 _TOKEN_TROUBLE = re.compile(r"form.?token|timestamp|token.*(invalid|expired|stale)|(invalid|expired).*token", re.I)
 
@@ -75,17 +88,32 @@ def _digest(username: str, password: str) -> str:
     return hashlib.sha256(f"{username}\0{password}".encode()).hexdigest()
 
 
-class WebSession:
-    """One user's session on the stock pages; thread-safe, logs in once, on first use."""
+def banned(where: str, message: str) -> CoppermineBanned:
+    """The error for a page that says this address is banned (``where``: what was asked, for the message)."""
+    minutes = CoppermineBanned.DEFAULT_MINUTES
+    return CoppermineBanned(
+        f"{where}: the gallery refuses this address: {message} (after failed logins; by default a ban lasts "
+        f"{minutes} minutes from the last one). Wait, then sign in again with the right password",
+        minutes=minutes,
+    )
 
-    def __init__(self, base_url: str, username: str | None, password: str | None, send: Send) -> None:
+
+class WebSession:
+    """One user's session on the stock pages; thread-safe, logs in once, on first use.
+
+    ``rejected``: the client's memory of the passwords the gallery rejected (digests of user and
+    password), shared with the sessions that follow this one, so no rejected password is sent again.
+    """
+
+    def __init__(self, base_url: str, username: str | None, password: str | None, send: Send,
+                 rejected: set[str] | None = None) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.username = username or None
         self._password = password or ""
         self._send = send
         self._lock = threading.RLock()
         self._logged_in = False
-        self._rejected: set[str] = set()
+        self._rejected: set[str] = rejected if rejected is not None else set()
         self._token: pages.FormToken | None = None
         self._token_at = 0.0
         self.token_max_age = TOKEN_MAX_AGE
@@ -119,7 +147,24 @@ class WebSession:
         return urljoin(self.base_url, path)
 
     def get(self, path: str, params: dict | None = None, *, allow_redirects: bool = True, **kw: Any) -> requests.Response:
-        return self._send("GET", self.url(path), params=params, allow_redirects=allow_redirects, **kw)
+        """GET a page; redirects are followed within the gallery's origin only (an http to https upgrade included)."""
+        resp = self._send("GET", self.url(path), params=params, allow_redirects=False, **kw)
+        hops = 0
+        while allow_redirects and resp.status_code in _REDIRECTS and resp.headers.get("Location"):
+            target = urljoin(resp.url or self.base_url, resp.headers["Location"])
+            if not same_origin(self.base_url, target):
+                raise RedirectRefused(
+                    f"{_strip_query(mask_secrets(resp.url or path))}: the gallery redirected this page to another "
+                    f"host ({_strip_query(mask_secrets(target))}); galleryk follows redirects within the gallery's "
+                    "own address only. If the gallery has moved, use its new address",
+                    url=resp.url, status=resp.status_code, location=target,
+                )
+            hops += 1
+            if hops > MAX_REDIRECTS:
+                raise BadReply(f"{_strip_query(mask_secrets(resp.url or path))}: more than {MAX_REDIRECTS} redirects",
+                               url=resp.url, status=resp.status_code)
+            resp = self._send("GET", target, allow_redirects=False, **kw)
+        return resp
 
     def page(self, path: str, params: dict | None = None) -> requests.Response:
         """GET a page as the signed-in user (logging in first); a page that shows a guest is re-fetched after login."""
@@ -158,8 +203,8 @@ class WebSession:
                 raise CoppermineError(
                     18,
                     f"the gallery {self.base_url} already rejected this password for {self.username!r}; galleryk will not "
-                    "send it again (each failed login counts toward a ban of your address). Call login() with the "
-                    "corrected password, or make a new client.",
+                    "send it again (each failed login counts toward a ban of your address). Sign in again with the "
+                    "right password (in Python: login(password=...), or a new client)",
                 )
             for attempt in (0, 1):
                 # 1) login.php sets the <prefix>_data cookie; 2) a second page creates the session cookie.
@@ -169,9 +214,9 @@ class WebSession:
                 if first.status_code == 200 and pages.is_logged_in(first_text):
                     self._signed_in(first)
                     return
-                banned = pages.ban_message(html(form)) or pages.ban_message(first_text)
-                if banned:  # the gallery refuses this address: sending the password would only prolong the ban
-                    raise CoppermineError(18, f"the gallery {self.base_url} refuses this address: {banned}")
+                ban = pages.ban_message(html(form)) or pages.ban_message(first_text)
+                if ban:  # the gallery refuses this address: sending the password would only prolong the ban
+                    raise banned(f"login to {self.base_url}", ban)
                 resp = self._send(
                     "POST",
                     self.url("login.php"),
@@ -180,8 +225,9 @@ class WebSession:
                     allow_redirects=False,
                     retry=False,
                 )
-                if resp.status_code not in (301, 302, 303, 307):
+                if resp.status_code not in _REDIRECTS:
                     break
+                self._check_login_redirect(resp)
                 landing = self.get(resp.headers.get("Location") or "index.php")
                 if not pages.is_logged_in(html(landing)):
                     landing = self.get("index.php")
@@ -217,12 +263,33 @@ class WebSession:
                     status=resp.status_code,
                     junk=pages.error_text(text),
                 )
-            if pages.ban_message(text) is None:
-                self._rejected.add(key)
+            ban = pages.ban_message(text)
+            if ban is not None:
+                raise banned(f"login to {self.base_url} as {self.username!r}", ban)
+            self._rejected.add(key)
             raise CoppermineError(
                 18,
                 f"login to {self.base_url} as {self.username!r} failed: {failure.rstrip('.')}. galleryk will not send "
-                "this password again (each failure counts toward a ban of your address)",
+                "this password again (each failure counts toward a ban of your address): sign in again with the right "
+                "password (in Python: login(password=...))",
+            )
+
+    def _check_login_redirect(self, resp: requests.Response) -> None:
+        """Refuse a sign-in answered by a redirect elsewhere, or by a 307/308 (which asks for the form again)."""
+        location = urljoin(resp.url or self.url("login.php"), resp.headers.get("Location") or "index.php")
+        where = _strip_query(mask_secrets(location))
+        if not same_origin(self.base_url, location):
+            raise RedirectRefused(
+                f"login to {self.base_url}: the gallery redirected the sign-in to another host ({where}, HTTP "
+                f"{resp.status_code}); galleryk did not follow it, and your password was not sent there. Use the "
+                "gallery's own address", url=self.url("login.php"), status=resp.status_code, location=location,
+            )
+        if resp.status_code in (307, 308):
+            raise RedirectRefused(
+                f"login to {self.base_url}: the gallery answered the sign-in with HTTP {resp.status_code}, asking for "
+                f"it to be sent again to {where}; galleryk does not send a password twice. If that is the gallery's "
+                "address (https, say), use it as the gallery's URL", url=self.url("login.php"),
+                status=resp.status_code, location=location,
             )
 
     def _signed_in(self, resp: requests.Response) -> None:
@@ -266,9 +333,9 @@ class WebSession:
             raise HttpStatusError(f"upload.php?single: HTTP {resp.status_code}", url=resp.url, status=resp.status_code)
         text = html(resp)
         self._read_form(text)
-        banned = pages.ban_message(text)
-        if banned:
-            raise CoppermineError(18, f"the gallery {self.base_url} refuses this address: {banned}")
+        ban = pages.ban_message(text)
+        if ban:
+            raise banned("upload.php?single", ban)
         if resp.status_code != 200:
             return None
         return pages.upload_albums(text)
@@ -326,7 +393,7 @@ class WebSession:
             token = self.form_token(fresh=fresh_token)
             with make_body(token) as body:
                 resp = self._send("POST", self.url("uniload.php"), allow_redirects=False, retry=False, **body)
-            if resp.status_code in (301, 302, 303, 307):
+            if resp.status_code in _REDIRECTS:
                 location = resp.headers.get("Location") or ""
                 q = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
                 if "displayimage.php" in location and q.get("pid", "").isdigit():
@@ -349,9 +416,9 @@ class WebSession:
             if not fresh_token and _TOKEN_TROUBLE.search(text):
                 fresh_token = True
                 continue
-            banned = pages.ban_message(html(resp)) if resp.status_code < 400 else None
-            if banned:
-                raise CoppermineError(18, f"upload to album {album}: the gallery refuses this address: {banned}")
+            ban = pages.ban_message(html(resp)) if resp.status_code < 400 else None
+            if ban:
+                raise banned(f"upload to album {album}", ban)
             if resp.status_code < 400:
                 # uniload.php answers a redirect or a 430; anything else is a broken server (a PHP fatal error page)
                 raise BadReply(

@@ -434,9 +434,12 @@ class CoppermineTarget(Target):
         ]
 
     def list_recent(self, count: int) -> list[Listed]:
-        # album pages follow the gallery's sort order (by file name unless its admin chose otherwise), so a new
-        # picture may be on any page: the whole album is read, once for every lost reply waiting to be settled
-        return self.list_album()
+        # the gallery's "Last additions" of this album, newest first: as many pages as ``count`` needs, whatever the
+        # album's size (album pages follow its sort order, by file name, so a new picture may be on any of them).
+        # Captions are left out: a marker is confirmed on the picture's own page.
+        df = retrying(lambda: self.client.recent_photos(self.aid, max(count, 1)), self.retries)
+        return [Listed(str(int(pid)), "" if pd.isna(title) else str(title))
+                for pid, title in zip(df["pid"], df["title"]) if not pd.isna(pid)]
 
     def details(self, remote_id: str) -> Details | None:
         try:

@@ -1,14 +1,16 @@
 """The browse calls under every theme that ships with Coppermine 1.6.26, on the real gallery.
 
 Markup differs between themes; the parsers read links and class names, so each theme must
-give the same albums, pictures, picture details, an empty album, the upload form and the
-sign-in state. Only the real gallery has these themes (the sandbox draws one minimal theme).
+give the same albums, pictures (in the album's order and newest first), picture details, an
+empty album, the upload form and the sign-in state. Only the real gallery has these themes (the sandbox draws one minimal theme).
 """
 
 from __future__ import annotations
 
 import pytest
 from support.real_coppermine import THEMES
+
+from galleryk.errors import CoppermineError
 
 from .test_coppermine_servers import jpeg
 
@@ -37,6 +39,11 @@ def test_browsing_works_under_each_shipped_theme(themed, theme, tmp_path):
         assert sorted(photos.index) == pids
         assert photos.loc[pids[0], "title"] == "Thème 0" and photos.loc[pids[0], "caption"] == "cap 0"
         assert len(cpg.photos(empty)) == 0
+        assert cpg.recent_photos(full)["pid"].tolist() == pids[::-1]  # over both pages, newest first
+        assert cpg.recent_photos(full, 1)["title"].tolist() == ["Thème 2"]
+        with pytest.raises(CoppermineError) as unknown:
+            cpg.recent_photos(987654)
+        assert unknown.value.code == 19
         info = cpg.photo_info(pids[1])
         assert info["title"] == "Thème 1" and info["keywords"] == ["théme", "two words"] and info["album"] == full
         assert cpg.download(pids[2], tmp_path).read_bytes() == srv.stored_bytes(pids[2])

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from galleryk.coppermine.pages import FormToken
-from galleryk.errors import CoppermineError
+from galleryk.errors import CoppermineBanned, CoppermineError
 
 WRONG = "Wrong-Secret-42"
 
@@ -77,7 +77,7 @@ def test_the_ban_is_told_without_sending_the_password(cpg_server):
                 cpg_server.client(password=WRONG).login()
         cpg = cpg_server.client()
         sent = posts(cpg, "login.php")
-        with pytest.raises(CoppermineError, match="banned") as info:
+        with pytest.raises(CoppermineBanned, match="banned") as info:
             cpg.albums()
         assert info.value.code == 18 and sent == []
     finally:

@@ -99,3 +99,37 @@ def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_say
     assert "Alice's garden" in info.value.choices
     assert sandbox.faults.requests("coppermine")["api"] <= 3  # mode probe, album list, one refused upload
     assert len(cpg_api.photos("City walks")) == before
+
+
+def _fill(sandbox, aid: int, count: int) -> None:
+    """``count`` more pictures in album ``aid``, written straight into the gallery's table (fast)."""
+    with sandbox.store.write() as conn:
+        conn.executemany(
+            "INSERT INTO cpg_pictures (aid, filepath, filename, filesize, pwidth, pheight, owner_id, title, ctime)"
+            " VALUES (?, 'userpics/10002/5/', ?, 1000, 160, 120, 2, ?, 1)",
+            [(aid, f"filler_{aid}_{i:04d}.jpg", f"Filler {i}") for i in range(count)])
+
+
+def _listing_pages(caplog) -> dict[str, int]:
+    """Album pages and "Last additions" pages the sandbox served, from its request log."""
+    lines = [r.getMessage() for r in caplog.records if r.name == "galleryk.sandbox" and "thumbnails.php" in r.getMessage()]
+    recent = sum("album=lastup" in line for line in lines)
+    return {"album": len(lines) - recent, "recent": recent}
+
+
+@pytest.mark.parametrize("size", [150, 600])
+def test_a_lost_reply_in_a_large_album_is_settled_from_a_few_pages_of_its_newest_pictures(stock_sandbox, cpg, tmp_path,
+                                                                                 make_photos, caplog, size):
+    # the album is read once for the push; the lost upload is looked for among its newest pictures only, at a
+    # cost that does not grow with the album (it read the whole album again before: 13 and 51 pages here)
+    _fill(stock_sandbox, 5, size)
+    make_photos(tmp_path / "p", 1, prefix="lost")
+    caplog.set_level("INFO", logger="galleryk.sandbox")
+    stock_sandbox.faults.set("coppermine", stored_500=1.0, only="uniload", limit=1)  # stored, then answered 500
+    report = gk.scan(tmp_path / "p", progress=False).galleryk.push(cpg, album=5, journal=tmp_path / "j.sqlite",
+                                                                   settle=0.2, progress=False)
+    assert report["status"].tolist() == ["uploaded"] and "not sent again" in report["note"].iloc[0]
+    assert stock_sandbox.faults.requests("coppermine")["uniload.php"] == 1
+    served = _listing_pages(caplog)
+    assert served["album"] == -(-(size + 4) // 12)  # the album once (with its 4 demo pictures), 12 a page
+    assert 1 <= served["recent"] <= 10 < served["album"]  # the newest 101 (its upload and 100 more), 12 a page

@@ -11,7 +11,10 @@ unchanged against each:
   to uploads), ``nested`` ("Harbour & Beach" in "Travel / Europe & Asia"), ``hidden`` (seen by
   administrators only), and :meth:`CpgServer.fresh_album` for one of the test's own;
 - knobs a gallery admin has: the size limit, thumbnails per page, the theme, forgetting a
-  user's sessions, clearing bans.
+  user's sessions, clearing bans, an album of its own open to uploads that wait for approval
+  (``fresh_album(public=True)``), a picture's upload time (``age_picture``);
+- what the server saw: ``served(page)`` counts the requests it answered for a page (its own
+  request log), None on a live gallery.
 
 A live gallery (``GALLERYK_LIVE_CPG_URL`` ...) has only the user and the upload album its owner
 names: tests that need more say so and skip there.
@@ -86,7 +89,17 @@ class CpgServer:
             pytest.skip(f"the live gallery is read-only for the suite; set {LIVE_UPLOADS}=1 to allow uploads")
 
     # -- admin knobs, one implementation per server --------------------------------------------
-    def fresh_album(self, title: str | None = None, owner: str = "user") -> int:
+    def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
+        """A new album: in ``owner``'s gallery, or (``public``) the admin's in a public category, open to uploads
+        that wait for approval."""
+        raise NotImplementedError
+
+    def age_picture(self, pid: int, seconds: int) -> None:
+        """Move a picture's upload time ``seconds`` into the past, as if uploaded earlier."""
+        raise NotImplementedError
+
+    def served(self, page: str) -> int | None:
+        """How many requests for ``page`` (``"thumbnails.php"``) the server has answered so far (None: unknown)."""
         raise NotImplementedError
 
     def set_size_limit_kb(self, kb: int) -> contextlib.AbstractContextManager:
@@ -128,13 +141,21 @@ class SandboxServer(CpgServer):
         self.sandbox = sandbox
         self.gallery = sandbox._coppermine.gallery
 
-    def fresh_album(self, title: str | None = None, owner: str = "user") -> int:
-        name = self.users[owner][0]
+    def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
+        name = self.users["admin" if public else owner][0]
         with self.gallery.store.write() as conn:
             uid = conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()["id"]
+            category = 4 if public else 10000 + uid  # 4: "Club events"
             cur = conn.execute("INSERT INTO cpg_albums (title, category, visibility, uploads, pos, owner)"
-                               " VALUES (?, ?, 0, 0, 0, ?)", (title or unique(), 10000 + uid, uid))
+                               " VALUES (?, ?, 0, ?, 0, ?)", (title or unique(), category, int(public), uid))
             return int(cur.lastrowid)
+
+    def age_picture(self, pid: int, seconds: int) -> None:
+        with self.gallery.store.write() as conn:
+            conn.execute("UPDATE cpg_pictures SET ctime = ctime - ? WHERE pid = ?", (int(seconds), int(pid)))
+
+    def served(self, page: str) -> int | None:
+        return self.sandbox.faults.requests("coppermine").get(page, 0)
 
     @contextlib.contextmanager
     def _config(self, **values) -> Iterator[None]:
@@ -183,10 +204,19 @@ class RealServer(CpgServer):
         super().__init__("real", real.url, users, albums, user_category=10000 + real.user_ids[users["user"][0]],
                          public_category=categories["travel"])
         self.real = real
+        self.categories = categories
 
-    def fresh_album(self, title: str | None = None, owner: str = "user") -> int:
+    def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
+        if public:
+            return self.real.add_album(title or unique(), self.categories["club"], uploads=True)
         name = self.users[owner][0]
         return self.real.add_album(title or unique(), 10000 + self.real.user_ids[name], as_user=name)
+
+    def age_picture(self, pid: int, seconds: int) -> None:
+        self.real.sql(f"UPDATE cpg_pictures SET ctime = ctime - {int(seconds)} WHERE pid = {int(pid)}")
+
+    def served(self, page: str) -> int | None:
+        return self.real.served(page)
 
     @contextlib.contextmanager
     def _config(self, **values) -> Iterator[None]:
@@ -238,9 +268,17 @@ class LiveServer(CpgServer):
             read_only=env.get(LIVE_UPLOADS) != "1",
         )
 
-    def fresh_album(self, title: str | None = None, owner: str = "user") -> int:
+    def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
         self.need_uploads()
+        if public:
+            self.need("an album of the suite's own in a public category")
         return self.client(owner).create_album(title or unique())
+
+    def age_picture(self, pid: int, seconds: int) -> None:
+        self.need("changing a picture's upload time in the gallery's database")
+
+    def served(self, page: str) -> int | None:
+        return None  # a live gallery's request log is not ours to read
 
     def set_size_limit_kb(self, kb: int):
         self.need("a size limit set by the suite")

@@ -238,6 +238,18 @@ class RealCoppermine:
         rows = self.sql(f"SELECT value FROM {PREFIX}config WHERE name = '{_quote(name)}'")
         return rows[0][0] if rows else ""
 
+    def served(self, page: str) -> int:
+        """How many requests for ``page`` (``"thumbnails.php"``) PHP's server has logged (``[200]: GET /page?...``)."""
+        pattern = re.compile(r"\]: (?:GET|POST|HEAD) /" + re.escape(page) + r"(?:\?|$|\s)", re.M)
+        log, last = self.root / "php.log", -1
+        for _ in range(20):  # php -S writes the line as it closes the request: let the last ones land
+            count = len(pattern.findall(log.read_text(errors="replace"))) if log.exists() else 0
+            if count == last:
+                return count
+            last = count
+            time.sleep(0.05)
+        return last
+
     def clear_bans(self) -> None:
         """Forget failed logins and bans (a ban test bans 127.0.0.1 for every test that follows)."""
         self.sql(f"DELETE FROM {PREFIX}banned")

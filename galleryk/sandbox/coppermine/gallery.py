@@ -14,11 +14,18 @@ Conventions copied from Coppermine 1.4-1.6:
   ``10000 + user id`` for its owner only; ``uploads`` says whether others may upload into it;
 - files go to ``albums/userpics/<10000 + uploader id>/<album id>/``; forbidden characters in
   names become ``_``; a clash gets ``name~0.ext``, ``name~1.ext``...;
-- pictures in public albums from groups that need approval wait for it (``approved = 0``);
+- pictures in public albums from groups that need approval wait for it (``approved = 0``); until
+  then the album pages and picture pages show them to administrators only, their owner included
+  (1.6.26's ``get_pic_data``), and the newest-first meta album ``lastup`` to nobody;
 - an album has an ``owner`` (who made it): the owner may upload into it wherever it is;
 - the gallery's settings live in ``cpg_config`` (name, value), with 1.6.26's defaults: keyword
   separator ``;``, 4 x 3 thumbnails a page, 1024 KB per file, a ban after 5 + 1 failed logins
   for 10 minutes, form tokens valid an hour; the Registered group has a 1024 KB quota.
+
+A page of an album costs O(page size), however long the album: the order of an album's pictures
+(and of the newest ones) is kept in memory, checked against a version number that triggers bump
+on every change to ``cpg_pictures`` (by the gallery or by hand), and rebuilt from an index only
+when that changed.
 """
 
 from __future__ import annotations
@@ -29,7 +36,10 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +111,27 @@ CREATE TABLE IF NOT EXISTS cpg_pictures (
     UNIQUE (filepath, filename)
 );
 CREATE INDEX IF NOT EXISTS cpg_pictures_aid ON cpg_pictures(aid, pid);
+CREATE INDEX IF NOT EXISTS cpg_pictures_by_name ON cpg_pictures(aid, filename, pid);
+CREATE INDEX IF NOT EXISTS cpg_pictures_by_time ON cpg_pictures(aid, approved, ctime, pid);
+CREATE TABLE IF NOT EXISTS cpg_picture_versions (
+    aid     INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER IF NOT EXISTS cpg_pictures_added AFTER INSERT ON cpg_pictures BEGIN
+    INSERT OR IGNORE INTO cpg_picture_versions (aid, version) VALUES (NEW.aid, 0), (-1, 0);
+    UPDATE cpg_picture_versions SET version = version + 1 WHERE aid IN (NEW.aid, -1);
+END;
+CREATE TRIGGER IF NOT EXISTS cpg_pictures_changed AFTER UPDATE ON cpg_pictures BEGIN
+    INSERT OR IGNORE INTO cpg_picture_versions (aid, version) VALUES (OLD.aid, 0), (NEW.aid, 0), (-1, 0);
+    UPDATE cpg_picture_versions SET version = version + 1 WHERE aid IN (OLD.aid, NEW.aid, -1);
+END;
+CREATE TRIGGER IF NOT EXISTS cpg_pictures_removed AFTER DELETE ON cpg_pictures BEGIN
+    INSERT OR IGNORE INTO cpg_picture_versions (aid, version) VALUES (OLD.aid, 0), (-1, 0);
+    UPDATE cpg_picture_versions SET version = version + 1 WHERE aid IN (OLD.aid, -1);
+END;
 """
+ALL_ALBUMS = -1
+"""The ``cpg_picture_versions`` row bumped by every change to any picture."""
 
 
 CONFIG_DEFAULTS: dict[str, str] = {
@@ -164,12 +194,36 @@ class StoredPicture:
     filesize: int
 
 
+class _Orderings:
+    """Orders of pictures (lists of pids) kept while the pictures they cover have not changed (a small LRU)."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, tuple[int, list[int]]] = OrderedDict()
+
+    def get(self, key: tuple, version: int, build: Callable[[], list[int]]) -> list[int]:
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is not None and hit[0] == version:
+                self._kept.move_to_end(key)
+                return hit[1]
+        pids = build()
+        with self._lock:
+            self._kept[key] = (version, pids)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return pids
+
+
 class Gallery:
     """The rules and records of one sandbox Coppermine gallery."""
 
     def __init__(self, store: Store, settings: SandboxSettings) -> None:
         self.store = store
         self.settings = settings
+        self._orders = _Orderings()
         self.albums_dir = store.files / "coppermine" / "albums"
         self.albums_dir.mkdir(parents=True, exist_ok=True)
         store.apply_schema(SCHEMA)
@@ -302,33 +356,91 @@ class Gallery:
     def album(self, conn: sqlite3.Connection, aid: int) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM cpg_albums WHERE aid = ?", (aid,)).fetchone()
 
-    def album_pictures(
-        self, conn: sqlite3.Connection, actor: Actor, aid: int, offset: int = 0, limit: int = -1
-    ) -> tuple[int, list[sqlite3.Row]]:
-        """(total, pictures) of an album the actor may see; unapproved ones only for their owner or an admin.
+    def _version(self, conn: sqlite3.Connection, aid: int) -> int:
+        row = conn.execute("SELECT version FROM cpg_picture_versions WHERE aid = ?", (aid,)).fetchone()
+        return int(row["version"]) if row is not None else 0
 
-        In 1.6's default order: by file name (``default_sort_order`` "na").
+    def album_order(self, conn: sqlite3.Connection, actor: Actor, aid: int) -> list[int]:
+        """The pids of an album the actor may see, in 1.6's default order (by file name, ``default_sort_order`` "na").
+
+        Pictures awaiting approval only for an administrator (their owner does not see them either).
         """
         album = self.album(conn, aid)
         if album is None or not self.can_see_album(actor, album):
             raise GalleryError(19, f"Album {aid} does not exist or you may not see it")
-        where = "aid = ? AND (approved = 1 OR ? OR owner_id = ?)"
-        args = (aid, int(actor.is_admin), actor.user_id if actor.user_id is not None else -1)
-        total = conn.execute(f"SELECT COUNT(*) FROM cpg_pictures WHERE {where}", args).fetchone()[0]
-        rows = conn.execute(
-            f"SELECT * FROM cpg_pictures WHERE {where} ORDER BY filename, pid LIMIT ? OFFSET ?", (*args, limit, offset)
-        ).fetchall()
-        return int(total), rows
+        admin = actor.is_admin
+        query = ("SELECT pid FROM cpg_pictures WHERE aid = ?" + ("" if admin else " AND approved = 1")
+                 + " ORDER BY filename, pid")
+        return self._orders.get(("album", aid, admin), self._version(conn, aid),
+                                lambda: [r[0] for r in conn.execute(query, (aid,))])
+
+    def recent_order(self, conn: sqlite3.Connection, aids: Sequence[int]) -> list[int]:
+        """The approved pictures of ``aids`` newest first (by upload time, then pid), as the meta album ``lastup``."""
+        aids = tuple(sorted(set(aids)))
+        if not aids:
+            return []
+        version = self._version(conn, aids[0] if len(aids) == 1 else ALL_ALBUMS)
+        marks = ",".join("?" * len(aids))
+        query = (f"SELECT pid FROM cpg_pictures WHERE aid IN ({marks}) AND approved = 1"
+                 " ORDER BY ctime DESC, pid DESC")
+        return self._orders.get(("recent", aids), version, lambda: [r[0] for r in conn.execute(query, aids)])
+
+    def pictures_by_pid(self, conn: sqlite3.Connection, pids: Sequence[int]) -> list[sqlite3.Row]:
+        """The rows of ``pids``, in that order (those gone meanwhile left out)."""
+        if not pids:
+            return []
+        rows = conn.execute(f"SELECT * FROM cpg_pictures WHERE pid IN ({','.join('?' * len(pids))})",
+                            tuple(pids)).fetchall()
+        by_pid = {int(r["pid"]): r for r in rows}
+        return [by_pid[p] for p in pids if p in by_pid]
+
+    def album_pictures(
+        self, conn: sqlite3.Connection, actor: Actor, aid: int, offset: int = 0, limit: int = -1
+    ) -> tuple[int, list[sqlite3.Row]]:
+        """(total, pictures) of an album the actor may see, ``limit`` of them from ``offset`` in 1.6's order."""
+        order = self.album_order(conn, actor, aid)
+        chosen = order[offset:] if limit < 0 else order[offset: offset + limit]
+        return len(order), self.pictures_by_pid(conn, chosen)
 
     def picture(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> sqlite3.Row:
+        """A picture the actor may see on the album and picture pages (awaiting approval: administrators only)."""
         row = conn.execute("SELECT * FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone()
         if row is None:
             raise GalleryError(19, f"Picture {pid} does not exist")
         album = self.album(conn, row["aid"])
         visible = album is not None and self.can_see_album(actor, album)
-        if not visible or not (row["approved"] or actor.is_admin or row["owner_id"] == actor.user_id):
+        if not visible or not (row["approved"] or actor.is_admin):
             raise GalleryError(19, f"Picture {pid} does not exist or you may not see it")
         return row
+
+    def picture_in_place(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> sqlite3.Row | None:
+        """What 1.6's ``displayimage.php?pid=N`` shows: picture N, or for one awaiting approval that a non-admin
+        asks for, the approved picture at its position in the album (``get_pic_pos``), or None."""
+        row = conn.execute("SELECT * FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone()
+        if row is None:
+            return None
+        album = self.album(conn, row["aid"])
+        if album is None or not self.can_see_album(actor, album):
+            return None
+        if row["approved"] or actor.is_admin:
+            return row
+        before = conn.execute(
+            "SELECT COUNT(*) FROM cpg_pictures WHERE aid = ? AND approved = 1 AND (filename < ? OR filename = ? AND pid < ?)",
+            (row["aid"], row["filename"], row["filename"], row["pid"]),
+        ).fetchone()[0]
+        order = self.album_order(conn, actor, int(row["aid"]))
+        return self.pictures_by_pid(conn, order[before: before + 1])[0] if before < len(order) else None
+
+    def file_visible(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> bool:
+        """Whether the sandbox serves a picture's files to the actor: in an album they see, and approved unless they
+        own it or are an admin (stricter than a real gallery, whose web server hands ``albums/`` out to anyone)."""
+        row = conn.execute("SELECT aid, approved, owner_id FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone()
+        if row is None:
+            return False
+        album = self.album(conn, row["aid"])
+        if album is None or not self.can_see_album(actor, album):
+            return False
+        return bool(row["approved"]) or actor.is_admin or row["owner_id"] == actor.user_id
 
     def file_path(self, picture: sqlite3.Row, prefix: str = "") -> Path:
         """Where a stored picture (or its ``thumb_``/``normal_`` variant) lies on disk."""

@@ -175,7 +175,8 @@ class CpgWeb:
         args = ctx.request.args
         with self.gallery.store.read() as conn:
             title, body = self.browse.thumbnails(conn, ctx.actor, args.get("album"), args.get("page"),
-                                                 self.gallery.config_int("thumbcols") * self.gallery.config_int("thumbrows"))
+                                                 self.gallery.config_int("thumbcols") * self.gallery.config_int("thumbrows"),
+                                                 args.get("cat"))
         message = self._recall(args.get("message_id"))
         if message is not None:
             body = pages.message_box(*message) + body

@@ -3,6 +3,9 @@
 Every answer asks the gallery model what the viewer may see; nothing here decides a rule.
 Pages return ``(title, body)`` for the frame in :mod:`.cpg_web_pages`, or raise
 :class:`PageError`, which the router draws as a ``cpg_die`` page (status 200, as PHP does).
+Album pages and the newest-first meta album (``thumbnails.php?album=lastup``, for one album
+with ``cat=-<aid>``, a category with ``cat=<cid>``, or the whole gallery) page as 1.6.26's SQL
+does: a page just past the last is empty, one further fails with a database error box.
 Files under ``albums/`` are served from the gallery's folder only, with the content type
 their bytes have, and unapproved pictures only to their owner or an administrator.
 """
@@ -24,6 +27,10 @@ from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
 NO_SUCH_ALBUM = "The selected album/file does not exist!"
 NO_SUCH_CATEGORY = "The selected category does not exist"
+DB_ERROR = "There was an error while processing a database query"
+RECENT = "lastup"
+RECENT_TITLE = "Last additions"
+USER_GALLERIES = "User galleries"
 _VARIANTS = ("thumb_", "normal_")
 _SNIFF = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
 
@@ -88,59 +95,105 @@ class Browse:
             raise PageError(NO_SUCH_CATEGORY, "Critical error")
         return path[-1].name, path[-1].children, [(n.id, n.name) for n in path]
 
-    def album_chain(self, conn: sqlite3.Connection, actor: Actor, aid: int) -> list[tuple[int, str]]:
-        """The categories above an album, outermost first (its breadcrumb)."""
-        def search(nodes: list[pages.TreeNode], above: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
-            for node in nodes:
-                if node.kind == "album" and node.id == aid:
-                    return above
-                if node.kind == "cat":
-                    found = search(node.children, [*above, (node.id, node.name)])
-                    if found is not None:
-                        return found
-            return None
-
-        return search(self.tree(conn, actor), []) or []
+    def category_chain(self, conn: sqlite3.Connection, cid: int) -> list[tuple[int, str]]:
+        """The categories from the top down to ``cid`` (a user's gallery sits under "User galleries")."""
+        g = self.gallery
+        if cid >= FIRST_USER_CAT:
+            home = g.category_name(conn, USER_GAL_CAT) or USER_GALLERIES
+            return [(USER_GAL_CAT, home), (cid, g.category_name(conn, cid) or f"User {cid - FIRST_USER_CAT}")]
+        chain: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        while cid and cid not in seen:
+            seen.add(cid)
+            row = conn.execute("SELECT cid, name, parent FROM cpg_categories WHERE cid = ?", (cid,)).fetchone()
+            if row is None:
+                if cid == USER_GAL_CAT:  # 1.6 always has it
+                    chain.insert(0, (USER_GAL_CAT, USER_GALLERIES))
+                break
+            chain.insert(0, (int(row["cid"]), row["name"]))
+            cid = int(row["parent"])
+        return chain
 
     # -- album and picture pages -------------------------------------------------------------------
     def thumbnails(
-        self, conn: sqlite3.Connection, actor: Actor, album: str | None, page: str | None, per_page: int = 12
+        self, conn: sqlite3.Connection, actor: Actor, album: str | None, page: str | None, per_page: int = 12,
+        cat: str | None = None,
     ) -> tuple[str, str]:
-        """``thumbnails.php?album=N&page=P``: (title, body); ``per_page`` is the gallery's thumbcols x thumbrows."""
+        """``thumbnails.php?album=N&page=P`` (or the meta album ``lastup``): (title, body); ``per_page`` is the
+        gallery's thumbcols x thumbrows."""
+        if album == RECENT:
+            return self.recent(conn, actor, cat, page, per_page)
         aid = int_arg(album)
         row = self.gallery.album(conn, aid) if aid is not None else None
         if row is None:
             raise PageError(NO_SUCH_ALBUM, "Error", "warning")
+        chain = self.category_chain(conn, int(row["category"]))
+        crumbs = pages.breadcrumb(chain, (aid, row["title"]))
         if not self.gallery.can_see_album(actor, row):
             # 1.6.26 draws the album page of an album you may not see, with none of its pictures
-            return row["title"], pages.thumbnails_body(row["title"], aid, [], 1, 0, 0, [])
+            return row["title"], pages.thumbnails_body(row["title"], [], 1, 0, 0, crumbs, {"album": aid})
+        order = self.gallery.album_order(conn, actor, aid)
+        page_no, rows = self._page(conn, order, page, per_page)
+        thumbs = [_thumb(r) for r in rows]
+        pages_count = math.ceil(len(order) / max(1, per_page))
+        return row["title"], pages.thumbnails_body(row["title"], thumbs, page_no, pages_count, len(order), crumbs,
+                                                   {"album": aid})
+
+    def recent(self, conn: sqlite3.Connection, actor: Actor, cat: str | None, page: str | None,
+               per_page: int = 12) -> tuple[str, str]:
+        """``thumbnails.php?album=lastup[&cat=C]``: the newest approved pictures first, of one album (``cat=-<aid>``),
+        one category and those below it (``cat=<cid>``; 1: every user gallery) or the whole gallery."""
+        g = self.gallery
+        cid = int_arg(cat)
+        visible = {int(a["aid"]): a for a in g.visible_albums(conn, actor)}
+        heading, crumbs, query = RECENT_TITLE, "", {"album": RECENT}
+        if cid is not None and cid < 0:
+            row = g.album(conn, -cid)
+            if row is not None:  # 1.6.26 names and links the album, whether or not you may see it
+                heading = f"{RECENT_TITLE} - {row['title']}"
+                crumbs = pages.breadcrumb(self.category_chain(conn, int(row["category"])), (-cid, row["title"]))
+            else:
+                crumbs = pages.breadcrumb([])
+            aids = [-cid] if -cid in visible else []
+        elif cid:
+            chain = self.category_chain(conn, cid)
+            if not chain and cid < FIRST_USER_CAT:
+                raise PageError(NO_SUCH_CATEGORY, "Critical error")
+            heading, crumbs = f"{RECENT_TITLE} - {chain[-1][1] if chain else cid}", pages.breadcrumb(chain)
+            aids = [aid for aid, a in visible.items() if _in_scope(conn, int(a["category"]), cid)]
+        else:
+            aids = list(visible)
+        if cid is not None:
+            query["cat"] = cid
+        order = g.recent_order(conn, aids)
+        page_no, rows = self._page(conn, order, page, per_page)
+        pages_count = math.ceil(len(order) / max(1, per_page))
+        body = pages.thumbnails_body(heading, [_thumb(r) for r in rows], page_no, pages_count, len(order), crumbs,
+                                     query)
+        return RECENT_TITLE, body
+
+    def _page(self, conn: sqlite3.Connection, order: list[int], page: str | None,
+              per_page: int) -> tuple[int, list[sqlite3.Row]]:
+        """(page number, rows) of one page of ``order``, as 1.6.26's LIMIT gives it: a page past the end is empty
+        when it starts right after the last picture, and a database error further on."""
         per = max(1, int(per_page))
-        total, _ = self.gallery.album_pictures(conn, actor, aid, 0, 0)
-        pages_count = math.ceil(total / per)
-        page_no = min(max(1, int_arg(page) or 1), max(1, pages_count))
-        _, rows = self.gallery.album_pictures(conn, actor, aid, (page_no - 1) * per, per)
-        thumbs = [
-            pages.Thumb(
-                int(r["pid"]), aid, r["filepath"], r["filename"], r["title"], r["caption"],
-                int(r["filesize"]), int(r["pwidth"]), int(r["pheight"]), bool(r["approved"]),
-            )
-            for r in rows
-        ]
-        chain = self.album_chain(conn, actor, aid)
-        return row["title"], pages.thumbnails_body(row["title"], aid, thumbs, page_no, pages_count, total, chain)
+        page_no = max(1, int_arg(page) or 1)
+        offset = (page_no - 1) * per
+        if offset > len(order):
+            raise PageError(DB_ERROR, "Critical error")
+        return page_no, self.gallery.pictures_by_pid(conn, order[offset: offset + per])
 
     def picture_view(self, conn: sqlite3.Connection, actor: Actor, pid_arg: str | None) -> pages.PictureView:
-        """What ``displayimage.php`` shows of one picture the actor may see."""
+        """What ``displayimage.php`` shows for a pid: that picture, or (1.6.26) another one in its place."""
         pid = int_arg(pid_arg)
         if pid is None:
             raise PageError(NO_SUCH_ALBUM, "Error", "warning")
-        try:
-            r = self.gallery.picture(conn, actor, pid)
-        except GalleryError:
-            raise PageError(NO_SUCH_ALBUM, "Error", "warning") from None
+        r = self.gallery.picture_in_place(conn, actor, pid)
+        if r is None:
+            raise PageError(NO_SUCH_ALBUM, "Error", "warning")
         album = self.gallery.album(conn, int(r["aid"]))
         return pages.PictureView(
-            pid=pid,
+            pid=int(r["pid"]),
             aid=int(r["aid"]),
             album_title=album["title"] if album is not None else "",
             filepath=r["filepath"],
@@ -179,11 +232,32 @@ class Browse:
                     break
             if row is None:
                 return _plain(pages.NOT_FOUND, 404)
-            try:
-                self.gallery.picture(conn, actor, int(row["pid"]))
-            except GalleryError:
+            if not self.gallery.file_visible(conn, actor, int(row["pid"])):
                 return _plain(pages.FORBIDDEN, 403)
         return send_file(target, request.environ, mimetype=_content_type(target), max_age=0)
+
+
+def _thumb(r: sqlite3.Row) -> pages.Thumb:
+    return pages.Thumb(int(r["pid"]), int(r["aid"]), r["filepath"], r["filename"], r["title"], r["caption"],
+                       int(r["filesize"]), int(r["pwidth"]), int(r["pheight"]), bool(r["approved"]))
+
+
+def _in_scope(conn: sqlite3.Connection, category: int, cid: int) -> bool:
+    """Whether an album in ``category`` is in the scope of ``cat=<cid>`` of the meta albums (1.6's
+    ``get_meta_album_set``): 1 is every user gallery, a user's gallery itself, else ``cid`` and the categories
+    below it."""
+    if cid == USER_GAL_CAT:
+        return category > FIRST_USER_CAT
+    if cid > FIRST_USER_CAT:
+        return category == cid
+    seen: set[int] = set()
+    while category and category not in seen and category < FIRST_USER_CAT:
+        if category == cid:
+            return True
+        seen.add(category)
+        row = conn.execute("SELECT parent FROM cpg_categories WHERE cid = ?", (category,)).fetchone()
+        category = int(row["parent"]) if row is not None else 0
+    return False
 
 
 def _path(nodes: list[pages.TreeNode], cid: int) -> list[pages.TreeNode] | None:

@@ -229,16 +229,17 @@ class Thumb:
     approved: bool
 
 
-def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int,
-                    chain: Sequence[tuple[int, str]] = ()) -> str:
-    """``thumbnails.php``: the breadcrumb, one page of an album's thumbnails, the file count and the page links.
+def thumbnails_body(heading: str, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int, crumbs: str,
+                    query: dict[str, object]) -> str:
+    """``thumbnails.php``: the breadcrumb, one page of thumbnails, the file count and the page links.
 
-    An empty album says "No image to display" in a bare ``span.cpg_user_message``, as 1.6 does.
+    ``query`` names the album in every link (``{"album": 7}``, or ``{"album": "lastup", "cat": -7}`` for the
+    meta album, whose picture links name it instead of the picture's album, as 1.6 writes them). An empty page
+    says "No image to display" in a bare ``span.cpg_user_message``, as 1.6 does.
     """
-    crumbs = breadcrumb(chain, (aid, album_title))
     if not thumbs:
         return f"""{crumbs}<table class="maintable" width="100%">
-<tr><td class="tableh1"><h2>{h(album_title)}</h2></td></tr>
+<tr><td class="tableh1"><h2>{h(heading)}</h2></td></tr>
 <tr><td class="tableb tableb_alternate" height="200" align="center"><span class="cpg_user_message">No image to display</span></td></tr>
 </table>
 """
@@ -247,12 +248,11 @@ def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no
         tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
         title = f'<span class="{THUMB_TITLE_CLASS}">{h(t.title)}</span>' if t.title else ""
         caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption else ""
-        pending = '<span class="thumb_caption thumb_caption_pending">(awaiting approval)</span>' if not t.approved else ""
         cells.append(
             f'<td valign="top" class="thumbnails" align="center"><table><tr><td align="center">'
-            f'<a href="{link("displayimage.php", album=aid, pid=t.pid)}#top_display_media">'
+            f'<a href="{link("displayimage.php", **query, pid=t.pid)}#top_display_media">'
             f'<img src="{h(file_url(t.filepath, t.filename, "thumb_"))}" class="image thumbnail" '
-            f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}{pending}</td></tr></table></td>'
+            f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}</td></tr></table></td>'
         )
     rows = ["<tr>" + "".join(cells[i : i + 4]) + "</tr>" for i in range(0, len(cells), 4)]
     nav = []
@@ -260,10 +260,10 @@ def thumbnails_body(album_title: str, aid: int, thumbs: Sequence[Thumb], page_no
         if n == page_no:
             nav.append(f'<span class="tableb_compact">{n}</span>')
         else:
-            nav.append(f'<a href="{link("thumbnails.php", album=aid, page=n)}">{n}</a>')
+            nav.append(f'<a href="{link("thumbnails.php", **query, page=n)}">{n}</a>')
     grid = "\n".join(rows)
     return f"""{crumbs}<table class="maintable" width="100%">
-<tr><td class="tableh1" colspan="4"><h2>{h(album_title)}</h2></td></tr>
+<tr><td class="tableh1" colspan="4"><h2>{h(heading)}</h2></td></tr>
 {grid}
 <tr><td class="tableh1 tabs" colspan="2">{total} files on {pages} page(s)</td>
 <td class="navmenu" colspan="2">{" ".join(nav)}</td></tr>
@@ -308,10 +308,10 @@ def displayimage_body(p: PictureView, separator: str = ";") -> str:
         ("Filesize", f"{max(1, p.filesize // 1024)}&nbsp;KiB"),
         ("Date added", h(p.date_added)),
         ("Dimensions", f"{p.width} x {p.height} pixels"),
+        ("URL", f'<a href="{link("displayimage.php", pid=p.pid)}">displayimage.php?pid={p.pid}</a>'),
     ]
     rows = "\n".join(f'<tr><td class="tableb" valign="top">{label}:</td><td class="tableb">{value}</td></tr>' for label, value in info)
-    pending = message_box("This file is waiting for the administrator's approval.", "info") if not p.approved else ""
-    return f"""{pending}<a name="top_display_media"></a>
+    return f"""<a name="top_display_media"></a>
 <table class="maintable" width="100%">
 <tr><td class="tableh1"><h2>{h(p.album_title)}</h2></td></tr>
 <tr><td class="display_media" align="center">
