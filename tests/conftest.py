@@ -30,7 +30,17 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TMPDIR"] = private  # for the subprocesses: CLIs, servers, notebook kernels
     tempfile.tempdir = private
     config.stash[_SESSION_TEMP] = {"dir": Path(private), "before": set(os.listdir(private)), "saved": saved,
-                                   "left": []}
+                                   "left": [], "seen": {}}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Note the first test after which each entry of the temp directory appeared, to name a leak's source."""
+    yield
+    state = item.config.stash.get(_SESSION_TEMP, None)
+    if state is not None and state["dir"].exists():
+        for name in os.listdir(state["dir"]):
+            state["seen"].setdefault(name, item.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -57,7 +67,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(f"the test session left {len(state['left'])} entries in its temp directory "
                                     f"{state['dir']} (now removed): each is a leak to fix at its source")
         for name in state["left"]:
-            terminalreporter.write_line(f"  {name}", red=True)
+            after = state["seen"].get(name)
+            terminalreporter.write_line(f"  {name}" + (f"  (first seen after {after})" if after else ""), red=True)
 
 
 # -- sandboxes ------------------------------------------------------------------------------------------

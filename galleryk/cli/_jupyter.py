@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 from .. import sandbox as sandbox_mod
 from ..config import SERVICES, _FIELDS, env_name, write_config
 from ..errors import GallerykError
+from ..sandbox.scratch import ScratchFolder
 from .errors import UsageError
 
 READY_SECONDS = 120
@@ -71,7 +70,8 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
           data: Path | None, port: int, stock: bool, notebooks: Path, say: Callable[[str], None] = print) -> int:
     """Start the sandbox and ``argv_for(port, token)``; print where to go; stop both on Ctrl-C or SIGTERM."""
     temporary = data is None
-    folder = Path(tempfile.mkdtemp(prefix="galleryk-sandbox-")) if temporary else data.expanduser().resolve()
+    scratch = ScratchFolder("galleryk-sandbox-") if temporary else None  # gone even if this command is killed
+    folder = scratch.path if scratch else data.expanduser().resolve()
     sb = sandbox_mod.start(folder, seed=True, settings=sandbox_mod.SandboxSettings(coppermine_api=not stock))
     proc: subprocess.Popen | None = None
     stop = {"now": False}
@@ -108,8 +108,8 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
                 proc.kill()
                 proc.wait(5)
         sb.stop()
-        if temporary:
-            shutil.rmtree(folder, ignore_errors=True)
+        if scratch:
+            scratch.remove()
         say(f"galleryk {name}: {name} and sandbox stopped")
 
 

@@ -22,11 +22,8 @@ import json
 import logging
 import re
 import secrets
-import shutil
-import tempfile
 import threading
 import time
-import weakref
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,6 +37,7 @@ from .coppermine import CoppermineService
 from .faults import FaultInjector
 from .fotki import FotkiService
 from .keepalive import KeepAliveHandler, Traffic, TrafficCounts
+from .scratch import ScratchFolder
 from .seed import DEMO_USERS, seed_users
 from .settings import SandboxSettings
 from .store import Store
@@ -152,11 +150,11 @@ class Sandbox:
         settings: SandboxSettings | None = None,
         fault_seed: int | None = None,
     ) -> None:
-        self._remove_tmp: weakref.finalize | None = None
+        self._scratch: ScratchFolder | None = None
         if data_dir is None:
-            # removed by stop(), or at interpreter exit, or when a sandbox that failed to start is collected
-            data_dir = tempfile.mkdtemp(prefix="galleryk-sandbox-")
-            self._remove_tmp = weakref.finalize(self, shutil.rmtree, data_dir, ignore_errors=True)
+            # removed by stop(), at exit, or when this process dies (a notebook kernel killed outright)
+            self._scratch = ScratchFolder("galleryk-sandbox-")
+            data_dir = self._scratch.path
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.settings = settings or SandboxSettings()
         self.settings.validate()
@@ -252,8 +250,8 @@ class Sandbox:
         self._server.traffic.close_all()  # type: ignore[attr-defined]  # kept-alive connections end with the server
         self._thread.join(timeout=10)
         self.store.close()
-        if self._remove_tmp is not None:
-            self._remove_tmp()
+        if self._scratch is not None:
+            self._scratch.remove()
 
     def __enter__(self) -> Sandbox:
         return self

@@ -70,6 +70,7 @@ class Uploader(widgets.VBox):
         self._sizes: dict[int, int] = {}
         self._files = pd.DataFrame({"path": pd.Series([], dtype="string"), "title": [], "tags": []})
         self._thread: threading.Thread | None = None
+        self._active = False  # from Start until the controls are given back (the thread may still be ending)
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._thumb_px = max(16, min(int(tile_size), 1024))
@@ -316,7 +317,7 @@ class Uploader(widgets.VBox):
     # -- running ------------------------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._active
 
     def start(self) -> None:
         """Start (or resume) sending every file to the chosen target and album, in the background."""
@@ -343,6 +344,7 @@ class Uploader(widgets.VBox):
         self._busy(True)
         where = f"{_target_label(target)}, {'new album ' if create else ''}{album if album is not None else 'no album'}"
         self._say(f"Sending {len(files):,} files to {where}…", "busy")
+        self._active = True
         self._thread = threading.Thread(target=self._run, args=(files.copy(), target, album, create), daemon=True,
                                         name="galleryk-upload")
         self._thread.start()
@@ -385,8 +387,7 @@ class Uploader(widgets.VBox):
             ticker.join()
             self.progress = {i: (0.0, "") for i in self.progress}
             self._flush()
-            self._say(describe(exc), "error")
-            self._busy(False)
+            self._finish(describe(exc), "error")
             return
         stop_ticks.set()
         ticker.join()
@@ -397,15 +398,20 @@ class Uploader(widgets.VBox):
             if done:
                 self._sent[position] = self._sizes[position]
         self._flush()
+        self.report = result  # before the status says so, so a cell watching the report is current
         self._report.value = _report_html(result, files)
-        self._say(_summary(result, self._cancel.is_set()), "warn" if self._cancel.is_set() or
-                  (result["status"] == "failed").any() else "ok")
-        self._busy(False)
         if create:
             self._albums.pop(self._target.value, None)  # the new album is in the list from now on
             self._load_albums(self._target.value)
             self.album = album
-        self.report = result
+        self._finish(_summary(result, self._cancel.is_set()),
+                     "warn" if self._cancel.is_set() or (result["status"] == "failed").any() else "ok")
+
+    def _finish(self, text: str, kind: str) -> None:
+        """Say how the run ended and give the controls back: from here a click on Start starts again."""
+        self._say(text, kind)
+        self._active = False
+        self._busy(False)
 
     def _tick(self, stop: threading.Event) -> None:
         while not stop.wait(1.0 / UPDATES_PER_SECOND):

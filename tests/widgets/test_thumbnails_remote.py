@@ -8,7 +8,6 @@ import re
 import pytest
 from PIL import Image
 
-import galleryk as gk
 from galleryk import thumbcache
 
 

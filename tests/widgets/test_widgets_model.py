@@ -235,6 +235,28 @@ def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sa
     assert {"trip", "sea"} <= set(info["tags"])
 
 
+def test_start_clicked_the_moment_the_button_comes_back_starts_the_next_run(sandbox, tmp_path):
+    make_photos(tmp_path / "new", 3)
+    fotki = sandbox.fotki("alice")
+    uploader = gw.Uploader(tmp_path / "new", targets=[fotki], workers=1, fallback_after=None)
+    until(lambda: len(uploader.files) == 3 and uploader._album.value is not None)
+    uploader.album = "Brand new set"  # a new photoset: the list of albums is read again at the end
+    runs = []
+
+    def click_when_enabled(change: dict) -> None:  # what a quick user does
+        if change["new"] is False and not runs:
+            uploader.start()
+            runs.append(uploader.running)
+
+    uploader._start.observe(click_when_enabled, "disabled")
+    uploader.start()
+    until(lambda: runs, timeout=60)
+    assert runs == [True]  # the click was not swallowed by the run still ending
+    second = uploader.wait(60)
+    assert set(second["status"].astype(str)) == {"skipped"}
+    assert uploader.status.startswith("Done")
+
+
 def test_uploader_per_file_title_and_a_missing_album_name_is_refused(sandbox, tmp_path):
     make_photos(tmp_path / "two", 2)
     cpg = sandbox.coppermine("alice")

@@ -23,7 +23,7 @@ from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from . import pages
-from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
+from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery
 
 NO_SUCH_ALBUM = "The selected album/file does not exist!"
 NO_SUCH_CATEGORY = "The selected category does not exist"
