@@ -62,10 +62,21 @@ def build_parser() -> Parser:
     return parser
 
 
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; errors become one line (with a traceback under --debug)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # named by the command's own parser, so the line points at its --help
+        command = _subparsers(parser).get(args.command, parser)
+        hint = "" if any(a.startswith("-") for a in extra) else " (put a name with spaces in quotes: --album \"Old town\")"
+        command.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

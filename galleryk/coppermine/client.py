@@ -533,12 +533,11 @@ class Coppermine:
 
     # -- changes -------------------------------------------------------------------------
     def create_album(self, title: str, category: int | None = None) -> int:
-        """Create an album (stock web mode) in ``category`` (default: your personal gallery); return its id."""
-        if self.mode == "api":
-            raise CoppermineError(
-                0, "the cpgAPI cannot create albums (it has only upload and catList); create it on the gallery's "
-                "album manager, or use web mode (mode='web')",
-            )
+        """Create an album in ``category`` (default: your personal gallery); return its id.
+
+        In both modes this is the gallery's own album manager page: the cpgAPI has no call for it,
+        and sits on a stock gallery whose pages are there.
+        """
         if not self.username:
             raise CoppermineError(18, "creating an album needs a signed-in user: sign in with a user name and password "
                                       "(in Python: Coppermine(url, username, password))")

@@ -366,17 +366,15 @@ class CoppermineTarget(Target):
             raise AlbumNotFound(f"{len(hits)} albums are titled {self.album_spec!r} (ids {list(hits['id'])}); pass the id",
                                 album=self.album_spec, choices=choices)
         elif not self.create:
-            can_create = self.client.mode == "web" and not _is_int_like(self.album_spec)
+            can_create = not _is_int_like(self.album_spec)
             raise AlbumNotFound(
                 f"no Coppermine album {self.album_spec!r}; {offered}"
                 + (" (pass create=True to make it)" if can_create else ""),
                 album=self.album_spec, choices=choices, can_create=can_create,
             )
-        elif self.client.mode != "web" or _is_int_like(self.album_spec):
-            why = ("this gallery speaks only the cpgAPI, which cannot create albums"
-                   if self.client.mode != "web" else "an album is created by title, not by id")
-            raise AlbumNotFound(f"cannot create album {self.album_spec!r}: {why}; {offered}",
-                                album=self.album_spec, choices=choices)
+        elif _is_int_like(self.album_spec):
+            raise AlbumNotFound(f"cannot create album {self.album_spec!r}: an album is created by title, not by id; "
+                                f"{offered}", album=self.album_spec, choices=choices)
         else:
             self.aid = self._create_album(str(self.album_spec), offered, choices)
             albums = self._albums()

@@ -346,7 +346,7 @@ class Pager(widgets.VBox):
         self.size = max(1, size)
         self.number = 0
         self._updating = False
-        self._shown_page: tuple[int, int] | None = None
+        self._shown_page: tuple | None = None
         self.tiles = [_PagerTile(min(tile_size, 120), show_progress) for _ in range(self.size)]
         for slot, tile in enumerate(self.tiles):
             tile.toggle.observe(lambda change, slot=slot: self._toggled(slot, change), "value")
@@ -413,12 +413,12 @@ class Pager(widgets.VBox):
                                           "cancelled": "warning"}.get(p[1] if p else "", "")
         finally:
             self._updating = False
-        key = (self.owner._version, self.number)
+        key = (self.owner._version, self.number, tuple(ids[start : start + self.size]))  # a page that filled up too
         if key != self._shown_page:
             self._shown_page = key
             self.owner._pages.submit(self._load_images, key, rows.iloc[start : start + self.size])
 
-    def _load_images(self, key: tuple[int, int], rows: pd.DataFrame) -> None:
+    def _load_images(self, key: tuple, rows: pd.DataFrame) -> None:
         pictures = self.owner.thumbs(rows)
         if self._shown_page != key or self.owner.view != "pager":
             return

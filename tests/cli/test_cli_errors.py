@@ -64,6 +64,13 @@ def test_usage_errors_are_one_line_naming_the_argument_with_exit_2(cli, argv, na
         assert name in line
 
 
+def test_a_title_without_quotes_names_the_command_help_and_says_to_quote_it(cli):
+    r = cli("photos", "--service", "fotki", "--album", "Harbour", "walk")
+    assert r.code == 2
+    assert r.err == ('galleryk photos: unrecognized arguments: walk (put a name with spaces in quotes: '
+                     '--album "Old town"); see: galleryk photos --help\n')
+
+
 def test_not_signed_in_is_one_line_naming_the_login_command(app_env, cli):
     r = cli("albums", "--service", "fotki")
     assert r.code == 2

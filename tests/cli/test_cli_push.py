@@ -81,12 +81,19 @@ def test_coppermine_without_album_lists_the_albums_you_may_upload_to(cli_env, cl
         assert repr(title) in line
 
 
-def test_create_where_the_gallery_cannot_create_albums_says_so(cli_env, cli, good_folder):
-    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "New album", "--create")  # cpgAPI mode
+def test_create_with_an_album_id_says_albums_are_made_from_titles(cli_env, cli, good_folder):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "77", "--create")
     assert (r.code, r.out) == (2, "")
     (line,) = r.err.strip().splitlines()
-    assert line.startswith("galleryk push: no album 'New album' on Coppermine; albums you may upload to: ")
-    assert line.endswith("; --create cannot make albums on this Coppermine")
+    assert line.startswith("galleryk push: no album '77' on Coppermine; albums you may upload to: ")
+    assert line.endswith("; --create makes an album from a title, not from an id")
+
+
+def test_create_on_a_gallery_with_the_cpgapi_makes_the_album(cli_env, cli, good_folder, sandbox):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "New album", "--create")  # cpgAPI mode
+    assert r.code == 0, r.err
+    albums = sandbox.coppermine("alice").albums()
+    assert (albums["title"] == "New album").sum() == 1
 
 
 def test_a_coppermine_push_links_to_the_album_page(cli_env, cli, good_folder, sandbox):

@@ -104,13 +104,13 @@ def test_photos_by_album_title(gallery):
 
 
 def test_photos_read_every_page_of_a_long_album(gallery):
-    gallery._coppermine.gallery.set_config(thumbcols=3, thumbrows=1)
+    gallery.configure_coppermine(thumbcols=3, thumbrows=1)
     df = client(gallery).photos(1)
     assert sorted(df["pid"]) == [1, 2, 3, 4]
 
 
 def test_photos_stop_at_the_limit(gallery):
-    gallery._coppermine.gallery.set_config(thumbcols=3, thumbrows=1)
+    gallery.configure_coppermine(thumbcols=3, thumbrows=1)
     assert len(client(gallery).photos(1, limit=2)) == 2
     assert sorted(client(gallery).photos(1, limit=4)["pid"]) == [1, 2, 3, 4]
 

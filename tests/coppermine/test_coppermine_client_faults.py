@@ -86,7 +86,7 @@ def test_a_corrected_password_may_be_given_to_login(gallery):
 
 def test_a_banned_address_is_told_so_without_sending_the_password(sandbox):
     sandbox.settings.coppermine_api = False
-    sandbox._coppermine.gallery.set_config(login_threshold=1)  # banned after the second failure
+    sandbox.configure_coppermine(login_threshold=1)  # banned after the second failure
     for _ in range(2):
         with pytest.raises(CoppermineError):
             client(sandbox, password=WRONG).login()

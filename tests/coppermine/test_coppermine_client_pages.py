@@ -150,7 +150,7 @@ def test_switching_accounts_keeps_the_rejected_passwords_rejected(stock):
 
 
 def test_a_ban_is_its_own_error_and_the_command_line_says_to_wait(stock):
-    stock._coppermine.gallery.set_config(login_threshold=1)  # banned after the second failure
+    stock.configure_coppermine(login_threshold=1)  # banned after the second failure
     for _ in range(2):
         with pytest.raises(CoppermineError):
             client(stock, password=WRONG).login()

@@ -122,7 +122,7 @@ def test_forbidden_extension_is_error_5(gallery):
 
 
 def test_file_too_large_is_error_9(gallery):
-    gallery._coppermine.gallery.set_config(max_upl_size=1)
+    gallery.configure_coppermine(max_upl_size=1)
     assert code_of(lambda: client(gallery).upload(JPEG, album=5, filename="x.jpg")) == 9
 
 
@@ -157,9 +157,13 @@ def test_create_album_by_a_group_that_may_not_is_error_20(stock):
     assert code_of(lambda: client(stock, "carol").create_album("Not mine", category=10004)) == 20
 
 
-def test_create_album_is_refused_in_api_mode_with_a_clear_message(sandbox):
-    with pytest.raises(CoppermineError, match="cpgAPI cannot create albums.*mode='web'"):
-        client(sandbox).create_album("Nope")
+def test_create_album_in_api_mode_uses_the_gallerys_album_manager(sandbox):
+    cpg = client(sandbox)
+    assert cpg.mode == "api"
+    aid = cpg.create_album("Made beside the API")
+    row = cpg.albums().set_index("id").loc[aid]
+    assert row["title"] == "Made beside the API" and row["category"] == "alice" and bool(row["can_upload"])
+    assert cpg.upload(JPEG, album=aid, filename="t.jpg").status == "uploaded"
 
 
 def test_a_stale_cached_form_token_is_refreshed(stock):
@@ -183,7 +187,7 @@ def test_an_old_cached_form_token_is_replaced_before_use(stock):
 
 
 def test_a_gallery_that_refuses_every_token_gives_a_clear_error(stock):
-    stock._coppermine.gallery.set_config(form_token_lifetime=-10)
+    stock.configure_coppermine(form_token_lifetime=-10)
     cpg = client(stock)
     posts = count_posts(cpg, "uniload.php")
     with pytest.raises(CoppermineError, match="form token"):

@@ -36,14 +36,22 @@ def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
     assert f"galleryk:sha={report['marker'].iloc[0].split('=')[1]}" in info["keywords"]
 
 
-def test_an_api_only_gallery_cannot_create_and_lists_the_albums_open_to_the_user(photo_folder, cpg_api, tmp_path):
+def test_in_api_mode_create_makes_the_album_on_the_gallerys_own_page(photo_folder, cpg_api, tmp_path):
     assert cpg_api.mode == "api"
+    report = gk.scan(photo_folder, progress=False).galleryk.push(
+        cpg_api, album="Brand new", create=True, journal=tmp_path / "j.sqlite", progress=False)
+    assert set(report["status"].astype(str)) == {"uploaded"}
+    albums = cpg_api.albums()
+    assert (albums["title"] == "Brand new").sum() == 1
+    assert len(cpg_api.photos("Brand new")) == len(report)
+
+
+def test_an_album_is_created_from_a_title_not_an_id(photo_folder, cpg_api, tmp_path):
     with pytest.raises(gk.AlbumNotFound) as info:
         gk.scan(photo_folder, progress=False).galleryk.push(
-            cpg_api, album="Brand new", create=True, journal=tmp_path / "j.sqlite", progress=False
-        )
+            cpg_api, album=77, create=True, journal=tmp_path / "j.sqlite", progress=False)
     message = str(info.value)
-    assert "cannot create" in message and "cpgAPI" in message and "Alice's holidays (5)" in message
+    assert "created by title, not by id" in message and "Alice's holidays (5)" in message
 
 
 def test_coppermine_needs_an_album(photo_folder, cpg, tmp_path):

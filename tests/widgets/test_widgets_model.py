@@ -203,6 +203,21 @@ def test_without_javascript_the_pager_takes_over_and_still_selects(sandbox, big_
     assert all(t.image.value == b"" for t in pager.tiles)
 
 
+def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_does():
+    from galleryk.widgets._grid import TileGrid
+
+    grid = TileGrid(lambda row: f"jpeg {row['id']}".encode(), id_column="id", fallback_after=None)
+    try:
+        grid.set_rows(pd.DataFrame({"id": pd.Series([], dtype="Int64"), "title": []}), complete=False)
+        grid.use_pager()  # the JavaScript did not report before the first page of the listing came
+        rows = pd.DataFrame({"id": pd.array(range(1, 31), dtype="Int64"), "title": [f"p{i}" for i in range(1, 31)]})
+        grid.set_rows(rows, complete=True, reset=False)  # the same listing, grown
+        until(lambda: grid.pager.tiles[0].image.value == b"jpeg 1")
+        assert grid.pager.tiles[11].image.value == b"jpeg 12"
+    finally:
+        grid.close()
+
+
 # -- Uploader ---------------------------------------------------------------------------------------------
 def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sandbox, tmp_path):
     make_photos(tmp_path / "trip", 10)

@@ -104,7 +104,7 @@ def test_failed_logins_ban_the_address_even_for_the_right_password(sandbox):
 
 
 def test_a_banned_address_gets_the_ban_page_on_every_page(sandbox):
-    sandbox._coppermine.gallery.set_config(login_threshold=0)  # the second failure bans
+    sandbox.configure_coppermine(login_threshold=0)  # the second failure bans
     s = _session()
     _login(s, sandbox, "bob", "wrong")
     _login(s, sandbox, "bob", "wrong")
@@ -148,7 +148,7 @@ def test_a_fresh_form_token_is_accepted(sandbox):
 def test_a_stale_form_token_is_refused(sandbox):
     s = _signed_in(sandbox, "alice")
     token = _token(s, sandbox)
-    sandbox._coppermine.gallery.set_config(form_token_lifetime=-10)
+    sandbox.configure_coppermine(form_token_lifetime=-10)
     r = _uniload(s, sandbox, 5, token)
     assert r.status_code == 430 and "form token" in r.text
 

@@ -116,7 +116,7 @@ def test_uniload_passes_on_the_gallery_refusing_a_non_image(sandbox):
 
 
 def test_uniload_refuses_a_file_over_the_gallery_limit(sandbox):
-    sandbox._coppermine.gallery.set_config(max_upl_size=1)  # KB
+    sandbox.configure_coppermine(max_upl_size=1)  # KB
     alice = _signed_in(sandbox, "alice")
     r = _uniload(alice, sandbox, _token(alice, sandbox), data=_jpeg() + b"\0" * 2048)
     assert r.status_code == 430 and r.text == "Exceeded filesize permitted by CPG."
