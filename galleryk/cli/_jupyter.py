@@ -8,6 +8,7 @@ the sandbox, then removes the temporary data folder.
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import signal
@@ -19,9 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import sandbox as sandbox_mod
-from ..config import SERVICES, _FIELDS, env_name, write_config
+from ..config import _FIELDS, SERVICES, env_name, write_config
 from ..errors import GallerykError
 from ..sandbox.scratch import ScratchFolder
+from . import argtypes
 from .errors import UsageError
 
 READY_SECONDS = 120
@@ -29,6 +31,15 @@ READY_SECONDS = 120
 
 class ServeError(GallerykError):
     """The Jupyter server could not be started; the message says why."""
+
+
+def add_options(p: argparse.ArgumentParser, server: str, notebooks: str) -> None:
+    """The options ``galleryk lab`` and ``galleryk app`` share: port, sandbox data, cpgAPI, notebooks folder."""
+    p.add_argument("--port", type=argtypes.port, default=0, metavar="N",
+                   help=f"{server}'s port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
+    p.add_argument("--cpgapi", action="store_true", help="give the sandbox gallery the cpgAPI add-on (default: stock)")
+    p.add_argument("--notebooks", type=Path, help=f"{notebooks} (default: ./notebooks)")
 
 
 def find_notebooks(given: Path | None) -> Path:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ._jupyter import find_notebooks, serve
-from . import argtypes
+from ._jupyter import add_options, find_notebooks, serve
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("app", parents=[common], help="the galleryk app in the browser (Voila), with a seeded sandbox")
-    p.add_argument("--port", type=argtypes.port, default=0, metavar="N", help="the app's port on 127.0.0.1 (default: a free one)")
-    p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
-    p.add_argument("--cpgapi", action="store_true", help="give the sandbox gallery the cpgAPI add-on (default: stock)")
-    p.add_argument("--notebooks", type=Path, help="the folder holding app.ipynb (default: ./notebooks)")
+    add_options(p, "the app", "the folder holding app.ipynb")
     p.set_defaults(func=run)
 
 

@@ -1,6 +1,6 @@
 """Real-browser plumbing for the widget tests: Debian's Chromium through Playwright, Voilà and JupyterLab servers.
 
-Servers are started once per module on free loopback ports and stopped after. Notebooks are
+Chromium itself comes from ``support.chromium``. Servers are started once per module on free loopback ports and stopped after. Notebooks are
 written by the tests (nbformat), and their kernels find the sandbox through one environment
 variable (``GALLERYK_WIDGET_TEST``, JSON). Without Chromium, Playwright or the Jupyter
 packages the tests skip, unless ``GALLERYK_REQUIRE_BROWSER=1`` (CI), when they fail.
@@ -8,7 +8,6 @@ packages the tests skip, unless ``GALLERYK_REQUIRE_BROWSER=1`` (CI), when they f
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -19,51 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from support.chromium import chromium, require  # noqa: F401  (the browser tests reach them as wb.chromium, wb.require)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = Path(os.environ.get("GALLERYK_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "widgets"))
-
-
-def missing(*modules: str) -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} not found (apt-get install -y chromium)"
-    for name in ("playwright", *modules):
-        if importlib.util.find_spec(name) is None:
-            return f"the Python package {name} is not installed (pip install -e '.[test]')"
-    return None
-
-
-def require(*modules: str) -> None:
-    """Skip (or, with GALLERYK_REQUIRE_BROWSER=1, fail) when the browser or a Jupyter package is missing."""
-    reason = missing(*modules)
-    if reason is not None:
-        if os.environ.get("GALLERYK_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"GALLERYK_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-
-
-@contextmanager
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def free_port() -> int:

@@ -10,57 +10,24 @@ install``). Without them the tests skip, unless GALLERYK_REQUIRE_BROWSER=1 (CI),
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from support.chromium import chromium, require
 
 import galleryk
 from galleryk.fotki.auth import PendingLogin
 from galleryk.sandbox.fotki.db import DEMO_APP_NAME
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 STEP_TIMEOUT_MS = 10_000
-
-
-def _missing_browser() -> str | None:
-    """Why no browser test can run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} not found (apt-get install -y chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package playwright is not installed (pip install playwright)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """One headless Debian Chromium for the whole module."""
-    reason = _missing_browser()
-    if reason is not None:
-        if os.environ.get("GALLERYK_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"GALLERYK_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    require()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
