@@ -22,8 +22,10 @@ SECRETS = {
     "a frob": re.compile(r"frob="),
     "a token": re.compile(r"auth_token=|\b[0-9a-f]{8}-[0-9a-f]{32}\b"),
     "a demo password": re.compile(r"-demo-pw"),
-    # the sandbox's api secret (16 hex), frobs (24) and keys (32); push markers (galleryk-<16 hex>) are not secret
-    "a hex secret": re.compile(r"(?<![0-9a-f])(?<!galleryk)(?<!galleryk-)([0-9a-f]{16}|[0-9a-f]{24}|[0-9a-f]{32})(?![0-9a-f])"),
+    # the sandbox's api secret (16 hex), frobs (24) and keys (32); push markers (galleryk:sha=<16 hex>, and the
+    # forms services keep of it: gallerykshaXXXX, galleryk-XXXX, gallerykXXXX) are not secret
+    "a hex secret": re.compile(r"(?<![0-9a-f])(?<!galleryk)(?<!galleryk-)(?<!sha=)"
+                               r"([0-9a-f]{16}|[0-9a-f]{24}|[0-9a-f]{32})(?![0-9a-f])"),
 }
 MACHINE_PATHS = re.compile(r"/tmp/|/home/|/root/|/work/|/Users/|/var/folders/|site-packages|[A-Z]:\\\\|"
                            r"galleryk-nb-|galleryk-sandbox-")
