@@ -23,6 +23,7 @@ names: tests that need more say so and skip there.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 import warnings
@@ -256,6 +257,14 @@ class RealServer(CpgServer):
         return int(self.real.sql(f"SELECT COUNT(*) FROM cpg_albums WHERE title = '{escaped}'")[0][0])
 
 
+@functools.lru_cache(maxsize=None)
+def _live_user_category(url: str, user: str, password: str) -> int | None:
+    """The live user's personal gallery category (10000 + their id), as the gallery's pages show it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
+        return gk.Coppermine(url, user, password, mode="web")._web.personal_category()
+
+
 class LiveServer(CpgServer):
     """A gallery owner's own gallery, named by environment variables; read-only unless they allow uploads."""
 
@@ -267,6 +276,7 @@ class LiveServer(CpgServer):
             {"own": int(env["GALLERYK_LIVE_CPG_ALBUM"])},
             read_only=env.get(LIVE_UPLOADS) != "1",
         )
+        self.user_category = _live_user_category(self.url, *self.users["user"])
 
     def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
         self.need_uploads()
