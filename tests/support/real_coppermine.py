@@ -24,6 +24,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -156,7 +157,8 @@ class RealCoppermine:
         fh = open(log, "ab")
         try:
             proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=env, start_new_session=True)
+                                    env=env, start_new_session=True,
+                                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         finally:
             fh.close()
         self._procs.append(proc)
@@ -413,6 +415,16 @@ class RealCoppermine:
     def file(self, relative: str) -> Path:
         """A path inside the gallery's tree (``albums/userpics/...``)."""
         return self.tree / relative
+
+
+def _die_with_parent() -> None:
+    """In the child (Linux): SIGTERM when the test process dies without its cleanup, so no database lingers."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _quote(text: str) -> str:
