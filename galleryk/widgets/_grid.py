@@ -347,6 +347,9 @@ class Pager(widgets.VBox):
         self.number = 0
         self._updating = False
         self._shown_page: tuple | None = None
+        # refresh() is called from the watchdog timer, the listing thread and the kernel's: one at a time, so a
+        # refresh that read the rows earlier cannot overwrite a later one's page (which then never drew)
+        self._refreshing = threading.RLock()
         self.tiles = [_PagerTile(min(tile_size, 120), show_progress) for _ in range(self.size)]
         for slot, tile in enumerate(self.tiles):
             tile.toggle.observe(lambda change, slot=slot: self._toggled(slot, change), "value")
@@ -377,6 +380,10 @@ class Pager(widgets.VBox):
 
     def refresh(self, reset: bool = False) -> None:
         """Redraw labels, selection and bars; fetch this page's pictures when the page changed."""
+        with self._refreshing:
+            self._refresh(reset)
+
+    def _refresh(self, reset: bool) -> None:
         if reset:
             self.number = 0
             self._shown_page = None

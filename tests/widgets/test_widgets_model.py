@@ -218,6 +218,39 @@ def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_d
         grid.close()
 
 
+def test_a_pager_refresh_that_read_the_rows_earlier_does_not_undo_a_later_one():
+    import threading
+
+    from galleryk.widgets._grid import TileGrid
+
+    def thumb(row: pd.Series) -> bytes:  # pictures that take a while, as over the network
+        time.sleep(1.0)
+        return f"jpeg {row['id']}".encode()
+
+    grid = TileGrid(thumb, id_column="id", fallback_after=None)
+    try:
+        grid.set_rows(pd.DataFrame({"id": pd.Series([], dtype="Int64"), "title": []}), complete=False)
+        grid.use_pager()
+        grid.pager.label.value = ""
+        inside = threading.Event()
+
+        def slow(change: dict) -> None:  # the watchdog's refresh, slowed down after it read the (empty) rows
+            if threading.current_thread().name == "watchdog":
+                inside.set()
+                time.sleep(0.5)
+
+        grid.pager.label.observe(slow, "value")
+        watchdog = threading.Thread(target=grid.pager.refresh, kwargs={"reset": True}, name="watchdog")
+        watchdog.start()
+        assert inside.wait(5)
+        rows = pd.DataFrame({"id": pd.array(range(1, 31), dtype="Int64"), "title": [f"p{i}" for i in range(1, 31)]})
+        grid.set_rows(rows, complete=True, reset=False)  # meanwhile the listing arrives
+        watchdog.join()
+        until(lambda: grid.pager.tiles[0].image.value == b"jpeg 1", timeout=15)
+    finally:
+        grid.close()
+
+
 # -- Uploader ---------------------------------------------------------------------------------------------
 def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sandbox, tmp_path):
     make_photos(tmp_path / "trip", 10)
