@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from galleryk.cli._jupyter import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_ALL = """
@@ -39,20 +40,6 @@ for path in sorted(Path("notebooks").glob("*.ipynb")):
         failed.append(path.name)
 sys.exit(1 if failed else 0)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def step(text: str) -> None:

@@ -55,9 +55,19 @@ def find_notebooks(given: Path | None) -> Path:
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def write_sandbox_config(sb: sandbox_mod.Sandbox, path: Path, user: str = "alice") -> Path:
@@ -95,7 +105,7 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
         say(f"galleryk {name}: sandbox running at {sb.url}; starting {name} on 127.0.0.1:{port}…")
         proc = subprocess.Popen(argv_for(port, token), cwd=notebooks, env=child_env(config), stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                                preexec_fn=die_with_parent if sys.platform == "linux" else None)
         _wait_ready(proc, port, folder / f"{name}.log", stop)
         say(f"galleryk {name}: open {url_for(port, token)}")
         say(f"  notebooks and terminals there use this sandbox: GALLERYK_CONFIG={config}")
@@ -124,8 +134,8 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
         say(f"galleryk {name}: {name} and sandbox stopped")
 
 
-def _die_with_parent() -> None:
-    """In the child (Linux): get SIGTERM if this command dies without its cleanup (SIGKILL), so no server lingers."""
+def die_with_parent() -> None:
+    """In a child (Linux ``preexec_fn``): SIGTERM when its parent dies without its cleanup (SIGKILL), so no server lingers."""
     import ctypes
 
     try:
@@ -140,10 +150,8 @@ def _wait_ready(proc: subprocess.Popen, port: int, log: Path, stop: dict) -> Non
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:]
             raise ServeError(f"the server exited with {proc.returncode} before it listened:\n{tail}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
+        if listening(port):
+            return
+        time.sleep(0.2)
     if not stop["now"]:
         raise ServeError(f"the server did not listen on 127.0.0.1:{port} within {READY_SECONDS} s; see {log}")

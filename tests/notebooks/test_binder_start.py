@@ -8,13 +8,14 @@ stop when the session ends. (The rest of the rehearsal, a fresh environment buil
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from galleryk.cli._jupyter import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = """
@@ -24,20 +25,6 @@ nb = nbformat.read(sys.argv[1], as_version=4)
 NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": "notebooks"}}).execute()
 print("".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="binder/start is a bash script for Binder's Linux images")

@@ -34,6 +34,8 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import requests
 
+from galleryk.cli._jupyter import die_with_parent, free_port
+
 REPO = Path(__file__).resolve().parents[2]
 TARBALL_NAME = "cpg1.6.26.tar.gz"
 PACKAGES = "php-cli php-mysql php-gd php-mbstring php-xml mariadb-server"
@@ -77,12 +79,6 @@ def missing() -> str | None:
         if _which(tool) is None:
             lacks.append(tool)
     return ", ".join(lacks) or None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RealCoppermineError(RuntimeError):
@@ -158,7 +154,7 @@ class RealCoppermine:
         try:
             proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True,
-                                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                                    preexec_fn=die_with_parent if sys.platform == "linux" else None)
         finally:
             fh.close()
         self._procs.append(proc)
@@ -258,7 +254,7 @@ class RealCoppermine:
 
     # -- PHP -------------------------------------------------------------------------------
     def _start_php(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         limit = self.upload_limit_mb
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": str(self.workers)}
@@ -415,16 +411,6 @@ class RealCoppermine:
     def file(self, relative: str) -> Path:
         """A path inside the gallery's tree (``albums/userpics/...``)."""
         return self.tree / relative
-
-
-def _die_with_parent() -> None:
-    """In the child (Linux): SIGTERM when the test process dies without its cleanup, so no database lingers."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def _quote(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,13 +19,12 @@ from pathlib import Path
 
 from support.chromium import chromium, require  # noqa: F401  (the browser tests reach them as wb.chromium, wb.require)
 
+from galleryk.cli._jupyter import (  # free_port: the browser tests reach it as wb.free_port
+    free_port,
+    listening,
+)
+
 ARTIFACTS = Path(os.environ.get("GALLERYK_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "widgets"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 90.0) -> None:
@@ -34,11 +32,9 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float =
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
+        if listening(port):
+            return
+        time.sleep(0.2)
     raise RuntimeError(f"the server did not listen on {port} within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
