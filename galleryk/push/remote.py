@@ -166,8 +166,8 @@ class AlbumView:
         the album) or "missing" (gone, or its id now holds another photo)."""
         self.load()
         with self._cond:
-            if remote_id in self._ours:
-                return "listed"
+            if remote_id in self._ours:  # uploaded by this push: the journal's photo only if it carries its marker
+                return "listed" if self._ours[remote_id] == token else "missing"
             listed_title = self._listed.get(remote_id)
         if listed_title is not None:
             if self.style is None or title is None or listed_title == _norm(title):

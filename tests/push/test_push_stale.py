@@ -51,6 +51,35 @@ def test_after_a_sandbox_reset_a_rerun_uploads_everything_again(seeded_template,
         sb.stop()
 
 
+def test_a_journal_id_that_this_run_gave_to_another_photo_is_not_taken_for_the_old_one(seeded_template, tmp_path,
+                                                                                        photo_folder):
+    # After a reset the service hands out the same ids again: the id the journal kept for the last photo is the one
+    # the rerun's first upload gets. That photo is this run's, not the journal's, so the last one goes up again.
+    def fresh(name: str, port: int = 0) -> gks.Sandbox:
+        data = tmp_path / name
+        shutil.copytree(seeded_template, data)
+        return gks.start(data, port=port)
+
+    df = gk.scan(photo_folder, progress=False)
+    journal = tmp_path / "j.sqlite"
+    sb = fresh("first")
+    port = sb.port
+    try:
+        first = df.iloc[[5]].galleryk.push(sb.fotki("alice"), album="Reset", create=True, journal=journal,
+                                           progress=False)
+    finally:
+        sb.stop()
+    sb = fresh("second", port)
+    try:
+        fotki = sb.fotki("alice")
+        again = df.galleryk.push(fotki, album="Reset", create=True, journal=journal, workers=1, progress=False)
+        assert again["remote_id"].iloc[0] == first["remote_id"].iloc[0]  # the id came round again
+        assert again["status"].tolist() == ["uploaded"] * 6
+        assert sorted(fotki.photos("Reset")["title"]) == [f"photo_{i:03d}" for i in range(6)]
+    finally:
+        sb.stop()
+
+
 def test_a_photo_taken_out_of_the_photoset_is_put_back(sandbox, fotki, photo_folder, tmp_path):
     df = gk.scan(photo_folder, progress=False).head(3)
     journal = tmp_path / "j.sqlite"
