@@ -33,6 +33,7 @@ from ..errors import (
 )
 from ..transport.redirects import same_origin
 from . import pages
+from .gate import SignInGate
 
 Send = Callable[..., requests.Response]
 """``send(method, url, **requests_kwargs) -> Response``: the client's transport."""
@@ -110,7 +111,8 @@ class WebSession:
         self.base_url = base_url.rstrip("/") + "/"
         self.username = username or None
         self._password = password or ""
-        self._send = send
+        self._raw_send = send
+        self._gate = SignInGate()
         self._lock = threading.RLock()
         self._logged_in = False
         self._rejected: set[str] = rejected if rejected is not None else set()
@@ -143,6 +145,10 @@ class WebSession:
             self._rejected.add(_digest(self.username, self._password))
 
     # -- plumbing ----------------------------------------------------------------------
+    def _send(self, method: str, url: str, **kw: Any) -> requests.Response:
+        with self._gate.request():
+            return self._raw_send(method, url, **kw)
+
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)
 
@@ -206,73 +212,78 @@ class WebSession:
                     "send it again (each failed login counts toward a ban of your address). Sign in again with the "
                     "right password (in Python: login(password=...), or a new client)",
                 )
-            for attempt in (0, 1):
-                # 1) login.php sets the <prefix>_data cookie; 2) a second page creates the session cookie.
-                form = self.get("login.php")
-                first = self.get("index.php")
-                first_text = html(first)
-                if first.status_code == 200 and pages.is_logged_in(first_text):
-                    self._signed_in(first)
-                    return
-                ban = pages.ban_message(html(form)) or pages.ban_message(first_text)
-                if ban:  # the gallery refuses this address: sending the password would only prolong the ban
-                    raise banned(f"login to {self.base_url}", ban)
-                resp = self._send(
-                    "POST",
-                    self.url("login.php"),
-                    params={"referer": "index.php"},
-                    data={"username": self.username, "password": self._password, "submitted": "1"},
-                    allow_redirects=False,
-                    retry=False,
-                )
-                if resp.status_code not in _REDIRECTS:
-                    break
-                self._check_login_redirect(resp)
-                landing = self.get(resp.headers.get("Location") or "index.php")
-                if not pages.is_logged_in(html(landing)):
-                    landing = self.get("index.php")
-                if pages.is_logged_in(html(landing)):
-                    self._signed_in(landing)
-                    return
-                if not pages.is_gallery_page(html(landing)):
-                    said = pages.error_text(html(landing))
-                    raise BadReply(f"login to {self.base_url}: after the login the gallery answered a page that is "
-                                   f"not one of its own: {said}", url=self.url("index.php"), status=landing.status_code,
-                                   junk=said)
-                # The password was accepted (a redirect), but the session cookie did not exist yet when it
-                # was posted (a page of the dance failed): once more, which cannot count toward a ban.
-                if attempt == 1:
-                    raise CoppermineError(
-                        18,
-                        f"the gallery {self.base_url} accepted the login of {self.username!r} but its pages still show a "
-                        "guest: the session cookie was not kept (it depends on the User-Agent and the site URL; use the "
-                        "gallery's canonical URL and do not change the User-Agent during a session)",
-                    )
-            text = html(resp)
-            if resp.status_code == 200 and pages.is_logged_in(text):
-                self._signed_in(resp)
+            with self._gate.signing_in():
+                self._sign_in(key)
+
+    def _sign_in(self, key: str) -> None:
+        """The login dance (under the gate: no other request is answered meanwhile)."""
+        for attempt in (0, 1):
+            # 1) login.php sets the <prefix>_data cookie; 2) a second page creates the session cookie.
+            form = self.get("login.php")
+            first = self.get("index.php")
+            first_text = html(first)
+            if first.status_code == 200 and pages.is_logged_in(first_text):
+                self._signed_in(first)
                 return
-            failure = pages.login_failure(text) if resp.status_code == 200 else None
-            if failure is None:
-                # Not the login form's answer (a PHP error page, a 5xx): the password was not judged.
-                raise BadReply(
-                    f"login to {self.base_url}: the gallery answered HTTP {resp.status_code} with "
-                    f"{'a page that is not its login form' if resp.status_code < 400 else 'an error'}: "
-                    f"{pages.error_text(text)}",
-                    url=self.url("login.php"),
-                    status=resp.status_code,
-                    junk=pages.error_text(text),
-                )
-            ban = pages.ban_message(text)
-            if ban is not None:
-                raise banned(f"login to {self.base_url} as {self.username!r}", ban)
-            self._rejected.add(key)
-            raise CoppermineError(
-                18,
-                f"login to {self.base_url} as {self.username!r} failed: {failure.rstrip('.')}. galleryk will not send "
-                "this password again (each failure counts toward a ban of your address): sign in again with the right "
-                "password (in Python: login(password=...))",
+            ban = pages.ban_message(html(form)) or pages.ban_message(first_text)
+            if ban:  # the gallery refuses this address: sending the password would only prolong the ban
+                raise banned(f"login to {self.base_url}", ban)
+            resp = self._send(
+                "POST",
+                self.url("login.php"),
+                params={"referer": "index.php"},
+                data={"username": self.username, "password": self._password, "submitted": "1"},
+                allow_redirects=False,
+                retry=False,
             )
+            if resp.status_code not in _REDIRECTS:
+                break
+            self._check_login_redirect(resp)
+            landing = self.get(resp.headers.get("Location") or "index.php")
+            if not pages.is_logged_in(html(landing)):
+                landing = self.get("index.php")
+            if pages.is_logged_in(html(landing)):
+                self._signed_in(landing)
+                return
+            if not pages.is_gallery_page(html(landing)):
+                said = pages.error_text(html(landing))
+                raise BadReply(f"login to {self.base_url}: after the login the gallery answered a page that is "
+                               f"not one of its own: {said}", url=self.url("index.php"), status=landing.status_code,
+                               junk=said)
+            # The password was accepted (a redirect), but the session cookie did not exist yet when it
+            # was posted (a page of the dance failed): once more, which cannot count toward a ban.
+            if attempt == 1:
+                raise CoppermineError(
+                    18,
+                    f"the gallery {self.base_url} accepted the login of {self.username!r} but its pages still show a "
+                    "guest: the session cookie was not kept (it depends on the User-Agent and the site URL; use the "
+                    "gallery's canonical URL and do not change the User-Agent during a session)",
+                )
+        text = html(resp)
+        if resp.status_code == 200 and pages.is_logged_in(text):
+            self._signed_in(resp)
+            return
+        failure = pages.login_failure(text) if resp.status_code == 200 else None
+        if failure is None:
+            # Not the login form's answer (a PHP error page, a 5xx): the password was not judged.
+            raise BadReply(
+                f"login to {self.base_url}: the gallery answered HTTP {resp.status_code} with "
+                f"{'a page that is not its login form' if resp.status_code < 400 else 'an error'}: "
+                f"{pages.error_text(text)}",
+                url=self.url("login.php"),
+                status=resp.status_code,
+                junk=pages.error_text(text),
+            )
+        ban = pages.ban_message(text)
+        if ban is not None:
+            raise banned(f"login to {self.base_url} as {self.username!r}", ban)
+        self._rejected.add(key)
+        raise CoppermineError(
+            18,
+            f"login to {self.base_url} as {self.username!r} failed: {failure.rstrip('.')}. galleryk will not send "
+            "this password again (each failure counts toward a ban of your address): sign in again with the right "
+            "password (in Python: login(password=...))",
+        )
 
     def _check_login_redirect(self, resp: requests.Response) -> None:
         """Refuse a sign-in answered by a redirect elsewhere, or by a 307/308 (which asks for the form again)."""

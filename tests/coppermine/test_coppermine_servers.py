@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 
 import pytest
 from PIL import Image
@@ -270,6 +271,51 @@ def test_a_lost_session_while_listing_signs_in_again(cpg_server):
     assert cpg_server.album("private") in set(cpg.albums()["id"])
     assert len(logins) == 1
 
+
+
+def test_a_guest_page_answered_during_the_sign_in_does_not_undo_it(cpg_server):
+    # Two listings at once find the session gone. One signs in; the other's guest page, answered with a fresh guest
+    # session cookie, must not be stored in the middle of that sign-in, replacing the session the password went to.
+    import threading
+
+    cpg = cpg_server.client()
+    cpg.albums()
+    cpg_server.forget_sessions("user")
+    logins = posts(cpg, "login.php")
+    session = cpg._http.transport.session
+    held_thread: list[int] = []
+    first_answer, posted, held_stored = threading.Event(), threading.Event(), threading.Event()
+    login_answered = threading.local()
+
+    def hook(resp, *args, **kwargs):  # requests runs it before it stores the answer's cookies
+        if resp.request.method == "POST" and "login.php" in resp.request.url:
+            login_answered.pending = True
+        elif not held_thread:  # the first answer after the session was lost: a guest page with a new session
+            held_thread.append(threading.get_ident())
+            first_answer.set()
+            posted.wait(timeout=1.5)  # held until the other thread's password is posted, or for a while
+
+    real_extract = session.cookies.extract_cookies
+
+    def extract(response, request):
+        real_extract(response, request)
+        if getattr(login_answered, "pending", False):
+            login_answered.pending = False
+            posted.set()
+            held_stored.wait(timeout=5)  # the held answer's cookie lands right after the sign-in's own
+        elif held_thread and threading.get_ident() == held_thread[0]:
+            held_stored.set()
+
+    session.hooks["response"].insert(0, hook)
+    session.cookies.extract_cookies = extract
+    other: dict = {}
+    worker = threading.Thread(target=lambda: other.setdefault("albums", cpg.albums()))
+    worker.start()
+    assert first_answer.wait(timeout=10)
+    mine = cpg.albums()
+    worker.join(timeout=30)
+    assert cpg_server.album("private") in set(mine["id"]) and cpg_server.album("private") in set(other["albums"]["id"])
+    assert len(logins) == 1
 
 # -- albums made by the client -----------------------------------------------------------------------------
 def test_create_album_as_a_user_makes_it_in_their_own_gallery(cpg_server):
