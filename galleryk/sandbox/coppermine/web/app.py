@@ -158,10 +158,12 @@ class CpgWeb:
     def _index(self, ctx: Ctx) -> Response:
         args = ctx.request.args
         with self.gallery.store.read() as conn:
-            title, nodes, chain = self.browse.index(conn, ctx.actor, int_arg(args.get("cat")))
+            cat = int_arg(args.get("cat"))
+            title, nodes, chain = self.browse.index(conn, ctx.actor, cat)
+            blocks = self.browse.front_blocks(conn, ctx.actor, self.gallery.config_int("thumbcols"), cat, title)
         message = self._recall(args.get("message_id"))
         text, kind = message if message is not None else (None, "info")
-        return self._html(ctx, title, pages.index_body(title, nodes, text, kind, chain))
+        return self._html(ctx, title, pages.index_body(title, nodes, text, kind, chain, blocks))
 
     def _sidebar(self, ctx: Ctx) -> Response:
         """1.6's ``sidebar.php``: a bare template with the tree, no menu, no login link, no messages."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import mimetypes
+import random
 import sqlite3
 import time
 from collections import defaultdict
@@ -94,6 +95,23 @@ class Browse:
         if path is None:
             raise PageError(NO_SUCH_CATEGORY, "Critical error")
         return path[-1].name, path[-1].children, [(n.id, n.name) for n in path]
+
+    def front_blocks(self, conn: sqlite3.Connection, actor: Actor, cols: int, cat: int | None = None,
+                     name: str = "", rows: int = 2) -> str:
+        """An index page's blocks, as 1.6.26's default ``main_page_layout`` (``random,2/lastup,2``) has them:
+        ``rows`` rows of random pictures, then of the newest ones, from the albums the viewer may see (in the
+        category ``cat`` named ``name`` and those below it, as the meta album ``lastup`` scopes them)."""
+        g = self.gallery
+        count = max(1, cols) * rows
+        aids = [int(a["aid"]) for a in g.visible_albums(conn, actor)
+                if not cat or _in_scope(conn, int(a["category"]), cat)]
+        recent = g.recent_order(conn, aids)
+        shuffled = random.sample(recent, min(count, len(recent)))
+        suffix = f" - {name}" if cat else ""
+        return (pages.thumb_block(f"Random files{suffix}", [_thumb(r) for r in g.pictures_by_pid(conn, shuffled)],
+                                  {}, cols)
+                + pages.thumb_block(f"{RECENT_TITLE}{suffix}", [_thumb(r) for r in g.pictures_by_pid(conn, recent[:count])],
+                                    {"album": RECENT, "cat": cat or 0}, cols, dated=True))
 
     def category_chain(self, conn: sqlite3.Connection, cid: int) -> list[tuple[int, str]]:
         """The categories from the top down to ``cid`` (a user's gallery sits under "User galleries")."""
@@ -239,7 +257,8 @@ class Browse:
 
 def _thumb(r: sqlite3.Row) -> pages.Thumb:
     return pages.Thumb(int(r["pid"]), int(r["aid"]), r["filepath"], r["filename"], r["title"], r["caption"],
-                       int(r["filesize"]), int(r["pwidth"]), int(r["pheight"]), bool(r["approved"]))
+                       int(r["filesize"]), int(r["pwidth"]), int(r["pheight"]), bool(r["approved"]),
+                       float(r["ctime"] or 0))
 
 
 def _in_scope(conn: sqlite3.Connection, category: int, cid: int) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+import time
 from html import escape
 from urllib.parse import quote, urlencode
 
@@ -24,6 +25,7 @@ DIE_CLASS = "cpg_message_{kind}"
 TREE_ID = "tree"
 THUMB_TITLE_CLASS = "thumb_title thumb_title_title"
 THUMB_CAPTION_CLASS = "thumb_caption thumb_caption_caption"
+THUMB_DATE_CLASS = "thumb_caption thumb_caption_ctime"
 PIC_TITLE_CLASS = "pic_title"
 PIC_CAPTION_CLASS = "pic_caption"
 
@@ -189,8 +191,9 @@ def sidebar_page(nodes: Sequence[TreeNode], charset: str) -> str:
 
 
 def index_body(title: str, nodes: Sequence[TreeNode], message: str | None = None, kind: str = "success",
-               chain: Sequence[tuple[int, str]] = ()) -> str:
-    """``index.php``: the breadcrumb, then the categories and albums under one category (or the top)."""
+               chain: Sequence[tuple[int, str]] = (), blocks: str = "") -> str:
+    """``index.php``: the breadcrumb, then the categories and albums under one category (or the top), then
+    ``blocks`` (the front page's thumbnail blocks)."""
     note = (message_box(message, kind) if message else "") + (breadcrumb(chain) if chain else "")
     rows = []
     for node in nodes:
@@ -211,7 +214,7 @@ def index_body(title: str, nodes: Sequence[TreeNode], message: str | None = None
 <tr><td class="tableh1"><h2>{h(title)}</h2></td></tr>
 {body}
 </table>
-"""
+{blocks}"""
 
 
 # -- album pages -------------------------------------------------------------------------------
@@ -227,6 +230,45 @@ class Thumb:
     width: int
     height: int
     approved: bool
+    ctime: float = 0.0
+
+
+def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: str = "") -> str:
+    """One thumbnail's cell: the picture's link (naming ``query``'s album), its title, caption or upload date."""
+    tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
+    title = f'<span class="{THUMB_TITLE_CLASS}">{h(t.title)}</span>' if t.title else ""
+    if dated:
+        day = time.strftime("%b %d, %Y", time.localtime(t.ctime))
+        caption = f'<span class="{THUMB_DATE_CLASS}">{day}</span>'
+    else:
+        caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption else ""
+    return (
+        f'<td valign="top" class="thumbnails"{width} align="center"><table><tr><td align="center">'
+        f'<a href="{link("displayimage.php", **query, pid=t.pid)}#top_display_media">'
+        f'<img src="{h(file_url(t.filepath, t.filename, "thumb_"))}" class="image thumbnail" '
+        f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}</td></tr></table></td>'
+    )
+
+
+def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object], cols: int,
+                dated: bool = False) -> str:
+    """One of the front page's blocks ("Random files", "Last additions"): a heading over rows of ``cols``
+    thumbnails, the last row filled with empty cells, or "No image to display" when there are none."""
+    top = (f'<tr><td class="" colspan="{cols if thumbs else 1}"><div class="cpg_starttable_outer">'
+           f'<div class="cpg_starttable_inner">{h(heading)}</div></div></td></tr>')
+    if not thumbs:
+        rows = ('<tr><td class="tableb tableb_alternate" height="200" align="center">'
+                '<span class="cpg_user_message">No image to display</span></td></tr>')
+    else:
+        width = f' width ="{100 // cols}%"'
+        cells = [_thumb_cell(t, query, dated, width) for t in thumbs]
+        cells += ['<td valign="top" class="thumbnails" align="center">&nbsp;</td>'] * (-len(cells) % cols)
+        rows = "\n".join("<tr>" + "".join(cells[i: i + cols]) + "</tr>" for i in range(0, len(cells), cols))
+    return f"""<table align="center" width="100%" cellspacing="1" cellpadding="0" class="maintable ">
+{top}
+{rows}
+</table>
+"""
 
 
 def thumbnails_body(heading: str, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int, crumbs: str,
@@ -243,17 +285,7 @@ def thumbnails_body(heading: str, thumbs: Sequence[Thumb], page_no: int, pages: 
 <tr><td class="tableb tableb_alternate" height="200" align="center"><span class="cpg_user_message">No image to display</span></td></tr>
 </table>
 """
-    cells = []
-    for t in thumbs:
-        tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
-        title = f'<span class="{THUMB_TITLE_CLASS}">{h(t.title)}</span>' if t.title else ""
-        caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption else ""
-        cells.append(
-            f'<td valign="top" class="thumbnails" align="center"><table><tr><td align="center">'
-            f'<a href="{link("displayimage.php", **query, pid=t.pid)}#top_display_media">'
-            f'<img src="{h(file_url(t.filepath, t.filename, "thumb_"))}" class="image thumbnail" '
-            f'alt="{h(t.filename)}" title="{h(tip)}" /><br /></a>{title}{caption}</td></tr></table></td>'
-        )
+    cells = [_thumb_cell(t, query) for t in thumbs]
     rows = ["<tr>" + "".join(cells[i : i + 4]) + "</tr>" for i in range(0, len(cells), 4)]
     nav = []
     for n in range(1, pages + 1):
