@@ -233,15 +233,17 @@ class Thumb:
     ctime: float = 0.0
 
 
-def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: str = "") -> str:
-    """One thumbnail's cell: the picture's link (naming ``query``'s album), its title, caption or upload date."""
+def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: str = "",
+                captioned: bool = True) -> str:
+    """One thumbnail's cell: the picture's link (naming ``query``'s album), its title, then its upload date
+    (``dated``) or caption (``captioned``)."""
     tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
     title = f'<span class="{THUMB_TITLE_CLASS}">{h(t.title)}</span>' if t.title else ""
     if dated:
         day = time.strftime("%b %d, %Y", time.localtime(t.ctime))
         caption = f'<span class="{THUMB_DATE_CLASS}">{day}</span>'
     else:
-        caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption else ""
+        caption = f'<span class="{THUMB_CAPTION_CLASS}">{h(t.caption)}</span>' if t.caption and captioned else ""
     return (
         f'<td valign="top" class="thumbnails"{width} align="center"><table><tr><td align="center">'
         f'<a href="{link("displayimage.php", **query, pid=t.pid)}#top_display_media">'
@@ -252,8 +254,9 @@ def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: 
 
 def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object], cols: int,
                 dated: bool = False) -> str:
-    """One of the front page's blocks ("Random files", "Last additions"): a heading over rows of ``cols``
-    thumbnails, the last row filled with empty cells, or "No image to display" when there are none."""
+    """One of the index pages' blocks ("Random files", "Last additions"): a heading over rows of ``cols``
+    thumbnails (titles, no captions, as 1.6.26 draws them), the last row filled with empty cells, or "No image
+    to display" when there are none."""
     top = (f'<tr><td class="" colspan="{cols if thumbs else 1}"><div class="cpg_starttable_outer">'
            f'<div class="cpg_starttable_inner">{h(heading)}</div></div></td></tr>')
     if not thumbs:
@@ -261,7 +264,7 @@ def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object],
                 '<span class="cpg_user_message">No image to display</span></td></tr>')
     else:
         width = f' width ="{100 // cols}%"'
-        cells = [_thumb_cell(t, query, dated, width) for t in thumbs]
+        cells = [_thumb_cell(t, query, dated, width, captioned=False) for t in thumbs]
         cells += ['<td valign="top" class="thumbnails" align="center">&nbsp;</td>'] * (-len(cells) % cols)
         rows = "\n".join("<tr>" + "".join(cells[i: i + cols]) + "</tr>" for i in range(0, len(cells), cols))
     return f"""<table align="center" width="100%" cellspacing="1" cellpadding="0" class="maintable ">
