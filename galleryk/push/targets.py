@@ -81,8 +81,6 @@ class Target:
     """Journal key of the target: service, endpoint, user and album."""
     label: str
     album_key: str | None
-    album_label: str | None
-    """The album for messages: its title and id, ``Trip (72157000005)``."""
     album_title: str | None = None
     album_id: str | None = None
     uploads_known: bool = True
@@ -98,10 +96,16 @@ class Target:
     def lock_label(self) -> str:
         return f"{self.label}, album {self.album_key!r}" if self.album_key is not None else self.label
 
+    @property
+    def album_label(self) -> str | None:
+        """The album for messages: its title and id, ``Trip (72157000005)``; what was asked until it is known."""
+        if self.album_id is None:
+            return self.album_key
+        return f"{self.album_title} ({self.album_id})" if self.album_title else self.album_id
+
     def _named(self, title: str | None, album_id: str) -> None:
         """Remember which album the push goes to, once it is known (found or made)."""
         self.album_title, self.album_id = title, str(album_id)
-        self.album_label = f"{title} ({album_id})" if title else str(album_id)
 
     def prepare(self, journal: Journal) -> None:
         """Resolve (or plan the creation of) the album before any upload."""
@@ -157,7 +161,6 @@ class FotkiTarget(Target):
         self.album_key = None if album is None else str(album)
         self.identity = f"{self.account}|{self.album_key or ''}"
         self.label = f"Fotki ({user})"
-        self.album_label = self.album_key
         self.set_id: str | None = None
         self._lock = threading.Lock()
 
@@ -319,7 +322,6 @@ class CoppermineTarget(Target):
         self.album_key = None if album is None else str(album)
         self.identity = f"{self.account}|{self.album_key or ''}"
         self.label = f"Coppermine ({self.user})"
-        self.album_label = self.album_key
         self.aid: int | None = None
         self.uploads_known = True
         self._visible: list[str] = []
