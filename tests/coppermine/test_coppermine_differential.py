@@ -22,6 +22,7 @@ import requests
 from galleryk.coppermine import pages
 from support.cpg_servers import SandboxServer
 
+from .test_coppermine_front_page import blocks
 from .test_coppermine_servers import jpeg
 
 AGENT = "galleryk-differential/1.0"
@@ -62,9 +63,7 @@ def shape(resp: requests.Response) -> dict:
         out["separator"] = pages.keyword_separator(doc)
         out["form_token"] = pages.form_token(doc) is not None
     if "index.php" in resp.url:  # which blocks the page has; what they hold is content (test_coppermine_front_page)
-        blocks = [" ".join(el.text_content().split()) for el in doc.iter("div")
-                  if "cpg_starttable_inner" in (el.get("class") or "").split()]
-        out["blocks"] = [re.sub(r" - .*", " - <category>", b) for b in blocks if b.startswith(("Random", "Last"))]
+        out["blocks"] = [re.sub(r" - .*", " - <category>", heading) for heading in blocks(text)]
         return out
     thumbs = pages.thumbnails(doc, resp.url)
     if thumbs.photos:
