@@ -41,8 +41,9 @@ from sandboxproc import SandboxProcess, scratch_dir
 TIMEOUT = (10.0, 300.0)
 
 
-def bench_uploads(sandbox: SandboxProcess, client: Any, token: str, paths: list[Path], threads: int,
-                  rounds: int) -> dict[str, Any]:
+def bench_uploads(
+    sandbox: SandboxProcess, client: Any, token: str, paths: list[Path], threads: int, rounds: int
+) -> dict[str, Any]:
     import requests
 
     from galleryk.fotki.signing import signed
@@ -70,9 +71,14 @@ def bench_uploads(sandbox: SandboxProcess, client: Any, token: str, paths: list[
     times = benchlib.interleaved({"galleryk": galleryk, "requests.post(files=...)": plain}, rounds)
     size = sum(p.stat().st_size for p in paths)
     r = benchlib.ratio(times, "galleryk", "requests.post(files=...)")
-    return {"files": len(paths), "mb": size / 2**20, "threads": threads, "vs_requests": r,
-            "galleryk_mb_s": size / 2**20 / r["contestant_s"]["median"],
-            "requests_mb_s": size / 2**20 / r["baseline_s"]["median"]}
+    return {
+        "files": len(paths),
+        "mb": size / 2**20,
+        "threads": threads,
+        "vs_requests": r,
+        "galleryk_mb_s": size / 2**20 / r["contestant_s"]["median"],
+        "requests_mb_s": size / 2**20 / r["baseline_s"]["median"],
+    }
 
 
 def make_big_file(path: Path, size: int) -> Path:
@@ -93,17 +99,22 @@ def bench_big_upload(sandbox: SandboxProcess, token: str, path: Path, rounds: in
     env = {**os.environ, "BENCH_FOTKI": json.dumps({**sandbox.info, "token": token, "path": str(path)})}
     runs = []
     for _ in range(rounds):
-        out = subprocess.run([sys.executable, __file__, "--child-big-upload"], env=env, capture_output=True,
-                             text=True, timeout=1800)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-big-upload"], env=env, capture_output=True, text=True, timeout=1800
+        )
         if out.returncode != 0:
             raise RuntimeError(f"the upload child failed:\n{out.stderr[-2000:]}")
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     added = [r["peak_rss_mb"] - r["rss_before_mb"] for r in runs]
-    return {"bytes": size, "rounds": rounds, "added_mb": benchlib.spread(added),
-            "peak_rss_mb": benchlib.spread([r["peak_rss_mb"] for r in runs]),
-            "rss_before_mb": benchlib.spread([r["rss_before_mb"] for r in runs]),
-            "seconds": benchlib.spread([r["seconds"] for r in runs]),
-            "progress_calls": runs[0]["progress_calls"]}
+    return {
+        "bytes": size,
+        "rounds": rounds,
+        "added_mb": benchlib.spread(added),
+        "peak_rss_mb": benchlib.spread([r["peak_rss_mb"] for r in runs]),
+        "rss_before_mb": benchlib.spread([r["rss_before_mb"] for r in runs]),
+        "seconds": benchlib.spread([r["seconds"] for r in runs]),
+        "progress_calls": runs[0]["progress_calls"],
+    }
 
 
 def _child_big_upload() -> None:
@@ -111,8 +122,15 @@ def _child_big_upload() -> None:
     from galleryk.fotki import Fotki
 
     cfg = json.loads(os.environ.pop("BENCH_FOTKI"))
-    client = Fotki(cfg["api_key"], cfg["secret"], cfg["token"], api_url=cfg["api_url"], auth_url=cfg["auth_url"],
-                   token_cache="memory", timeout=TIMEOUT)
+    client = Fotki(
+        cfg["api_key"],
+        cfg["secret"],
+        cfg["token"],
+        api_url=cfg["api_url"],
+        auth_url=cfg["auth_url"],
+        token_cache="memory",
+        timeout=TIMEOUT,
+    )
     client.check_token()  # connections, imports and code paths warmed up
     before = benchlib.rss_mb()
     benchlib.reset_peak_rss()
@@ -123,9 +141,18 @@ def _child_big_upload() -> None:
 
     started = time.perf_counter()
     result = client.upload(cfg["path"], title="one gigabyte", progress=progress)
-    print(json.dumps({"photo_id": result.id, "seconds": time.perf_counter() - started, "rss_before_mb": before,
-                      "peak_rss_mb": benchlib.peak_rss_mb(), "progress_calls": calls[0],
-                      "threads": threading.active_count()}))
+    print(
+        json.dumps(
+            {
+                "photo_id": result.id,
+                "seconds": time.perf_counter() - started,
+                "rss_before_mb": before,
+                "peak_rss_mb": benchlib.peak_rss_mb(),
+                "progress_calls": calls[0],
+                "threads": threading.active_count(),
+            }
+        )
+    )
 
 
 def main() -> int:
@@ -153,25 +180,49 @@ def main() -> int:
         try:
             client, token = sandbox.client(workers=args.threads)
             uploads_report = bench_uploads(sandbox, client, token, paths, args.threads, rounds)
-            big = bench_big_upload(sandbox, token, make_big_file(Path(tmp) / "big.jpg", big_mb * 2**20),
-                                   max(1, min(rounds, 5)) if not args.quick else 1)
+            big = bench_big_upload(
+                sandbox,
+                token,
+                make_big_file(Path(tmp) / "big.jpg", big_mb * 2**20),
+                max(1, min(rounds, 5)) if not args.quick else 1,
+            )
         finally:
             sandbox.stop()
 
     u = uploads_report
-    benchlib.print_table([
-        (f"1. uploads: {u['files']} camera files, {u['mb']:.0f} MB, {u['threads']} threads", "", ""),
-        ("   galleryk upload()", benchlib.show_seconds(u["vs_requests"]["contestant_s"]), f"{u['galleryk_mb_s']:.0f} MB/s"),
-        ("   requests.post(files=...)", benchlib.show_seconds(u["vs_requests"]["baseline_s"]), f"{u['requests_mb_s']:.0f} MB/s"),
-        ("   galleryk / requests", benchlib.show_ratio(u["vs_requests"]),
-         "goal <= 1.2x: " + ("met" if u["vs_requests"]["median"] <= 1.2 else "NOT met")),
-        (f"2. one upload of {big_mb} MiB, fresh process", "", ""),
-        ("   memory added by the upload", f"{big['added_mb']['median']:.1f} MB (min {big['added_mb']['min']:.1f}, "
-         f"max {big['added_mb']['max']:.1f}, {big['rounds']} rounds)",
-         "goal < 50 MB: " + ("met" if big["added_mb"]["median"] < 50 else "NOT met")),
-        ("   peak RSS of the whole process", f"{big['peak_rss_mb']['median']:.0f} MB", f"before: {big['rss_before_mb']['median']:.0f} MB"),
-        ("   time", benchlib.show_seconds(big["seconds"]), ""),
-    ])
+    benchlib.print_table(
+        [
+            (f"1. uploads: {u['files']} camera files, {u['mb']:.0f} MB, {u['threads']} threads", "", ""),
+            (
+                "   galleryk upload()",
+                benchlib.show_seconds(u["vs_requests"]["contestant_s"]),
+                f"{u['galleryk_mb_s']:.0f} MB/s",
+            ),
+            (
+                "   requests.post(files=...)",
+                benchlib.show_seconds(u["vs_requests"]["baseline_s"]),
+                f"{u['requests_mb_s']:.0f} MB/s",
+            ),
+            (
+                "   galleryk / requests",
+                benchlib.show_ratio(u["vs_requests"]),
+                "goal <= 1.2x: " + ("met" if u["vs_requests"]["median"] <= 1.2 else "NOT met"),
+            ),
+            (f"2. one upload of {big_mb} MiB, fresh process", "", ""),
+            (
+                "   memory added by the upload",
+                f"{big['added_mb']['median']:.1f} MB (min {big['added_mb']['min']:.1f}, "
+                f"max {big['added_mb']['max']:.1f}, {big['rounds']} rounds)",
+                "goal < 50 MB: " + ("met" if big["added_mb"]["median"] < 50 else "NOT met"),
+            ),
+            (
+                "   peak RSS of the whole process",
+                f"{big['peak_rss_mb']['median']:.0f} MB",
+                f"before: {big['rss_before_mb']['median']:.0f} MB",
+            ),
+            ("   time", benchlib.show_seconds(big["seconds"]), ""),
+        ]
+    )
     print(f"({time.perf_counter() - started:.0f} s)")
     path = benchlib.write_report("bench_fotki", {"uploads": uploads_report, "big_upload": big}, args.quick)
     print(f"\nresults: {path}")

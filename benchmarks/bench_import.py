@@ -23,8 +23,10 @@ from typing import Any
 
 import benchlib
 
-PROBE = ("import sys, json, galleryk; print(json.dumps({m: m in sys.modules for m in "
-         "('werkzeug', 'galleryk.sandbox', 'galleryk.widgets', 'ipywidgets', 'IPython')}))")
+PROBE = (
+    "import sys, json, galleryk; print(json.dumps({m: m in sys.modules for m in "
+    "('werkzeug', 'galleryk.sandbox', 'galleryk.widgets', 'ipywidgets', 'IPython')}))"
+)
 
 
 CPU: dict[str, list[float]] = {}
@@ -47,28 +49,47 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one round, no warm-up")
     args = parser.parse_args()
     rounds = 1 if args.quick else args.rounds
-    contestants = {"import galleryk": lambda: started("import galleryk"),
-                   "import pandas": lambda: started("import pandas"),
-                   "python -c pass": lambda: started("pass")}
+    contestants = {
+        "import galleryk": lambda: started("import galleryk"),
+        "import pandas": lambda: started("import pandas"),
+        "python -c pass": lambda: started("pass"),
+    }
     times = benchlib.interleaved(contestants, rounds, warmup=not args.quick)
     extra = [a - b for a, b in zip(times["import galleryk"], times["import pandas"])]
     extra_cpu = [a - b for a, b in zip(CPU["import galleryk"], CPU["import pandas"])]
-    loaded: dict[str, Any] = json.loads(subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                                                       check=True).stdout)
+    loaded: dict[str, Any] = json.loads(
+        subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
+    )
     s, c = benchlib.spread(extra), benchlib.spread(extra_cpu)
-    benchlib.print_table([
-        ("import galleryk", benchlib.show_seconds(benchlib.spread(times["import galleryk"])), ""),
-        ("import pandas", benchlib.show_seconds(benchlib.spread(times["import pandas"])), ""),
-        ("python -c pass", benchlib.show_seconds(benchlib.spread(times["python -c pass"])), ""),
-        ("galleryk - pandas, per round", f"{s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f}, {rounds} rounds)",
-         "goal <= 0.3 s: " + ("met" if s["median"] <= 0.3 else "NOT met")),
-        ("the same in CPU time", f"{c['median']:.3f} s (min {c['min']:.3f}, max {c['max']:.3f})",
-         f"load average {benchlib.machine()['load_avg'][0]:.1f}"),
-        ("loaded by import galleryk", ", ".join(f"{m}: {'yes' if v else 'no'}" for m, v in loaded.items()), ""),
-    ])
-    path = benchlib.write_report("bench_import", {
-        "rounds": rounds, "galleryk_minus_pandas_s": s, "galleryk_minus_pandas_cpu_s": c,
-        "seconds": {name: benchlib.spread(t) for name, t in times.items()}, "loaded": loaded}, args.quick)
+    benchlib.print_table(
+        [
+            ("import galleryk", benchlib.show_seconds(benchlib.spread(times["import galleryk"])), ""),
+            ("import pandas", benchlib.show_seconds(benchlib.spread(times["import pandas"])), ""),
+            ("python -c pass", benchlib.show_seconds(benchlib.spread(times["python -c pass"])), ""),
+            (
+                "galleryk - pandas, per round",
+                f"{s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f}, {rounds} rounds)",
+                "goal <= 0.3 s: " + ("met" if s["median"] <= 0.3 else "NOT met"),
+            ),
+            (
+                "the same in CPU time",
+                f"{c['median']:.3f} s (min {c['min']:.3f}, max {c['max']:.3f})",
+                f"load average {benchlib.machine()['load_avg'][0]:.1f}",
+            ),
+            ("loaded by import galleryk", ", ".join(f"{m}: {'yes' if v else 'no'}" for m, v in loaded.items()), ""),
+        ]
+    )
+    path = benchlib.write_report(
+        "bench_import",
+        {
+            "rounds": rounds,
+            "galleryk_minus_pandas_s": s,
+            "galleryk_minus_pandas_cpu_s": c,
+            "seconds": {name: benchlib.spread(t) for name, t in times.items()},
+            "loaded": loaded,
+        },
+        args.quick,
+    )
     print(f"\nresults: {path}")
     return 0
 

@@ -58,8 +58,13 @@ class HandWritten:
         self.fromstring = etree.fromstring
 
     def _get(self, set_id: int, page: int, per_page: int) -> bytes:
-        params = {"api_key": self.api_key, "auth_token": self.token, "page": str(page), "per_page": str(per_page),
-                  "photoset_id": str(set_id)}
+        params = {
+            "api_key": self.api_key,
+            "auth_token": self.token,
+            "page": str(page),
+            "per_page": str(per_page),
+            "photoset_id": str(set_id),
+        }
         text = self.secret + "".join(name + params[name] for name in sorted(params))
         params["api_sig"] = hashlib.md5(text.encode("utf-8")).hexdigest()
         reply = self.session.get(self.url, params=params, timeout=TIMEOUT)
@@ -91,16 +96,18 @@ class HandWritten:
         def flags(name: str) -> Any:
             return pd.arrays.BooleanArray(np.array(columns[name]) == "1", no_gaps)
 
-        return pd.DataFrame({
-            "id": pd.array(np.array(columns["id"], dtype=np.int64), dtype="Int64"),
-            "title": pd.array(columns["title"], dtype="string"),
-            "owner": pd.array(np.full(n, int(owner)), dtype="Int64"),
-            "ispublic": flags("ispublic"),
-            "isfriend": flags("isfriend"),
-            "isfamily": flags("isfamily"),
-            "isprimary": flags("isprimary"),
-            "photoset": pd.array(np.full(n, set_id), dtype="Int64"),
-        })
+        return pd.DataFrame(
+            {
+                "id": pd.array(np.array(columns["id"], dtype=np.int64), dtype="Int64"),
+                "title": pd.array(columns["title"], dtype="string"),
+                "owner": pd.array(np.full(n, int(owner)), dtype="Int64"),
+                "ispublic": flags("ispublic"),
+                "isfriend": flags("isfriend"),
+                "isfamily": flags("isfamily"),
+                "isprimary": flags("isprimary"),
+                "photoset": pd.array(np.full(n, set_id), dtype="Int64"),
+            }
+        )
 
     def fetch(self, set_id: int, per_page: int = 500) -> list[bytes]:
         """The same requests, bodies left unparsed (the number of pages is read off page 1's bytes)."""
@@ -113,8 +120,16 @@ class HandWritten:
 def galleryk_client(api_url: str, token: str, **options: Any) -> Any:
     from galleryk.fotki import Fotki
 
-    return Fotki("bench-key", "bench-secret", token, api_url=api_url, auth_url=api_url, token_cache="memory",
-                 timeout=TIMEOUT, **options)
+    return Fotki(
+        "bench-key",
+        "bench-secret",
+        token,
+        api_url=api_url,
+        auth_url=api_url,
+        token_cache="memory",
+        timeout=TIMEOUT,
+        **options,
+    )
 
 
 # -- 1. speed ---------------------------------------------------------------------------------------
@@ -128,14 +143,20 @@ def bench_speed(photos: int, threads: int, rounds: int) -> dict[str, Any]:
         mine, theirs = gk.photos(photoset=server.set_id), hand.photos(server.set_id)
         pd.testing.assert_frame_equal(mine, theirs)  # the same work, the same result
         cpu: dict[str, list[float]] = {}
-        times = benchlib.interleaved({
-            "galleryk": lambda: gk.photos(photoset=server.set_id),
-            "hand-written": lambda: hand.photos(server.set_id),
-            "fetch alone": lambda: hand.fetch(server.set_id),
-            "galleryk, default max_workers": lambda: gk_default.photos(photoset=server.set_id),
-        }, rounds, cpu=cpu)
+        times = benchlib.interleaved(
+            {
+                "galleryk": lambda: gk.photos(photoset=server.set_id),
+                "hand-written": lambda: hand.photos(server.set_id),
+                "fetch alone": lambda: hand.fetch(server.set_id),
+                "galleryk, default max_workers": lambda: gk_default.photos(photoset=server.set_id),
+            },
+            rounds,
+            cpu=cpu,
+        )
     return {
-        "photos": photos, "pages": -(-photos // 500), "threads": threads,
+        "photos": photos,
+        "pages": -(-photos // 500),
+        "threads": threads,
         "vs_hand_written": benchlib.ratio(times, "galleryk", "hand-written"),
         "cpu_vs_hand_written": benchlib.ratio(cpu, "galleryk", "hand-written"),
         "vs_fetch_alone": benchlib.ratio(times, "galleryk", "fetch alone"),
@@ -162,17 +183,29 @@ def _child_memory(who: str, api_url: str, photos: int) -> None:
         raise SystemExit("cannot reset VmHWM (/proc/self/clear_refs)")
     df = run()
     peak = benchlib.peak_rss_mb()
-    print(json.dumps({"rows": len(df), "frame_mb": float(df.memory_usage(deep=True).sum()) / 2**20,
-                      "rss_before_mb": before, "peak_above_mb": peak - before}))
+    print(
+        json.dumps(
+            {
+                "rows": len(df),
+                "frame_mb": float(df.memory_usage(deep=True).sum()) / 2**20,
+                "rss_before_mb": before,
+                "peak_above_mb": peak - before,
+            }
+        )
+    )
 
 
 def bench_memory(photos: int, rounds: int, who_runs: tuple[str, ...] = ("galleryk", "hand-written")) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {who: [] for who in who_runs}
     with PageServer(photos) as server:
         for i in range(rounds):
-            for who in (who_runs if i % 2 == 0 else tuple(reversed(who_runs))):
-                out = subprocess.run([sys.executable, __file__, "--child-memory", who, server.api_url, str(photos)],
-                                     capture_output=True, text=True, timeout=600)
+            for who in who_runs if i % 2 == 0 else tuple(reversed(who_runs)):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child-memory", who, server.api_url, str(photos)],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
                 if out.returncode != 0:
                     raise RuntimeError(f"memory child failed:\n{out.stderr[-2000:]}")
                 runs[who].append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -182,8 +215,10 @@ def bench_memory(photos: int, rounds: int, who_runs: tuple[str, ...] = ("gallery
         result[who] = {
             "frame_mb": items[0]["frame_mb"],
             "peak_above_mb": benchlib.spread([item["peak_above_mb"] for item in items]),
-            "ratio_to_frame": {**benchlib.spread([item["peak_above_mb"] / item["frame_mb"] for item in items]),
-                               "rounds": rounds},
+            "ratio_to_frame": {
+                **benchlib.spread([item["peak_above_mb"] / item["frame_mb"] for item in items]),
+                "rounds": rounds,
+            },
         }
     return result
 
@@ -199,18 +234,26 @@ def bench_latency(photos: int, latency: float, rounds: int) -> dict[str, Any]:
             assert len(client.photos(photoset=set_id)) == len(hand.photos(set_id, sequential=True)) == photos
             sandbox.command("faults", {"latency": latency})
             before = sandbox.traffic()
-            times = benchlib.interleaved({
-                "galleryk": lambda: client.photos(photoset=set_id),
-                "sequential walk": lambda: hand.photos(set_id, sequential=True),
-            }, rounds, warmup=False)
+            times = benchlib.interleaved(
+                {
+                    "galleryk": lambda: client.photos(photoset=set_id),
+                    "sequential walk": lambda: hand.photos(set_id, sequential=True),
+                },
+                rounds,
+                warmup=False,
+            )
             after = sandbox.traffic()
         finally:
             sandbox.stop()
     pages = -(-photos // 500)
-    return {"photos": photos, "pages": pages, "latency_s": latency,
-            "speedup": benchlib.ratio(times, "sequential walk", "galleryk"),
-            "server_requests": after["requests"] - before["requests"],
-            "server_connections": after["connections"] - before["connections"]}
+    return {
+        "photos": photos,
+        "pages": pages,
+        "latency_s": latency,
+        "speedup": benchlib.ratio(times, "sequential walk", "galleryk"),
+        "server_requests": after["requests"] - before["requests"],
+        "server_connections": after["connections"] - before["connections"],
+    }
 
 
 def main() -> int:
@@ -242,8 +285,9 @@ def main() -> int:
         report["speed"] = bench_speed(photos, args.threads, rounds)
         rows += _speed_rows(report["speed"])
     if "memory" in parts:
-        report["memory"] = bench_memory(memory_photos, slow_rounds,
-                                        ("galleryk",) if args.quick else ("galleryk", "hand-written"))
+        report["memory"] = bench_memory(
+            memory_photos, slow_rounds, ("galleryk",) if args.quick else ("galleryk", "hand-written")
+        )
         rows += _memory_rows(report["memory"])
     if "latency" in parts:
         report["latency"] = bench_latency(photos, latency_s, slow_rounds)
@@ -262,8 +306,11 @@ def _speed_rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("   galleryk photos()", benchlib.show_seconds(s["vs_hand_written"]["contestant_s"]), ""),
         ("   hand-written client, same work", benchlib.show_seconds(s["vs_hand_written"]["baseline_s"]), ""),
         ("   fetch alone (bodies unparsed)", benchlib.show_seconds(s["vs_fetch_alone"]["baseline_s"]), ""),
-        ("   galleryk / hand-written", benchlib.show_ratio(s["vs_hand_written"]), "goal <= 1.1x: "
-         + ("met" if benchlib.goal_met(s["vs_hand_written"], at_most=1.1) else "NOT met")),
+        (
+            "   galleryk / hand-written",
+            benchlib.show_ratio(s["vs_hand_written"]),
+            "goal <= 1.1x: " + ("met" if benchlib.goal_met(s["vs_hand_written"], at_most=1.1) else "NOT met"),
+        ),
         ("   the same in CPU time of the client process", benchlib.show_ratio(s["cpu_vs_hand_written"]), ""),
         ("   galleryk / fetch alone", benchlib.show_ratio(s["vs_fetch_alone"]), ""),
         ("   hand-written / fetch alone", benchlib.show_ratio(s["hand_written_vs_fetch_alone"]), ""),
@@ -275,12 +322,22 @@ def _memory_rows(memory: dict[str, Any]) -> list[tuple[str, str, str]]:
     gk_mem, memory_photos = memory["galleryk"], memory["photos"]
     return [
         (f"2. memory, {memory_photos:,} photos: frame {gk_mem['frame_mb']:.1f} MB", "", ""),
-        ("   galleryk peak above before", f"{gk_mem['peak_above_mb']['median']:.1f} MB (min "
-         f"{gk_mem['peak_above_mb']['min']:.1f}, max {gk_mem['peak_above_mb']['max']:.1f})", ""),
-        ("   galleryk peak / frame", _ratio_text(gk_mem["ratio_to_frame"]), "goal <= 3x: "
-         + ("met" if gk_mem["ratio_to_frame"]["median"] <= 3 else "NOT met")),
-    ] + ([("   hand-written peak / frame", _ratio_text(memory["hand-written"]["ratio_to_frame"]), "")]
-         if "hand-written" in memory else [])
+        (
+            "   galleryk peak above before",
+            f"{gk_mem['peak_above_mb']['median']:.1f} MB (min "
+            f"{gk_mem['peak_above_mb']['min']:.1f}, max {gk_mem['peak_above_mb']['max']:.1f})",
+            "",
+        ),
+        (
+            "   galleryk peak / frame",
+            _ratio_text(gk_mem["ratio_to_frame"]),
+            "goal <= 3x: " + ("met" if gk_mem["ratio_to_frame"]["median"] <= 3 else "NOT met"),
+        ),
+    ] + (
+        [("   hand-written peak / frame", _ratio_text(memory["hand-written"]["ratio_to_frame"]), "")]
+        if "hand-written" in memory
+        else []
+    )
 
 
 def _latency_rows(latency: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -288,8 +345,11 @@ def _latency_rows(latency: dict[str, Any]) -> list[tuple[str, str, str]]:
         (f"3. {latency['latency_s'] * 1000:.0f} ms per request, {latency['pages']} pages", "", ""),
         ("   galleryk photoset listing", benchlib.show_seconds(latency["speedup"]["baseline_s"]), ""),
         ("   sequential walk", benchlib.show_seconds(latency["speedup"]["contestant_s"]), ""),
-        ("   speed-up over the sequential walk", benchlib.show_ratio(latency["speedup"]), "goal >= 6x: "
-         + ("met" if benchlib.goal_met(latency["speedup"], at_least=6) else "NOT met")),
+        (
+            "   speed-up over the sequential walk",
+            benchlib.show_ratio(latency["speedup"]),
+            "goal >= 6x: " + ("met" if benchlib.goal_met(latency["speedup"], at_least=6) else "NOT met"),
+        ),
         ("   server: requests / connections", f"{latency['server_requests']} / {latency['server_connections']}", ""),
     ]
 

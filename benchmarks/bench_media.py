@@ -54,10 +54,17 @@ def same_work_loop(paths: list[Path]) -> Any:
                 width, height = im.size
                 exif = im.getexif()
                 sub = exif.get_ifd(0x8769)
-                row = {"path": str(path), "bytes": os.fstat(fh.fileno()).st_size, "format": im.format,
-                       "width": width, "height": height, "taken": sub.get(0x9003) or exif.get(0x0132),
-                       "camera_make": exif.get(0x010F), "camera_model": exif.get(0x0110),
-                       "orientation": exif.get(0x0112)}
+                row = {
+                    "path": str(path),
+                    "bytes": os.fstat(fh.fileno()).st_size,
+                    "format": im.format,
+                    "width": width,
+                    "height": height,
+                    "taken": sub.get(0x9003) or exif.get(0x0132),
+                    "camera_make": exif.get(0x010F),
+                    "camera_model": exif.get(0x0110),
+                    "orientation": exif.get(0x0112),
+                }
             fh.seek(0)
             row["digest"] = _sha256(fh)
         rows.append(row)
@@ -106,8 +113,9 @@ def cached_fraction(paths: list[Path]) -> float | None:
     """The share of the files' bytes in the page cache, by ``fincore`` (None when it is not installed)."""
     if shutil.which("fincore") is None:
         return None
-    out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES,SIZE", *map(str, paths)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["fincore", "--bytes", "--noheadings", "--output", "RES,SIZE", *map(str, paths)], capture_output=True, text=True
+    )
     res = size = 0
     for line in out.stdout.splitlines():
         parts = line.split()
@@ -132,15 +140,23 @@ def bench_scan(folder: Path, paths: list[Path], rounds: int, cold: bool) -> dict
         read_floor(paths)
         evicted = None
     cpu: dict[str, list[float]] = {}
-    times = benchlib.interleaved({
-        "scan": lambda: scan(folder, progress=False),
-        "same-work loop": lambda: same_work_loop(paths),
-        "sha256 of every byte": lambda: sha256_floor(paths),
-        "reading every byte": lambda: read_floor(paths),
-    }, rounds, before=before, cpu=cpu)
+    times = benchlib.interleaved(
+        {
+            "scan": lambda: scan(folder, progress=False),
+            "same-work loop": lambda: same_work_loop(paths),
+            "sha256 of every byte": lambda: sha256_floor(paths),
+            "reading every byte": lambda: read_floor(paths),
+        },
+        rounds,
+        before=before,
+        cpu=cpu,
+    )
     size = sum(p.stat().st_size for p in paths)
     return {
-        "files": len(paths), "mb": size / 2**20, "cold": cold, "cached_after_drop": evicted,
+        "files": len(paths),
+        "mb": size / 2**20,
+        "cold": cold,
+        "cached_after_drop": evicted,
         "vs_loop": benchlib.ratio(times, "scan", "same-work loop"),
         "cpu_vs_loop": benchlib.ratio(cpu, "scan", "same-work loop"),
         "vs_sha256": benchlib.ratio(times, "scan", "sha256 of every byte"),
@@ -158,13 +174,17 @@ def bench_threads(folders: dict[str, Path], rounds: int) -> dict[str, Any]:
     for label, folder in folders.items():
         paths = find_images(folder)
         read_floor([Path(p) for p in paths])
-        times = benchlib.interleaved({
-            "one worker": lambda: scan(folder, workers=1, progress=False),
-            "4 workers": lambda: scan(folder, workers=4, progress=False),
-            "default": lambda: scan(folder, progress=False),
-        }, rounds)
+        times = benchlib.interleaved(
+            {
+                "one worker": lambda folder=folder: scan(folder, workers=1, progress=False),
+                "4 workers": lambda folder=folder: scan(folder, workers=4, progress=False),
+                "default": lambda folder=folder: scan(folder, progress=False),
+            },
+            rounds,
+        )
         out[label] = {
-            "files": len(paths), "mean_kb": sum(os.path.getsize(p) for p in paths) / len(paths) / 1024,
+            "files": len(paths),
+            "mean_kb": sum(os.path.getsize(p) for p in paths) / len(paths) / 1024,
             "threads_vs_one": benchlib.ratio(times, "4 workers", "one worker"),
             "default_vs_one": benchlib.ratio(times, "default", "one worker"),
             "default_workers": _default_workers(paths),
@@ -194,10 +214,13 @@ def bench_thumbnails(paths: list[Path], rounds: int) -> dict[str, Any]:
                 im.thumbnail((THUMB, THUMB))
 
     read_floor(paths)
-    times = benchlib.interleaved({"galleryk": galleryk_thumbs, "Image.open(p).thumbnail": pillow_thumbs,
-                                  "full decode + thumbnail": full_decode}, rounds)
+    times = benchlib.interleaved(
+        {"galleryk": galleryk_thumbs, "Image.open(p).thumbnail": pillow_thumbs, "full decode + thumbnail": full_decode},
+        rounds,
+    )
     return {
-        "files": len(paths), "size": THUMB,
+        "files": len(paths),
+        "size": THUMB,
         "vs_pillow_thumbnail": benchlib.ratio(times, "galleryk", "Image.open(p).thumbnail"),
         "vs_full_decode": benchlib.ratio(times, "galleryk", "full decode + thumbnail"),
         "per_file_ms": {name: benchlib.spread(t)["median"] / len(paths) * 1000 for name, t in times.items()},
@@ -209,7 +232,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a few small files, a smoke run")
     parser.add_argument("--files", type=int, help="camera files (default 24: six each of 12, 16, 20 and 24 MP)")
     parser.add_argument("--rounds", type=int, help="rounds per comparison (default 7)")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"where the pictures are kept ({DEFAULT_CACHE})")
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help=f"where the pictures are kept ({DEFAULT_CACHE})"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 7)
     count = args.files or (3 if args.quick else 24)
@@ -217,7 +242,9 @@ def main() -> int:
 
     started = time.perf_counter()
     camera = make_camera_files(count, args.cache, sizes)
-    small = make_camera_files(3 if args.quick else 200, args.cache, ((160, 120),) if args.quick else SMALL, prefix="SML")
+    small = make_camera_files(
+        3 if args.quick else 200, args.cache, ((160, 120),) if args.quick else SMALL, prefix="SML"
+    )
     web = make_camera_files(2 if args.quick else 60, args.cache, ((320, 240),) if args.quick else WEB, prefix="WEB")
     print(f"pictures ready in {time.perf_counter() - started:.0f} s under {args.cache}", flush=True)
     paths = [f.path for f in camera]
@@ -231,10 +258,16 @@ def main() -> int:
     thumbs = bench_thumbnails(paths, rounds)
 
     rows = [(f"{len(paths)} camera files, {mp:.0f} MP and {mb:.1f} MB on average", "", "")]
-    for label, r, goal, met in (("1. scan, warm files", warm, "goal <= 1.1x", warm["vs_loop"]["median"] <= 1.1),
-                                ("2. scan, cold files", cold, "goal <= 1.0x", cold["vs_loop"]["median"] <= 1.0)):
+    for label, r, goal, met in (
+        ("1. scan, warm files", warm, "goal <= 1.1x", warm["vs_loop"]["median"] <= 1.1),
+        ("2. scan, cold files", cold, "goal <= 1.0x", cold["vs_loop"]["median"] <= 1.0),
+    ):
         rows += [
-            (label, "", "" if r["cached_after_drop"] is None else f"(cached after the drop: {r['cached_after_drop']:.0%})"),
+            (
+                label,
+                "",
+                "" if r["cached_after_drop"] is None else f"(cached after the drop: {r['cached_after_drop']:.0%})",
+            ),
             ("   scan / same-work loop", benchlib.show_ratio(r["vs_loop"]), f"{goal}: {'met' if met else 'NOT met'}"),
             ("   the same in CPU time", benchlib.show_ratio(r["cpu_vs_loop"]), ""),
             ("   scan / sha256 of every byte", benchlib.show_ratio(r["vs_sha256"]), ""),
@@ -244,19 +277,36 @@ def main() -> int:
         ]
     rows.append(("3. threads: 4 workers / one worker, warm", "", ""))
     for label, t in threads.items():
-        rows.append((f"   {label} files ({t['files']} x {t['mean_kb']:.0f} kB)", benchlib.show_ratio(t["threads_vs_one"]),
-                     f"scan() picks {t['default_workers']} (load {t['load_avg']:.1f}): {t['default_vs_one']['median']:.2f}x of one"))
+        rows.append(
+            (
+                f"   {label} files ({t['files']} x {t['mean_kb']:.0f} kB)",
+                benchlib.show_ratio(t["threads_vs_one"]),
+                f"scan() picks {t['default_workers']} (load {t['load_avg']:.1f}): {t['default_vs_one']['median']:.2f}x of one",
+            )
+        )
     rows += [
         (f"4. thumbnails ({THUMB} px) of the camera files", "", ""),
         ("   galleryk / Image.open(p).thumbnail", benchlib.show_ratio(thumbs["vs_pillow_thumbnail"]), ""),
         ("   galleryk / full decode + thumbnail", benchlib.show_ratio(thumbs["vs_full_decode"]), ""),
-        ("   ms a file: galleryk, Pillow's, full decode", ", ".join(f"{v:.1f}" for v in thumbs["per_file_ms"].values()), ""),
+        (
+            "   ms a file: galleryk, Pillow's, full decode",
+            ", ".join(f"{v:.1f}" for v in thumbs["per_file_ms"].values()),
+            "",
+        ),
     ]
     print(f"\nMedia ({time.perf_counter() - started:.0f} s; medians of interleaved rounds, with min and max)")
     benchlib.print_table(rows)
-    path = benchlib.write_report("bench_media", {
-        "camera_files": {"count": len(paths), "mean_mb": mb, "mean_mp": mp, "cache": str(args.cache)},
-        "scan_warm": warm, "scan_cold": cold, "threads": threads, "thumbnails": thumbs}, args.quick)
+    path = benchlib.write_report(
+        "bench_media",
+        {
+            "camera_files": {"count": len(paths), "mean_mb": mb, "mean_mp": mp, "cache": str(args.cache)},
+            "scan_warm": warm,
+            "scan_cold": cold,
+            "threads": threads,
+            "thumbnails": thumbs,
+        },
+        args.quick,
+    )
     print(f"\nresults: {path}")
     return 0
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
 import shutil
 import statistics
@@ -35,8 +36,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-import os  # noqa: E402
 
 RESULTS = Path(os.environ.get("GALLERYK_BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
 """Where reports go, as for the other benchmarks: ``benchmarks/results/``, or ``$GALLERYK_BENCH_RESULTS``."""
@@ -61,8 +60,16 @@ def _server_main(conn: Any, data_dir: str) -> None:
             "pid": db.execute("SELECT COALESCE(MAX(pid), 0) FROM cpg_pictures").fetchone()[0],
             "aid": db.execute("SELECT COALESCE(MAX(aid), 0) FROM cpg_albums").fetchone()[0],
         }
-    conn.send({"api_url": sandbox.fotki_api_url, "auth_url": sandbox.fotki_auth_url, "api_key": sandbox.api_key,
-               "secret": sandbox.secret, "cpg_url": sandbox.coppermine_url, "password": sandbox.users[USER]})
+    conn.send(
+        {
+            "api_url": sandbox.fotki_api_url,
+            "auth_url": sandbox.fotki_auth_url,
+            "api_key": sandbox.api_key,
+            "secret": sandbox.secret,
+            "cpg_url": sandbox.coppermine_url,
+            "password": sandbox.users[USER],
+        }
+    )
     while True:
         cmd, *args = conn.recv()
         if cmd == "approve":
@@ -177,8 +184,9 @@ def pushed(df: Any, client: Any, album: Any, journal: Path, **options: Any) -> A
     return report
 
 
-def first_push_rounds(service: str, client: Any, df: Any, paths: list[Path], server: Server, rounds: int,
-                      work: Path) -> dict:
+def first_push_rounds(
+    service: str, client: Any, df: Any, paths: list[Path], server: Server, rounds: int, work: Path
+) -> dict:
     times: dict[str, list[float]] = {"push": [], "plain": []}
     for r in range(rounds):
         order = ["push", "plain"] if r % 2 == 0 else ["plain", "push"]
@@ -196,8 +204,9 @@ def first_push_rounds(service: str, client: Any, df: Any, paths: list[Path], ser
                 plain_coppermine(client, paths, album)
             times[kind].append(time.perf_counter() - started)
             server.ask("purge")
-        print(f"  {service} round {r + 1}: push {times['push'][-1]:.2f} s, plain {times['plain'][-1]:.2f} s",
-              flush=True)
+        print(
+            f"  {service} round {r + 1}: push {times['push'][-1]:.2f} s, plain {times['plain'][-1]:.2f} s", flush=True
+        )
     ratios = [p / q for p, q in zip(times["push"], times["plain"])]
     return {"push_s": _spread(times["push"]), "plain_s": _spread(times["plain"]), "ratio": _spread(ratios)}
 
@@ -216,13 +225,24 @@ def rerun_requests(service: str, client: Any, df: Any, server: Server, work: Pat
     n = len(df)
     skipped = int((report["status"] == "skipped").sum())
     total = sum(calls.values())
-    return {"items": n, "skipped": skipped, "requests": calls, "total": total, "per_item": round(total / n, 3),
-            "quadratic_before": n * (n + 1) // 2, "seconds": round(seconds, 3)}
+    return {
+        "items": n,
+        "skipped": skipped,
+        "requests": calls,
+        "total": total,
+        "per_item": round(total / n, 3),
+        "quadratic_before": n * (n + 1) // 2,
+        "seconds": round(seconds, 3),
+    }
 
 
 def _spread(values: list[float]) -> dict:
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3),
-            "values": [round(v, 3) for v in values]}
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "values": [round(v, 3) for v in values],
+    }
 
 
 def main() -> int:
@@ -254,8 +274,14 @@ def main() -> int:
         df = gk.scan(work / "photos", progress=False)  # digests computed here, not in the timed pushes
         server = Server(work / "sandbox")
         info = server.info
-        fotki = gk.Fotki(info["api_key"], info["secret"], api_url=info["api_url"], auth_url=info["auth_url"],
-                         token_cache="memory", workers=WORKERS)
+        fotki = gk.Fotki(
+            info["api_key"],
+            info["secret"],
+            api_url=info["api_url"],
+            auth_url=info["auth_url"],
+            token_cache="memory",
+            workers=WORKERS,
+        )
         frob = fotki.get_frob()
         server.ask("approve", frob, USER, "delete")
         fotki.get_token(frob)
@@ -264,8 +290,12 @@ def main() -> int:
         results: dict[str, Any] = {
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-            "photos": args.photos, "megapixels": args.megapixels, "median_bytes": int(statistics.median(sizes)),
-            "workers": WORKERS, "rounds": args.rounds, "services": {},
+            "photos": args.photos,
+            "megapixels": args.megapixels,
+            "median_bytes": int(statistics.median(sizes)),
+            "workers": WORKERS,
+            "rounds": args.rounds,
+            "services": {},
         }
         for service in [s.strip() for s in args.services.split(",") if s.strip()]:
             print(f"{service}: first push against plain uploads", flush=True)
@@ -286,16 +316,22 @@ def main() -> int:
 
 def _print(results: dict) -> None:
     print()
-    print(f"{results['photos']} photos of {results['megapixels']:g} MP ({results['median_bytes'] / 1e6:.1f} MB median), "
-          f"{results['workers']} threads, median of {results['rounds']} interleaved rounds [min, max]")
+    print(
+        f"{results['photos']} photos of {results['megapixels']:g} MP ({results['median_bytes'] / 1e6:.1f} MB median), "
+        f"{results['workers']} threads, median of {results['rounds']} interleaved rounds [min, max]"
+    )
     for service, res in results["services"].items():
         f, r = res["first_push"], res["rerun_without_journal"]
-        print(f"  {service:10s} first push / plain uploads: {f['ratio']['median']:.3f}x "
-              f"[{f['ratio']['min']:.3f}, {f['ratio']['max']:.3f}]  (goal <= 1.2; push {f['push_s']['median']:.1f} s, "
-              f"plain {f['plain_s']['median']:.1f} s)")
-        print(f"  {service:10s} rerun without journal, {r['items']} same-titled: {r['total']} requests, "
-              f"{r['per_item']:.2f} per item (O(n); before: ~{r['quadratic_before']} look-ups), {r['skipped']} skipped, "
-              f"{r['seconds']:.1f} s")
+        print(
+            f"  {service:10s} first push / plain uploads: {f['ratio']['median']:.3f}x "
+            f"[{f['ratio']['min']:.3f}, {f['ratio']['max']:.3f}]  (goal <= 1.2; push {f['push_s']['median']:.1f} s, "
+            f"plain {f['plain_s']['median']:.1f} s)"
+        )
+        print(
+            f"  {service:10s} rerun without journal, {r['items']} same-titled: {r['total']} requests, "
+            f"{r['per_item']:.2f} per item (O(n); before: ~{r['quadratic_before']} look-ups), {r['skipped']} skipped, "
+            f"{r['seconds']:.1f} s"
+        )
 
 
 if __name__ == "__main__":

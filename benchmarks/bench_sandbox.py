@@ -94,10 +94,13 @@ def bench_trivial(sandbox: SandboxProcess, token: str, threads: int, rounds: int
             cpu_per_call.append((after["cpu_s"] - before["cpu_s"]) / calls)
             connections.append(after["connections"] - before["connections"])
             requests.append(after["requests"] - before["requests"])
-        out[name] = {"requests_per_s": benchlib.spread(rates),
-                     "server_cpu_ms": benchlib.spread([c * 1000 for c in cpu_per_call]),
-                     "one_core_capacity_per_s": benchlib.spread([1 / c for c in cpu_per_call]),
-                     "connections": connections, "requests": requests}
+        out[name] = {
+            "requests_per_s": benchlib.spread(rates),
+            "server_cpu_ms": benchlib.spread([c * 1000 for c in cpu_per_call]),
+            "one_core_capacity_per_s": benchlib.spread([1 / c for c in cpu_per_call]),
+            "connections": connections,
+            "requests": requests,
+        }
     return out
 
 
@@ -108,13 +111,14 @@ def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int, 
 
     def page_path(n: int) -> str:
         return f"{api}/flickr.photosets.getPhotos?" + _signed_query(
-            info, token, {"photoset_id": info["set_id"], "page": n, "per_page": 500})
+            info, token, {"photoset_id": info["set_id"], "page": n, "per_page": 500}
+        )
 
     where = {"first page": 1, "middle page": max(1, pages // 2), "last page": pages}
     cpu: dict[str, list[float]] = {name: [] for name in where}
     hammer(info["url"], [page_path(1)], 1)  # the set's order is read once, here
     for i in range(rounds):
-        for name, n in (list(where.items()) if i % 2 == 0 else list(reversed(where.items()))):
+        for name, n in list(where.items()) if i % 2 == 0 else list(reversed(where.items())):
             before = sandbox.traffic()["cpu_s"]
             hammer(info["url"], [page_path(n)] * repeat, 1)
             cpu[name].append((sandbox.traffic()["cpu_s"] - before) / repeat * 1000)
@@ -123,14 +127,18 @@ def bench_paging(sandbox: SandboxProcess, token: str, photos: int, rounds: int, 
         before = sandbox.traffic()["cpu_s"]
         hammer(info["url"], [page_path(n) for n in range(1, pages + 1)], 1)
         walks.append(sandbox.traffic()["cpu_s"] - before)
-    return {"photos": photos, "pages": pages,
-            "page_cpu_ms": {name: benchlib.spread(v) for name, v in cpu.items()},
-            "last_over_first": benchlib.spread([b / a for a, b in zip(cpu["first page"], cpu["last page"])]),
-            "full_walk_cpu_s": benchlib.spread(walks)}
+    return {
+        "photos": photos,
+        "pages": pages,
+        "page_cpu_ms": {name: benchlib.spread(v) for name, v in cpu.items()},
+        "last_over_first": benchlib.spread([b / a for a, b in zip(cpu["first page"], cpu["last page"])]),
+        "full_walk_cpu_s": benchlib.spread(walks),
+    }
 
 
-def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_photos: int, uploads: int,
-                    calls: int) -> dict[str, Any]:
+def bench_dominance(
+    sandbox: SandboxProcess, client: Any, rounds: int, listing_photos: int, uploads: int, calls: int
+) -> dict[str, Any]:
     """Client CPU against server CPU, for a listing, trivial calls and uploads made by galleryk."""
     from PIL import Image
 
@@ -142,8 +150,9 @@ def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_p
     work = {
         f"photos() of {listing_photos:,}": lambda: client.photos(photoset=set_id),
         f"{calls} check_token()": lambda: [client.check_token() for _ in range(calls)],
-        f"{uploads} uploads of {len(photo) / 2**20:.1f} MB": lambda: [client.upload(photo, title=f"b{i}")
-                                                                     for i in range(uploads)],
+        f"{uploads} uploads of {len(photo) / 2**20:.1f} MB": lambda: [
+            client.upload(photo, title=f"b{i}") for i in range(uploads)
+        ],
     }
     out = {}
     for name, fn in work.items():
@@ -156,8 +165,11 @@ def bench_dominance(sandbox: SandboxProcess, client: Any, rounds: int, listing_p
             client_cpu.append(c)
             server_cpu.append(s)
             shares.append(c / s)
-        out[name] = {"client_over_server_cpu": {**benchlib.spread(shares), "rounds": rounds},
-                     "client_cpu_s": benchlib.spread(client_cpu), "server_cpu_s": benchlib.spread(server_cpu)}
+        out[name] = {
+            "client_over_server_cpu": {**benchlib.spread(shares), "rounds": rounds},
+            "client_cpu_s": benchlib.spread(client_cpu),
+            "server_cpu_s": benchlib.spread(server_cpu),
+        }
     return out
 
 
@@ -181,36 +193,59 @@ def main() -> int:
             client, token = sandbox.client()
             trivial = bench_trivial(sandbox, token, args.threads, rounds, calls)
             paging = bench_paging(sandbox, token, photos, rounds, 3 if args.quick else 20)
-            dominance = bench_dominance(sandbox, client, rounds, listing, 3 if args.quick else 20,
-                                        20 if args.quick else 200)
+            dominance = bench_dominance(
+                sandbox, client, rounds, listing, 3 if args.quick else 20, 20 if args.quick else 200
+            )
         finally:
             sandbox.stop()
 
     rows: list[tuple[str, str, str]] = [(f"1. trivial calls, {args.threads} threads, keep-alive", "", "")]
     for name, r in trivial.items():
         rps, cpu, cap = r["requests_per_s"], r["server_cpu_ms"], r["one_core_capacity_per_s"]
-        rows += [(f"   {name}: requests per second", f"{rps['median']:.0f} (min {rps['min']:.0f}, max {rps['max']:.0f})", ""),
-                 (f"   {name}: server CPU per request", f"{cpu['median']:.2f} ms (min {cpu['min']:.2f}, max {cpu['max']:.2f})",
-                  f"= {cap['median']:.0f} requests/s on one core"),
-                 (f"2. {name}: connections / requests on the server", f"{max(r['connections'])} / {r['requests'][0]}",
-                  "per round")]
+        rows += [
+            (
+                f"   {name}: requests per second",
+                f"{rps['median']:.0f} (min {rps['min']:.0f}, max {rps['max']:.0f})",
+                "",
+            ),
+            (
+                f"   {name}: server CPU per request",
+                f"{cpu['median']:.2f} ms (min {cpu['min']:.2f}, max {cpu['max']:.2f})",
+                f"= {cap['median']:.0f} requests/s on one core",
+            ),
+            (
+                f"2. {name}: connections / requests on the server",
+                f"{max(r['connections'])} / {r['requests'][0]}",
+                "per round",
+            ),
+        ]
     pc = paging["page_cpu_ms"]
     rows += [
         (f"3. paging, {photos:,} photos, 500 a page: server CPU", "", ""),
         ("   first, middle, last page", ", ".join(f"{pc[k]['median']:.1f}" for k in pc) + " ms", ""),
-        ("   last page / first page", f"{paging['last_over_first']['median']:.2f}x (min {paging['last_over_first']['min']:.2f}x,"
-         f" max {paging['last_over_first']['max']:.2f}x)", "O(page size): about 1x"),
+        (
+            "   last page / first page",
+            f"{paging['last_over_first']['median']:.2f}x (min {paging['last_over_first']['min']:.2f}x,"
+            f" max {paging['last_over_first']['max']:.2f}x)",
+            "O(page size): about 1x",
+        ),
         (f"   whole listing, {paging['pages']} pages", benchlib.show_seconds(paging["full_walk_cpu_s"]), ""),
         ("4. client CPU / server CPU (> 1: the client dominates)", "", ""),
     ]
     for name, r in dominance.items():
         share = r["client_over_server_cpu"]
-        rows.append((f"   {name}", f"{share['median']:.2f}x (min {share['min']:.2f}x, max {share['max']:.2f}x)",
-                     "met" if share["median"] > 1 else "NOT met: the server dominates"))
+        rows.append(
+            (
+                f"   {name}",
+                f"{share['median']:.2f}x (min {share['min']:.2f}x, max {share['max']:.2f}x)",
+                "met" if share["median"] > 1 else "NOT met: the server dominates",
+            )
+        )
     print(f"\nSandbox ({time.perf_counter() - started:.0f} s; medians of rounds, with min and max)")
     benchlib.print_table(rows)
-    path = benchlib.write_report("bench_sandbox", {"trivial": trivial, "paging": paging, "dominance": dominance,
-                                                    "owner": OWNER}, args.quick)
+    path = benchlib.write_report(
+        "bench_sandbox", {"trivial": trivial, "paging": paging, "dominance": dominance, "owner": OWNER}, args.quick
+    )
     print(f"\nresults: {path}")
     return 0
 

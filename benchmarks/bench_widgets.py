@@ -23,12 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "widgets"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import galleryk as gk  # noqa: E402
-import galleryk.widgets as gw  # noqa: E402
-from galleryk import thumbcache  # noqa: E402
-from galleryk.widgets._grid import PAGE_SIZE, THUMB_WORKERS  # noqa: E402
-from benchlib import spread, write_report  # noqa: E402
-from widget_support import fill_photoset  # noqa: E402
+from benchlib import spread, write_report
+from widget_support import fill_photoset
+
+import galleryk as gk
+import galleryk.widgets as gw
+from galleryk import thumbcache
+from galleryk.widgets._grid import PAGE_SIZE, THUMB_WORKERS
 
 _CACHES: list[Path] = []
 """Where this run's fresh thumbnail caches go (one folder, removed at the end)."""
@@ -87,7 +88,7 @@ def main() -> None:
             baseline_round(client, set_id)
             widget, bare = [], []
             for i in range(args.rounds):  # the order alternates from round to round
-                for run in ((widget_round, baseline_round) if i % 2 == 0 else (baseline_round, widget_round)):
+                for run in (widget_round, baseline_round) if i % 2 == 0 else (baseline_round, widget_round):
                     (widget if run is widget_round else bare).append(run(client, set_id))
         finally:
             sandbox.stop()
@@ -98,9 +99,19 @@ def main() -> None:
     print(f"  ratio         median {statistics.median(ratios):.2f}  (min {min(ratios):.2f}, max {max(ratios):.2f})")
     met = statistics.median(widget) < 1.0
     print(f"  goal: first page within 1 s: {'met' if met else 'NOT met'}")
-    path = write_report("bench_widgets", {"photos": args.photos, "rounds": args.rounds, "page": PAGE_SIZE,
-                                          "album_browser_s": spread(widget), "bare_fetch_s": spread(bare),
-                                          "ratio": spread(ratios), "goal_met": met}, quick=args.quick)
+    path = write_report(
+        "bench_widgets",
+        {
+            "photos": args.photos,
+            "rounds": args.rounds,
+            "page": PAGE_SIZE,
+            "album_browser_s": spread(widget),
+            "bare_fetch_s": spread(bare),
+            "ratio": spread(ratios),
+            "goal_met": met,
+        },
+        quick=args.quick,
+    )
     print(f"\nresults: {path}")
 
 

@@ -23,8 +23,14 @@ RESULTS = Path(os.environ.get("GALLERYK_BENCH_RESULTS") or Path(__file__).resolv
 """Where reports go: ``benchmarks/results/`` (not committed), or ``$GALLERYK_BENCH_RESULTS``."""
 
 
-def interleaved(contestants: dict[str, Callable[[], Any]], rounds: int, *, before: Callable[[], Any] | None = None,
-                warmup: bool = True, cpu: dict[str, list[float]] | None = None) -> dict[str, list[float]]:
+def interleaved(
+    contestants: dict[str, Callable[[], Any]],
+    rounds: int,
+    *,
+    before: Callable[[], Any] | None = None,
+    warmup: bool = True,
+    cpu: dict[str, list[float]] | None = None,
+) -> dict[str, list[float]]:
     """Wall seconds of each contestant in each of ``rounds`` rounds, the order rotating every round.
 
     ``before`` runs (untimed) before every timed run, e.g. to drop the page cache. With
@@ -40,7 +46,7 @@ def interleaved(contestants: dict[str, Callable[[], Any]], rounds: int, *, befor
             contestants[name]()
     times: dict[str, list[float]] = {name: [] for name in names}
     for i in range(rounds):
-        order = names[i % len(names):] + names[: i % len(names)]
+        order = names[i % len(names) :] + names[: i % len(names)]
         if i % 2:
             order.reverse()
         for name in order:
@@ -62,8 +68,14 @@ def spread(values: list[float]) -> dict[str, float]:
 def ratio(times: dict[str, list[float]], contestant: str, baseline: str) -> dict[str, Any]:
     """Per-round ratios contestant / baseline: median, min, max, plus both sides' median seconds."""
     per_round = [a / b for a, b in zip(times[contestant], times[baseline])]
-    return {**spread(per_round), "rounds": len(per_round), "contestant": contestant, "baseline": baseline,
-            "contestant_s": spread(times[contestant]), "baseline_s": spread(times[baseline])}
+    return {
+        **spread(per_round),
+        "rounds": len(per_round),
+        "contestant": contestant,
+        "baseline": baseline,
+        "contestant_s": spread(times[contestant]),
+        "baseline_s": spread(times[baseline]),
+    }
 
 
 def show_ratio(r: dict[str, Any], goal: str = "") -> str:
@@ -85,8 +97,12 @@ def goal_met(r: dict[str, Any], *, at_most: float | None = None, at_least: float
 
 
 def machine() -> dict[str, Any]:
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
 
 
 def write_report(name: str, report: dict[str, Any], quick: bool = False) -> Path:

@@ -29,8 +29,13 @@ from PIL import Image, ImageDraw, ImageFilter
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "galleryk-bench-camera"
 SIZES = ((4000, 3000), (4608, 3456), (5184, 3888), (6000, 4000))
 """12, 16, 20 and 24 MP, as phones and cameras shoot."""
-CAMERAS = (("Canon", "Canon EOS R6"), ("NIKON CORPORATION", "NIKON Z 6_2"), ("SONY", "ILCE-7M4"),
-           ("FUJIFILM", "X-T5"), ("Apple", "iPhone 15 Pro"))
+CAMERAS = (
+    ("Canon", "Canon EOS R6"),
+    ("NIKON CORPORATION", "NIKON Z 6_2"),
+    ("SONY", "ILCE-7M4"),
+    ("FUJIFILM", "X-T5"),
+    ("Apple", "iPhone 15 Pro"),
+)
 QUALITY = 92
 
 
@@ -88,13 +93,27 @@ def render(seed: int, width: int, height: int) -> Image.Image:
         if rng.random() < 0.5:
             draw.ellipse(box, fill=label)
         else:
-            draw.polygon([(int(x + rx * np.cos(a)), int(y + ry * np.sin(a)))
-                          for a in np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(3, 8))))], fill=label)
+            draw.polygon(
+                [
+                    (int(x + rx * np.cos(a)), int(y + ry * np.sin(a)))
+                    for a in np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(3, 8))))
+                ],
+                fill=label,
+            )
     # each object's own brightness and (muted) colour
     gains = (rng.uniform(0.4, 1.2, (256, 1)) * rng.uniform(0.75, 1.25, (256, 3))).astype(np.float32)
     gains[0] = rng.uniform(0.85, 1.1, 3)
-    cast = np.stack([np.asarray(Image.fromarray(_field(rng, max(8, width >> 4), max(6, height >> 4), 0.4), mode="F")
-                                .resize((width, height), Image.Resampling.BILINEAR)) for _ in range(3)], axis=-1)
+    cast = np.stack(
+        [
+            np.asarray(
+                Image.fromarray(_field(rng, max(8, width >> 4), max(6, height >> 4), 0.4), mode="F").resize(
+                    (width, height), Image.Resampling.BILINEAR
+                )
+            )
+            for _ in range(3)
+        ],
+        axis=-1,
+    )
     rgb = light[..., None] * gains[np.asarray(regions)] * (1 + 0.12 * cast / (cast.std() + 1e-6))
     rgb += rng.standard_normal(rgb.shape, dtype=np.float32) * NOISE  # sensor noise
     picture = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
@@ -123,8 +142,9 @@ def exif_for(seed: int, width: int, height: int) -> Image.Exif:
     return exif
 
 
-def make_camera_files(count: int, cache: Path = DEFAULT_CACHE, sizes: tuple[tuple[int, int], ...] = SIZES,
-                      prefix: str = "DSC") -> list[CameraFile]:
+def make_camera_files(
+    count: int, cache: Path = DEFAULT_CACHE, sizes: tuple[tuple[int, int], ...] = SIZES, prefix: str = "DSC"
+) -> list[CameraFile]:
     """``count`` camera-like JPEGs in ``cache``, made only if not already there (sizes taken in turn)."""
     folder = cache / f"v{VERSION}-{'-'.join(f'{w}x{h}' for w, h in sizes)}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -134,8 +154,9 @@ def make_camera_files(count: int, cache: Path = DEFAULT_CACHE, sizes: tuple[tupl
         path = folder / f"{prefix}{i:05d}.JPG"
         if not path.exists():
             buf = io.BytesIO()
-            render(1000 + i, width, height).save(buf, "JPEG", quality=QUALITY, subsampling="4:2:0",
-                                                 exif=exif_for(i, width, height))
+            render(1000 + i, width, height).save(
+                buf, "JPEG", quality=QUALITY, subsampling="4:2:0", exif=exif_for(i, width, height)
+            )
             partial = path.with_suffix(".part")
             partial.write_bytes(buf.getvalue())
             partial.replace(path)

@@ -31,20 +31,26 @@ def page_body(page: int, photos: int, per_page: int) -> bytes:
     pages = (photos + per_page - 1) // per_page
     first = (page - 1) * per_page
     rows = range(first, min(first + per_page, photos)) if page >= 1 else range(0)
-    out = ['<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n',
-           f'\t<photoset id="{SET_ID}" primary="{FIRST_PHOTO_ID}" owner="{OWNER_ID}" ownername="{OWNER_NAME}" '
-           f'page="{page}" pages="{pages}" perpage="{per_page}" total="{photos}">\n']
+    out = [
+        '<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n',
+        f'\t<photoset id="{SET_ID}" primary="{FIRST_PHOTO_ID}" owner="{OWNER_ID}" ownername="{OWNER_NAME}" '
+        f'page="{page}" pages="{pages}" perpage="{per_page}" total="{photos}">\n',
+    ]
     for i in rows:
-        out.append(f'\t\t<photo id="{FIRST_PHOTO_ID + i}" title={quoteattr(f"bench photo {i}")} '
-                   f'isprimary="{int(i == 0)}" ispublic="{int(i % 7 != 0)}" isfriend="{int(i % 11 == 0)}" '
-                   f'isfamily="0" />\n')
+        out.append(
+            f'\t\t<photo id="{FIRST_PHOTO_ID + i}" title={quoteattr(f"bench photo {i}")} '
+            f'isprimary="{int(i == 0)}" ispublic="{int(i % 7 != 0)}" isfriend="{int(i % 11 == 0)}" '
+            f'isfamily="0" />\n'
+        )
     out.append("\t</photoset>\n</rsp>\n")
     return "".join(out).encode("utf-8")
 
 
 def http_reply(body: bytes) -> bytes:
-    head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-            "Connection: keep-alive\r\n\r\n")
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        "Connection: keep-alive\r\n\r\n"
+    )
     return head.encode("ascii") + body
 
 

@@ -39,8 +39,20 @@ def fill_photoset(sandbox: Any, owner: str, count: int, title: str = "Benchmark"
             "INSERT INTO fotki_photos (id, owner_id, title, description, ispublic, isfriend, isfamily, rotation, "
             "originalformat, width, height, filesize, filename, posted, taken, lastupdate) "
             "VALUES (?, ?, ?, '', ?, ?, 0, 0, 'jpg', 16, 16, ?, ?, ?, '2024-06-01 12:00:00', ?)",
-            [(first + i, owner_id, f"bench photo {i}", int(i % 7 != 0), int(i % 11 == 0), len(buf.getvalue()),
-              relative, now, now) for i in range(count)],
+            [
+                (
+                    first + i,
+                    owner_id,
+                    f"bench photo {i}",
+                    int(i % 7 != 0),
+                    int(i % 11 == 0),
+                    len(buf.getvalue()),
+                    relative,
+                    now,
+                    now,
+                )
+                for i in range(count)
+            ],
         )
         set_id = db.create_photoset(conn, owner_id, title, "", first)
         conn.executemany(
@@ -62,9 +74,18 @@ def _main(conn: Any, data_dir: str, photos: int, extra_set: int) -> None:
     sandbox = gks.start(data_dir, seed=True)
     set_id, first = fill_photoset(sandbox, OWNER, photos) if photos else (None, None)
     small_set_id = fill_photoset(sandbox, OWNER, extra_set, "Benchmark, small")[0] if extra_set else None
-    conn.send({"url": sandbox.url, "api_url": sandbox.fotki_api_url, "auth_url": sandbox.fotki_auth_url,
-               "api_key": sandbox.api_key, "secret": sandbox.secret, "set_id": set_id, "first_photo_id": first,
-               "small_set_id": small_set_id})
+    conn.send(
+        {
+            "url": sandbox.url,
+            "api_url": sandbox.fotki_api_url,
+            "auth_url": sandbox.fotki_auth_url,
+            "api_key": sandbox.api_key,
+            "secret": sandbox.secret,
+            "set_id": set_id,
+            "first_photo_id": first,
+            "small_set_id": small_set_id,
+        }
+    )
     while True:
         cmd, *args = conn.recv()
         reply: Any = "ok"
@@ -76,8 +97,12 @@ def _main(conn: Any, data_dir: str, photos: int, extra_set: int) -> None:
             sandbox.faults.set("fotki", **args[0])
         elif cmd == "traffic":
             counts = sandbox.traffic()
-            reply = {"connections": counts.connections, "requests": counts.requests, "open": counts.open,
-                     "cpu_s": _cpu_seconds()}
+            reply = {
+                "connections": counts.connections,
+                "requests": counts.requests,
+                "open": counts.open,
+                "cpu_s": _cpu_seconds(),
+            }
         elif cmd == "stop":
             sandbox.stop()
             conn.send("stopped")
@@ -109,8 +134,14 @@ class SandboxProcess:
 
         info = self.info
         options.setdefault("timeout", (10.0, 300.0))
-        client = Fotki(info["api_key"], info["secret"], api_url=info["api_url"], auth_url=info["auth_url"],
-                       token_cache="memory", **options)
+        client = Fotki(
+            info["api_key"],
+            info["secret"],
+            api_url=info["api_url"],
+            auth_url=info["auth_url"],
+            token_cache="memory",
+            **options,
+        )
         frob = client.get_frob()
         self.command("approve", frob, OWNER, "delete")
         return client, client.get_token(frob).token

@@ -1,10 +1,10 @@
 """galleryk: list, curate and push photos on Fotki and Coppermine galleries from Jupyter.
 
-    import galleryk as gk
-    fotki = gk.Fotki(api_key, secret)          # or gk.connect("fotki"), or sandbox.fotki("alice")
-    photos = fotki.photos(photoset="Harbour walk")
-    report = gk.scan("~/Pictures/trip").galleryk.push(fotki, album="Trip", create=True)
-    online = gk.match(gk.scan("~/Pictures/trip"), photos)   # which local photos are already there
+import galleryk as gk
+fotki = gk.Fotki(api_key, secret)          # or gk.connect("fotki"), or sandbox.fotki("alice")
+photos = fotki.photos(photoset="Harbour walk")
+report = gk.scan("~/Pictures/trip").galleryk.push(fotki, album="Trip", create=True)
+online = gk.match(gk.scan("~/Pictures/trip"), photos)   # which local photos are already there
 """
 
 from types import ModuleType

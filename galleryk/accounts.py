@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .config import SERVICES, _FIELDS, connect, env_name
+from .config import _FIELDS, SERVICES, connect, env_name
 from .coppermine import Coppermine
 from .fotki import Fotki
 
@@ -42,8 +42,9 @@ class Accounts:
     ``where`` (one line saying which, without paths or secrets); ``close()``.
     """
 
-    def __init__(self, fotki: Fotki | None, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool,
-                 where: str) -> None:
+    def __init__(
+        self, fotki: Fotki | None, coppermine: Coppermine | None, sandbox: Any, is_sandbox: bool, where: str
+    ) -> None:
         self.fotki = fotki
         self.coppermine = coppermine
         self.sandbox = sandbox
@@ -67,8 +68,14 @@ class Accounts:
         return f"<galleryk Accounts: {self.where}>"
 
 
-def accounts(*, sign_in: bool = True, user: str = "alice", sandbox: bool | None = None,
-             coppermine_api: bool = False, need: tuple[str, ...] = SERVICES) -> Accounts:
+def accounts(
+    *,
+    sign_in: bool = True,
+    user: str = "alice",
+    sandbox: bool | None = None,
+    coppermine_api: bool = False,
+    need: tuple[str, ...] = SERVICES,
+) -> Accounts:
     """The clients to work with (see the module docstring).
 
     ``sign_in``: on a sandbox, sign in to Fotki as ``user`` by playing the approval page
@@ -116,11 +123,14 @@ def _from_settings(named: list[str], need: tuple[str, ...]) -> Accounts:
             clients[service] = None
             continue
         try:  # sandbox tokens stay in memory, never in the user's token cache
-            clients[service] = connect(service, **({"token_cache": "memory"} if service == "fotki" and is_sandbox
-                                                   else {}))
+            clients[service] = connect(
+                service, **({"token_cache": "memory"} if service == "fotki" and is_sandbox else {})
+            )
         except ConfigError as exc:
-            raise ConfigError(f"{exc}. This notebook works with {' and '.join(need)}; set what is missing (or, for "
-                              "a try without accounts, unset the GALLERYK_* settings to use a sandbox)") from None
+            raise ConfigError(
+                f"{exc}. This notebook works with {' and '.join(need)}; set what is missing (or, for "
+                "a try without accounts, unset the GALLERYK_* settings to use a sandbox)"
+            ) from None
     fotki, cpg = clients["fotki"], clients["coppermine"]
     kind = "the sandbox named by" if is_sandbox else "the accounts named by"
     return Accounts(fotki, cpg, None, is_sandbox, f"{kind} {', '.join(named)}")

@@ -23,10 +23,12 @@ from .widgets import AlbumBrowser, SignIn, Uploader
 from .widgets._words import describe, status_html
 
 NEW = "+new"
-DROP_NOTE = ("Files dropped on this page are not offered: they would have to cross the page's connection to the "
-             "server, which closes without a word above about 10 MB. Put the photos in a folder on the server "
-             "(in JupyterLab or on Binder: drag them into the file browser, which uploads in chunks) and type "
-             "that folder here.")
+DROP_NOTE = (
+    "Files dropped on this page are not offered: they would have to cross the page's connection to the "
+    "server, which closes without a word above about 10 MB. Put the photos in a folder on the server "
+    "(in JupyterLab or on Binder: drag them into the file browser, which uploads in chunks) and type "
+    "that folder here."
+)
 
 
 class App(widgets.VBox):
@@ -52,7 +54,9 @@ class App(widgets.VBox):
         self.add_class("galleryk-app")
         where = html.escape(self.accounts.where)
         head = widgets.HTML(f"<div style='color:#57606a'>Working on {where}.</div>")
-        self.tabs = widgets.Tab(children=[self._sign_in_tab(), self._browse_tab(), self._upload_tab(), self._copy_tab()])
+        self.tabs = widgets.Tab(
+            children=[self._sign_in_tab(), self._browse_tab(), self._upload_tab(), self._copy_tab()]
+        )
         for i, title in enumerate(["1 Sign in", "2 Browse", "3 Upload", "4 Copy"]):
             self.tabs.set_title(i, title)
         self.tabs.observe(self._tab_changed, "selected_index")
@@ -86,13 +90,24 @@ class App(widgets.VBox):
         self.fotki_signin.observe(lambda _: self._signed_in_changed("fotki"), "signed_in")
         parts: list[widgets.Widget] = [self.fotki_signin]
         if self.accounts.is_sandbox:
-            approve = widgets.Button(description="Sandbox: approve for me", icon="magic",
-                                     tooltip="Plays you on the sandbox's approval page (only on the sandbox)",
-                                     layout=widgets.Layout(width="auto"))
+            approve = widgets.Button(
+                description="Sandbox: approve for me",
+                icon="magic",
+                tooltip="Plays you on the sandbox's approval page (only on the sandbox)",
+                layout=widgets.Layout(width="auto"),
+            )
             approve.on_click(lambda _: self.approve_on_sandbox())
-            parts.append(widgets.HBox([approve, widgets.HTML(
-                "<i>On the sandbox only: signs in on its approval page as the demo user and says yes, "
-                "for when this page cannot open it (Binder). On a real account, use the link above.</i>")]))
+            parts.append(
+                widgets.HBox(
+                    [
+                        approve,
+                        widgets.HTML(
+                            "<i>On the sandbox only: signs in on its approval page as the demo user and says yes, "
+                            "for when this page cannot open it (Binder). On a real account, use the link above.</i>"
+                        ),
+                    ]
+                )
+            )
         if self.cpg is not None:
             self.cpg_signin = SignIn(self.cpg)
             self.cpg_signin.observe(lambda _: self._signed_in_changed("coppermine"), "signed_in")
@@ -170,8 +185,11 @@ class App(widgets.VBox):
 
     # -- 3. upload -------------------------------------------------------------------------------------
     def _upload_tab(self) -> widgets.Widget:
-        self._folder = widgets.Text(description="Folder", placeholder="a folder of photos on the server",
-                                    layout=widgets.Layout(width="min(520px, 100%)"))
+        self._folder = widgets.Text(
+            description="Folder",
+            placeholder="a folder of photos on the server",
+            layout=widgets.Layout(width="min(520px, 100%)"),
+        )
         go = widgets.Button(description="Open folder", icon="folder-open", button_style="primary")
         go.on_click(lambda _: self.open_folder(self._folder.value))
         self._upload_box = widgets.VBox()
@@ -198,20 +216,25 @@ class App(widgets.VBox):
     # -- 4. copy and report -------------------------------------------------------------------------------
     def _copy_tab(self) -> widgets.Widget:
         self._copy_what = widgets.HTML()
-        self._copy_album = widgets.Dropdown(description="Album", options=[("New album…", NEW)],
-                                            layout=widgets.Layout(width="min(460px, 100%)"))
-        self._copy_new = widgets.Text(description="New album", placeholder="its title",
-                                      layout=widgets.Layout(width="min(460px, 100%)"))
-        self._copy_album.observe(lambda c: setattr(self._copy_new.layout, "display",
-                                                   None if c["new"] == NEW else "none"), "value")
-        self._copy_go = widgets.Button(description="Copy the selection", icon="copy", button_style="primary",
-                                       layout=widgets.Layout(width="220px"))
+        self._copy_album = widgets.Dropdown(
+            description="Album", options=[("New album…", NEW)], layout=widgets.Layout(width="min(460px, 100%)")
+        )
+        self._copy_new = widgets.Text(
+            description="New album", placeholder="its title", layout=widgets.Layout(width="min(460px, 100%)")
+        )
+        self._copy_album.observe(
+            lambda c: setattr(self._copy_new.layout, "display", None if c["new"] == NEW else "none"), "value"
+        )
+        self._copy_go = widgets.Button(
+            description="Copy the selection", icon="copy", button_style="primary", layout=widgets.Layout(width="220px")
+        )
         self._copy_go.on_click(lambda _: self.copy())
         self._copy_status = widgets.HTML()
         self._report = widgets.HTML()
         self._copy_summary()
-        return widgets.VBox([self._copy_what, self._copy_album, self._copy_new, self._copy_go, self._copy_status,
-                             self._report])
+        return widgets.VBox(
+            [self._copy_what, self._copy_album, self._copy_new, self._copy_go, self._copy_status, self._report]
+        )
 
     def _source_target(self) -> tuple[Any, Any, str]:
         if self._service.value == "fotki":
@@ -222,8 +245,10 @@ class App(widgets.VBox):
         chosen = len(self.browser.selected_ids) if self.browser is not None else 0
         source = "Fotki" if self._service.value == "fotki" else "the Coppermine gallery"
         _, _, target = self._source_target()
-        self._copy_what.value = (f"<p><b>{chosen}</b> photo{'s' if chosen != 1 else ''} selected on {source} "
-                                 f"(tab 2) will be copied to <b>{target}</b>, with titles, descriptions and tags.</p>")
+        self._copy_what.value = (
+            f"<p><b>{chosen}</b> photo{'s' if chosen != 1 else ''} selected on {source} "
+            f"(tab 2) will be copied to <b>{target}</b>, with titles, descriptions and tags.</p>"
+        )
 
     def _copy_targets(self) -> None:
         self._copy_summary()
@@ -261,8 +286,9 @@ class App(widgets.VBox):
         selection = self.browser.selection
         self._copy_go.disabled = True
         self._copy_status.value = status_html(f"Copying {len(selection)} photos to {where}…", "busy")
-        self._work = threading.Thread(target=self._copy, args=(selection, source, target, album), daemon=True,
-                                      name="galleryk-copy")
+        self._work = threading.Thread(
+            target=self._copy, args=(selection, source, target, album), daemon=True, name="galleryk-copy"
+        )
         self._work.start()
 
     def _copy(self, selection: Any, source: Any, target: Any, album: Any) -> None:
@@ -289,10 +315,14 @@ def _report_html(report: Any, selection: Any) -> str:
     for title, (_, r) in zip(titles, report.iterrows()):
         status = str(r["status"])
         why = next((str(r[c]) for c in ("error", "note") if c in r.index and isinstance(r[c], str) and r[c]), "")
-        rows.append(f"<tr><td>{html.escape(str(title))}</td><td style='color:{colours.get(status, 'inherit')}'>"
-                    f"{html.escape(status)}</td><td>{html.escape(why)}</td></tr>")
-    return ("<table class='galleryk-copy-report' cellpadding='4' style='border-collapse:collapse'><thead><tr>"
-            f"<th>photo</th><th>status</th><th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append(
+            f"<tr><td>{html.escape(str(title))}</td><td style='color:{colours.get(status, 'inherit')}'>"
+            f"{html.escape(status)}</td><td>{html.escape(why)}</td></tr>"
+        )
+    return (
+        "<table class='galleryk-copy-report' cellpadding='4' style='border-collapse:collapse'><thead><tr>"
+        f"<th>photo</th><th>status</th><th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 __all__ = ["App"]

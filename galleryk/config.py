@@ -66,8 +66,9 @@ def settings(service: str) -> dict[str, str]:
             section = parser[service]
             unknown = sorted(set(section) - set(_FIELDS[service]))
             if unknown:
-                raise ConfigError(f"{path} [{service}]: unknown keys {', '.join(unknown)}; "
-                                  f"known: {', '.join(_FIELDS[service])}")
+                raise ConfigError(
+                    f"{path} [{service}]: unknown keys {', '.join(unknown)}; known: {', '.join(_FIELDS[service])}"
+                )
             found.update({k: v for k, v in section.items() if v})
             if _SECRET_KEYS & set(found) and os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 raise ConfigError(f"{path} holds secrets but others may read it; run: chmod 600 {path}")
@@ -123,5 +124,6 @@ def connect(service: str, **options: Any) -> Any:
 
 def _missing(service: str, keys: list[str]) -> str:
     names = ", ".join(env_name(service, k) for k in keys)
-    return (f"no {', '.join(keys)} for {service}: set {names}, or put them under [{service}] in {config_path()} "
-            "(mode 600)")
+    return (
+        f"no {', '.join(keys)} for {service}: set {names}, or put them under [{service}] in {config_path()} (mode 600)"
+    )

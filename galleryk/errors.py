@@ -61,8 +61,9 @@ class AlbumNotFound(GallerykError, LookupError):
     ``can_create``: whether asking for creation (``create=True``, ``--create``) would make it.
     """
 
-    def __init__(self, message: str, *, album: object = None, choices: tuple[str, ...] | list[str] = (),
-                 can_create: bool = False) -> None:
+    def __init__(
+        self, message: str, *, album: object = None, choices: tuple[str, ...] | list[str] = (), can_create: bool = False
+    ) -> None:
         self.album = album
         self.choices = tuple(choices)
         self.can_create = can_create
@@ -112,8 +113,9 @@ class ReplyTooLarge(TransportError):
 class RedirectRefused(TransportError):
     """The server redirected a request in a way that would send its body or credentials elsewhere: not followed."""
 
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
-                 location: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, url: str | None = None, status: int | None = None, location: str | None = None
+    ) -> None:
         super().__init__(message, url=url, status=status)
         self.location = mask_secrets(location) if location else None
 

@@ -30,8 +30,8 @@ import pandas as pd
 from .coppermine import Coppermine
 from .fotki import Fotki
 from .media import file_digest, thumbnail
-from .push.items import Item
 from .push import markers
+from .push.items import Item
 from .thumbcache import client_for
 
 HASH_SIZE = 16
@@ -80,10 +80,12 @@ def match(
         raise TypeError(f"match: remote must be a listing DataFrame, not {type(remote).__name__}")
     id_column = "id" if "id" in remote.columns else "pid" if "pid" in remote.columns else None
     if id_column is None:
-        raise ValueError("match: remote needs an 'id' (Fotki) or 'pid' (Coppermine) column, as photos() gives; "
-                         f"its columns are: {', '.join(map(str, remote.columns))}")
-    if max_distance is not None and (isinstance(max_distance, bool) or not 0 <= int(max_distance) <= HASH_SIZE ** 2):
-        raise ValueError(f"match: max_distance is a number of bits from 0 to {HASH_SIZE ** 2}, or None")
+        raise ValueError(
+            "match: remote needs an 'id' (Fotki) or 'pid' (Coppermine) column, as photos() gives; "
+            f"its columns are: {', '.join(map(str, remote.columns))}"
+        )
+    if max_distance is not None and (isinstance(max_distance, bool) or not 0 <= int(max_distance) <= HASH_SIZE**2):
+        raise ValueError(f"match: max_distance is a number of bits from 0 to {HASH_SIZE**2}, or None")
     client = client if client is not None else client_for(remote)
     if client is not None and not isinstance(client, (Fotki, Coppermine)):
         raise TypeError(f"match: client must be a galleryk.Fotki or galleryk.Coppermine, not {type(client).__name__}")
@@ -122,10 +124,13 @@ def match(
         others = [rid for rid in remote_ids if rid not in taken]
         if wanted and others:
             if client is None:
-                raise ValueError("match: this listing does not say which client it came from (it was saved and "
-                                 "loaded, or built by hand): pass client=, or max_distance=None to skip thumbnails")
-            for index, (rid, distance, rotation) in _by_picture(files, wanted, remote, id_column, others, client,
-                                                                 int(max_distance), workers).items():
+                raise ValueError(
+                    "match: this listing does not say which client it came from (it was saved and "
+                    "loaded, or built by hand): pass client=, or max_distance=None to skip thumbnails"
+                )
+            for index, (rid, distance, rotation) in _by_picture(
+                files, wanted, remote, id_column, others, client, int(max_distance), workers
+            ).items():
                 found[index] = (rid, "phash", distance, rotation)
                 taken.add(rid)
 
@@ -166,8 +171,10 @@ def _remote_markers(remote: pd.DataFrame, client: Any, ids: list[int], workers: 
         return None
     if isinstance(client, Fotki):
         infos = client.photo_infos(ids)
-        by_id = {int(i): markers.tokens(_as_list(t), _text(d))
-                 for i, t, d in zip(infos["id"], infos["tags"], infos["description"])}
+        by_id = {
+            int(i): markers.tokens(_as_list(t), _text(d))
+            for i, t, d in zip(infos["id"], infos["tags"], infos["description"])
+        }
         return [by_id.get(i, set()) for i in ids]
 
     def read(pid: int) -> set[str]:
@@ -189,8 +196,9 @@ def _as_list(value: Any) -> list[str]:
     return [str(t) for t in value]
 
 
-def _remote_digests(remote: pd.DataFrame, client: Any, ids: list[int], taken: set[int], originals: bool,
-                    workers: int) -> dict[int, str]:
+def _remote_digests(
+    remote: pd.DataFrame, client: Any, ids: list[int], taken: set[int], originals: bool, workers: int
+) -> dict[int, str]:
     if "digest" in remote.columns:
         return {rid: d for rid, d in zip(ids, remote["digest"]) if isinstance(d, str) and len(d) == 64}
     if not originals:
@@ -199,6 +207,7 @@ def _remote_digests(remote: pd.DataFrame, client: Any, ids: list[int], taken: se
         raise ValueError("match: originals=True needs the client the listing came from: pass client=")
     todo = [rid for rid in ids if rid not in taken]
     with tempfile.TemporaryDirectory(prefix="galleryk-match-") as folder:
+
         def digest_of(rid: int) -> str:
             path = client.download(rid, f"{folder}/{rid}")
             try:
@@ -228,21 +237,30 @@ def _remote_bits(data: bytes) -> np.ndarray:
     return np.stack([_bits(upright.rotate(r, expand=True) if r else upright) for r in ROTATIONS])
 
 
-def _by_picture(files: pd.DataFrame, wanted: list[int], remote: pd.DataFrame, id_column: str, others: list[int],
-                client: Any, max_distance: int, workers: int) -> dict[int, tuple[int, int, int]]:
+def _by_picture(
+    files: pd.DataFrame,
+    wanted: list[int],
+    remote: pd.DataFrame,
+    id_column: str,
+    others: list[int],
+    client: Any,
+    max_distance: int,
+    workers: int,
+) -> dict[int, tuple[int, int, int]]:
     """Local position -> (remote id, distance, rotation) for the closest pairs within ``max_distance``, one to one."""
     rows = {int(r[id_column]): r for _, r in remote.iterrows()}
     paths = files["path"]
     local_bits = list(_pool_map(lambda i: _bits(thumbnail(str(paths.iloc[i]), THUMB_SIZE)), wanted, workers))
-    remote_bits = list(_pool_map(lambda rid: _remote_bits(client.thumbnail(rows[rid], size=THUMB_SIZE)), others,
-                                 workers))
-    ours = np.stack(local_bits).astype(np.float32) * 2 - 1       # (n, bits) as +-1
-    theirs = np.stack(remote_bits).astype(np.float32) * 2 - 1    # (m, 4, bits)
+    remote_bits = list(
+        _pool_map(lambda rid: _remote_bits(client.thumbnail(rows[rid], size=THUMB_SIZE)), others, workers)
+    )
+    ours = np.stack(local_bits).astype(np.float32) * 2 - 1  # (n, bits) as +-1
+    theirs = np.stack(remote_bits).astype(np.float32) * 2 - 1  # (m, 4, bits)
     bits = ours.shape[1]
     pairs: list[tuple[int, int, int, int]] = []
     flat = theirs.reshape(-1, bits)
     for start in range(0, len(ours), 512):
-        block = ours[start:start + 512]
+        block = ours[start : start + 512]
         distance = np.rint((bits - block @ flat.T) / 2).astype(np.int64).reshape(len(block), len(others), 4)
         best_turn = distance.argmin(axis=2)
         best = np.take_along_axis(distance, best_turn[..., None], axis=2)[..., 0]

@@ -193,7 +193,9 @@ def downscale(data: bytes, size: int, quality: int = 80) -> bytes:
 
 def is_row(photo: Any) -> bool:
     """Whether ``photo`` is a listing row (a pandas Series or a mapping) rather than a bare id."""
-    return isinstance(photo, Mapping) or (hasattr(photo, "index") and hasattr(photo, "get") and not isinstance(photo, str))
+    return isinstance(photo, Mapping) or (
+        hasattr(photo, "index") and hasattr(photo, "get") and not isinstance(photo, str)
+    )
 
 
 def photo_field(photo: Any, *names: str) -> Any:

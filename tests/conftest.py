@@ -29,8 +29,13 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", root)  # pytest's tmp_path folders stay where they always were
     os.environ["TMPDIR"] = private  # for the subprocesses: CLIs, servers, notebook kernels
     tempfile.tempdir = private
-    config.stash[_SESSION_TEMP] = {"dir": Path(private), "before": set(os.listdir(private)), "saved": saved,
-                                   "left": [], "seen": {}}
+    config.stash[_SESSION_TEMP] = {
+        "dir": Path(private),
+        "before": set(os.listdir(private)),
+        "saved": saved,
+        "left": [],
+        "seen": {},
+    }
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -64,8 +69,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     state = config.stash.get(_SESSION_TEMP, None)
     if state and state["left"]:
         terminalreporter.section("left behind in the temp directory", red=True, bold=True)
-        terminalreporter.write_line(f"the test session left {len(state['left'])} entries in its temp directory "
-                                    f"{state['dir']} (now removed): each is a leak to fix at its source")
+        terminalreporter.write_line(
+            f"the test session left {len(state['left'])} entries in its temp directory "
+            f"{state['dir']} (now removed): each is a leak to fix at its source"
+        )
         for name in state["left"]:
             after = state["seen"].get(name)
             terminalreporter.write_line(f"  {name}" + (f"  (first seen after {after})" if after else ""), red=True)

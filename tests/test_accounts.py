@@ -19,8 +19,10 @@ def _no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_with_no_settings_a_sandbox_of_its_own_even_beside_a_default_config_file(tmp_path: Path):
-    write_config(tmp_path / "xdg" / "galleryk" / "config.ini",
-                 {"fotki": {"api_key": "real-key", "secret": "real-secret"}, "coppermine": {"url": "https://example.org/g"}})
+    write_config(
+        tmp_path / "xdg" / "galleryk" / "config.ini",
+        {"fotki": {"api_key": "real-key", "secret": "real-secret"}, "coppermine": {"url": "https://example.org/g"}},
+    )
     acc = gk.accounts()
     data = acc.sandbox.data_dir
     try:
@@ -31,11 +33,19 @@ def test_with_no_settings_a_sandbox_of_its_own_even_beside_a_default_config_file
     assert not Path(data).exists()
 
 
-def test_galleryk_config_naming_a_running_sandbox_is_used_and_signed_in_there(sandbox, tmp_path, monkeypatch):  # noqa: ANN001
-    config = write_config(tmp_path / "sandbox.ini", {
-        "fotki": {"api_key": sandbox.api_key, "secret": sandbox.secret, "api_url": sandbox.fotki_api_url,
-                  "auth_url": sandbox.fotki_auth_url},
-        "coppermine": {"url": sandbox.coppermine_url, "username": "alice", "password": sandbox.users["alice"]}})
+def test_galleryk_config_naming_a_running_sandbox_is_used_and_signed_in_there(sandbox, tmp_path, monkeypatch):
+    config = write_config(
+        tmp_path / "sandbox.ini",
+        {
+            "fotki": {
+                "api_key": sandbox.api_key,
+                "secret": sandbox.secret,
+                "api_url": sandbox.fotki_api_url,
+                "auth_url": sandbox.fotki_auth_url,
+            },
+            "coppermine": {"url": sandbox.coppermine_url, "username": "alice", "password": sandbox.users["alice"]},
+        },
+    )
     monkeypatch.setenv("GALLERYK_CONFIG", str(config))
     acc = gk.accounts(user="bob")
     assert acc.sandbox is None and acc.is_sandbox and acc.where == "the sandbox named by GALLERYK_CONFIG"
@@ -45,7 +55,7 @@ def test_galleryk_config_naming_a_running_sandbox_is_used_and_signed_in_there(sa
     assert not unsigned.fotki.authorized
 
 
-def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing_is_signed_in(monkeypatch):  # noqa: ANN001
+def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing_is_signed_in(monkeypatch):
     monkeypatch.setenv("GALLERYK_FOTKI_API_KEY", "key")
     monkeypatch.setenv("GALLERYK_FOTKI_SECRET", "secret")
     monkeypatch.setenv("GALLERYK_FOTKI_API_URL", "http://127.0.0.1:9/fotki/v2flkr")  # nothing listens there
@@ -55,7 +65,7 @@ def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing
     assert not acc.fotki.authorized and "GALLERYK_FOTKI_API_KEY" in acc.where
 
 
-def test_real_settings_for_one_service_only_name_what_the_other_needs(monkeypatch):  # noqa: ANN001
+def test_real_settings_for_one_service_only_name_what_the_other_needs(monkeypatch):
     monkeypatch.setenv("GALLERYK_FOTKI_API_KEY", "key")
     monkeypatch.setenv("GALLERYK_FOTKI_SECRET", "secret")
     monkeypatch.setenv("GALLERYK_FOTKI_API_URL", "http://127.0.0.1:9/fotki/v2flkr")

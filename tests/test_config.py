@@ -78,10 +78,13 @@ def test_a_file_others_may_read_is_fine_without_secrets(config):
     assert settings("coppermine")["url"] == "https://file.example/gallery"
 
 
-@pytest.mark.parametrize("service, names", [
-    ("fotki", ["GALLERYK_FOTKI_API_KEY", "GALLERYK_FOTKI_SECRET"]),
-    ("coppermine", ["GALLERYK_COPPERMINE_URL"]),
-])
+@pytest.mark.parametrize(
+    "service, names",
+    [
+        ("fotki", ["GALLERYK_FOTKI_API_KEY", "GALLERYK_FOTKI_SECRET"]),
+        ("coppermine", ["GALLERYK_COPPERMINE_URL"]),
+    ],
+)
 def test_missing_credentials_name_the_env_vars_and_the_file(config, service, names):
     with pytest.raises(ConfigError) as caught:
         connect(service)
@@ -121,11 +124,18 @@ def test_write_config_keeps_the_other_sections(config):
 
 
 def test_connect_builds_clients_from_the_file(config):
-    write_config(config, {
-        "fotki": {"api_key": "key-1", "secret": "file-secret-4821", "api_url": "http://127.0.0.1:9/fotki/v2flkr"},
-        "coppermine": {"url": "https://file.example/gallery", "username": "filer", "password": "file-pw-7731",
-                       "mode": "web"},
-    })
+    write_config(
+        config,
+        {
+            "fotki": {"api_key": "key-1", "secret": "file-secret-4821", "api_url": "http://127.0.0.1:9/fotki/v2flkr"},
+            "coppermine": {
+                "url": "https://file.example/gallery",
+                "username": "filer",
+                "password": "file-pw-7731",
+                "mode": "web",
+            },
+        },
+    )
     fotki = connect("fotki")
     assert (fotki.api_key, fotki.api_url) == ("key-1", "http://127.0.0.1:9/fotki/v2flkr")
     assert "file-secret-4821" not in repr(fotki)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.hostile import RawServer, Recorder, elapsed
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -30,7 +31,6 @@ from galleryk.errors import (
     mask_secrets,
 )
 from galleryk.transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, RateLimiter, Transport, open_source
-from support.hostile import RawServer, Recorder, elapsed
 
 SECRET_SIG = "0123456789abcdef0123456789abcdef"
 
@@ -49,7 +49,7 @@ class _Server:
         self._server.shutdown()
         self._server.server_close()
 
-    def _app(self, environ: dict, start_response):  # noqa: ANN001
+    def _app(self, environ: dict, start_response):
         request = Request(environ)
         self.hits[request.path] += 1
         response = self._route(request)
@@ -79,19 +79,27 @@ class _Server:
         if path == "/echo":
             file = request.files.get("photo")
             data = file.read() if file is not None else b""
-            return Response(json.dumps({
-                "md5": hashlib.md5(data).hexdigest(), "size": len(data),
-                "filename": file.filename if file is not None else None,
-                "fields": {k: v for k, v in request.form.items()},
-                "ua": request.headers.get("User-Agent"),
-            }), content_type="application/json")
+            return Response(
+                json.dumps(
+                    {
+                        "md5": hashlib.md5(data).hexdigest(),
+                        "size": len(data),
+                        "filename": file.filename if file is not None else None,
+                        "fields": {k: v for k, v in request.form.items()},
+                        "ua": request.headers.get("User-Agent"),
+                    }
+                ),
+                content_type="application/json",
+            )
         if path == "/file":
             return Response(b"0123456789" * 1000, content_type="application/octet-stream")
         if path == "/huge":  # announces 2 GB, would send them slowly
+
             def slow() -> Iterator[bytes]:
                 for _ in range(100):
                     time.sleep(0.05)
                     yield b"x" * 1024
+
             return Response(slow(), headers={"Content-Length": str(2 << 30)})
         if path == "/busy":
             return Response("come back tomorrow", status=503, headers={"Retry-After": "86400"})
@@ -103,8 +111,16 @@ class _Server:
             response.set_cookie("session", "cookie-value-1")
             return response
         if path == "/seen":
-            return Response(json.dumps({"method": request.method, "body": request.get_data().decode(),
-                                        "cookie": request.headers.get("Cookie")}), content_type="application/json")
+            return Response(
+                json.dumps(
+                    {
+                        "method": request.method,
+                        "body": request.get_data().decode(),
+                        "cookie": request.headers.get("Cookie"),
+                    }
+                ),
+                content_type="application/json",
+            )
         return Response("nope", status=404)
 
 
@@ -186,17 +202,20 @@ def test_multipart_upload_sends_the_whole_file_and_reports_progress(
     seen: list[tuple[int, int]] = []
     with open_source(source, "pic.jpg") as up:
         assert up.size == len(data)
-        resp = transport.post_multipart(f"{server.url}/echo", {"title": "T"}, ("photo", up.filename, up.stream),
-                                        progress=lambda sent, total: seen.append((sent, total)))
+        resp = transport.post_multipart(
+            f"{server.url}/echo",
+            {"title": "T"},
+            ("photo", up.filename, up.stream),
+            progress=lambda sent, total: seen.append((sent, total)),
+        )
     body = resp.json()
     assert body["md5"] == hashlib.md5(data).hexdigest() and body["fields"] == {"title": "T"}
     assert seen[-1][0] == seen[-1][1] and [s for s, _ in seen] == sorted(s for s, _ in seen)
 
 
 def test_upload_of_a_missing_file_names_it(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nothere.jpg"):
-        with open_source(tmp_path / "nothere.jpg"):
-            pass
+    with pytest.raises(FileNotFoundError, match="nothere.jpg"), open_source(tmp_path / "nothere.jpg"):
+        pass
 
 
 def test_download_writes_the_file(server: _Server, transport: Transport, tmp_path: Path) -> None:
@@ -268,8 +287,9 @@ def test_a_server_that_stops_reading_an_upload_stalls_it(tmp_path: Path) -> None
     try:
         t = Transport(timeout=(2, 5), stall=1.0)
         data = io.BytesIO(b"\xff" * (48 << 20))  # more than the socket buffers hold
-        seconds, error = elapsed(lambda: t.post_multipart(f"{raw.url}/upload", {"title": "T"},
-                                                          ("photo", "big.jpg", data), what="upload"))
+        seconds, error = elapsed(
+            lambda: t.post_multipart(f"{raw.url}/upload", {"title": "T"}, ("photo", "big.jpg", data), what="upload")
+        )
     finally:
         raw.stop()
     assert isinstance(error, UploadStalled) and "no progress for 1 s" in str(error) and "big.jpg" in str(error)
@@ -277,8 +297,9 @@ def test_a_server_that_stops_reading_an_upload_stalls_it(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("change", ["shrinks", "grows"])
-def test_a_file_that_changes_while_uploading_gets_a_clear_error(server: _Server, transport: Transport,
-                                                               tmp_path: Path, change: str) -> None:
+def test_a_file_that_changes_while_uploading_gets_a_clear_error(
+    server: _Server, transport: Transport, tmp_path: Path, change: str
+) -> None:
     path = tmp_path / "pic.jpg"
     path.write_bytes(b"\xd8" * (3 << 20))
 
@@ -289,32 +310,42 @@ def test_a_file_that_changes_while_uploading_gets_a_clear_error(server: _Server,
             with open(path, "ab") as out:
                 out.write(b"more")
 
-    with open_source(path) as up, pytest.raises(FileChanged, match={"shrinks": "shrank", "grows": "grew"}[change]) as info:
+    with (
+        open_source(path) as up,
+        pytest.raises(FileChanged, match={"shrinks": "shrank", "grows": "grew"}[change]) as info,
+    ):
         transport.post_multipart(f"{server.url}/echo", {}, ("photo", up.filename, up.stream), progress=meddle)
     assert info.value.path == str(path) and info.value.expected == 3 << 20
 
 
 @pytest.mark.parametrize("status", [307, 308])
-def test_a_redirected_post_never_carries_its_body_to_another_host(server: _Server, transport: Transport,
-                                                                  status: int) -> None:
+def test_a_redirected_post_never_carries_its_body_to_another_host(
+    server: _Server, transport: Transport, status: int
+) -> None:
     other = Recorder()
     try:
         with pytest.raises(RedirectRefused, match=f"HTTP {status}.*another host") as info:
-            transport.post(f"{server.url}/redirect", params={"status": status, "to": f"{other.url}/steal"},
-                           data={"auth_token": "tok-1", "api_sig": SECRET_SIG}, what="flickr.photosets.create")
+            transport.post(
+                f"{server.url}/redirect",
+                params={"status": status, "to": f"{other.url}/steal"},
+                data={"auth_token": "tok-1", "api_sig": SECRET_SIG},
+                what="flickr.photosets.create",
+            )
     finally:
         other.stop()
     assert other.seen == [] and info.value.status == status and "create" in str(info.value)
 
 
-def test_a_redirect_to_another_host_with_a_secret_in_its_address_is_not_followed(server: _Server,
-                                                                                transport: Transport) -> None:
+def test_a_redirect_to_another_host_with_a_secret_in_its_address_is_not_followed(
+    server: _Server, transport: Transport
+) -> None:
     other = Recorder()
     try:
         with pytest.raises(RedirectRefused, match="auth_token in the address") as info:
-            transport.get(f"{server.url}/redirect",
-                          params={"status": 302, "to": f"{other.url}/x", "keep": 1, "auth_token": "tok-1",
-                                  "api_sig": SECRET_SIG})
+            transport.get(
+                f"{server.url}/redirect",
+                params={"status": 302, "to": f"{other.url}/x", "keep": 1, "auth_token": "tok-1", "api_sig": SECRET_SIG},
+            )
     finally:
         other.stop()
     assert other.seen == [] and SECRET_SIG not in str(info.value) and "tok-1" not in str(info.value)
@@ -324,8 +355,9 @@ def test_a_redirect_to_another_host_goes_without_body_or_cookies(server: _Server
     other = Recorder()
     try:
         transport.get(f"{server.url}/redirect", params={"status": 302, "to": f"{server.url}/seen"})  # sets the cookie
-        resp = transport.post(f"{server.url}/redirect", params={"status": 303, "to": f"{other.url}/landing"},
-                              data={"password": "pw-1"})
+        resp = transport.post(
+            f"{server.url}/redirect", params={"status": 303, "to": f"{other.url}/landing"}, data={"password": "pw-1"}
+        )
     finally:
         other.stop()
     assert resp.status_code == 200 and len(other.seen) == 1

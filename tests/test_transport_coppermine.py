@@ -11,23 +11,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.hostile import Recorder
 
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
 from galleryk.coppermine.http import Http
 from galleryk.errors import FileChanged, GallerykError, ReplyTooLarge
 from galleryk.sandbox.demo_images import demo_catalog, render_jpeg
 from galleryk.transport import Transport
-from support.hostile import Recorder
 
 JPEG = render_jpeg(demo_catalog(1, seed=3)[0])
 
 
-def _client(sandbox, mode: str, **transport) -> Coppermine:  # noqa: ANN001
+def _client(sandbox, mode: str, **transport) -> Coppermine:
     sandbox.settings.coppermine_api = mode == "api"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureGalleryWarning)
-        return Coppermine(sandbox.coppermine_url, "alice", sandbox.users["alice"], mode=mode,
-                          http=Http(transport=Transport(**transport)))
+        return Coppermine(
+            sandbox.coppermine_url,
+            "alice",
+            sandbox.users["alice"],
+            mode=mode,
+            http=Http(transport=Transport(**transport)),
+        )
 
 
 @pytest.fixture
@@ -41,8 +46,9 @@ def other_host() -> Iterator[Recorder]:
 
 @pytest.mark.parametrize("mode", ["api", "web"])
 @pytest.mark.parametrize("status", [307, 308])
-def test_a_redirected_sign_in_never_sends_the_password_elsewhere(sandbox, other_host: Recorder,  # noqa: ANN001
-                                                                 mode: str, status: int) -> None:
+def test_a_redirected_sign_in_never_sends_the_password_elsewhere(
+    sandbox, other_host: Recorder, mode: str, status: int
+) -> None:
     client = _client(sandbox, mode)
     sandbox.faults.set("coppermine", **{f"redirect_{status}": 1.0}, redirect_to=other_host.url)
     with pytest.raises(GallerykError):
@@ -52,7 +58,7 @@ def test_a_redirected_sign_in_never_sends_the_password_elsewhere(sandbox, other_
 
 
 @pytest.mark.parametrize("mode", ["api", "web"])
-def test_an_endless_page_is_capped(sandbox, mode: str) -> None:  # noqa: ANN001
+def test_an_endless_page_is_capped(sandbox, mode: str) -> None:
     client = _client(sandbox, mode, max_reply=1 << 20)
     sandbox.faults.set("coppermine", endless=1.0)
     with pytest.raises(ReplyTooLarge, match="1 MiB"):
@@ -60,8 +66,9 @@ def test_an_endless_page_is_capped(sandbox, mode: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("mode", ["api", "web"])
-def test_a_picture_that_shrinks_while_uploading_fails_clearly_and_is_not_stored(sandbox, tmp_path: Path,  # noqa: ANN001
-                                                                                 mode: str) -> None:
+def test_a_picture_that_shrinks_while_uploading_fails_clearly_and_is_not_stored(
+    sandbox, tmp_path: Path, mode: str
+) -> None:
     client = _client(sandbox, mode)
     before = len(client.photos(5))
     path = tmp_path / "boat.jpg"

@@ -8,7 +8,9 @@ import pytest
 
 from galleryk.xmlparse import XmlError, declared_encoding, looks_like_html, read_xml, split_junk
 
-PHP_NOTICE = b"<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/api/index.php</b> on line <b>137</b><br />\n"
+PHP_NOTICE = (
+    b"<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/api/index.php</b> on line <b>137</b><br />\n"
+)
 
 
 def test_plain_reply_parses() -> None:
@@ -35,7 +37,7 @@ def test_iso_8859_1_declared_charset_is_honoured() -> None:
 
 
 def test_fotki_doc_utf8_spelling_is_accepted() -> None:
-    data = '<?xml version="1.0" encoding="utf8" ?>\n<rsp stat="ok"><t>é</t></rsp>'.encode("utf-8")
+    data = '<?xml version="1.0" encoding="utf8" ?>\n<rsp stat="ok"><t>é</t></rsp>'.encode()
     assert declared_encoding(data) == "utf-8"
     assert read_xml(data).root.findtext("t") == "é"
 
@@ -54,9 +56,7 @@ def test_unescaped_ampersand_is_recovered_when_asked() -> None:
 def test_external_entity_is_not_resolved(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    data = (
-        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://{secret}">]><r><t>&xxe;</t></r>'
-    ).encode()
+    data = (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://{secret}">]><r><t>&xxe;</t></r>').encode()
     doc = read_xml(data, recover=True)
     assert b"TOP-SECRET-CONTENT" not in __import__("lxml.etree").etree.tostring(doc.root)
 

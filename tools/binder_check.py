@@ -50,20 +50,28 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="galleryk-binder-") as tmp:
         home = Path(tmp)
         repo = home / "repo"  # Binder's $HOME is a copy of the repository
-        shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".venv", ".git", "artifacts", "*.egg-info",
-                                                                  "__pycache__", "build"))
+        shutil.copytree(
+            ROOT,
+            repo,
+            ignore=shutil.ignore_patterns(".venv", ".git", "artifacts", "*.egg-info", "__pycache__", "build"),
+        )
         step("a fresh venv from binder/requirements.txt")
         wanted = (repo / "binder" / "runtime.txt").read_text().strip().replace("python-", "python")
         python = shutil.which(wanted) or sys.executable
         subprocess.run([python, "-m", "venv", str(home / "venv")], check=True)
         venv_bin = home / "venv" / "bin"
         started = time.monotonic()
-        subprocess.run([str(venv_bin / "pip"), "install", "--quiet", "-r", "binder/requirements.txt"], cwd=repo,
-                       check=True)
+        subprocess.run(
+            [str(venv_bin / "pip"), "install", "--quiet", "-r", "binder/requirements.txt"], cwd=repo, check=True
+        )
         print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
-        env.update(HOME=str(repo), PATH=f"{venv_bin}:{env['PATH']}", GALLERYK_SANDBOX_PORT=str(free_port()),
-                   GALLERYK_CACHE_DIR=str(home / "cache"))
+        env.update(
+            HOME=str(repo),
+            PATH=f"{venv_bin}:{env['PATH']}",
+            GALLERYK_SANDBOX_PORT=str(free_port()),
+            GALLERYK_CACHE_DIR=str(home / "cache"),
+        )
         sandbox_port = int(env["GALLERYK_SANDBOX_PORT"])
 
         step("binder/start around an nbclient run of every notebook")
@@ -79,9 +87,22 @@ def main() -> int:
 
         step("binder/start around Voila with the app, in Chromium")
         port = free_port()
-        voila = subprocess.Popen(["binder/start", str(venv_bin / "python"), "-m", "voila", "notebooks/app.ipynb",
-                                  "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"], cwd=repo, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        voila = subprocess.Popen(
+            [
+                "binder/start",
+                str(venv_bin / "python"),
+                "-m",
+                "voila",
+                "notebooks/app.ipynb",
+                "--no-browser",
+                f"--port={port}",
+                "--Voila.ip=127.0.0.1",
+            ],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 120
             while not listening(port):

@@ -48,8 +48,13 @@ def run(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in place; returns the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     started = time.monotonic()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nbformat.write(strip(nb), path)
     return time.monotonic() - started
 
@@ -59,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="notebook names (default: all in notebooks/)")
     args = parser.parse_args(argv)
     paths = [NOTEBOOKS / (n if n.endswith(".ipynb") else f"{n}.ipynb") for n in args.names] or sorted(
-        NOTEBOOKS.glob("*.ipynb"))
+        NOTEBOOKS.glob("*.ipynb")
+    )
     for name in [n for n in os.environ if n.startswith("GALLERYK_")]:
         del os.environ[name]  # the saved outputs are those of a sandbox of the notebook's own
     with tempfile.TemporaryDirectory(prefix="galleryk-notebooks-") as cache:

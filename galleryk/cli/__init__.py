@@ -49,8 +49,9 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--debug", action="store_true", help="show tracebacks and galleryk's debug log")
     common = Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show tracebacks and galleryk's debug log")
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks and galleryk's debug log"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     demo.add_parser(sub, common)
     sandbox_cmd.add_parser(sub, common)
@@ -75,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra:  # named by the command's own parser, so the line points at its --help
         command = _subparsers(parser).get(args.command, parser)
-        hint = "" if any(a.startswith("-") for a in extra) else " (put a name with spaces in quotes: --album \"Old town\")"
+        hint = (
+            "" if any(a.startswith("-") for a in extra) else ' (put a name with spaces in quotes: --album "Old town")'
+        )
         command.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -95,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
             print(f"galleryk {args.command}: interrupted", file=sys.stderr)
             return 130
-        except Exception as exc:  # noqa: BLE001 - the CLI's boundary: every error becomes one line
+        except Exception as exc:  # the CLI's boundary: every error becomes one line
             sys.stdout.flush()  # what was said before the error comes before it, also in "2>&1 | less"
             message, status = explain(exc, ctx)
             if debug:

@@ -35,8 +35,9 @@ class ServeError(GallerykError):
 
 def add_options(p: argparse.ArgumentParser, server: str, notebooks: str) -> None:
     """The options ``galleryk lab`` and ``galleryk app`` share: port, sandbox data, cpgAPI, notebooks folder."""
-    p.add_argument("--port", type=argtypes.port, default=0, metavar="N",
-                   help=f"{server}'s port on 127.0.0.1 (default: a free one)")
+    p.add_argument(
+        "--port", type=argtypes.port, default=0, metavar="N", help=f"{server}'s port on 127.0.0.1 (default: a free one)"
+    )
     p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
     p.add_argument("--cpgapi", action="store_true", help="give the sandbox gallery the cpgAPI add-on (default: stock)")
     p.add_argument("--notebooks", type=Path, help=f"{notebooks} (default: ./notebooks)")
@@ -44,14 +45,17 @@ def add_options(p: argparse.ArgumentParser, server: str, notebooks: str) -> None
 
 def find_notebooks(given: Path | None) -> Path:
     """The notebooks folder: ``given``, else ./notebooks, else the one beside the package (a clone)."""
-    candidates = [given] if given is not None else [Path.cwd() / "notebooks",
-                                                    Path(__file__).resolve().parents[2] / "notebooks"]
+    candidates = (
+        [given] if given is not None else [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
+    )
     for folder in candidates:
         if folder is not None and (folder / "app.ipynb").is_file():
             return folder.resolve()
     where = given or "./notebooks"
-    raise UsageError(f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
-                     "or pass --notebooks FOLDER")
+    raise UsageError(
+        f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
+        "or pass --notebooks FOLDER"
+    )
 
 
 def free_port() -> int:
@@ -72,23 +76,38 @@ def listening(port: int) -> bool:
 
 def write_sandbox_config(sb: sandbox_mod.Sandbox, path: Path, user: str = "alice") -> Path:
     """The config file that points galleryk (notebooks, CLI) at ``sb``; mode 600."""
-    return write_config(path, {
-        "fotki": {"api_key": sb.api_key, "secret": sb.secret, "api_url": sb.fotki_api_url,
-                  "auth_url": sb.fotki_auth_url},
-        "coppermine": {"url": sb.coppermine_url, "username": user, "password": sb.users[user]},
-    })
+    return write_config(
+        path,
+        {
+            "fotki": {
+                "api_key": sb.api_key,
+                "secret": sb.secret,
+                "api_url": sb.fotki_api_url,
+                "auth_url": sb.fotki_auth_url,
+            },
+            "coppermine": {"url": sb.coppermine_url, "username": user, "password": sb.users[user]},
+        },
+    )
 
 
 def child_env(config: Path) -> dict[str, str]:
     """This environment with ``GALLERYK_CONFIG`` set and no other service setting (they would win over the file)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {env_name(s, f) for s in SERVICES for f in _FIELDS[s]}}
+    env = {k: v for k, v in os.environ.items() if k not in {env_name(s, f) for s in SERVICES for f in _FIELDS[s]}}
     env["GALLERYK_CONFIG"] = str(config)
     return env
 
 
-def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callable[[int, str], str], *,
-          data: Path | None, port: int, stock: bool, notebooks: Path, say: Callable[[str], None] = print) -> int:
+def serve(
+    name: str,
+    argv_for: Callable[[int, str], list[str]],
+    url_for: Callable[[int, str], str],
+    *,
+    data: Path | None,
+    port: int,
+    stock: bool,
+    notebooks: Path,
+    say: Callable[[str], None] = print,
+) -> int:
     """Start the sandbox and ``argv_for(port, token)``; print where to go; stop both on Ctrl-C or SIGTERM."""
     temporary = data is None
     scratch = ScratchFolder("galleryk-sandbox-") if temporary else None  # gone even if this command is killed
@@ -103,9 +122,15 @@ def serve(name: str, argv_for: Callable[[int, str], list[str]], url_for: Callabl
         token = secrets.token_hex(16)
         log = open(folder / f"{name}.log", "wb")  # noqa: SIM115 (closed below)
         say(f"galleryk {name}: sandbox running at {sb.url}; starting {name} on 127.0.0.1:{port}…")
-        proc = subprocess.Popen(argv_for(port, token), cwd=notebooks, env=child_env(config), stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=die_with_parent if sys.platform == "linux" else None)
+        proc = subprocess.Popen(
+            argv_for(port, token),
+            cwd=notebooks,
+            env=child_env(config),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+        )
         _wait_ready(proc, port, folder / f"{name}.log", stop)
         say(f"galleryk {name}: open {url_for(port, token)}")
         say(f"  notebooks and terminals there use this sandbox: GALLERYK_CONFIG={config}")

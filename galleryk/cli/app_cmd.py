@@ -19,8 +19,23 @@ def run(args: argparse.Namespace) -> int:
 
     def argv(port: int, token: str) -> list[str]:
         # Voila serves one notebook and runs no other code; it listens on loopback only
-        return [sys.executable, "-m", "voila", str(notebooks / "app.ipynb"), "--no-browser", f"--port={port}",
-                "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0"]
+        return [
+            sys.executable,
+            "-m",
+            "voila",
+            str(notebooks / "app.ipynb"),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+        ]
 
-    return serve("app", argv, lambda port, token: f"http://127.0.0.1:{port}/", data=args.data, port=args.port,
-                 stock=not args.cpgapi, notebooks=notebooks)
+    return serve(
+        "app",
+        argv,
+        lambda port, token: f"http://127.0.0.1:{port}/",
+        data=args.data,
+        port=args.port,
+        stock=not args.cpgapi,
+        notebooks=notebooks,
+    )

@@ -23,14 +23,18 @@ from .terminal import table_text
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("demo", parents=[common], help="run the whole workflow against a built-in sandbox",
-                       description="List, scan, curate with pandas, push, rerun the push, and copy between "
-                                   "services, against a sandbox on 127.0.0.1 that is gone when the demo ends.")
+    p = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="run the whole workflow against a built-in sandbox",
+        description="List, scan, curate with pandas, push, rerun the push, and copy between "
+        "services, against a sandbox on 127.0.0.1 that is gone when the demo ends.",
+    )
     p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
-    p.add_argument("--photos", type=positive, default=12, metavar="N", help="how many local photos to make (default 12)")
+    p.add_argument(
+        "--photos", type=positive, default=12, metavar="N", help="how many local photos to make (default 12)"
+    )
     p.set_defaults(func=run)
-
-
 
 
 def _title(text: str) -> None:
@@ -59,8 +63,10 @@ In Python or Jupyter: import galleryk as gk; sandbox = gk.sandbox.start(); fotki
 def run(args: argparse.Namespace) -> int:
     settings = sandbox_mod.SandboxSettings(coppermine_api=False)
     print("Starting a sandbox (a local Fotki and Coppermine, with demo users and photos)...", flush=True)
-    with tempfile.TemporaryDirectory(prefix="galleryk-demo-") as tmp, \
-            sandbox_mod.start(args.data, seed=True, settings=settings) as sb:
+    with (
+        tempfile.TemporaryDirectory(prefix="galleryk-demo-") as tmp,
+        sandbox_mod.start(args.data, seed=True, settings=settings) as sb,
+    ):
         _title("1. A built-in sandbox speaks Fotki and Coppermine on loopback")
         print(f"Fotki API {sb.fotki_api_url}, Coppermine {sb.coppermine_url}; demo users: {', '.join(sb.users)}")
         fotki = sb.fotki("alice")  # for the real service: galleryk.Fotki(api_key, secret), then login() and finish()
@@ -78,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", ScanWarning)  # the table below shows the error column instead
             local = scan(folder, progress=False)
         print(f"{len(local)} files in a folder of generated photos, one of them not a photo:")
-        _print(local.assign(taken=local["taken"].dt.floor("s")), ["name", "width", "height", "taken", "camera_model",
-                                                                 "error"])
+        _print(
+            local.assign(taken=local["taken"].dt.floor("s")),
+            ["name", "width", "height", "taken", "camera_model", "error"],
+        )
 
         _title("4. Curate with pandas: readable landscape photos taken in the morning")
         pick = local[local["error"].isna() & (local["width"] > local["height"]) & (local["taken"].dt.hour < 12)]
@@ -89,16 +97,18 @@ def run(args: argparse.Namespace) -> int:
         _title("5. Push them into a new Fotki photoset")
         print('push(pick, fotki, album="Summer mornings", create=True, tags="demo summer")')
         journal = Path(tmp) / "push-journal.sqlite3"
-        report = push(pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal,
-                      progress=False)
+        report = push(
+            pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal, progress=False
+        )
         _print(report.assign(file=pick["name"], fotki_id=report["remote_id"]), ["file", "status", "fotki_id"])
         sets = fotki.photosets()
         print()
         _print(_album_row(sets, "Summer mornings", ["id", "title", "photos"]))
 
         _title("6. Run the same push again: the journal knows, nothing is uploaded twice")
-        again = push(pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal,
-                     progress=False)
+        again = push(
+            pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal, progress=False
+        )
         counts = again["status"].value_counts()
         print(", ".join(f"{n} {status}" for status, n in counts.items() if n))
         _print(_album_row(fotki.photosets(), "Summer mornings", ["id", "title", "photos"]))
@@ -106,10 +116,19 @@ def run(args: argparse.Namespace) -> int:
         _title("7. Copy a Fotki photoset into a new Coppermine album (title, description, tags kept)")
         harbour = fotki.photos("Harbour walk")
         print('push(fotki.photos("Harbour walk"), cpg, album="Harbour walk (from Fotki)", create=True, source=fotki)')
-        copied = push(harbour, cpg, album="Harbour walk (from Fotki)", create=True, source=fotki,
-                      journal=Path(tmp) / "copy-journal.sqlite3", progress=False)
-        _print(copied.assign(fotki_id=harbour["id"], title=harbour["title"], coppermine_pid=copied["remote_id"]),
-               ["fotki_id", "title", "status", "coppermine_pid"])
+        copied = push(
+            harbour,
+            cpg,
+            album="Harbour walk (from Fotki)",
+            create=True,
+            source=fotki,
+            journal=Path(tmp) / "copy-journal.sqlite3",
+            progress=False,
+        )
+        _print(
+            copied.assign(fotki_id=harbour["id"], title=harbour["title"], coppermine_pid=copied["remote_id"]),
+            ["fotki_id", "title", "status", "coppermine_pid"],
+        )
         albums = cpg.albums()
         print()
         _print(_album_row(albums, "Harbour walk (from Fotki)", ["id", "title", "category_path"]))

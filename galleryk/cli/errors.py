@@ -71,20 +71,25 @@ def _explain(exc: BaseException, ctx: Context) -> tuple[str, int]:
         return _album_not_found(exc, ctx), USAGE
     if isinstance(exc, ConfigError):
         if not config_path().exists():
-            return (f"{exc}. To try galleryk without an account: run `galleryk sandbox --seed` and export the "
-                    "GALLERYK_CONFIG it prints"), USAGE
+            return (
+                f"{exc}. To try galleryk without an account: run `galleryk sandbox --seed` and export the "
+                "GALLERYK_CONFIG it prints"
+            ), USAGE
         return str(exc), USAGE
     if isinstance(exc, FotkiAuthError):
         return _fotki_auth(exc, ctx)
     if isinstance(exc, CoppermineBanned):
         how_long = f"for {exc.minutes} minutes by default" if exc.minutes else "for a while"
-        return (f"the Coppermine gallery has banned this address after failed logins ({how_long}): wait, then "
-                f"sign in again with the right password; check {setting_hint('coppermine', 'username', 'password')}"
-                ), USAGE
+        return (
+            f"the Coppermine gallery has banned this address after failed logins ({how_long}): wait, then "
+            f"sign in again with the right password; check {setting_hint('coppermine', 'username', 'password')}"
+        ), USAGE
     if isinstance(exc, CoppermineError) and exc.code == 18:
-        return (f"the Coppermine gallery refused to sign you in (or it bans this address after failed logins): "
-                f"check {setting_hint('coppermine', 'username', 'password')}; "
-                "each failed login counts toward a ban"), USAGE
+        return (
+            f"the Coppermine gallery refused to sign you in (or it bans this address after failed logins): "
+            f"check {setting_hint('coppermine', 'username', 'password')}; "
+            "each failed login counts toward a ban"
+        ), USAGE
     if isinstance(exc, ServiceError):
         return _service_error(exc, ctx), FAILURE
     if isinstance(exc, TransportError):
@@ -93,8 +98,9 @@ def _explain(exc: BaseException, ctx: Context) -> tuple[str, int]:
         return str(exc), FAILURE
     if isinstance(exc, OSError):
         return _os_error(exc), FAILURE
-    return (f"unexpected {type(exc).__name__}: {exc}. Rerun with --debug for the traceback, "
-            "and please report it"), FAILURE
+    return (
+        f"unexpected {type(exc).__name__}: {exc}. Rerun with --debug for the traceback, and please report it"
+    ), FAILURE
 
 
 def _name(service: str | None) -> str:
@@ -120,22 +126,28 @@ def _album_not_found(exc: AlbumNotFound, ctx: Context) -> str:
     if service == "fotki":
         listed = f"yours are: {_listing(choices, service)}" if choices else "you have none yet"
     elif ctx.command == "push":
-        listed = (f"albums you may upload to: {_listing(choices, service)}" if choices
-                  else "there is none you may upload to")
+        listed = (
+            f"albums you may upload to: {_listing(choices, service)}" if choices else "there is none you may upload to"
+        )
     else:
         listed = f"albums you can see: {_listing(choices, service)}" if choices else "you can see none"
     if exc.album is None:
         return f"pushing to {_name(service)} needs --album (an id or a title); {listed}"
     album = str(exc.album)
     if choices.count(album) > 1:
-        return (f"{choices.count(album)} {kind}s on {_name(service)} are titled {album!r}: pass the id of the one you "
-                f"mean with --album (`galleryk albums --service {service}` lists the ids)")
+        return (
+            f"{choices.count(album)} {kind}s on {_name(service)} are titled {album!r}: pass the id of the one you "
+            f"mean with --album (`galleryk albums --service {service}` lists the ids)"
+        )
     line = f"no {kind} {album!r} on {_name(service)}; {listed}"
     if ctx.command == "push" and exc.can_create and not ctx.create:
         line += "; add --create to make it"
     elif ctx.command == "push" and ctx.create and not exc.can_create:
-        line += ("; --create makes an album from a title, not from an id" if album.strip().isdigit()
-                 else f"; --create cannot make albums on this {_name(service)}")
+        line += (
+            "; --create makes an album from a title, not from an id"
+            if album.strip().isdigit()
+            else f"; --create cannot make albums on this {_name(service)}"
+        )
     return line
 
 
@@ -148,8 +160,10 @@ def _listing(choices: list[str], service: str | None) -> str:
 
 def _fotki_auth(exc: FotkiAuthError, ctx: Context) -> tuple[str, int]:
     if exc.code in (96, 97):
-        return (f"Fotki rejected the request signature: the secret does not belong to the api_key; "
-                f"check {setting_hint('fotki', 'secret')}"), USAGE
+        return (
+            f"Fotki rejected the request signature: the secret does not belong to the api_key; "
+            f"check {setting_hint('fotki', 'secret')}"
+        ), USAGE
     if exc.code == 100:
         return f"Fotki does not know this api_key: check {setting_hint('fotki', 'api_key')}", USAGE
     if exc.code == 98:
@@ -160,22 +174,31 @@ def _fotki_auth(exc: FotkiAuthError, ctx: Context) -> tuple[str, int]:
         except ConfigError:
             given = False
         if given:
-            return (f"Fotki does not accept the token in {setting_hint('fotki', 'token')}: remove it, then run "
-                    "`galleryk login fotki`"), USAGE
+            return (
+                f"Fotki does not accept the token in {setting_hint('fotki', 'token')}: remove it, then run "
+                "`galleryk login fotki`"
+            ), USAGE
         return "Fotki no longer accepts your saved sign-in: run `galleryk login fotki`", USAGE
     if exc.code == 99:
-        return ("your Fotki sign-in lacks the permission for this: run `galleryk login fotki --perms write` "
-                "(or --perms delete)"), USAGE
+        return (
+            "your Fotki sign-in lacks the permission for this: run `galleryk login fotki --perms write` "
+            "(or --perms delete)"
+        ), USAGE
     if exc.code == 108:
-        return ("the Fotki approval link was not approved, or it expired: run `galleryk login fotki` for a new "
-                "one"), FAILURE
+        return (
+            "the Fotki approval link was not approved, or it expired: run `galleryk login fotki` for a new one"
+        ), FAILURE
     return _service_error(exc, ctx), FAILURE
 
 
 def _service_error(exc: ServiceError, ctx: Context) -> str:
-    service = "fotki" if isinstance(exc, FotkiError) else "coppermine" if isinstance(exc, CoppermineError) else ctx.service
+    service = (
+        "fotki" if isinstance(exc, FotkiError) else "coppermine" if isinstance(exc, CoppermineError) else ctx.service
+    )
     what = getattr(exc, "method", None)
-    line = f"{_name(service)} refused{' ' + what if what else ''}: {exc.message or 'no reason given'} (error {exc.code})"
+    line = (
+        f"{_name(service)} refused{' ' + what if what else ''}: {exc.message or 'no reason given'} (error {exc.code})"
+    )
     if exc.temporary:
         line += "; try again later"
     return line
@@ -195,8 +218,10 @@ def _transport(exc: TransportError, ctx: Context) -> str:
             return f"{where} failed with HTTP {exc.status}; try again later"
         return f"{where} answered HTTP {exc.status}: is the address right?{hint}"
     if isinstance(exc, BadReply):
-        return (f"{where} did not answer the way {_name(ctx.service)} does (an error page, a broken reply, or none at "
-                f"all): is the server running, and is the address right?{hint}")
+        return (
+            f"{where} did not answer the way {_name(ctx.service)} does (an error page, a broken reply, or none at "
+            f"all): is the server running, and is the address right?{hint}"
+        )
     return f"the request to {where} failed; try again (--debug shows the details)"
 
 

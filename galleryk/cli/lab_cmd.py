@@ -19,9 +19,25 @@ def run(args: argparse.Namespace) -> int:
     notebooks = find_notebooks(args.notebooks)
 
     def argv(port: int, token: str) -> list[str]:
-        out = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={notebooks}", f"--IdentityProvider.token={token}"]
+        out = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={notebooks}",
+            f"--IdentityProvider.token={token}",
+        ]
         return out + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
 
-    return serve("lab", argv, lambda port, token: f"http://127.0.0.1:{port}/lab/tree/00-quickstart.ipynb?token={token}",
-                 data=args.data, port=args.port, stock=not args.cpgapi, notebooks=notebooks)
+    return serve(
+        "lab",
+        argv,
+        lambda port, token: f"http://127.0.0.1:{port}/lab/tree/00-quickstart.ipynb?token={token}",
+        data=args.data,
+        port=args.port,
+        stock=not args.cpgapi,
+        notebooks=notebooks,
+    )

@@ -8,6 +8,7 @@ token once the user has said yes. With a terminal on stdin it waits for Enter in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -32,10 +33,12 @@ examples:
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "login", parents=[common], help="sign in to Fotki (or check the Coppermine password)",
+        "login",
+        parents=[common],
+        help="sign in to Fotki (or check the Coppermine password)",
         description="Sign in to Fotki: open the printed link, approve galleryk, then finish (Enter in a terminal, "
-                    "or \"galleryk login fotki --finish\"). The token is cached, readable only by you. For Coppermine, "
-                    "check that the configured user name and password work.",
+        'or "galleryk login fotki --finish"). The token is cached, readable only by you. For Coppermine, '
+        "check that the configured user name and password work.",
         epilog=EXAMPLES,
     )
     p.add_argument("service", choices=["fotki", "coppermine"], help="where to sign in")
@@ -44,8 +47,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--no-browser", action="store_true", help="do not open the link in a browser, only print it")
     p.set_defaults(func=run_login)
 
-    p = sub.add_parser("logout", parents=[common], help="forget the cached Fotki token",
-                       description="Forget the Fotki token cached on this machine (and any login left unfinished).")
+    p = sub.add_parser(
+        "logout",
+        parents=[common],
+        help="forget the cached Fotki token",
+        description="Forget the Fotki token cached on this machine (and any login left unfinished).",
+    )
     p.add_argument("service", choices=["fotki"], help="the service whose token to forget")
     p.set_defaults(func=run_logout)
 
@@ -66,8 +73,16 @@ class PendingLogins:
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"endpoint": client.auth_endpoint, "api_key": client.api_key, "perms": perms,
-                           "frob": frob, "started": int(time.time())}, out)
+                json.dump(
+                    {
+                        "endpoint": client.auth_endpoint,
+                        "api_key": client.api_key,
+                        "perms": perms,
+                        "frob": frob,
+                        "started": int(time.time()),
+                    },
+                    out,
+                )
             target = self.path(client)
             os.replace(tmp, target)
         except BaseException:
@@ -155,10 +170,8 @@ def _open_browser(url: str) -> None:
 
     if sys.platform not in ("darwin", "win32") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return
-    try:
+    with contextlib.suppress(webbrowser.Error):
         webbrowser.open(url)
-    except webbrowser.Error:
-        pass
 
 
 def _check_coppermine() -> int:

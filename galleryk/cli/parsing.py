@@ -16,8 +16,9 @@ class HelpFormatter(argparse.HelpFormatter):
             if any(line.startswith(" ") for line in lines):
                 paragraphs.append("\n".join(indent + line for line in lines))
             else:
-                paragraphs.append(textwrap.fill(" ".join(paragraph.split()), width, initial_indent=indent,
-                                                subsequent_indent=indent))
+                paragraphs.append(
+                    textwrap.fill(" ".join(paragraph.split()), width, initial_indent=indent, subsequent_indent=indent)
+                )
         return "\n\n".join(paragraphs)
 
 

@@ -36,9 +36,11 @@ remembers what is done, and nothing is uploaded twice.
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "push", parents=[common], help="upload a folder of photos, resumably and without duplicates",
+        "push",
+        parents=[common],
+        help="upload a folder of photos, resumably and without duplicates",
         description="Upload the photos in a folder to Fotki or Coppermine, into an album (photoset), and print "
-                    "what was uploaded, skipped and failed, with the reasons.",
+        "what was uploaded, skipped and failed, with the reasons.",
         epilog=EXAMPLES,
     )
     p.add_argument("folder", type=Path, help="the folder of photos (sub-folders too, unless --no-recursive)")
@@ -46,21 +48,29 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--album", "-a", help="the photoset or album, by id or exact title (needed for Coppermine)")
     p.add_argument("--create", action="store_true", help="create the photoset or album when it does not exist")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="only the folder itself")
-    p.add_argument("--tags", help='tags for every photo, separated by commas ("Old town, sea"), or by spaces when '
-                                  "there is no comma")
-    p.add_argument("--marker", choices=["tag", "description", "none"], default="tag",
-                   help="where each photo carries galleryk's marker (galleryk:sha=...), by which a later push knows "
-                        "it is there even without the journal: a tag (default), the end of the description, or "
-                        "none (then a push whose journal is lost uploads everything again)")
+    p.add_argument(
+        "--tags",
+        help='tags for every photo, separated by commas ("Old town, sea"), or by spaces when there is no comma',
+    )
+    p.add_argument(
+        "--marker",
+        choices=["tag", "description", "none"],
+        default="tag",
+        help="where each photo carries galleryk's marker (galleryk:sha=...), by which a later push knows "
+        "it is there even without the journal: a tag (default), the end of the description, or "
+        "none (then a push whose journal is lost uploads everything again)",
+    )
     p.add_argument("--resize", type=positive, metavar="PIXELS", help="shrink to this longest side before upload")
     p.add_argument("--strip-metadata", action="store_true", help="drop EXIF and XMP (camera, GPS) before upload")
     p.add_argument("--workers", type=positive, default=4, metavar="N", help="uploads at once (default 4)")
-    p.add_argument("--journal", type=Path, metavar="FILE",
-                   help="the journal file (default: one per service, user and album in galleryk's cache folder)")
+    p.add_argument(
+        "--journal",
+        type=Path,
+        metavar="FILE",
+        help="the journal file (default: one per service, user and album in galleryk's cache folder)",
+    )
     p.add_argument("--report", type=Path, metavar="FILE", help="also write one row per file to this CSV file")
     p.set_defaults(func=run)
-
-
 
 
 @dataclass
@@ -93,9 +103,17 @@ def run(args: argparse.Namespace) -> int:
     where = NAMES[args.service] + (f", {kind} {args.album!r}" if args.album is not None else "")
     print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
     report = push(
-        selection, client, album=args.album, create=args.create, tags=_tags(args.tags),
-        marker=None if args.marker == "none" else args.marker, resize=args.resize,
-        strip_metadata=args.strip_metadata, workers=args.workers, journal=journal, progress=progress_wanted(),
+        selection,
+        client,
+        album=args.album,
+        create=args.create,
+        tags=_tags(args.tags),
+        marker=None if args.marker == "none" else args.marker,
+        resize=args.resize,
+        strip_metadata=args.strip_metadata,
+        workers=args.workers,
+        journal=journal,
+        progress=progress_wanted(),
     )
     files = file_names(selection, report, args.folder)
     print()
@@ -134,8 +152,10 @@ def preflight(client, args: argparse.Namespace) -> Path | None:
             try:
                 jr = Journal(journal)  # it may remember the album's id from an earlier push
             except (JournalError, sqlite3.DatabaseError):
-                raise UsageError(f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
-                                 "looks on the service for what is there already), or give another --journal") from None
+                raise UsageError(
+                    f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
+                    "looks on the service for what is there already), or give another --journal"
+                ) from None
         else:
             scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="galleryk-check-"))
             jr = Journal(Path(scratch) / "journal.sqlite3")
@@ -152,8 +172,11 @@ def file_names(selection: pd.DataFrame, report: pd.DataFrame, folder: Path) -> p
     """Each report row's file, relative to the pushed folder (the report shares the selection's index)."""
     root = os.path.abspath(folder)
     paths = selection["path"].reindex(report.index)
-    return pd.Series([os.path.relpath(str(p), root) if isinstance(p, str) else str(item)
-                      for p, item in zip(paths, report["item"])], index=report.index, dtype="string")
+    return pd.Series(
+        [os.path.relpath(str(p), root) if isinstance(p, str) else str(item) for p, item in zip(paths, report["item"])],
+        index=report.index,
+        dtype="string",
+    )
 
 
 def summary_table(report: pd.DataFrame, files: pd.Series) -> str:
@@ -171,8 +194,7 @@ def summary_table(report: pd.DataFrame, files: pd.Series) -> str:
     lines = [f"{'status':<{widths[0]}}  {'files':>{widths[1]}}  why"]
     lines += [f"{s:<{widths[0]}}  {n:>{widths[1]}}  {why}".rstrip() for s, n, why in rows]
     counts = report["status"].value_counts()
-    total = ", ".join(f"{int(counts[s])} {s}" for s in ("uploaded", "skipped", "failed", "cancelled")
-                      if s in counts and counts[s])
+    total = ", ".join(f"{int(counts[s])} {s}" for s in ("uploaded", "skipped", "failed", "cancelled") if counts.get(s))
     return "\n".join([*lines, f"total: {total}"])
 
 
@@ -224,14 +246,20 @@ def _exit_status(report: pd.DataFrame) -> int:
     if "cancelled" in statuses:
         left = int((report["status"] == "cancelled").sum())
         sys.stdout.flush()
-        print(f"galleryk push: interrupted, {left} of {len(report)} files not pushed; run the same command again "
-              "to resume", file=sys.stderr)
+        print(
+            f"galleryk push: interrupted, {left} of {len(report)} files not pushed; run the same command again "
+            "to resume",
+            file=sys.stderr,
+        )
         return 130
     if "failed" in statuses:
         failed = int((report["status"] == "failed").sum())
         sys.stdout.flush()
-        print(f"galleryk push: {failed} of {len(report)} files failed (see above); "
-              "run the same command again to retry them", file=sys.stderr)
+        print(
+            f"galleryk push: {failed} of {len(report)} files failed (see above); "
+            "run the same command again to retry them",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -17,21 +17,39 @@ from .errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("sandbox", parents=[common], help="run the local Fotki + Coppermine stand-in server",
-                       description="Run a local server on 127.0.0.1 that plays both Fotki and Coppermine, until "
-                                   "Ctrl-C. It prints the settings to export so that the other commands use it.")
+    p = sub.add_parser(
+        "sandbox",
+        parents=[common],
+        help="run the local Fotki + Coppermine stand-in server",
+        description="Run a local server on 127.0.0.1 that plays both Fotki and Coppermine, until "
+        "Ctrl-C. It prints the settings to export so that the other commands use it.",
+    )
     p.add_argument("--port", type=port, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)")
-    p.add_argument("--data", type=Path, default=Path("sandbox-data"), metavar="DIR", help="data folder (default: ./sandbox-data)")
+    p.add_argument(
+        "--data", type=Path, default=Path("sandbox-data"), metavar="DIR", help="data folder (default: ./sandbox-data)"
+    )
     p.add_argument("--seed", action="store_true", help="create demo users, albums and photos on first start")
     p.add_argument("--stock", action="store_true", help="Coppermine without the cpgAPI add-on (api/ answers 404)")
     p.add_argument("--charset", choices=["utf-8", "iso-8859-1"], default="utf-8", help="Coppermine's charset")
     p.add_argument("--latency", type=seconds, default=0.0, metavar="SECONDS", help="seconds added to every answer")
     for kind in KINDS:
-        p.add_argument(f"--{kind.replace('_', '-')}", type=share, default=0.0, metavar="SHARE",
-                       help=f"share of requests (0 to 1) hit by the {kind.replace('_', ' ')} fault")
-    p.add_argument("--redirect-to", metavar="URL", help="where the redirect 307/308 faults point (default: port 9 here)")
-    p.add_argument("--drip-seconds", type=seconds, default=1.0, metavar="SECONDS",
-                   help="seconds between the bytes of the drip fault")
+        p.add_argument(
+            f"--{kind.replace('_', '-')}",
+            type=share,
+            default=0.0,
+            metavar="SHARE",
+            help=f"share of requests (0 to 1) hit by the {kind.replace('_', ' ')} fault",
+        )
+    p.add_argument(
+        "--redirect-to", metavar="URL", help="where the redirect 307/308 faults point (default: port 9 here)"
+    )
+    p.add_argument(
+        "--drip-seconds",
+        type=seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="seconds between the bytes of the drip fault",
+    )
     p.add_argument("--quiet", action="store_true", help="do not log requests")
     p.set_defaults(func=_cmd_sandbox)
 
@@ -43,8 +61,9 @@ def _check_port_free(port_number: int) -> None:
         try:
             probe.bind(("127.0.0.1", port_number))
         except OSError:
-            raise UsageError(f"port {port_number} on 127.0.0.1 is in use: choose another --port, or leave it "
-                             "out to get a free one") from None
+            raise UsageError(
+                f"port {port_number} on 127.0.0.1 is in use: choose another --port, or leave it out to get a free one"
+            ) from None
 
 
 def _cmd_sandbox(args: argparse.Namespace) -> int:
@@ -57,14 +76,24 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     sb = sandbox_mod.start(args.data, seed=args.seed, port=args.port, settings=settings)
     faults = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind)}
     if faults or args.latency:
-        sb.faults.set(None, latency=args.latency, redirect_to=args.redirect_to, drip_seconds=args.drip_seconds, **faults)
+        sb.faults.set(
+            None, latency=args.latency, redirect_to=args.redirect_to, drip_seconds=args.drip_seconds, **faults
+        )
     print(f"galleryk sandbox running at {sb.url}  (data in {sb.data_dir})")
     print(f"  Fotki API:      {sb.fotki_api_url}/<method>")
     print(f"  Fotki auth:     {sb.fotki_auth_url}")
-    config = write_config(sb.data_dir / "galleryk.ini", {
-        "fotki": {"api_key": sb.api_key, "secret": sb.secret, "api_url": sb.fotki_api_url, "auth_url": sb.fotki_auth_url},
-        "coppermine": {"url": sb.coppermine_url, "username": "alice", "password": sb.users["alice"]},
-    })
+    config = write_config(
+        sb.data_dir / "galleryk.ini",
+        {
+            "fotki": {
+                "api_key": sb.api_key,
+                "secret": sb.secret,
+                "api_url": sb.fotki_api_url,
+                "auth_url": sb.fotki_auth_url,
+            },
+            "coppermine": {"url": sb.coppermine_url, "username": "alice", "password": sb.users["alice"]},
+        },
+    )
     print(f"  Fotki api_key:  {sb.api_key}   (the secret is in {config}, mode 600)")
     print(f"  Coppermine:     {sb.coppermine_url}/" + ("  (stock, no api/)" if args.stock else "  (with api/)"))
     print("  Demo users:     " + ", ".join(f"{u} / {p}" for u, p in sb.users.items()))

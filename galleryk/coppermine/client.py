@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, TypeVar, Union
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -44,7 +44,7 @@ from . import api, pages, tree
 from .http import DEFAULT_TIMEOUT, Http
 from .web import WebSession, banned, html
 
-Source = Union[str, os.PathLike, bytes, IO[bytes]]
+Source = str | os.PathLike | bytes | IO[bytes]
 Progress = Callable[[int, int], Any]
 
 MODES = ("auto", "api", "web")
@@ -144,8 +144,9 @@ class Coppermine:
         self._probed = False
         self.mode_reason = "" if mode == "auto" else f"mode={mode!r} was asked for"
         self.workers = max(1, workers)
-        self._http = http or Http(timeout=timeout, user_agent=user_agent, deadline=deadline, stall=stall,
-                                  max_reply=max_reply)
+        self._http = http or Http(
+            timeout=timeout, user_agent=user_agent, deadline=deadline, stall=stall, max_reply=max_reply
+        )
         self._rejected: set[str] = set()  # digests of (user, password) the gallery rejected: never sent again
         self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
         self._api_signed_in = False
@@ -199,8 +200,13 @@ class Coppermine:
             if attempt:
                 time.sleep(PROBE_PAUSE * attempt)
             try:
-                resp = self._http.send("POST", self._api_url(), files={"function": (None, api.PROBE_FUNCTION)},
-                                       allow_redirects=False, retry=False)
+                resp = self._http.send(
+                    "POST",
+                    self._api_url(),
+                    files={"function": (None, api.PROBE_FUNCTION)},
+                    allow_redirects=False,
+                    retry=False,
+                )
             except (ReplyTooLarge, RedirectRefused):
                 raise  # not transient: asking again would only be refused the same way
             except TransportError as exc:
@@ -287,10 +293,15 @@ class Coppermine:
             reply = self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
             listed = [] if reply is None else api.catlist_albums(reply)
             allowed, why = self._upload_permissions()
-            rows = [album_row(a.aid, a.title, a.categories, can_upload=None if allowed is None else a.aid in allowed)
-                    for a in listed]
-            df = albums_frame(rows, source="cpgAPI cpgAPI.catList" + ("" if allowed is None else
-                                                                      "; can_upload: web page upload.php?single"))
+            rows = [
+                album_row(a.aid, a.title, a.categories, can_upload=None if allowed is None else a.aid in allowed)
+                for a in listed
+            ]
+            df = albums_frame(
+                rows,
+                source="cpgAPI cpgAPI.catList"
+                + ("" if allowed is None else "; can_upload: web page upload.php?single"),
+            )
             df.attrs["can_upload"] = why
             return df
         return self._web_albums()
@@ -337,9 +348,18 @@ class Coppermine:
         known = {a.aid for a in found}
         for a in offered or []:
             if a.aid not in known:
-                rows.append({**album_row(a.aid, a.title, []), "category_id": None, "category": a.group,
-                             "category_path": a.group or "", "can_upload": True})
-        return albums_frame(rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)")
+                rows.append(
+                    {
+                        **album_row(a.aid, a.title, []),
+                        "category_id": None,
+                        "category": a.group,
+                        "category_path": a.group or "",
+                        "can_upload": True,
+                    }
+                )
+        return albums_frame(
+            rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)"
+        )
 
     def _album_id(self, album: int | str) -> int:
         if isinstance(album, bool):
@@ -354,8 +374,9 @@ class Coppermine:
             return int(hits["id"].iloc[0])
         if len(hits) > 1:
             raise CoppermineError(
-                0, f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); name the album "
-                "by its id instead"
+                0,
+                f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); name the album "
+                "by its id instead",
             )
         titles = ", ".join(repr(t) for t in df["title"].head(12))
         raise CoppermineError(19, f"no album titled {album!r} among the albums you see: {titles}")
@@ -373,8 +394,9 @@ class Coppermine:
         df = photos_frame(found, source=f"web pages: {what} (the cpgAPI has no listing call)")
         return thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
 
-    def recent_photos(self, album: int | str | None = None, limit: int = DEFAULT_RECENT, *,
-                      category: int | None = None) -> pd.DataFrame:
+    def recent_photos(
+        self, album: int | str | None = None, limit: int = DEFAULT_RECENT, *, category: int | None = None
+    ) -> pd.DataFrame:
         """The newest pictures first, from the gallery's "Last additions" pages, reading only the pages ``limit`` needs.
 
         ``album`` (id or exact title): that album's newest; ``category``: those of a category and
@@ -418,8 +440,9 @@ class Coppermine:
         unique = [p for p in found if not (p["pid"] in seen or seen.add(p["pid"]))]
         return unique if limit is None else unique[:limit]
 
-    def _thumb_page(self, params: dict[str, str], page: int, what: str, aid: int | None,
-                    recent: bool = False) -> pages.ThumbPage:
+    def _thumb_page(
+        self, params: dict[str, str], page: int, what: str, aid: int | None, recent: bool = False
+    ) -> pages.ThumbPage:
         """One ``thumbnails.php`` page, read again after a transient failure."""
         label = f"{what}&page={page}"
 
@@ -471,8 +494,11 @@ class Coppermine:
         shown = info.pop("shown_pid", None)
         if shown is not None and shown != int(pid):
             # 1.6 answers a picture it does not show you (awaiting approval) with the one at its place in the album
-            raise CoppermineError(19, f"picture {pid}: the gallery shows another picture ({shown}) in its place; "
-                                      f"{pid} is not visible to you (it may await an admin's approval, or be gone)")
+            raise CoppermineError(
+                19,
+                f"picture {pid}: the gallery shows another picture ({shown}) in its place; "
+                f"{pid} is not visible to you (it may await an admin's approval, or be gone)",
+            )
         if info["url"] is None and info["fullsize_page"]:
             full = self._web.page(info["fullsize_page"])
             info["url"] = pages.fullsize_image(html(full), full.url)
@@ -524,8 +550,10 @@ class Coppermine:
         if resp.status_code == 404 and full:  # no thumb_ file (a gallery made without them): the picture itself
             resp = self._http.send("GET", full, retry=True)
         if resp.status_code >= 400:
-            raise CoppermineError(19 if resp.status_code in (403, 404) else 0,
-                                  f"picture {pid}: its thumbnail answered HTTP {resp.status_code}")
+            raise CoppermineError(
+                19 if resp.status_code in (403, 404) else 0,
+                f"picture {pid}: its thumbnail answered HTTP {resp.status_code}",
+            )
         try:
             return thumbcache.downscale(resp.content, size)
         except ValueError as exc:
@@ -539,13 +567,19 @@ class Coppermine:
         and sits on a stock gallery whose pages are there.
         """
         if not self.username:
-            raise CoppermineError(18, "creating an album needs a signed-in user: sign in with a user name and password "
-                                      "(in Python: Coppermine(url, username, password))")
+            raise CoppermineError(
+                18,
+                "creating an album needs a signed-in user: sign in with a user name and password "
+                "(in Python: Coppermine(url, username, password))",
+            )
         if category is None:
             category = self._web.personal_category()
             if category is None:
-                raise CoppermineError(0, "cannot find your personal gallery's category on the pages; name the category "
-                                         "to create the album in (in Python: category=)")
+                raise CoppermineError(
+                    0,
+                    "cannot find your personal gallery's category on the pages; name the category "
+                    "to create the album in (in Python: category=)",
+                )
         category = int(category)
         before = self._albums_titled(title, category)
 
@@ -559,8 +593,11 @@ class Coppermine:
     def _albums_titled(self, title: str, category: int) -> list[int]:
         """Ids of the albums titled ``title`` in ``category`` (read from that category's pages)."""
         wanted = " ".join(title.split())
-        return sorted(a.aid for a in self._tree(category)
-                      if a.title == wanted and a.categories and a.categories[-1][0] == category)
+        return sorted(
+            a.aid
+            for a in self._tree(category)
+            if a.title == wanted and a.categories and a.categories[-1][0] == category
+        )
 
     def upload(
         self,
@@ -595,8 +632,12 @@ class Coppermine:
             @contextlib.contextmanager
             def body(token: pages.FormToken) -> Iterator[dict]:
                 fields = {
-                    "method": "upload_sgl", "album": str(aid), "form_token": token.form_token,
-                    "timestamp": token.timestamp, "title": title or "", "caption": description or "",
+                    "method": "upload_sgl",
+                    "album": str(aid),
+                    "form_token": token.form_token,
+                    "timestamp": token.timestamp,
+                    "title": title or "",
+                    "caption": description or "",
                     "keywords": keywords,
                 }
                 with opener() as fh:
@@ -628,12 +669,20 @@ class Coppermine:
         return sep.join(t for t in joined if t)
 
     # -- the cpgAPI ------------------------------------------------------------------------
-    def _api(self, function: str, fields: dict, *, file: tuple | None = None, progress: Progress | None = None,
-             allow_empty: bool = False) -> api.Reply | None:
+    def _api(
+        self,
+        function: str,
+        fields: dict,
+        *,
+        file: tuple | None = None,
+        progress: Progress | None = None,
+        allow_empty: bool = False,
+    ) -> api.Reply | None:
         self._ensure_mode()
         if self._web.rejected:
             raise CoppermineError(
-                18, f"the gallery {self.url} already rejected the credentials of {self.username!r}; galleryk will not "
+                18,
+                f"the gallery {self.url} already rejected the credentials of {self.username!r}; galleryk will not "
                 "send them again (failed logins can get your address banned). Sign in again with the right password "
                 "(in Python: login(password=...), or a new client)",
             )
@@ -662,7 +711,8 @@ class Coppermine:
             self._web.mark_rejected()
             self._api_signed_in = False
             raise CoppermineError(
-                18, f"{function}: {reply.verbose or 'authentication failed'} for {self.username!r}; galleryk will not "
+                18,
+                f"{function}: {reply.verbose or 'authentication failed'} for {self.username!r}; galleryk will not "
                 "send this password again (failed logins can get your address banned): sign in again with the right "
                 "password (in Python: login(password=...))",
             )
@@ -692,8 +742,9 @@ def _check_page(resp: requests.Response, what: str, *, listing: bool = False) ->
     and a listing page cut short (which would silently drop rows)."""
     text = html(resp)
     if resp.status_code >= 500:
-        raise HttpStatusError(f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url,
-                              status=resp.status_code)
+        raise HttpStatusError(
+            f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url, status=resp.status_code
+        )
     if resp.status_code >= 400:
         code = 19 if resp.status_code in (403, 404) else 0
         raise CoppermineError(code, f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}")
@@ -702,8 +753,12 @@ def _check_page(resp: requests.Response, what: str, *, listing: bool = False) ->
         raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
     if not pages.is_gallery_page(text):
         said = pages.error_text(text)
-        raise BadReply(f"{what}: the gallery answered a page that is not one of its own: {said}", url=resp.url,
-                       status=resp.status_code, junk=said)
+        raise BadReply(
+            f"{what}: the gallery answered a page that is not one of its own: {said}",
+            url=resp.url,
+            status=resp.status_code,
+            junk=said,
+        )
     if cut:
         raise ResponseCut(f"{what}: the page was cut short (no </html>); not trusting a partial listing", url=resp.url)
 

@@ -39,8 +39,13 @@ class Http:
         stall: float | None = DEFAULT_STALL,
         max_reply: int | None = DEFAULT_MAX_REPLY,
     ) -> None:
-        self.transport = transport or Transport(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT,
-                                                deadline=deadline, stall=stall, max_reply=max_reply)
+        self.transport = transport or Transport(
+            timeout=timeout,
+            user_agent=user_agent or DEFAULT_USER_AGENT,
+            deadline=deadline,
+            stall=stall,
+            max_reply=max_reply,
+        )
 
     def send(self, method: str, url: str, *, retry: bool | None = None, **kwargs: Any) -> requests.Response:
         """One request; ``retry`` False for requests that must not be repeated (login, uploads)."""

@@ -190,9 +190,9 @@ def messages(page: str | bytes | lxml.html.HtmlElement) -> list[str]:
 def is_gallery_page(page: str | bytes | lxml.html.HtmlElement) -> bool:
     """Whether the page is one of the gallery's own (its menu offers login or logout), not a PHP error page."""
     doc = _doc(page)
-    return any(LOGOUT_LINK in (a.get("href") or "") or LOGIN_LINK in (a.get("href") or "") for a in doc.iter("a")) or bool(
-        messages(doc)
-    )
+    return any(
+        LOGOUT_LINK in (a.get("href") or "") or LOGIN_LINK in (a.get("href") or "") for a in doc.iter("a")
+    ) or bool(messages(doc))
 
 
 def ban_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
@@ -214,8 +214,10 @@ def die_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
         classes = (el.get("class") or "").lower().split()
         if not any(c in DIE_CLASSES for c in classes) or el.find(".//h2") is None:
             continue
-        span = next((x for x in el.iter() if isinstance(x.tag, str) and USER_MESSAGE_CLASS in
-                     (x.get("class") or "").split()), None)
+        span = next(
+            (x for x in el.iter() if isinstance(x.tag, str) and USER_MESSAGE_CLASS in (x.get("class") or "").split()),
+            None,
+        )
         return _text(span) if span is not None else _text(el)
     return None
 

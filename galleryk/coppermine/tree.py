@@ -33,8 +33,13 @@ Fetch = Callable[[int, int], "pages.CategoryPage | None"]
 """``fetch(cid, page)``: the parsed category page, or None when the gallery shows an error there."""
 
 
-def walk(fetch: Fetch, starts: Iterable[int], workers: int = 4, names: dict[int, str] | None = None,
-         within: int | None = None) -> list[TreeAlbum]:
+def walk(
+    fetch: Fetch,
+    starts: Iterable[int],
+    workers: int = 4,
+    names: dict[int, str] | None = None,
+    within: int | None = None,
+) -> list[TreeAlbum]:
     """Every album reachable from the category pages ``starts``, each under its own category chain.
 
     ``within``: keep to that category and the ones below it (pages whose chain does not pass

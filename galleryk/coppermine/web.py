@@ -61,10 +61,22 @@ _CODES: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"filename unavailable|file ?name is empty", re.I), 3),
     (re.compile(r"album not selected|no album was selected", re.I), 1),
     (re.compile(r"login failed|wrong password|incorrect|authenticat|banned|not logged in", re.I), 18),
-    (re.compile(r"selected album does not exist|no album where you are allowed|"
-                r"album.*(not exist|may not|not allowed|cannot)|no album|unknown album", re.I), 19),
-    (re.compile(r"(no|not have|don'?t have) permission|may not upload|not allowed to upload|"
-                r"upload.*(not allowed|denied)|permission|denied", re.I), 20),
+    (
+        re.compile(
+            r"selected album does not exist|no album where you are allowed|"
+            r"album.*(not exist|may not|not allowed|cannot)|no album|unknown album",
+            re.I,
+        ),
+        19,
+    ),
+    (
+        re.compile(
+            r"(no|not have|don'?t have) permission|may not upload|not allowed to upload|"
+            r"upload.*(not allowed|denied)|permission|denied",
+            re.I,
+        ),
+        20,
+    ),
     (re.compile(r"too (large|big)|exceeds|maximum (file )?size|size.*limit|at most \d+ on a side", re.I), 9),
     (re.compile(r"empty", re.I), 8),
     (re.compile(r"album", re.I), 19),
@@ -72,8 +84,11 @@ _CODES: list[tuple[re.Pattern[str], int]] = [
 _PERMISSION = re.compile(r"(don'?t|do not) have permission", re.I)
 """What 1.6 answers a client whose server-side session is gone (a guest again), before any token check."""
 
-_PHP_ERROR = re.compile(r"\.php line:\s*\d+\s*$|Cannot use object of type|Call to (a member|undefined) function|"
-                        r"Uncaught \w+(Error|Exception)", re.I)
+_PHP_ERROR = re.compile(
+    r"\.php line:\s*\d+\s*$|Cannot use object of type|Call to (a member|undefined) function|"
+    r"Uncaught \w+(Error|Exception)",
+    re.I,
+)
 """What Coppermine's error handler prints for a PHP error in its own code (``<message> <file>.php line:<n>``)."""
 
 
@@ -106,8 +121,9 @@ class WebSession:
     password), shared with the sessions that follow this one, so no rejected password is sent again.
     """
 
-    def __init__(self, base_url: str, username: str | None, password: str | None, send: Send,
-                 rejected: set[str] | None = None) -> None:
+    def __init__(
+        self, base_url: str, username: str | None, password: str | None, send: Send, rejected: set[str] | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.username = username or None
         self._password = password or ""
@@ -152,7 +168,9 @@ class WebSession:
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)
 
-    def get(self, path: str, params: dict | None = None, *, allow_redirects: bool = True, **kw: Any) -> requests.Response:
+    def get(
+        self, path: str, params: dict | None = None, *, allow_redirects: bool = True, **kw: Any
+    ) -> requests.Response:
         """GET a page; redirects are followed within the gallery's origin only (an http to https upgrade included)."""
         resp = self._send("GET", self.url(path), params=params, allow_redirects=False, **kw)
         hops = 0
@@ -163,12 +181,17 @@ class WebSession:
                     f"{_strip_query(mask_secrets(resp.url or path))}: the gallery redirected this page to another "
                     f"host ({_strip_query(mask_secrets(target))}); galleryk follows redirects within the gallery's "
                     "own address only. If the gallery has moved, use its new address",
-                    url=resp.url, status=resp.status_code, location=target,
+                    url=resp.url,
+                    status=resp.status_code,
+                    location=target,
                 )
             hops += 1
             if hops > MAX_REDIRECTS:
-                raise BadReply(f"{_strip_query(mask_secrets(resp.url or path))}: more than {MAX_REDIRECTS} redirects",
-                               url=resp.url, status=resp.status_code)
+                raise BadReply(
+                    f"{_strip_query(mask_secrets(resp.url or path))}: more than {MAX_REDIRECTS} redirects",
+                    url=resp.url,
+                    status=resp.status_code,
+                )
             resp = self._send("GET", target, allow_redirects=False, **kw)
         return resp
 
@@ -247,9 +270,13 @@ class WebSession:
                 return
             if not pages.is_gallery_page(html(landing)):
                 said = pages.error_text(html(landing))
-                raise BadReply(f"login to {self.base_url}: after the login the gallery answered a page that is "
-                               f"not one of its own: {said}", url=self.url("index.php"), status=landing.status_code,
-                               junk=said)
+                raise BadReply(
+                    f"login to {self.base_url}: after the login the gallery answered a page that is "
+                    f"not one of its own: {said}",
+                    url=self.url("index.php"),
+                    status=landing.status_code,
+                    junk=said,
+                )
             # The password was accepted (a redirect), but the session cookie did not exist yet when it
             # was posted (a page of the dance failed): once more, which cannot count toward a ban.
             if attempt == 1:
@@ -293,14 +320,19 @@ class WebSession:
             raise RedirectRefused(
                 f"login to {self.base_url}: the gallery redirected the sign-in to another host ({where}, HTTP "
                 f"{resp.status_code}); galleryk did not follow it, and your password was not sent there. Use the "
-                "gallery's own address", url=self.url("login.php"), status=resp.status_code, location=location,
+                "gallery's own address",
+                url=self.url("login.php"),
+                status=resp.status_code,
+                location=location,
             )
         if resp.status_code in (307, 308):
             raise RedirectRefused(
                 f"login to {self.base_url}: the gallery answered the sign-in with HTTP {resp.status_code}, asking for "
                 f"it to be sent again to {where}; galleryk does not send a password twice. If that is the gallery's "
-                "address (https, say), use it as the gallery's URL", url=self.url("login.php"),
-                status=resp.status_code, location=location,
+                "address (https, say), use it as the gallery's URL",
+                url=self.url("login.php"),
+                status=resp.status_code,
+                location=location,
             )
 
     def _signed_in(self, resp: requests.Response) -> None:
@@ -333,8 +365,8 @@ class WebSession:
             who = repr(self.username) if self.username else "a guest"
             raise CoppermineError(
                 code_for(said) or 20,
-                f"the gallery {self.base_url} offers no form to {who}" + (f": {said}" if said else
-                " (not signed in, or the theme hides the logout link and the upload form)"),
+                f"the gallery {self.base_url} offers no form to {who}"
+                + (f": {said}" if said else " (not signed in, or the theme hides the logout link and the upload form)"),
             )
 
     def upload_albums(self) -> list[pages.UploadAlbum] | None:
@@ -419,7 +451,8 @@ class WebSession:
                 raise HttpStatusError(
                     f"upload to album {album}: the gallery answered HTTP {resp.status_code} (the picture may or may "
                     f"not have been stored; look before sending it again): {text}",
-                    url=self.url("uniload.php"), status=resp.status_code,
+                    url=self.url("uniload.php"),
+                    status=resp.status_code,
                 )
             if resp.status_code == 430 and _PERMISSION.search(text) and not relogged and self._session_lost():
                 relogged = True
@@ -440,8 +473,11 @@ class WebSession:
                     junk=text,
                 )
             if _PHP_ERROR.search(text):
-                raise CoppermineServerError(0, f"upload to album {album}: the gallery's own code failed (HTTP "
-                                               f"{resp.status_code}), the picture was not stored: {text}")
+                raise CoppermineServerError(
+                    0,
+                    f"upload to album {album}: the gallery's own code failed (HTTP "
+                    f"{resp.status_code}), the picture was not stored: {text}",
+                )
             raise CoppermineError(code_for(text), f"upload to album {album} failed (HTTP {resp.status_code}): {text}")
 
     def create_album(self, category: int, title: str, position: int, lookup: Callable[[], int | None]) -> int:
@@ -454,16 +490,24 @@ class WebSession:
         while True:
             token = self.form_token(fresh=fresh_token)
             params = {
-                "what": "albmgr", "op": "add", "cat": str(category), "name": title, "position": str(position),
-                "form_token": token.form_token, "timestamp": token.timestamp,
+                "what": "albmgr",
+                "op": "add",
+                "cat": str(category),
+                "name": title,
+                "position": str(position),
+                "form_token": token.form_token,
+                "timestamp": token.timestamp,
             }
             try:
                 resp = self._send("GET", self.url("delete.php"), params=params, allow_redirects=False, retry=False)
                 data = _json(resp)
                 if data is None and (resp.status_code >= 500 or not pages.is_gallery_page(html(resp))):
-                    raise BadReply(f"creating album {title!r}: the gallery answered HTTP {resp.status_code} with "
-                                   f"neither JSON nor one of its pages: {_body_text(resp)}",
-                                   url=self.url("delete.php"), status=resp.status_code)
+                    raise BadReply(
+                        f"creating album {title!r}: the gallery answered HTTP {resp.status_code} with "
+                        f"neither JSON nor one of its pages: {_body_text(resp)}",
+                        url=self.url("delete.php"),
+                        status=resp.status_code,
+                    )
             except TransportError:
                 made = lookup()
                 if made is not None:
@@ -472,7 +516,11 @@ class WebSession:
                     raise
                 retried = True  # nothing was made: sending it once more cannot make two
                 continue
-            if data is not None and str(data.get("message")).lower() == "true" and str(data.get("newAid", "")).isdigit():
+            if (
+                data is not None
+                and str(data.get("message")).lower() == "true"
+                and str(data.get("newAid", "")).isdigit()
+            ):
                 return int(data["newAid"])
             if data is not None:
                 text = str(data.get("description") or data.get("error") or data.get("message") or data)

@@ -1,7 +1,7 @@
 """The Fotki client (a Flickr-style API): signing, the frob login, a token cache, every documented method.
 
-    from galleryk.fotki import Fotki
-    fotki = Fotki(api_key, secret)
+from galleryk.fotki import Fotki
+fotki = Fotki(api_key, secret)
 """
 
 from .auth import PendingLogin

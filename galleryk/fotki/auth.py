@@ -59,7 +59,7 @@ def token_from(body: etree._Element | None, method: str = "flickr.auth.getToken"
         raise BadReply(f"{method}: the reply holds no <auth>")
     token = (body.findtext("token") or "").strip()
     user = body.find("user")
-    get = (lambda name: (user.get(name) or "")) if user is not None else (lambda name: "")
+    get = (lambda name: user.get(name) or "") if user is not None else (lambda name: "")
     return CachedToken(
         token=token,
         perms=(body.findtext("perms") or "").strip(),
@@ -162,7 +162,7 @@ class PendingLogin:
             return f"<p>Fotki: signed in as <b>{who}</b> ({perms}).</p>"
         url = html.escape(self.url or "", quote=True)
         return (
-            f"<p>Fotki: <a href=\"{url}\" target=\"_blank\" rel=\"noopener\">approve galleryk "
+            f'<p>Fotki: <a href="{url}" target="_blank" rel="noopener">approve galleryk '
             f"({html.escape(self.perms)} access)</a>, then run <code>.finish()</code> on this login "
             "(or <code>fotki.finish_login()</code>).</p>"
         )

@@ -38,8 +38,17 @@ from .. import thumbcache
 from ..errors import BadValue, FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
 from ..frames.fotki import chunks_frame, info_values, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
 from ..results import UploadResult
-from ..transport import (DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, DEFAULT_TIMEOUT, Progress, Source,
-                         Transport, mask_url, open_source)
+from ..transport import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_REPLY,
+    DEFAULT_STALL,
+    DEFAULT_TIMEOUT,
+    Progress,
+    Source,
+    Transport,
+    mask_url,
+    open_source,
+)
 from . import auth
 from .replies import parse_reply, upload_id
 from .signing import signed
@@ -125,8 +134,13 @@ class Fotki:
         self.max_workers = max(1, int(max_workers))
         self.per_page = max(1, min(int(per_page), MAX_PER_PAGE))
         self.transport = transport or Transport(
-            timeout=timeout, retries=retries, pool_size=max(self.workers * 2, self.max_workers, 8),
-            calls_per_hour=calls_per_hour, deadline=deadline, stall=stall, max_reply=max_reply,
+            timeout=timeout,
+            retries=retries,
+            pool_size=max(self.workers * 2, self.max_workers, 8),
+            calls_per_hour=calls_per_hour,
+            deadline=deadline,
+            stall=stall,
+            max_reply=max_reply,
         )
         self.token_cache = _make_cache(token_cache, self.auth_endpoint)
         self._token: CachedToken | None = CachedToken(token) if token else None
@@ -231,8 +245,9 @@ class Fotki:
         except FotkiAuthError as exc:
             if exc.code == 98 and sent.with_token and self._token_from_cache:
                 self._forget()
-                raise FotkiAuthError(exc.code, f"{exc.message} (the cached token was dropped; call login())",
-                                     sent.name) from None
+                raise FotkiAuthError(
+                    exc.code, f"{exc.message} (the cached token was dropped; call login())", sent.name
+                ) from None
             raise
 
     def _read(self, resp: requests.Response, method: str, masked: str) -> etree._Element | None:
@@ -244,8 +259,11 @@ class Fotki:
             raise
         except Exception:
             if resp.status_code >= 400:
-                raise HttpStatusError(f"{method}: HTTP {resp.status_code} {resp.reason or ''}".rstrip(),
-                                      url=masked, status=resp.status_code) from None
+                raise HttpStatusError(
+                    f"{method}: HTTP {resp.status_code} {resp.reason or ''}".rstrip(),
+                    url=masked,
+                    status=resp.status_code,
+                ) from None
             raise
 
     # -- auth ----------------------------------------------------------------------------------------
@@ -358,7 +376,11 @@ class Fotki:
         return df
 
     def _walk(
-        self, method: str, params: dict[str, Any], limit: int | None, read: Callable[[etree._Element], _T],
+        self,
+        method: str,
+        params: dict[str, Any],
+        limit: int | None,
+        read: Callable[[etree._Element], _T],
         size: Callable[[_T], int] = len,
     ) -> list[_T]:
         """Page 1, then the remaining pages concurrently; stops at ``pages``, an empty page or ``limit``.
@@ -404,8 +426,9 @@ class Fotki:
             # reply) keeps that memory for itself (malloc arenas), which made a 100,000-photo
             # listing over 16 threads peak 40% higher when every thread parsed.
             with ThreadPoolExecutor(_PARSE_SLOTS, thread_name_prefix="galleryk-parse") as parsing:
-                pages_read = _in_order(fetching, lambda n: parsing.submit(read_page, send(n)).result(), numbers,
-                                       window=2 * workers)
+                pages_read = _in_order(
+                    fetching, lambda n: parsing.submit(read_page, send(n)).result(), numbers, window=2 * workers
+                )
                 return [first, *_read_all(pages_read)]
 
     def _page_workers(self, pages: int, round_trip: float) -> int:
@@ -456,8 +479,10 @@ class Fotki:
 
     def add_to_photoset(self, photoset_id: int | str, photo_id: int | str) -> None:
         """Append a photo to one of your photosets."""
-        self._call("flickr.photosets.addPhoto", {"photoset_id": _id_text(photoset_id, "photoset_id"),
-                                                 "photo_id": _id_text(photo_id, "photo_id")})
+        self._call(
+            "flickr.photosets.addPhoto",
+            {"photoset_id": _id_text(photoset_id, "photoset_id"), "photo_id": _id_text(photo_id, "photo_id")},
+        )
 
     def edit_photoset(self, photoset_id: int | str, title: str, description: str | None = None) -> None:
         """Change a photoset's title (and description, when given)."""
@@ -515,9 +540,15 @@ class Fotki:
                 if not create_album:
                     raise
                 new_album = str(album)
-        fields: dict[str, Any] = {"api_key": self.api_key, "title": title, "description": description,
-                                  "tags": _tags_text(tags), "is_public": is_public, "is_friend": is_friend,
-                                  "is_family": is_family}
+        fields: dict[str, Any] = {
+            "api_key": self.api_key,
+            "title": title,
+            "description": description,
+            "tags": _tags_text(tags),
+            "is_public": is_public,
+            "is_friend": is_friend,
+            "is_family": is_family,
+        }
         token = self._current_token()
         if token is not None:
             fields["auth_token"] = token.token
@@ -527,8 +558,9 @@ class Fotki:
         url = f"{self.api_url}/upload"
         started = time.monotonic()
         with open_source(source, filename) as up:
-            resp = self.transport.post_multipart(url, query, ("photo", up.filename, up.stream),
-                                                 progress=progress, retry=False, what="upload")
+            resp = self.transport.post_multipart(
+                url, query, ("photo", up.filename, up.stream), progress=progress, retry=False, what="upload"
+            )
             size = up.size
             name = up.filename
         photo_id = upload_id(self._read(resp, "upload", mask_url(url)))
@@ -537,8 +569,13 @@ class Fotki:
         elif set_id is not None:
             self.add_to_photoset(set_id, photo_id)
         return UploadResult(
-            service="fotki", id=photo_id, status="uploaded", album=None if set_id is None else str(set_id),
-            title=title, filename=name, bytes=size if size >= 0 else None,
+            service="fotki",
+            id=photo_id,
+            status="uploaded",
+            album=None if set_id is None else str(set_id),
+            title=title,
+            filename=name,
+            bytes=size if size >= 0 else None,
             seconds=round(time.monotonic() - started, 3),
         )
 
@@ -671,8 +708,11 @@ def _paging_int(paging: dict[str, str | None], name: str, method: str) -> int | 
         return None
     number = _int(value)
     if number is None or number < 0:
-        raise BadValue(f"{method}: the reply's {name!r} attribute holds {str(value)[:40]!r}, which is not a page count",
-                       field=name, value=value)
+        raise BadValue(
+            f"{method}: the reply's {name!r} attribute holds {str(value)[:40]!r}, which is not a page count",
+            field=name,
+            value=value,
+        )
     return number
 
 

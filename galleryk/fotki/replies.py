@@ -27,7 +27,9 @@ from ..errors import BadReply, BadValue, FotkiError
 from ..xmlparse import XmlError, html_summary, looks_like_html, read_xml
 
 
-def parse_reply(content: bytes, fmt: str = "xml", *, method: str | None = None, url: str | None = None) -> etree._Element | None:
+def parse_reply(
+    content: bytes, fmt: str = "xml", *, method: str | None = None, url: str | None = None
+) -> etree._Element | None:
     """The body of a successful reply (None when empty); FotkiError for a failure; BadReply when unreadable."""
     if fmt == "json":
         return parse_json_reply(content, method=method, url=url)
@@ -71,7 +73,9 @@ def parse_json_reply(content: bytes, *, method: str | None = None, url: str | No
         raise BadValue(f"{method or 'call'}: {exc}", field=exc.field, value=exc.value, url=url) from None
     except (UnicodeDecodeError, ValueError) as exc:
         if looks_like_html(content):
-            raise BadReply(f"{method or 'call'}: an HTML page instead of JSON: {html_summary(content)!r}", url=url) from None
+            raise BadReply(
+                f"{method or 'call'}: an HTML page instead of JSON: {html_summary(content)!r}", url=url
+            ) from None
         raise BadReply(f"{method or 'call'}: unreadable JSON reply ({exc})", url=url) from None
     if not isinstance(data, dict):
         raise BadReply(f"{method or 'call'}: a JSON reply that is not an object", url=url)
@@ -133,8 +137,11 @@ def upload_id(body: etree._Element | None) -> str:
         text = (body.text or body.get("id") or "").strip()
         if text:
             if not (text.isascii() and text.isdigit()):
-                raise BadValue(f"upload: the reply's {body.tag} is {text[:40]!r}, not a photo id (a whole number)",
-                               field=body.tag, value=text[:40])
+                raise BadValue(
+                    f"upload: the reply's {body.tag} is {text[:40]!r}, not a photo id (a whole number)",
+                    field=body.tag,
+                    value=text[:40],
+                )
             return text
     shown = etree.tostring(body, encoding="unicode")[:200] if body is not None else "nothing"
     raise BadReply(f"upload: the reply has no photo id ({shown})")

@@ -99,7 +99,11 @@ class FileTokenCache:
     def get(self, key: CacheKey) -> CachedToken | None:
         try:
             data = json.loads(self.path(key).read_text(encoding="utf-8"))
-            if data.get("endpoint") != key.endpoint or data.get("api_key") != key.api_key or data.get("user") != key.user:
+            if (
+                data.get("endpoint") != key.endpoint
+                or data.get("api_key") != key.api_key
+                or data.get("user") != key.user
+            ):
                 return None
             fields = data["token"]
             return CachedToken(**{name: str(fields.get(name, "")) for name in CachedToken.__dataclass_fields__})

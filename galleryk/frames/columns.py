@@ -38,7 +38,9 @@ KINDS = ("int", "bool", "string", "unix", "taken", "list")
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
 _FALSE = frozenset({"0", "false", "no", "off", "n", "f", ""})
 _COMPACT_TAKEN = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2}))?$")
-_ISO_TAKEN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_ISO_TAKEN = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 _NULLS = (None, "")
 _ZERO_DATE = re.compile(r"^[0\s:./T-]*$")  # "", "0000-00-00 00:00:00", "00000000": no date
 
@@ -191,8 +193,14 @@ def scalar(value: Any, kind: str, name: str) -> Any:
     raise ValueError(f"unknown column kind {kind!r}; known: {', '.join(KINDS)}")
 
 
-_KIND_WORDS = {"int": "a whole number that fits 64 bits", "bool": "a yes/no flag", "unix": "a time in seconds "
-               "since 1970", "taken": "a date", "string": "text", "list": "a list"}
+_KIND_WORDS = {
+    "int": "a whole number that fits 64 bits",
+    "bool": "a yes/no flag",
+    "unix": "a time in seconds since 1970",
+    "taken": "a date",
+    "string": "text",
+    "list": "a list",
+}
 
 
 def _bad_value(name: str, kind: str, values: Sequence[Any], exc: BaseException) -> BadValue:
@@ -207,11 +215,16 @@ def _bad_value(name: str, kind: str, values: Sequence[Any], exc: BaseException) 
             break
     shown = repr(culprit if culprit is not None else exc)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return BadValue(f"the reply's {name!r} field holds {shown}, which is not {_KIND_WORDS.get(kind, kind)}",
-                    field=name, value=culprit)
+    return BadValue(
+        f"the reply's {name!r} field holds {shown}, which is not {_KIND_WORDS.get(kind, kind)}",
+        field=name,
+        value=culprit,
+    )
 
 
-def build_frame(columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, str], default: str = "string") -> pd.DataFrame:
+def build_frame(
+    columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, str], default: str = "string"
+) -> pd.DataFrame:
     """A DataFrame from raw column lists: known columns in ``kinds`` order, then the extras (as ``default``).
 
     Columns named in ``kinds`` but missing from ``columns`` are filled with <NA>; every column

@@ -198,7 +198,7 @@ def _joined(pieces: list[tuple[int, Any]], n: int, kind: str | None) -> Any:
             return pd.arrays.BooleanArray(joined, np.zeros(n, dtype=bool))
     out: list[Any] = [None] * n
     for start, values in pieces:
-        out[start:start + len(values)] = values.tolist() if isinstance(values, np.ndarray) else values
+        out[start : start + len(values)] = values.tolist() if isinstance(values, np.ndarray) else values
     return out
 
 
@@ -227,7 +227,7 @@ def page_columns(page: etree._Element) -> dict[str, list[Any]]:
             out = {}  # some photo has a name the first lacks
     if len(out) != len(names) or not out:
         photos = page.findall("photo")
-        every = dict.fromkeys(key for el in photos for key in el.keys())
+        every = dict.fromkeys(key for el in photos for key in el)
         out = {name: _attribute(page, photos, name) for name in every}
     owner = page.get("owner")
     if owner is not None and "owner" not in out:  # getPhotos names the owner once, on the set
@@ -270,8 +270,10 @@ def info_row(photo: etree._Element) -> dict[str, Any]:
     for tag in ("title", "description", "comments"):
         child = photo.find(tag)
         row[tag] = None if child is None else (child.text or "")
-    for tag, names in (("visibility", ("ispublic", "isfriend", "isfamily")),
-                       ("dates", ("posted", "taken", "takengranularity", "lastupdate"))):
+    for tag, names in (
+        ("visibility", ("ispublic", "isfriend", "isfamily")),
+        ("dates", ("posted", "taken", "takengranularity", "lastupdate")),
+    ):
         child = photo.find(tag)
         if child is not None:
             row.update({name: child.get(name) for name in names})

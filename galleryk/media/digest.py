@@ -35,7 +35,7 @@ def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK, keep: int = 1 << 16) -> 
     while n := fh.readinto(buf):
         h.update(view[:n])  # hashlib releases the GIL for large blocks
         last = n
-    return h.hexdigest(), bytes(view[max(0, last - keep):last])
+    return h.hexdigest(), bytes(view[max(0, last - keep) : last])
 
 
 def has_marker_after(fh: IO[bytes], marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:

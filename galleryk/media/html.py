@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import html as _html
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd

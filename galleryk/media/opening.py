@@ -12,13 +12,13 @@ import io
 import os
 import struct
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from PIL import Image, UnidentifiedImageError
 
 from .errors import UnreadableImage
 
-Source = Union[str, os.PathLike, bytes, bytearray, memoryview, IO[bytes]]
+Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes]
 
 _heif_checked = False
 

@@ -221,7 +221,7 @@ def read_file(path: str, max_pixels: int = MAX_PIXELS) -> dict:
 def _ends_with_marker(fh: Any, marker: bytes, offset: int, size: int, tail: bytes) -> bool:
     """Whether ``marker`` comes past ``offset``: in the bytes the digest read last, else (a long trailer,
     a truncated file) by reading the file again."""
-    if marker in tail[max(0, offset - (size - len(tail))):]:
+    if marker in tail[max(0, offset - (size - len(tail))) :]:
         return True
     return has_marker_after(fh, marker, offset, size)
 

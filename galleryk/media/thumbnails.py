@@ -8,6 +8,7 @@ transparency is flattened onto white, and the result is always RGB.
 from __future__ import annotations
 
 import io
+
 from PIL import Image, ImageOps
 
 from .errors import MAX_PIXELS, ImageTooLarge, UnreadableImage, too_large_message

@@ -26,8 +26,8 @@ import logging
 import tempfile
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,19 @@ from .targets import Target, make_source, make_target
 
 log = logging.getLogger("galleryk.push")
 
-REPORT_COLUMNS = ["item", "status", "remote_id", "album", "album_id", "error", "note", "bytes", "seconds", "attempts",
-                  "marker"]
+REPORT_COLUMNS = [
+    "item",
+    "status",
+    "remote_id",
+    "album",
+    "album_id",
+    "error",
+    "note",
+    "bytes",
+    "seconds",
+    "attempts",
+    "marker",
+]
 _RECENT_MARGIN = 100  # photos beyond this push's own uploads read when looking for a lost one
 
 
@@ -150,8 +161,11 @@ def push(
     cancel = cancel or threading.Event()
     from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
 
-    bar = _Watch(tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo",
-                      disable=not progress or not items), on_item, on_progress)
+    bar = _Watch(
+        tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo", disable=not progress or not items),
+        on_item,
+        on_progress,
+    )
     outcomes: dict[int, _Outcome] = {}  # by id(item): a DataFrame index may repeat
     path: Path | None = None
     try:
@@ -159,15 +173,27 @@ def push(
     except (TransportError, ServiceError):  # the album's title could not be read: lock on what was asked for
         key = f"{adapter.identity}"
     try:
-        with album_lock(key, adapter.lock_label(), timeout=lock_timeout, cancel=cancel,
-                        on_wait=bar.describe):
+        with album_lock(key, adapter.lock_label(), timeout=lock_timeout, cancel=cancel, on_wait=bar.describe):
             bar.describe(f"push to {adapter.label}")
             own_journal = not isinstance(journal, Journal)
             jr = journal if not own_journal else Journal(journal or default_journal_path(adapter, adapter.album_key))
             path = jr.path
             try:
-                _run(items, outcomes, adapter, jr, style, source, resize, strip_metadata, workers, retries, settle,
-                     cancel, bar)
+                _run(
+                    items,
+                    outcomes,
+                    adapter,
+                    jr,
+                    style,
+                    source,
+                    resize,
+                    strip_metadata,
+                    workers,
+                    retries,
+                    settle,
+                    cancel,
+                    bar,
+                )
             finally:
                 if own_journal:
                     jr.close()
@@ -179,17 +205,30 @@ def push(
     return _report(items, outcomes, adapter, path, style)
 
 
-def _run(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, jr: Journal, style: str | None,
-         source: Any, resize: int | None, strip: bool, workers: int, retries: int, settle: float,
-         cancel: threading.Event, bar: Any) -> None:
+def _run(
+    items: list[Item],
+    outcomes: dict[int, _Outcome],
+    adapter: Target,
+    jr: Journal,
+    style: str | None,
+    source: Any,
+    resize: int | None,
+    strip: bool,
+    workers: int,
+    retries: int,
+    settle: float,
+    cancel: threading.Event,
+    bar: Any,
+) -> None:
     try:
         _prepare(adapter, jr, retries)
     except (TransportError, ServiceError) as exc:
         if isinstance(exc, ServiceError) and not exc.temporary:
             raise  # the service said no (a bad password, a revoked token): nothing a rerun alone would change
         for item in items:  # the album could not be read or made, for now: nothing was uploaded
-            outcomes[id(item)] = _Outcome("failed", error=f"not uploaded: the album could not be prepared "
-                                          f"({_describe(exc)}); rerun the push")
+            outcomes[id(item)] = _Outcome(
+                "failed", error=f"not uploaded: the album could not be prepared ({_describe(exc)}); rerun the push"
+            )
         return
     view = AlbumView(adapter, style, retries, cancel)
     runner = _Runner(adapter, jr, view, style, source, resize, strip, retries, cancel, settle, bar)
@@ -268,8 +307,9 @@ def _prepare(adapter: Target, jr: Journal, retries: int) -> None:
 class _Watch:
     """What a push tells as it goes: its progress bar, and the caller's ``on_item`` and ``on_progress``."""
 
-    def __init__(self, bar: Any, on_item: Callable[[Any, str], Any] | None,
-                 on_progress: Callable[[Any, int, int], Any] | None) -> None:
+    def __init__(
+        self, bar: Any, on_item: Callable[[Any, str], Any] | None, on_progress: Callable[[Any, int, int], Any] | None
+    ) -> None:
         self.bar, self.on_item, self.on_progress = bar, on_item, on_progress
         self._told: set[int] = set()
         self._lock = threading.Lock()
@@ -325,19 +365,35 @@ class _Sending:
 def _call_quietly(callback: Callable[..., Any], *args: Any) -> None:
     try:
         callback(*args)
-    except Exception:  # noqa: BLE001 - a caller's display must not break the push
+    except Exception:  # a caller's display must not break the push
         log.warning("push: the %s callback failed", getattr(callback, "__name__", "progress"), exc_info=True)
 
 
-def _report(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, journal: Path | None,
-            style: str | None) -> pd.DataFrame:
+def _report(
+    items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, journal: Path | None, style: str | None
+) -> pd.DataFrame:
     rows = []
-    title = adapter.album_title if adapter.album_title is not None else adapter.album_key  # what was asked, if not found
+    title = (
+        adapter.album_title if adapter.album_title is not None else adapter.album_key
+    )  # what was asked, if not found
     for item in items:
         o = outcomes.get(id(item), _Outcome("cancelled", error="not started"))
         mark = marker_text(item.token) if style is not None and item.digest is not None else None
-        rows.append([item.label, o.status, o.remote_id, title, adapter.album_id, o.error, o.note, o.bytes,
-                     o.seconds, o.attempts, mark])
+        rows.append(
+            [
+                item.label,
+                o.status,
+                o.remote_id,
+                title,
+                adapter.album_id,
+                o.error,
+                o.note,
+                o.bytes,
+                o.seconds,
+                o.attempts,
+                mark,
+            ]
+        )
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS, index=[i.index for i in items])
     report["status"] = pd.Categorical(report["status"], categories=["uploaded", "skipped", "failed", "cancelled"])
     report["bytes"] = report["bytes"].astype("Int64")
@@ -349,8 +405,9 @@ def _report(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, j
     report.attrs["album_id"] = adapter.album_id
     report.attrs["journal"] = str(journal) if journal is not None else None
     report.attrs["marker"] = (
-        f"{style}: {EXPLANATION}" if style is not None else
-        "none: the photos carry no marker, so a push whose journal is lost cannot recognise them"
+        f"{style}: {EXPLANATION}"
+        if style is not None
+        else "none: the photos carry no marker, so a push whose journal is lost cannot recognise them"
     )
     return report
 
@@ -358,9 +415,20 @@ def _report(items: list[Item], outcomes: dict[int, _Outcome], adapter: Target, j
 class _Runner:
     """Pushes one item at a time; shared by the worker threads."""
 
-    def __init__(self, adapter: Target, jr: Journal, view: AlbumView, style: str | None, source: Any,
-                 resize: int | None, strip: bool, retries: int, cancel: threading.Event, settle: float,
-                 watch: _Watch) -> None:
+    def __init__(
+        self,
+        adapter: Target,
+        jr: Journal,
+        view: AlbumView,
+        style: str | None,
+        source: Any,
+        resize: int | None,
+        strip: bool,
+        retries: int,
+        cancel: threading.Event,
+        settle: float,
+        watch: _Watch,
+    ) -> None:
         self.adapter, self.jr, self.view, self.style, self.settle = adapter, jr, view, style, settle
         self.watch = watch
         self.resize, self.strip, self.retries, self.cancel = resize, strip, retries, cancel
@@ -463,8 +531,13 @@ class _Runner:
                 if found is not None:
                     jr.found(a.identity, item.key, found, self._info(item))
                     self._claim(found, item.key)
-                    return _Outcome("skipped", found, note="already on the service (found by its marker)",
-                                    bytes=item.bytes, attempts=entry.attempts if entry else 0)
+                    return _Outcome(
+                        "skipped",
+                        found,
+                        note="already on the service (found by its marker)",
+                        bytes=item.bytes,
+                        attempts=entry.attempts if entry else 0,
+                    )
             return self._attempt(item, reason)
 
     def _confirm(self, item: Item, entry: Entry) -> tuple[_Outcome | None, str | None]:
@@ -481,9 +554,12 @@ class _Runner:
                 note = "done in an earlier run, held for approval then; now listed (found by its marker)"
                 return _Outcome("skipped", found, note=note, bytes=item.bytes, attempts=entry.attempts), None
             return _Outcome(
-                "skipped", None, bytes=item.bytes, attempts=entry.attempts,
+                "skipped",
+                None,
+                bytes=item.bytes,
+                attempts=entry.attempts,
                 note="uploaded in an earlier run and held for the gallery admin's approval; pictures awaiting approval "
-                     "are not listed, so galleryk could not confirm it is still there",
+                "are not listed, so galleryk could not confirm it is still there",
             ), None
         try:
             where = self.view.presence(rid, token, title)
@@ -493,7 +569,10 @@ class _Runner:
             note = f"done in an earlier run; galleryk could not confirm it is still there ({_describe(exc)})"
             return _Outcome("skipped", rid, note=note, bytes=item.bytes, attempts=entry.attempts), None
         if where == "missing":
-            return None, f"the journal had it as uploaded (id {rid}), but it is no longer on the service: uploaded again"
+            return (
+                None,
+                f"the journal had it as uploaded (id {rid}), but it is no longer on the service: uploaded again",
+            )
         self.view.claim(rid)
         note = "done in an earlier run (seen on the service)"
         if where == "elsewhere":
@@ -556,10 +635,15 @@ class _Runner:
             if remote_id:
                 self.view.uploaded(remote_id, item)
                 self._place(remote_id, key)
-            return _Outcome("uploaded", remote_id or None, note=_join(reason, note), bytes=item.bytes,
-                            attempts=self._attempts(key))
-        return _Outcome("failed", error=f"gave up after {self.retries + 1} attempts; the service stayed unavailable",
-                        bytes=item.bytes, attempts=self._attempts(key))
+            return _Outcome(
+                "uploaded", remote_id or None, note=_join(reason, note), bytes=item.bytes, attempts=self._attempts(key)
+            )
+        return _Outcome(
+            "failed",
+            error=f"gave up after {self.retries + 1} attempts; the service stayed unavailable",
+            bytes=item.bytes,
+            attempts=self._attempts(key),
+        )
 
     def _settle(self, doubt: _Doubt) -> _Outcome | _Doubt:
         """Look for an upload whose reply was lost (the listing was read after it was due); upload it again if absent."""
@@ -587,18 +671,30 @@ class _Runner:
                 if doubt.orphan:
                     note = f"an earlier run stopped before its reply came; the upload had arrived (found {how})"
                 else:
-                    note = (f"its reply was lost ({doubt.error}); the upload had arrived: found on the service {how} "
-                            f"{max(0.0, time.time() - doubt.since):.1f} s after it began, not sent again")
+                    note = (
+                        f"its reply was lost ({doubt.error}); the upload had arrived: found on the service {how} "
+                        f"{max(0.0, time.time() - doubt.since):.1f} s after it began, not sent again"
+                    )
                 return _Outcome("uploaded", found, note=note, bytes=item.bytes, attempts=entry.attempts)
             if entry.attempts > self.retries:
                 jr.failed(a.identity, item.key, f"gave up: {doubt.error}")
-                return _Outcome("failed", error=f"gave up after {entry.attempts} attempts (each looked for on the "
-                                f"service, not found); last: {doubt.error}", bytes=item.bytes, attempts=entry.attempts)
-            why = ("an earlier run stopped before its reply came, and it had not arrived: uploaded again"
-                   if doubt.orphan else f"its reply was lost ({doubt.error}) and it had not arrived: uploaded again")
+                return _Outcome(
+                    "failed",
+                    error=f"gave up after {entry.attempts} attempts (each looked for on the "
+                    f"service, not found); last: {doubt.error}",
+                    bytes=item.bytes,
+                    attempts=entry.attempts,
+                )
+            why = (
+                "an earlier run stopped before its reply came, and it had not arrived: uploaded again"
+                if doubt.orphan
+                else f"its reply was lost ({doubt.error}) and it had not arrived: uploaded again"
+            )
             if self.style is None and doubt.orphan:
-                why = ("an earlier run stopped before its reply came; without a marker (marker=None) galleryk cannot "
-                       "tell whether it had arrived: uploaded again")
+                why = (
+                    "an earlier run stopped before its reply came; without a marker (marker=None) galleryk cannot "
+                    "tell whether it had arrived: uploaded again"
+                )
             if item.remote_id is not None and (item.path is None or not item.path.exists()):
                 with tempfile.TemporaryDirectory(prefix="galleryk-copy-") as tmp:  # a copy: fetch the original again
                     self._fetch_remote(item, Path(tmp))
@@ -607,9 +703,13 @@ class _Runner:
 
     def unsettled(self, doubt: _Doubt, why: str, status: str = "failed") -> _Outcome:
         """An item still in doubt when the push ends: not uploaded again, so as not to make a second copy."""
-        return _Outcome(status, error=f"in doubt: its last upload may have arrived; {why}. It was not sent again, "
-                        "so as not to make a second copy; rerun the push to settle it", bytes=doubt.item.bytes,
-                        attempts=self._attempts(doubt.item.key))
+        return _Outcome(
+            status,
+            error=f"in doubt: its last upload may have arrived; {why}. It was not sent again, "
+            "so as not to make a second copy; rerun the push to settle it",
+            bytes=doubt.item.bytes,
+            attempts=self._attempts(doubt.item.key),
+        )
 
     def recent_count(self, batch: list[_Doubt]) -> int:
         """How many of the newest photos to read: this target's uploads since the oldest doubt began, plus a margin."""
@@ -634,7 +734,9 @@ class _Runner:
             self.refusal = AlbumNotFound(
                 f"the gallery refused uploads to album {a.album_label} ({_describe(error)}). It does not say which "
                 f"albums accept your uploads (the cpgAPI has no such call); albums you can see: {listing}",
-                album=getattr(a, "album_spec", None), choices=seen, can_create=False,
+                album=getattr(a, "album_spec", None),
+                choices=seen,
+                can_create=False,
             )
             self._stop.set()
 

@@ -185,8 +185,9 @@ class AlbumView:
         Raises Ambiguous when there are several.
         """
         with self._cond:
-            new = [i for i in self._by_title.get(_norm(title), ())
-                   if i not in self._snapshot and i not in self._claimed]
+            new = [
+                i for i in self._by_title.get(_norm(title), ()) if i not in self._snapshot and i not in self._claimed
+            ]
             if len(new) > 1:
                 raise Ambiguous(f"{len(new)} new photos are titled {title!r}")
             if new:

@@ -23,7 +23,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import AlbumNotFound, CoppermineError, FotkiError, FotkiNotFound, GallerykError, NotSignedIn, TransportError
+from ..errors import (
+    AlbumNotFound,
+    CoppermineError,
+    FotkiError,
+    FotkiNotFound,
+    GallerykError,
+    NotSignedIn,
+    TransportError,
+)
 from .items import Item
 from .journal import Journal
 from .markers import is_marker, marker_text, tokens, with_marker, without_markers
@@ -54,7 +62,9 @@ class Details:
 
 
 def _is_int_like(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip().isdigit())
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.strip().isdigit()
+    )
 
 
 def _choices(titles: list[str], limit: int = 15) -> str:
@@ -110,8 +120,9 @@ class Target:
     def prepare(self, journal: Journal) -> None:
         """Resolve (or plan the creation of) the album before any upload."""
 
-    def upload(self, item: Item, path: Path, style: str | None,
-               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
+    def upload(
+        self, item: Item, path: Path, style: str | None, progress: Callable[[int, int], Any] | None = None
+    ) -> tuple[str | None, str | None]:
         """Upload one file; return the new id (None when the service gives none) and a note for the report."""
         raise NotImplementedError
 
@@ -153,8 +164,9 @@ class FotkiTarget(Target):
         self.album_spec = album
         self.retries = retries
         if not client.authorized:
-            raise NotSignedIn("pushing to Fotki needs a signed-in client: call login() (or pass a token) first",
-                              service="fotki")
+            raise NotSignedIn(
+                "pushing to Fotki needs a signed-in client: call login() (or pass a token) first", service="fotki"
+            )
         # the journal is keyed by user: ask the service when the token came without a name
         user = client.username or client.check_token().username or "?"
         self.account = f"fotki|{client.api_url}|{user}"
@@ -197,15 +209,18 @@ class FotkiTarget(Target):
                 titles = sets["title"].dropna().tolist()
                 raise AlbumNotFound(
                     f"no Fotki photoset {self.album_spec!r}; yours are: {_choices(titles)} (pass create=True to make it)",
-                    album=self.album_spec, choices=titles, can_create=True,
+                    album=self.album_spec,
+                    choices=titles,
+                    can_create=True,
                 )
         if self.set_id is not None:
             journal.set_album(self.identity, self.set_id)
             title = sets.loc[sets["id"].astype("string") == self.set_id, "title"]
             self._named(str(title.iloc[0]) if len(title) else None, self.set_id)
 
-    def upload(self, item: Item, path: Path, style: str | None,
-               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
+    def upload(
+        self, item: Item, path: Path, style: str | None, progress: Callable[[int, int], Any] | None = None
+    ) -> tuple[str | None, str | None]:
         description, tags = _metadata(item, style)
         result = self.client.upload(path, title=item.title, description=description, tags=tags, progress=progress)
         return result.id, None
@@ -257,8 +272,9 @@ class FotkiTarget(Target):
             return _fotki_listing(self.client, "flickr.photos.getNotInSet", {}, None, self.retries)
         if self.set_id is None:
             return []  # the photoset is made with the first upload
-        return _fotki_listing(self.client, "flickr.photosets.getPhotos", {"photoset_id": self.set_id}, None,
-                              self.retries)
+        return _fotki_listing(
+            self.client, "flickr.photosets.getPhotos", {"photoset_id": self.set_id}, None, self.retries
+        )
 
     def list_recent(self, count: int) -> list[Listed]:
         # an upload lands outside every set; the push adds it to the photoset only once it knows its id
@@ -269,8 +285,9 @@ class FotkiTarget(Target):
             info = self.client.photo_info(remote_id)
         except FotkiNotFound:
             return None
-        return Details(str(remote_id), info.get("title") or "",
-                       frozenset(tokens(info.get("tags"), info.get("description"))))
+        return Details(
+            str(remote_id), info.get("title") or "", frozenset(tokens(info.get("tags"), info.get("description")))
+        )
 
 
 def _fotki_listing(client: Any, method: str, params: dict, limit: int | None, retries: int) -> list[Listed]:
@@ -291,8 +308,9 @@ def _fotki_listing(client: Any, method: str, params: dict, limit: int | None, re
     perpage = _int(first_body.get("perpage")) or per_page
     last = pages if limit is None else min(pages, math.ceil(limit / max(perpage, 1)))
     if rows and last > 1:
-        with ThreadPoolExecutor(max(1, min(getattr(client, "workers", 4), last - 1)),
-                                thread_name_prefix="galleryk-push-list") as pool:
+        with ThreadPoolExecutor(
+            max(1, min(getattr(client, "workers", 4), last - 1)), thread_name_prefix="galleryk-push-list"
+        ) as pool:
             for got in pool.map(fetch, range(2, last + 1)):
                 if not got:
                     break
@@ -350,9 +368,12 @@ class CoppermineTarget(Target):
         open_ = albums[rights.fillna(False).astype(bool)] if known else albums
         choices = open_["title"].dropna().tolist()
         listing = _choices([f"{t} ({i})" for i, t in zip(open_["id"], open_["title"])])
-        offered = (f"albums you may upload to: {listing}" if known else
-                   f"the gallery does not say which albums accept your uploads (the cpgAPI has no such call); "
-                   f"albums you can see: {listing}")
+        offered = (
+            f"albums you may upload to: {listing}"
+            if known
+            else f"the gallery does not say which albums accept your uploads (the cpgAPI has no such call); "
+            f"albums you can see: {listing}"
+        )
         if self.album_spec is None:
             raise AlbumNotFound(f"pushing to Coppermine needs album=; {offered}", choices=choices)
         remembered = journal.album(self.identity)
@@ -365,18 +386,26 @@ class CoppermineTarget(Target):
         elif len(hits) == 1:
             self.aid = int(hits["id"].iloc[0])
         elif len(hits) > 1:
-            raise AlbumNotFound(f"{len(hits)} albums are titled {self.album_spec!r} (ids {list(hits['id'])}); pass the id",
-                                album=self.album_spec, choices=choices)
+            raise AlbumNotFound(
+                f"{len(hits)} albums are titled {self.album_spec!r} (ids {list(hits['id'])}); pass the id",
+                album=self.album_spec,
+                choices=choices,
+            )
         elif not self.create:
             can_create = not _is_int_like(self.album_spec)
             raise AlbumNotFound(
                 f"no Coppermine album {self.album_spec!r}; {offered}"
                 + (" (pass create=True to make it)" if can_create else ""),
-                album=self.album_spec, choices=choices, can_create=can_create,
+                album=self.album_spec,
+                choices=choices,
+                can_create=can_create,
             )
         elif _is_int_like(self.album_spec):
-            raise AlbumNotFound(f"cannot create album {self.album_spec!r}: an album is created by title, not by id; "
-                                f"{offered}", album=self.album_spec, choices=choices)
+            raise AlbumNotFound(
+                f"cannot create album {self.album_spec!r}: an album is created by title, not by id; {offered}",
+                album=self.album_spec,
+                choices=choices,
+            )
         else:
             self.aid = self._create_album(str(self.album_spec), offered, choices)
             albums = self._albums()
@@ -388,7 +417,9 @@ class CoppermineTarget(Target):
         if not pd.isna(right) and not bool(right):
             raise AlbumNotFound(
                 f"{self.user} may not upload to the Coppermine album {name!r} ({self.aid}); {offered}",
-                album=self.album_spec, choices=choices, can_create=False,
+                album=self.album_spec,
+                choices=choices,
+                can_create=False,
             )
         self.uploads_known = not pd.isna(right)
         journal.set_album(self.identity, str(self.aid))
@@ -411,16 +442,22 @@ class CoppermineTarget(Target):
             if attempt < self.retries:
                 time.sleep(backoff(attempt))
         if isinstance(last, CoppermineError):
-            raise AlbumNotFound(f"could not create the Coppermine album {title!r}: {last}; {offered}",
-                                album=title, choices=choices, can_create=False)
+            raise AlbumNotFound(
+                f"could not create the Coppermine album {title!r}: {last}; {offered}",
+                album=title,
+                choices=choices,
+                can_create=False,
+            )
         assert last is not None
         raise last
 
-    def upload(self, item: Item, path: Path, style: str | None,
-               progress: Callable[[int, int], Any] | None = None) -> tuple[str | None, str | None]:
+    def upload(
+        self, item: Item, path: Path, style: str | None, progress: Callable[[int, int], Any] | None = None
+    ) -> tuple[str | None, str | None]:
         description, tags = _metadata(item, style)
-        result = self.client.upload(path, album=self.aid, title=item.title, description=description, tags=tags,
-                                    progress=progress)
+        result = self.client.upload(
+            path, album=self.aid, title=item.title, description=description, tags=tags, progress=progress
+        )
         note = "awaiting the gallery admin's approval" if result.status == "pending_approval" else None
         return result.id, note
 
@@ -438,8 +475,11 @@ class CoppermineTarget(Target):
         # album's size (album pages follow its sort order, by file name, so a new picture may be on any of them).
         # Captions are left out: a marker is confirmed on the picture's own page.
         df = retrying(lambda: self.client.recent_photos(self.aid, max(count, 1)), self.retries)
-        return [Listed(str(int(pid)), "" if pd.isna(title) else str(title))
-                for pid, title in zip(df["pid"], df["title"]) if not pd.isna(pid)]
+        return [
+            Listed(str(int(pid)), "" if pd.isna(title) else str(title))
+            for pid, title in zip(df["pid"], df["title"])
+            if not pd.isna(pid)
+        ]
 
     def details(self, remote_id: str) -> Details | None:
         try:
@@ -448,8 +488,9 @@ class CoppermineTarget(Target):
             if exc.code == 19:
                 return None
             raise
-        return Details(str(remote_id), info.get("title") or "",
-                       frozenset(tokens(info.get("keywords"), info.get("caption"))))
+        return Details(
+            str(remote_id), info.get("title") or "", frozenset(tokens(info.get("keywords"), info.get("caption")))
+        )
 
     def refused(self, exc: GallerykError) -> bool:
         return isinstance(exc, CoppermineError) and exc.code in (19, 20)

@@ -1,9 +1,9 @@
 """A local stand-in for Fotki and Coppermine: a real HTTP server on loopback, as strict as they are.
 
-    with galleryk.sandbox.start() as sb:
-        sb.fotki_api_url, sb.coppermine_url, sb.users
+with galleryk.sandbox.start() as sb:
+    sb.fotki_api_url, sb.coppermine_url, sb.users
 
-    galleryk.sandbox.sample_photos("my-photos", 12)   # JPEGs with EXIF dates and cameras, to scan and push
+galleryk.sandbox.sample_photos("my-photos", 12)   # JPEGs with EXIF dates and cameras, to scan and push
 """
 
 from .approval import ApprovalError, approve_in_page

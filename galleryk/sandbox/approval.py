@@ -20,8 +20,9 @@ class ApprovalError(RuntimeError):
     """The approval page did not end in "Success!"; the message says what it showed instead."""
 
 
-def approve_in_page(url: str, user: str = "alice", password: str | None = None, *, answer: str = "yes",
-                    timeout: float = 30.0) -> str:
+def approve_in_page(
+    url: str, user: str = "alice", password: str | None = None, *, answer: str = "yes", timeout: float = 30.0
+) -> str:
     """Open the approval ``url`` (``PendingLogin.url``), sign in as ``user`` and answer; returns the page's message.
 
     ``password`` defaults to the demo user's. Raises :class:`ApprovalError` (a plain message,
@@ -31,8 +32,10 @@ def approve_in_page(url: str, user: str = "alice", password: str | None = None, 
         raise ValueError(f"answer must be 'yes' or 'no', not {answer!r}")
     host = urlsplit(url).hostname or ""
     if host not in ("127.0.0.1", "localhost", "::1"):
-        raise ApprovalError(f"only a sandbox on this machine is approved this way, not a page on {host or 'nowhere'}: "
-                            "open the link in your browser instead")
+        raise ApprovalError(
+            f"only a sandbox on this machine is approved this way, not a page on {host or 'nowhere'}: "
+            "open the link in your browser instead"
+        )
     if password is None:
         if user not in DEMO_USERS:
             raise ApprovalError(f"{user!r} is not a demo user ({', '.join(DEMO_USERS)}); pass password=")
@@ -59,8 +62,9 @@ def _get(browser: requests.Session, url: str, timeout: float) -> lxml_html.HtmlE
     return _page(resp)
 
 
-def _post(browser: requests.Session, page: lxml_html.HtmlElement, form: lxml_html.FormElement, fields: dict,
-          timeout: float) -> lxml_html.HtmlElement:
+def _post(
+    browser: requests.Session, page: lxml_html.HtmlElement, form: lxml_html.FormElement, fields: dict, timeout: float
+) -> lxml_html.HtmlElement:
     resp = browser.post(urljoin(page.base_url or "", form.get("action") or ""), data=fields, timeout=timeout)
     return _page(resp)
 

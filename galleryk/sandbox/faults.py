@@ -40,6 +40,7 @@ Network faults, for clients that must survive hostile or broken servers:
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import select
@@ -53,7 +54,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 NETWORK_KINDS = ("redirect_307", "redirect_308", "endless", "silent", "drip")
-KINDS = ("error_500", "html_200", "php_error", "cut", "truncate", "php_notice") + NETWORK_KINDS
+KINDS = ("error_500", "html_200", "php_error", "cut", "truncate", "php_notice", *NETWORK_KINDS)
 DEFAULT_REDIRECT_TARGET = "http://127.0.0.1:9"
 
 PHP_ERROR_430 = "Cannot use object of type CPG_DbaseResult as arrayuniload.php line:489"
@@ -124,7 +125,6 @@ class FaultSettings:
         if self.redirect_to is not None and urlsplit(self.redirect_to).scheme not in ("http", "https"):
             raise ValueError(f"redirect_to={self.redirect_to!r} must be an http:// or https:// URL")
 
-
     def _validate_slow(self) -> None:
         for name in ("store_delay", "reply_delay"):
             if float(getattr(self, name)) < 0:
@@ -162,7 +162,9 @@ class FaultInjector:
         known = {f.name for f in fields(FaultSettings)}
         unknown = set(values) - known
         if unknown:
-            raise ValueError(f"unknown fault setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+            raise ValueError(
+                f"unknown fault setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            )
         settings = FaultSettings(**values)  # type: ignore[arg-type]
         settings.validate()
         with self._lock:
@@ -217,9 +219,7 @@ class FaultInjector:
             if s.limit is not None and sum(state.injected.values()) >= s.limit:
                 return None
             if s.only is not None:
-                target = " ".join(
-                    [request.path, request.values.get("function", ""), request.values.get("method", "")]
-                )
+                target = " ".join([request.path, request.values.get("function", ""), request.values.get("method", "")])
                 if not re.search(s.only, target):
                     return None
             for kind in candidates:
@@ -306,8 +306,11 @@ class FaultInjector:
         """Damage the service's answer (cut, truncate, PHP notices) when a fault strikes."""
         self._hold(service, request, "reply_delay")
         if self._stored_fault(service, request):
-            return Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
-                            content_type="text/html; charset=utf-8")
+            return Response(
+                "<html><body><h1>500 Internal Server Error</h1></body></html>",
+                status=500,
+                content_type="text/html; charset=utf-8",
+            )
         candidates = ("cut", "truncate", "php_notice") if service == "coppermine" else ("cut", "truncate")
         if response.is_streamed or response.status_code in (301, 302, 303, 304):
             candidates = ("cut",) if not response.is_streamed else ()
@@ -343,10 +346,8 @@ def _cut_response(request: Request, response: Response, body: bytes) -> Response
     def stream():
         yield body[: len(body) // 2]
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     cut = Response(stream(), status=response.status, headers=list(response.headers.items()))
     cut.headers["Content-Length"] = str(max(len(body), 1))
@@ -358,15 +359,24 @@ def _redirect(status: int, target: str, request: Request) -> Response:
     """A redirect to ``target`` with the request's path and query, as a server's ``Redirect`` rule sends."""
     query = request.query_string.decode("latin-1")
     location = target.rstrip("/") + request.path + (f"?{query}" if query else "")
-    return Response(f"Moved to {location}\n", status=status, headers={"Location": location},
-                    content_type="text/plain; charset=utf-8")
+    return Response(
+        f"Moved to {location}\n",
+        status=status,
+        headers={"Location": location},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 _ENDLESS = {
-    "fotki": (b'<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n<photos page="1" pages="1" perpage="500" '
-              b'total="1">\n', b'<photo id="1" owner="1" title="again" ispublic="1" isfriend="0" isfamily="0"/>\n'),
-    "coppermine": (b"<!DOCTYPE html>\n<html><head><title>Gallery</title></head><body>\n",
-                   b'<p class="thumb"><a href="displayimage.php?pid=1">again</a></p>\n'),
+    "fotki": (
+        b'<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n<photos page="1" pages="1" perpage="500" '
+        b'total="1">\n',
+        b'<photo id="1" owner="1" title="again" ispublic="1" isfriend="0" isfamily="0"/>\n',
+    ),
+    "coppermine": (
+        b"<!DOCTYPE html>\n<html><head><title>Gallery</title></head><body>\n",
+        b'<p class="thumb"><a href="displayimage.php?pid=1">again</a></p>\n',
+    ),
 }
 
 
@@ -407,10 +417,8 @@ def _silent(request: Request, seconds: float, stopping: threading.Event) -> Resp
         while time.monotonic() < end and not hung_up() and not stopping.wait(0.05):
             pass
         if sock is not None:  # close without a byte: the write of the headers that follows fails quietly
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         return
         yield b""  # a generator that yields nothing
 

@@ -15,6 +15,7 @@ connection must not outlive its server).
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -70,10 +71,8 @@ class Traffic:
         with self._lock:
             conns = list(self._open)
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         with self._lock:
             self._lock.wait_for(lambda: not self._open, timeout=wait)
 
@@ -186,7 +185,7 @@ class KeepAliveHandler(WSGIRequestHandler):
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        except (ConnectionError, socket.timeout) as exc:
+        except (TimeoutError, ConnectionError) as exc:
             self.close_connection = True
             self.connection_dropped(exc, environ)
             return

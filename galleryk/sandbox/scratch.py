@@ -33,8 +33,12 @@ class ScratchFolder:
         read_end, write_end = os.pipe()  # neither end is inherited by processes started later
         try:
             self._watcher = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _WATCHER, str(self.path)], stdin=read_end,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                [sys.executable, "-I", "-S", "-c", _WATCHER, str(self.path)],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             self._pipe = write_end
         except OSError:  # no watcher: removal at stop or exit still holds
             os.close(write_end)

@@ -113,8 +113,12 @@ def _limit_text(limit: int) -> str:
 
 def too_large(what: str) -> Response:
     """``413`` with a short plain-text body; the connection is closed after it (the rest of the body is not wanted)."""
-    return Response(f"413 Request Entity Too Large: {what}\n", status=413, content_type="text/plain; charset=utf-8",
-                    headers={"Connection": "close"})
+    return Response(
+        f"413 Request Entity Too Large: {what}\n",
+        status=413,
+        content_type="text/plain; charset=utf-8",
+        headers={"Connection": "close"},
+    )
 
 
 class _QuietHandler(KeepAliveHandler):
@@ -166,8 +170,10 @@ class Sandbox:
             self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_QuietHandler)
         except SystemExit:  # werkzeug prints "Address already in use" and exits; a notebook must not
             self.store.close()
-            raise OSError(f"the sandbox cannot listen on {host}:{port}: the port is in use; choose another port, "
-                          "or port=0 for a free one") from None
+            raise OSError(
+                f"the sandbox cannot listen on {host}:{port}: the port is in use; choose another port, "
+                "or port=0 for a free one"
+            ) from None
         self._server.daemon_threads = True
         self._server.traffic = Traffic()  # type: ignore[attr-defined]
         self.host = host
@@ -189,7 +195,9 @@ class Sandbox:
         elif self.store.get_meta("seeded") is None:
             seed_users(self.store)
 
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="galleryk-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="galleryk-sandbox", daemon=True
+        )
         self._thread.start()
         self._stopped = False
 
@@ -277,8 +285,10 @@ class Sandbox:
             try:
                 response = self._dispatch(request)
             except RequestEntityTooLarge:
-                response = too_large(f"the body is larger than {_limit_text(limit)}, has more than {PARTS_LIMIT} "
-                                     f"parts, or a text field larger than {_limit_text(FIELD_LIMIT)}")
+                response = too_large(
+                    f"the body is larger than {_limit_text(limit)}, has more than {PARTS_LIMIT} "
+                    f"parts, or a text field larger than {_limit_text(FIELD_LIMIT)}"
+                )
             except HTTPException as exc:  # a service's werkzeug error: answer it as such, not as a 500
                 response = exc.get_response(environ)
         return response(environ, start_response)

@@ -48,7 +48,14 @@ def create_user(
     """Add a user and return the new id."""
     cur = conn.execute(
         "INSERT INTO users (name, password_hash, fullname, email, is_admin, created) VALUES (?, ?, ?, ?, ?, ?)",
-        (name, hash_password(password), fullname or name.title(), f"{name}@example.org", int(is_admin), int(time.time())),
+        (
+            name,
+            hash_password(password),
+            fullname or name.title(),
+            f"{name}@example.org",
+            int(is_admin),
+            int(time.time()),
+        ),
     )
     return int(cur.lastrowid)
 

@@ -17,11 +17,11 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from ..errors import FileChanged
 
-Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes]]
+Source = str | os.PathLike | bytes | bytearray | IO[bytes]
 """Something to upload: a path, the bytes themselves, or a binary file object."""
 Progress = Callable[[int, int], Any]
 """``progress(bytes_sent, total)``, called from the sending thread as the body goes out."""
@@ -130,12 +130,17 @@ class CheckedFile:
             return self._size + 1
 
     def _changed(self, seen: int, *, grew: bool) -> FileChanged:
-        how = (f"grew while it was being uploaded (from {self._size:,} to {seen:,} bytes or more)" if grew else
-               f"shrank while it was being uploaded ({self._size:,} bytes were announced, only {seen:,} were there)")
+        how = (
+            f"grew while it was being uploaded (from {self._size:,} to {seen:,} bytes or more)"
+            if grew
+            else f"shrank while it was being uploaded ({self._size:,} bytes were announced, only {seen:,} were there)"
+        )
         return FileChanged(
             f"{self.name} {how}; the upload was stopped before its end, so the service did not get it. "
             "Upload it again once the file is complete.",
-            path=self.name, expected=self._size, seen=seen,
+            path=self.name,
+            expected=self._size,
+            seen=seen,
         )
 
 

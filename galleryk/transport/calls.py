@@ -16,6 +16,7 @@ The connection classes are plugged into requests through :class:`WatchedAdapter`
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import heapq
 import itertools
@@ -41,11 +42,29 @@ current: contextvars.ContextVar[Call | None] = contextvars.ContextVar("galleryk_
 class Call:
     """One request as the Transport sees it: its limits, the connections it used, and what went wrong."""
 
-    __slots__ = ("label", "deadline", "stall", "retry", "when", "expired", "stalled", "done", "_defer", "_conns",
-                 "_lock")
+    __slots__ = (
+        "_conns",
+        "_defer",
+        "_lock",
+        "deadline",
+        "done",
+        "expired",
+        "label",
+        "retry",
+        "stall",
+        "stalled",
+        "when",
+    )
 
-    def __init__(self, label: str, *, deadline: float | None, stall: float | None, retry: bool | None,
-                 deadline_after_body: bool = False) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        deadline: float | None,
+        stall: float | None,
+        retry: bool | None,
+        deadline_after_body: bool = False,
+    ) -> None:
         self.label = label
         self.deadline = deadline
         self.stall = stall
@@ -241,18 +260,23 @@ class CallRetry(Retry):
             return call.retry
         return super()._is_method_retryable(method)
 
-    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
-                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> Retry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
         call = current.get()
         if call is not None and (call.retry is False or call.expired):
             return self._give_up(method, url, response, error, _pool, _stacktrace)
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         wait = new.get_backoff_time()
         if response is not None and self.respect_retry_after_header:
-            try:
+            with contextlib.suppress(InvalidHeader):
                 wait = new.get_retry_after(response) or wait
-            except InvalidHeader:
-                pass
         room = call.remaining() if call is not None else None
         if wait >= (MAX_RETRY_WAIT if room is None else room):
             return self._give_up(method, url, response, error, _pool, _stacktrace)

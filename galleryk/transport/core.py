@@ -217,13 +217,17 @@ class Transport:
         while response.is_redirect:
             if len(hops) >= MAX_REDIRECTS:
                 response.close()
-                raise TransportError(f"{call.label}: more than {MAX_REDIRECTS} redirects", url=mask_secrets(response.url))
+                raise TransportError(
+                    f"{call.label}: more than {MAX_REDIRECTS} redirects", url=mask_secrets(response.url)
+                )
             _read_capped(response, REDIRECT_BODY_LIMIT, call.label, mask_secrets(response.url))
             following = next(self.session.resolve_redirects(response, response.request, yield_requests=True))
             check_redirect(response, following, call.label)
             hops.append(response)
             send: dict[str, Any] = {k: kwargs[k] for k in ("verify", "cert", "proxies") if kwargs.get(k) is not None}
-            response = self.session.send(following, stream=True, allow_redirects=False, timeout=kwargs["timeout"], **send)
+            response = self.session.send(
+                following, stream=True, allow_redirects=False, timeout=kwargs["timeout"], **send
+            )
         response.history = hops
         return response
 
@@ -336,8 +340,10 @@ class Transport:
 
     def __repr__(self) -> str:
         limit = f", {3600 / self.limiter.interval:g} calls/hour" if self.limiter else ""
-        return (f"<galleryk Transport timeout={self.timeout} deadline={self.deadline} stall={self.stall} "
-                f"max_reply={self.max_reply} retries={self.retries}{limit}>")
+        return (
+            f"<galleryk Transport timeout={self.timeout} deadline={self.deadline} stall={self.stall} "
+            f"max_reply={self.max_reply} retries={self.retries}{limit}>"
+        )
 
 
 def _read_capped(response: requests.Response, limit: int | None, label: str, masked: str) -> None:
@@ -363,8 +369,10 @@ def _read_capped(response: requests.Response, limit: int | None, label: str, mas
 
 
 def _too_large(label: str, limit: int, why: str) -> str:
-    return (f"{label}: the reply is larger than the limit of {_size(limit)} ({why}); not read further. "
-            "Raise max_reply if this server's replies really are that big.")
+    return (
+        f"{label}: the reply is larger than the limit of {_size(limit)} ({why}); not read further. "
+        "Raise max_reply if this server's replies really are that big."
+    )
 
 
 def _size(n: int) -> str:
@@ -378,11 +386,15 @@ def _failure(exc: BaseException, call: calls.Call, masked: str) -> TransportErro
     """The TransportError a user should see for a failed call (the deadline and stalls named as such)."""
     label = call.label
     if call.stalled:
-        return UploadStalled(f"{label}: the upload made no progress for {call.stall:g} s and was given up "
-                             "(the service did not get it whole)", url=masked)
+        return UploadStalled(
+            f"{label}: the upload made no progress for {call.stall:g} s and was given up "
+            "(the service did not get it whole)",
+            url=masked,
+        )
     if call.expired:
-        return RequestTimeout(f"{label}: no complete reply within the deadline of {call.deadline:g} s "
-                              "(retries included)", url=masked)
+        return RequestTimeout(
+            f"{label}: no complete reply within the deadline of {call.deadline:g} s (retries included)", url=masked
+        )
     if isinstance(exc, TransportError):
         return exc
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -391,8 +403,14 @@ def _failure(exc: BaseException, call: calls.Call, masked: str) -> TransportErro
         return RequestTimeout(f"{label}: no answer within the timeout ({_reason(exc)})", url=masked)
     if isinstance(exc, requests.exceptions.Timeout):
         return RequestTimeout(f"{label}: timed out ({_reason(exc)})", url=masked)
-    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
-                        urllib3.exceptions.ProtocolError)):
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+            urllib3.exceptions.ProtocolError,
+        ),
+    ):
         return ResponseCut(f"{label}: the reply was cut short ({_reason(exc)})", url=masked)
     if isinstance(exc, requests.exceptions.ConnectionError):
         if _is_timeout(exc):  # a read timeout after the retries ran out comes wrapped as a connection error
@@ -411,7 +429,9 @@ def _is_timeout(exc: BaseException) -> bool:
             return False
         if isinstance(seen, (TimeoutError, urllib3.exceptions.TimeoutError, requests.exceptions.Timeout)):
             return True
-        seen = getattr(seen, "reason", None) or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
+        seen = getattr(seen, "reason", None) or (
+            seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        )
     return False
 
 

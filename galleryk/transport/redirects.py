@@ -42,8 +42,11 @@ def same_origin(old: str, new: str) -> bool:
 
 
 def _secret_fields(url: str) -> list[str]:
-    return [name for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
-            if value and name.lower() in SECRET_FIELDS]
+    return [
+        name
+        for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        if value and name.lower() in SECRET_FIELDS
+    ]
 
 
 def _resendable(body: object) -> bool:
@@ -62,7 +65,9 @@ def check_redirect(response: requests.Response, following: requests.PreparedRequ
         raise RedirectRefused(
             f"{label}: the server answered HTTP {status}, a redirect; not followed, because the request's body "
             f"was streamed (an upload) and cannot be sent again: {where}",
-            url=mask_secrets(old), status=status, location=new,
+            url=mask_secrets(old),
+            status=status,
+            location=new,
         )
     if same_origin(old, new):
         return
@@ -70,14 +75,18 @@ def check_redirect(response: requests.Response, following: requests.PreparedRequ
         raise RedirectRefused(
             f"{label}: the server answered HTTP {status}, redirecting to another host; not followed, because the "
             f"request's body (with its signature, token or password) would be sent there: {where}",
-            url=mask_secrets(old), status=status, location=new,
+            url=mask_secrets(old),
+            status=status,
+            location=new,
         )
     secrets = _secret_fields(new)
     if secrets:
         raise RedirectRefused(
             f"{label}: the server answered HTTP {status}, redirecting to another host with "
             f"{', '.join(sorted(set(secrets)))} in the address; not followed: {where}",
-            url=mask_secrets(old), status=status, location=new,
+            url=mask_secrets(old),
+            status=status,
+            location=new,
         )
     following.headers.pop("Cookie", None)
     following.headers.pop("Authorization", None)

@@ -123,7 +123,9 @@ class TileGrid(widgets.VBox):
         with self._cond:
             if reset:
                 self._version += 1
-            self._rows = rows.reset_index(drop=True) if reset or not rows.index.equals(pd.RangeIndex(len(rows))) else rows
+            self._rows = (
+                rows.reset_index(drop=True) if reset or not rows.index.equals(pd.RangeIndex(len(rows))) else rows
+            )
             self._complete = complete
             self._selection.reset(ids, keep=not reset)
             self._cond.notify_all()
@@ -247,8 +249,9 @@ class TileGrid(widgets.VBox):
         start = page * per
         with self._cond:
             version = self._version if version is None else version
-            self._cond.wait_for(lambda: self._version != version or self._complete or len(self._rows) > start,
-                                timeout=wait)
+            self._cond.wait_for(
+                lambda: self._version != version or self._complete or len(self._rows) > start, timeout=wait
+            )
             rows = self._rows.iloc[start : start + per] if self._version == version else self._rows.iloc[0:0]
         ids = self._ids_of(rows)
         titles = [self._title(row) for _, row in rows.iterrows()]
@@ -328,12 +331,16 @@ class TileGrid(widgets.VBox):
 
 class _PagerTile(widgets.VBox):
     def __init__(self, size: int, show_progress: bool) -> None:
-        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(width=f"{size}px", height=f"{size}px",
-                                                                           object_fit="contain"))
+        self.image = widgets.Image(
+            format="jpeg", layout=widgets.Layout(width=f"{size}px", height=f"{size}px", object_fit="contain")
+        )
         self.toggle = widgets.ToggleButton(layout=widgets.Layout(width=f"{size}px"))
         self.toggle.add_class("galleryk-tile-toggle")
-        self.bar = widgets.FloatProgress(min=0.0, max=1.0, layout=widgets.Layout(
-            width=f"{size}px", height="10px", display=None if show_progress else "none"))
+        self.bar = widgets.FloatProgress(
+            min=0.0,
+            max=1.0,
+            layout=widgets.Layout(width=f"{size}px", height="10px", display=None if show_progress else "none"),
+        )
         super().__init__([self.image, self.toggle, self.bar], layout=widgets.Layout(margin="2px"))
         self.index = -1
 
@@ -356,9 +363,14 @@ class Pager(widgets.VBox):
         self.previous = widgets.Button(description="◀ Previous", layout=widgets.Layout(width="auto"))
         self.next = widgets.Button(description="Next ▶", layout=widgets.Layout(width="auto"))
         self.label = widgets.Label()
-        self.range = widgets.ToggleButton(description="Range", tooltip=(
-            "Instead of shift-click: turn on, then click a photo to select everything from the photo "
-            "clicked last to it"), layout=widgets.Layout(width="auto"))
+        self.range = widgets.ToggleButton(
+            description="Range",
+            tooltip=(
+                "Instead of shift-click: turn on, then click a photo to select everything from the photo "
+                "clicked last to it"
+            ),
+            layout=widgets.Layout(width="auto"),
+        )
         self.page_button = widgets.Button(description="Select page", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         self.previous.on_click(lambda _: self.go(self.number - 1))
@@ -416,8 +428,12 @@ class Pager(widgets.VBox):
                     tile.toggle.button_style = "info" if ids[index] in chosen else ""
                     p = progress.get(str(index))
                     tile.bar.value = float(p[0]) if p else 0.0
-                    tile.bar.bar_style = {"uploaded": "success", "skipped": "success", "failed": "danger",
-                                          "cancelled": "warning"}.get(p[1] if p else "", "")
+                    tile.bar.bar_style = {
+                        "uploaded": "success",
+                        "skipped": "success",
+                        "failed": "danger",
+                        "cancelled": "warning",
+                    }.get(p[1] if p else "", "")
         finally:
             self._updating = False
         key = (self.owner._version, self.number, tuple(ids[start : start + self.size]))  # a page that filled up too

@@ -26,16 +26,20 @@ def describe(exc: BaseException) -> str:
         return f"You are not signed in to {where} yet: sign in first, then try again."
     if isinstance(exc, FotkiAuthError):
         if exc.code == 108:
-            return ("Fotki has not been told yes yet: open the approval page, say yes there, then press "
-                    "Continue. If the page says the link expired, press Sign in again for a new one.")
+            return (
+                "Fotki has not been told yes yet: open the approval page, say yes there, then press "
+                "Continue. If the page says the link expired, press Sign in again for a new one."
+            )
         if exc.code in (98, 99):
             return "Fotki no longer accepts this sign-in (or it lacks the permission needed): sign in again."
         return f"Fotki refused the sign-in ({exc.code}: {exc.message}). Check the application's key and secret."
     if isinstance(exc, AlbumNotFound):
         return str(exc)
     if isinstance(exc, CoppermineError) and exc.code == 18:
-        return ("The gallery did not accept that user name and password. Check them and try again "
-                "(galleryk never sends a rejected password twice).")
+        return (
+            "The gallery did not accept that user name and password. Check them and try again "
+            "(galleryk never sends a rejected password twice)."
+        )
     if isinstance(exc, ConnectionFailed):
         return f"Could not reach {_host(exc.url)}: is the service running, and is this machine online?"
     if isinstance(exc, RequestTimeout):
@@ -61,5 +65,7 @@ def status_html(text: str, kind: str = "info") -> str:
     colours = {"info": "inherit", "ok": "#1a7f37", "busy": "#0550ae", "warn": "#9a6700", "error": "#cf222e"}
     icon = {"ok": "✔ ", "busy": "⏳ ", "warn": "⚠ ", "error": "✖ "}.get(kind, "")
     safe = html.escape(mask_secrets(text))
-    return (f'<div class="galleryk-status galleryk-status-{kind}" role="status" '
-            f'style="color:{colours.get(kind, "inherit")}">{icon}{safe}</div>')
+    return (
+        f'<div class="galleryk-status galleryk-status-{kind}" role="status" '
+        f'style="color:{colours.get(kind, "inherit")}">{icon}{safe}</div>'
+    )

@@ -51,8 +51,9 @@ class AlbumBrowser(widgets.VBox):
         fallback_after: float | None = FALLBACK_AFTER,
     ) -> None:
         if not isinstance(client, (Fotki, Coppermine)):
-            raise TypeError(f"AlbumBrowser needs a galleryk.Fotki or galleryk.Coppermine client, not "
-                            f"{type(client).__name__}")
+            raise TypeError(
+                f"AlbumBrowser needs a galleryk.Fotki or galleryk.Coppermine client, not {type(client).__name__}"
+            )
         super().__init__()
         self.client = client
         self.service = "fotki" if isinstance(client, Fotki) else "coppermine"
@@ -68,11 +69,13 @@ class AlbumBrowser(widgets.VBox):
         self._quiet = False
         self._syncing = False
         noun = "Photoset" if self.service == "fotki" else "Album"
-        self._picker = widgets.Dropdown(description=noun, options=[("Loading…", None)], value=None,
-                                        layout=widgets.Layout(width="min(460px, 100%)"))
+        self._picker = widgets.Dropdown(
+            description=noun, options=[("Loading…", None)], value=None, layout=widgets.Layout(width="min(460px, 100%)")
+        )
         self._picker.observe(self._picked, "value")
-        self._reload = widgets.Button(icon="refresh", tooltip="Read the list of albums and this album again",
-                                      layout=widgets.Layout(width="40px"))
+        self._reload = widgets.Button(
+            icon="refresh", tooltip="Read the list of albums and this album again", layout=widgets.Layout(width="40px")
+        )
         self._all = widgets.Button(description="Select all", layout=widgets.Layout(width="auto"))
         self._none = widgets.Button(description="Select none", layout=widgets.Layout(width="auto"))
         self._reload.on_click(lambda _: self.refresh())
@@ -80,8 +83,15 @@ class AlbumBrowser(widgets.VBox):
         self._none.on_click(lambda _: self.select_none())
         self._status = widgets.HTML()
         self._details = widgets.HTML(layout=widgets.Layout(width="240px", min_width="200px", padding="0 0 0 10px"))
-        self.grid = TileGrid(self._thumbnail, id_column=self.id_column, page_size=page_size, tile_size=tile_size,
-                             height=height, fallback_after=fallback_after, on_change=self._grid_changed)
+        self.grid = TileGrid(
+            self._thumbnail,
+            id_column=self.id_column,
+            page_size=page_size,
+            tile_size=tile_size,
+            height=height,
+            fallback_after=fallback_after,
+            on_change=self._grid_changed,
+        )
         self.grid.layout.flex = "1 1 auto"
         self.children = [
             widgets.HBox([self._picker, self._reload, self._all, self._none]),
@@ -170,8 +180,7 @@ class AlbumBrowser(widgets.VBox):
                 self._say(describe(exc), "error")
                 current = None
         elif current is None and len(options) > 0:
-            current = next((value for _, value in options if value is not None and value != NOT_IN_SET),
-                           options[0][1])
+            current = next((value for _, value in options if value is not None and value != NOT_IN_SET), options[0][1])
         self._set_options(options, current)
         if current is not None and current != self._album:
             self._open(current)
@@ -182,12 +191,16 @@ class AlbumBrowser(widgets.VBox):
 
     def _options(self, table: pd.DataFrame) -> list[tuple[str, Any]]:
         if self.service == "fotki":
-            out = [(f"{t} ({n} photos)" if pd.notna(n) else str(t), int(i))
-                   for i, t, n in zip(table["id"], table["title"], table.get("photos", [pd.NA] * len(table)))]
-            return out + [("Photos in no set", NOT_IN_SET)] if self.client.authorized else out
+            out = [
+                (f"{t} ({n} photos)" if pd.notna(n) else str(t), int(i))
+                for i, t, n in zip(table["id"], table["title"], table.get("photos", [pd.NA] * len(table)))
+            ]
+            return [*out, ("Photos in no set", NOT_IN_SET)] if self.client.authorized else out
         ordered = table.assign(_path=table["category_path"].fillna("")).sort_values(["_path", "title"], kind="stable")
-        return [(f"{p} › {t}" if p else str(t), int(i)) for i, t, p in zip(ordered["id"], ordered["title"],
-                                                                             ordered["_path"])]
+        return [
+            (f"{p} › {t}" if p else str(t), int(i))
+            for i, t, p in zip(ordered["id"], ordered["title"], ordered["_path"])
+        ]
 
     def _set_options(self, options: list[tuple[str, Any]], value: Any) -> None:
         self._quiet = True
@@ -239,11 +252,13 @@ class AlbumBrowser(widgets.VBox):
         self._loaded.clear()
         if not refreshing:
             self._show_details(None)
-            self.grid.set_rows(pd.DataFrame({self.id_column: pd.Series([], dtype="Int64")}), complete=False,
-                               message="Loading…")
+            self.grid.set_rows(
+                pd.DataFrame({self.id_column: pd.Series([], dtype="Int64")}), complete=False, message="Loading…"
+            )
         self._say(f"{'Reading' if refreshing else 'Opening'} {self._album_label(album)}…", "busy")
-        threading.Thread(target=self._load_listing, args=(album, generation, refreshing), daemon=True,
-                         name="galleryk-listing").start()
+        threading.Thread(
+            target=self._load_listing, args=(album, generation, refreshing), daemon=True, name="galleryk-listing"
+        ).start()
 
     def _list(self, album: Any, limit: int | None) -> pd.DataFrame:
         if self.service == "fotki":
@@ -260,8 +275,9 @@ class AlbumBrowser(widgets.VBox):
                 if generation != self._generation:
                     return
                 done = len(first) < per
-                self.grid.set_rows(first, complete=done, reset=False, message="" if len(first) else
-                                   "This album is empty.")
+                self.grid.set_rows(
+                    first, complete=done, reset=False, message="" if len(first) else "This album is empty."
+                )
                 self.grid.prefetch(0)
                 self._count_status(loading=not done)
             full = first if done else self._list(album, None)
@@ -307,15 +323,18 @@ class AlbumBrowser(widgets.VBox):
 
     def _show_details(self, index: int | None) -> None:
         if index is None or index >= len(self.grid.rows):
-            self._details.value = ('<div class="galleryk-details"><i>Click a photo to see its details. '
-                                   "Shift-click selects a range, Ctrl/⌘-click adds or removes one.</i></div>")
+            self._details.value = (
+                '<div class="galleryk-details"><i>Click a photo to see its details. '
+                "Shift-click selects a range, Ctrl/⌘-click adds or removes one.</i></div>"
+            )
             return
         row = self.grid.rows.iloc[index]
         photo_id = int(row[self.id_column])
         self._details.value = self._details_html(row, self._infos.get(photo_id), loading=photo_id not in self._infos)
         if photo_id not in self._infos:
-            threading.Thread(target=self._fetch_info, args=(index, photo_id), daemon=True,
-                             name="galleryk-details").start()
+            threading.Thread(
+                target=self._fetch_info, args=(index, photo_id), daemon=True, name="galleryk-details"
+            ).start()
 
     def _fetch_info(self, index: int, photo_id: int) -> None:
         try:
@@ -332,25 +351,38 @@ class AlbumBrowser(widgets.VBox):
         facts: list[tuple[str, Any]] = [("Id", row.get(self.id_column))]
         if self.service == "fotki":
             tags = [t for t in info.get("tags") or [] if not str(t).startswith("galleryk")]
-            facts += [("Taken", info.get("taken")), ("Tags", ", ".join(map(str, tags)) or None),
-                      ("Format", info.get("originalformat")),
-                      ("Visible to", _visibility(info) if info else None),
-                      ("Description", info.get("description"))]
+            facts += [
+                ("Taken", info.get("taken")),
+                ("Tags", ", ".join(map(str, tags)) or None),
+                ("Format", info.get("originalformat")),
+                ("Visible to", _visibility(info) if info else None),
+                ("Description", info.get("description")),
+            ]
         else:
             size = f"{info['width']} × {info['height']} px" if info.get("width") else None
             if info.get("filesize"):
                 size = f"{size}, {info['filesize']}" if size else info["filesize"]
             tags = [t for t in info.get("keywords") or [] if not str(t).startswith("galleryk")]
-            facts += [("Added", info.get("date_added")), ("Keywords", ", ".join(map(str, tags)) or None),
-                      ("Size", size), ("File", info.get("filename") or row.get("filename")),
-                      ("Caption", info.get("caption") or row.get("caption"))]
-        lines = "".join(f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap;vertical-align:top'>{html.escape(k)}</th>"
-                        f"<td>{html.escape(str(v))}</td></tr>" for k, v in facts if v not in (None, "") and pd.notna(v))
+            facts += [
+                ("Added", info.get("date_added")),
+                ("Keywords", ", ".join(map(str, tags)) or None),
+                ("Size", size),
+                ("File", info.get("filename") or row.get("filename")),
+                ("Caption", info.get("caption") or row.get("caption")),
+            ]
+        lines = "".join(
+            f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap;vertical-align:top'>{html.escape(k)}</th>"
+            f"<td>{html.escape(str(v))}</td></tr>"
+            for k, v in facts
+            if v not in (None, "") and pd.notna(v)
+        )
         extra = "<p><i>Reading details…</i></p>" if loading else ""
         if info.get("error"):
             extra = f"<p style='color:#cf222e'>{html.escape(info['error'])}</p>"
-        return (f'<div class="galleryk-details"><h4 style="margin:4px 0">{html.escape(str(title))}</h4>'
-                f"<table>{lines}</table>{extra}</div>")
+        return (
+            f'<div class="galleryk-details"><h4 style="margin:4px 0">{html.escape(str(title))}</h4>'
+            f"<table>{lines}</table>{extra}</div>"
+        )
 
     def _say(self, text: str, kind: str = "info") -> None:
         self.status = text

@@ -36,8 +36,9 @@ class SignIn(widgets.VBox):
 
     signed_in = traitlets.Bool(False, help="Whether the client is signed in (as far as this widget knows).")
 
-    def __init__(self, client: Fotki | Coppermine, *, perms: str = "write",
-                 fallback_after: float | None = LINK_FALLBACK_AFTER) -> None:
+    def __init__(
+        self, client: Fotki | Coppermine, *, perms: str = "write", fallback_after: float | None = LINK_FALLBACK_AFTER
+    ) -> None:
         if not isinstance(client, (Fotki, Coppermine)):
             raise TypeError(f"SignIn needs a galleryk.Fotki or galleryk.Coppermine client, not {type(client).__name__}")
         super().__init__()
@@ -65,8 +66,7 @@ class SignIn(widgets.VBox):
         with self._lock:
             if self._work is not None and self._work.is_alive():
                 return
-            self._work = threading.Thread(target=self._guarded, args=(step, *args), daemon=True,
-                                          name="galleryk-signin")
+            self._work = threading.Thread(target=self._guarded, args=(step, *args), daemon=True, name="galleryk-signin")
             self._work.start()
 
     def _guarded(self, step: Any, *args: Any) -> None:
@@ -94,8 +94,9 @@ class SignIn(widgets.VBox):
         self._link = SecretLink("Open Fotki to approve ↗")
         self._plain_link = widgets.HTML(layout=widgets.Layout(display="none"))
         self._start = widgets.Button(description="Sign in to Fotki", button_style="primary", icon="sign-in")
-        self._continue = widgets.Button(description="Continue", button_style="success",
-                                        tooltip="After you said yes on the Fotki page")
+        self._continue = widgets.Button(
+            description="Continue", button_style="success", tooltip="After you said yes on the Fotki page"
+        )
         self._out = widgets.Button(description="Sign out", icon="sign-out")
         self._start.on_click(lambda _: self.sign_in())
         self._continue.on_click(lambda _: self.continue_())
@@ -131,9 +132,14 @@ class SignIn(widgets.VBox):
             self._plain_link.value = ""
             return
         # the fallback: this link (and its one-time frob) is widget state until it is used
-        self._plain_link.value = "" if url is None else (
-            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer" '
-            'class="galleryk-approve">Open Fotki to approve ↗</a>')
+        self._plain_link.value = (
+            ""
+            if url is None
+            else (
+                f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer" '
+                'class="galleryk-approve">Open Fotki to approve ↗</a>'
+            )
+        )
 
     def _link_ready(self) -> None:
         if self._link_timer is not None:
@@ -213,17 +219,26 @@ class SignIn(widgets.VBox):
 
     # -- Coppermine ----------------------------------------------------------------------------------
     def _build_coppermine(self) -> None:
-        self._user = widgets.Text(value=self.client.username or "", description="User name",
-                                  placeholder="your gallery user name", continuous_update=False)
-        self._password = widgets.Password(description="Password", placeholder="typed here, never kept",
-                                          continuous_update=False)
+        self._user = widgets.Text(
+            value=self.client.username or "",
+            description="User name",
+            placeholder="your gallery user name",
+            continuous_update=False,
+        )
+        self._password = widgets.Password(
+            description="Password", placeholder="typed here, never kept", continuous_update=False
+        )
         self._go = widgets.Button(description="Sign in", button_style="primary", icon="sign-in")
         self._leave = widgets.Button(description="Sign out", icon="sign-out")
         self._go.on_click(lambda _: self.sign_in())
         self._leave.on_click(lambda _: self.sign_out())
         self._password.observe(self._typed_password, "value")
-        self.children = [widgets.HTML(f"<b>Coppermine</b> {html.escape(self.client.url)}"), self._user,
-                         widgets.HBox([self._password, self._go, self._leave]), self._status]
+        self.children = [
+            widgets.HTML(f"<b>Coppermine</b> {html.escape(self.client.url)}"),
+            self._user,
+            widgets.HBox([self._password, self._go, self._leave]),
+            self._status,
+        ]
         self._typed = ""
         self.signed_in = self.client.signed_in
         if self.signed_in:

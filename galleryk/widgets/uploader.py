@@ -59,7 +59,9 @@ class Uploader(widgets.VBox):
             raise ValueError("Uploader needs at least one target: Uploader(local, targets=[fotki, cpg])")
         for t in targets:
             if not isinstance(t, (Fotki, Coppermine)):
-                raise TypeError(f"targets must be galleryk.Fotki or galleryk.Coppermine clients, not {type(t).__name__}")
+                raise TypeError(
+                    f"targets must be galleryk.Fotki or galleryk.Coppermine clients, not {type(t).__name__}"
+                )
         super().__init__()
         self.targets = targets
         self.workers = workers
@@ -89,36 +91,55 @@ class Uploader(widgets.VBox):
 
     # -- layout ----------------------------------------------------------------------------------------
     def _build(self, tile_size: int, height: int, fallback_after: float | None) -> None:
-        self.grid = TileGrid(self._thumbnail, id_column=None, title_column="title", tile_size=tile_size,
-                             height=height, show_progress=True, fallback_after=fallback_after,
-                             on_change=self._grid_changed)
+        self.grid = TileGrid(
+            self._thumbnail,
+            id_column=None,
+            title_column="title",
+            tile_size=tile_size,
+            height=height,
+            show_progress=True,
+            fallback_after=fallback_after,
+            on_change=self._grid_changed,
+        )
         wide = widgets.Layout(width="380px")
-        self._file = widgets.HTML("<i>Click a photo to edit its title and tags.</i>", layout=widgets.Layout(width="380px"))
+        self._file = widgets.HTML(
+            "<i>Click a photo to edit its title and tags.</i>", layout=widgets.Layout(width="380px")
+        )
         self._title = widgets.Text(description="Title", continuous_update=False, layout=wide, disabled=True)
-        self._tags = widgets.Text(description="Tags", placeholder="comma separated", continuous_update=False,
-                                  layout=wide, disabled=True)
+        self._tags = widgets.Text(
+            description="Tags", placeholder="comma separated", continuous_update=False, layout=wide, disabled=True
+        )
         self._title.observe(lambda c: self._edited("title", c["new"]), "value")
         self._tags.observe(lambda c: self._edited("tags", c["new"]), "value")
         self._all_title = widgets.Text(description="Title", placeholder="same title for every file", layout=wide)
-        self._all_tags = widgets.Text(description="Tags", placeholder="tags for every file, comma separated",
-                                      layout=wide)
+        self._all_tags = widgets.Text(
+            description="Tags", placeholder="tags for every file, comma separated", layout=wide
+        )
         self._apply = widgets.Button(description="Apply to all files", layout=widgets.Layout(width="auto"))
-        self._apply.on_click(lambda _: self.apply_to_all(self._all_title.value or None,
-                                                         _tag_list(self._all_tags.value) or None))
-        self._target = widgets.Dropdown(description="Send to",
-                                        options=[(_target_label(t), i) for i, t in enumerate(self.targets)],
-                                        value=0, layout=wide)
+        self._apply.on_click(
+            lambda _: self.apply_to_all(self._all_title.value or None, _tag_list(self._all_tags.value) or None)
+        )
+        self._target = widgets.Dropdown(
+            description="Send to",
+            options=[(_target_label(t), i) for i, t in enumerate(self.targets)],
+            value=0,
+            layout=wide,
+        )
         self._album = widgets.Dropdown(description="Album", options=[("Loading…", None)], layout=wide)
-        self._new_album = widgets.Text(description="New album", placeholder="its title", layout=widgets.Layout(
-            width="min(420px, 100%)", display="none"))
+        self._new_album = widgets.Text(
+            description="New album",
+            placeholder="its title",
+            layout=widgets.Layout(width="min(420px, 100%)", display="none"),
+        )
         self._target.observe(self._target_changed, "value")
         self._album.observe(self._album_changed, "value")
         self._start = widgets.Button(description="Start", button_style="primary", icon="upload")
         self._stop = widgets.Button(description="Cancel", button_style="warning", icon="stop", disabled=True)
         self._start.on_click(lambda _: self.start())
         self._stop.on_click(lambda _: self.cancel())
-        self._overall = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Overall",
-                                              layout=widgets.Layout(width="min(420px, 100%)"))
+        self._overall = widgets.FloatProgress(
+            value=0.0, min=0.0, max=1.0, description="Overall", layout=widgets.Layout(width="min(420px, 100%)")
+        )
         self._counts = widgets.Label()
         self._status = widgets.HTML()
         self._report = widgets.HTML()
@@ -143,12 +164,16 @@ class Uploader(widgets.VBox):
 
     def _use(self, df: pd.DataFrame) -> None:
         if "path" not in df.columns:
-            raise KeyError(f"Uploader needs a folder or a table with a 'path' column (as scan() gives); "
-                           f"this one has {list(df.columns)}")
+            raise KeyError(
+                f"Uploader needs a folder or a table with a 'path' column (as scan() gives); "
+                f"this one has {list(df.columns)}"
+            )
         files = df.reset_index(drop=True).copy()
         if "title" not in files.columns:
             files["title"] = [Path(str(p)).stem for p in files["path"]]
-        files["tags"] = [_tag_list(v) for v in files["tags"]] if "tags" in files.columns else [[] for _ in range(len(files))]
+        files["tags"] = (
+            [_tag_list(v) for v in files["tags"]] if "tags" in files.columns else [[] for _ in range(len(files))]
+        )
         broken = int(files["error"].notna().sum()) if "error" in files.columns else 0
         self._files = files
         rows_needed = -(-len(files) // 7) or 1
@@ -181,8 +206,10 @@ class Uploader(widgets.VBox):
             extra = _tag_list(tags)
             self._files["tags"] = [list(dict.fromkeys([*own, *extra])) for own in self._files["tags"]]
         self._refresh_editor()
-        self._say("Applied to every file." if (title or tags) else "Type a title or tags for every file first.",
-                  "ok" if (title or tags) else "warn")
+        self._say(
+            "Applied to every file." if (title or tags) else "Type a title or tags for every file first.",
+            "ok" if (title or tags) else "warn",
+        )
 
     def _grid_changed(self, what: str) -> None:
         if what == "focus":
@@ -228,8 +255,9 @@ class Uploader(widgets.VBox):
 
     @target.setter
     def target(self, client: Fotki | Coppermine | int) -> None:
-        index = client if isinstance(client, int) else next(
-            (i for i, t in enumerate(self.targets) if t is client), None)
+        index = (
+            client if isinstance(client, int) else next((i for i, t in enumerate(self.targets) if t is client), None)
+        )
         if index is None or not 0 <= index < len(self.targets):
             raise ValueError(f"not one of this uploader's targets: {client!r}")
         self._target.value = index
@@ -290,13 +318,17 @@ class Uploader(widgets.VBox):
                 if "can_upload" in albums.columns:
                     albums = albums[albums["can_upload"].fillna(True).astype(bool)]
                 paths = albums["category_path"].fillna("")
-                options = [(f"{p} › {t}" if p else str(t), int(i))
-                           for i, t, p in zip(albums["id"], albums["title"], paths)]
+                options = [
+                    (f"{p} › {t}" if p else str(t), int(i)) for i, t, p in zip(albums["id"], albums["title"], paths)
+                ]
                 options.append(("New album…", NEW_ALBUM))
         except Exception as exc:
             self._say(f"Could not read the albums of {_target_label(client)}: {describe(exc)}", "error")
-            options = [("New album…", NEW_ALBUM)] if isinstance(client, Coppermine) else [
-                ("(no photoset)", NO_ALBUM), ("New photoset…", NEW_ALBUM)]
+            options = (
+                [("New album…", NEW_ALBUM)]
+                if isinstance(client, Coppermine)
+                else [("(no photoset)", NO_ALBUM), ("New photoset…", NEW_ALBUM)]
+            )
         self._albums[index] = options
         if self._target.value == index:
             self._show_albums(index)
@@ -345,8 +377,9 @@ class Uploader(widgets.VBox):
         where = f"{_target_label(target)}, {'new album ' if create else ''}{album if album is not None else 'no album'}"
         self._say(f"Sending {len(files):,} files to {where}…", "busy")
         self._active = True
-        self._thread = threading.Thread(target=self._run, args=(files.copy(), target, album, create), daemon=True,
-                                        name="galleryk-upload")
+        self._thread = threading.Thread(
+            target=self._run, args=(files.copy(), target, album, create), daemon=True, name="galleryk-upload"
+        )
         self._thread.start()
 
     def cancel(self) -> None:
@@ -380,8 +413,19 @@ class Uploader(widgets.VBox):
         ticker = threading.Thread(target=self._tick, args=(stop_ticks,), daemon=True, name="galleryk-progress")
         ticker.start()
         try:
-            result = push(files, target, album=album, create=create, title="title", tags="tags", cancel=self._cancel,
-                          progress=False, workers=self.workers, on_item=finished, on_progress=sending)
+            result = push(
+                files,
+                target,
+                album=album,
+                create=create,
+                title="title",
+                tags="tags",
+                cancel=self._cancel,
+                progress=False,
+                workers=self.workers,
+                on_item=finished,
+                on_progress=sending,
+            )
         except Exception as exc:
             stop_ticks.set()
             ticker.join()
@@ -404,8 +448,10 @@ class Uploader(widgets.VBox):
             self._albums.pop(self._target.value, None)  # the new album is in the list from now on
             self._load_albums(self._target.value)
             self.album = album
-        self._finish(_summary(result, self._cancel.is_set()),
-                     "warn" if self._cancel.is_set() or (result["status"] == "failed").any() else "ok")
+        self._finish(
+            _summary(result, self._cancel.is_set()),
+            "warn" if self._cancel.is_set() or (result["status"] == "failed").any() else "ok",
+        )
 
     def _finish(self, text: str, kind: str) -> None:
         """Say how the run ended and give the controls back: from here a click on Start starts again."""
@@ -482,8 +528,12 @@ def _report_html(report: pd.DataFrame, files: pd.DataFrame) -> str:
         status = str(r["status"])
         why = r["error"] if pd.notna(r["error"]) else (r["note"] if pd.notna(r["note"]) else "")
         remote = r["remote_id"] if pd.notna(r["remote_id"]) else ""
-        rows.append(f"<tr><td>{html.escape(name)}</td><td style='color:{colours.get(status, 'inherit')}'>"
-                    f"{html.escape(status)}</td><td>{html.escape(str(remote))}</td>"
-                    f"<td>{html.escape(str(why))}</td></tr>")
-    return ("<table class='galleryk-report' style='border-collapse:collapse' cellpadding='4'><thead><tr><th>file</th><th>status</th><th>id</th><th>note</th></tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append(
+            f"<tr><td>{html.escape(name)}</td><td style='color:{colours.get(status, 'inherit')}'>"
+            f"{html.escape(status)}</td><td>{html.escape(str(remote))}</td>"
+            f"<td>{html.escape(str(why))}</td></tr>"
+        )
+    return (
+        "<table class='galleryk-report' style='border-collapse:collapse' cellpadding='4'><thead><tr><th>file</th><th>status</th><th>id</th><th>note</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -12,7 +12,7 @@ from galleryk.app import App
 
 
 @pytest.fixture
-def app(monkeypatch, tmp_path):  # noqa: ANN001, ANN201
+def app(monkeypatch, tmp_path):
     for name in settings_in_environment():
         monkeypatch.delenv(name)
     monkeypatch.setenv("GALLERYK_CACHE_DIR", str(tmp_path / "cache"))
@@ -24,14 +24,14 @@ def app(monkeypatch, tmp_path):  # noqa: ANN001, ANN201
         made.accounts.close()
 
 
-def _until(check, timeout: float = 30.0) -> None:  # noqa: ANN001
+def _until(check, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "the app never got there"
         time.sleep(0.05)
 
 
-def test_sign_in_on_the_sandbox_browse_select_and_copy_to_the_gallery(app):  # noqa: ANN001
+def test_sign_in_on_the_sandbox_browse_select_and_copy_to_the_gallery(app):
     app.approve_on_sandbox()
     app.wait()
     assert app.fotki_signin.signed_in and "alice" in app.fotki_signin.status
@@ -47,7 +47,7 @@ def test_sign_in_on_the_sandbox_browse_select_and_copy_to_the_gallery(app):  # n
     assert titles == sorted(browser.selection["title"])
 
 
-def test_mistakes_are_said_in_the_page(app, tmp_path):  # noqa: ANN001
+def test_mistakes_are_said_in_the_page(app, tmp_path):
     app.open_folder(str(tmp_path / "nowhere"))
     assert "There is no folder" in app.status
     app.browse("coppermine")
@@ -55,6 +55,6 @@ def test_mistakes_are_said_in_the_page(app, tmp_path):  # noqa: ANN001
     assert "Select photos" in app._copy_status.value
 
 
-def test_a_folder_opens_in_the_uploader(app, tmp_path):  # noqa: ANN001
+def test_a_folder_opens_in_the_uploader(app, tmp_path):
     app.open_folder(str(gk.sandbox.sample_photos(tmp_path / "trip", 3)))
     _until(lambda: len(app.uploader.files) == 3)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "widgets"))
-import widget_browser as wb  # noqa: E402  (the widget tests' browser helpers)
+import widget_browser as wb
 
 ROOT = Path(__file__).resolve().parents[2]
 STEP_MS = 30_000
@@ -31,9 +31,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
     env["GALLERYK_CACHE_DIR"] = str(folder / "cache")
     port = wb.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "galleryk.cli", "app", "--port", str(port), "--data",
-                             str(folder / "data"), "--notebooks", str(ROOT / "notebooks")], cwd=folder, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "galleryk.cli",
+            "app",
+            "--port",
+            str(port),
+            "--data",
+            str(folder / "data"),
+            "--notebooks",
+            str(ROOT / "notebooks"),
+        ],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 120
@@ -56,7 +72,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 
 @pytest.fixture
-def page(served):  # noqa: ANN001, ANN201
+def page(served):
     context = served["browser"].new_context(viewport={"width": 1150, "height": 900})
     context.set_default_timeout(STEP_MS)
     try:
@@ -65,18 +81,18 @@ def page(served):  # noqa: ANN001, ANN201
         context.close()
 
 
-def _open(page, served) -> None:  # noqa: ANN001
+def _open(page, served) -> None:
     page.goto(served["url"], timeout=90_000)
     page.get_by_role("tab", name="1 Sign in").wait_for()
     assert page.locator("text=Loading widget").count() == 0
 
 
-def test_the_command_prints_where_to_go_and_binds_loopback_only(served):  # noqa: ANN001
+def test_the_command_prints_where_to_go_and_binds_loopback_only(served):
     assert served["url"] == f"http://127.0.0.1:{served['port']}/"
     assert any("GALLERYK_CONFIG=" in line for line in served["lines"])
 
 
-def test_a_folder_that_is_not_there_is_said_in_the_page_and_dropped_files_are_explained(page, served):  # noqa: ANN001
+def test_a_folder_that_is_not_there_is_said_in_the_page_and_dropped_files_are_explained(page, served):
     _open(page, served)
     page.get_by_role("tab", name="3 Upload").click()
     page.get_by_placeholder("a folder of photos on the server").fill(str(served["folder"] / "no-such-folder"))
@@ -85,7 +101,7 @@ def test_a_folder_that_is_not_there_is_said_in_the_page_and_dropped_files_are_ex
     assert page.get_by_text("Files dropped on this page are not offered").is_visible()
 
 
-def test_sign_in_browse_select_copy_and_see_the_report(page, served):  # noqa: ANN001
+def test_sign_in_browse_select_copy_and_see_the_report(page, served):
     _open(page, served)
     page.get_by_text("Signed in to the gallery as alice.").wait_for()
     page.get_by_role("button", name="Sign in to Fotki").click()
@@ -121,7 +137,7 @@ def test_sign_in_browse_select_copy_and_see_the_report(page, served):  # noqa: A
     wb.shot(page, "app-report")
 
 
-def test_ctrl_c_stops_voila_and_the_sandbox(served):  # noqa: ANN001
+def test_ctrl_c_stops_voila_and_the_sandbox(served):
     proc = served["proc"]
     proc.send_signal(signal.SIGINT)
     rest = proc.communicate(timeout=60)[0]

@@ -15,20 +15,36 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "widgets"))
-import widget_browser as wb  # noqa: E402
+import widget_browser as wb
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_ctrl_c(tmp_path):  # noqa: ANN001
+def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_ctrl_c(tmp_path):
     wb.require("jupyterlab")
     psutil = pytest.importorskip("psutil")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
     env["GALLERYK_FOTKI_API_KEY"] = "a-real-key-that-must-not-leak-in"  # the lab's own settings win over it
     port = wb.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "galleryk.cli", "lab", "--port", str(port), "--data",
-                             str(tmp_path / "data"), "--notebooks", str(ROOT / "notebooks")], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "galleryk.cli",
+            "lab",
+            "--port",
+            str(port),
+            "--data",
+            str(tmp_path / "data"),
+            "--notebooks",
+            str(ROOT / "notebooks"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines: list[str] = []
         deadline = time.monotonic() + 120
@@ -40,8 +56,11 @@ def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_
         url = next(line.split(" open ", 1)[1].strip() for line in lines if " open http" in line)
         assert url.startswith(f"http://127.0.0.1:{port}/lab/tree/00-quickstart.ipynb?token=")
         token = url.split("token=")[1]
-        status = requests.get(f"http://127.0.0.1:{port}/api/contents/00-quickstart.ipynb",
-                              params={"token": token, "content": "0"}, timeout=30)
+        status = requests.get(
+            f"http://127.0.0.1:{port}/api/contents/00-quickstart.ipynb",
+            params={"token": token, "content": "0"},
+            timeout=30,
+        )
         assert status.status_code == 200 and status.json()["name"] == "00-quickstart.ipynb"
 
         (server,) = psutil.Process(proc.pid).children()
@@ -69,7 +88,7 @@ def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_
                 proc.wait(10)
 
 
-def test_without_the_notebooks_the_commands_say_where_they_looked_and_what_to_pass(tmp_path, capsys):  # noqa: ANN001
+def test_without_the_notebooks_the_commands_say_where_they_looked_and_what_to_pass(tmp_path, capsys):
     from galleryk.cli import main
 
     for command in ("lab", "app"):

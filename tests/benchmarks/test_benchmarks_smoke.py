@@ -16,8 +16,15 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = {"bench_fotki": ["--cache"], "bench_listing": [], "bench_sandbox": [], "bench_media": ["--cache"],
-           "bench_import": [], "bench_push": [], "bench_widgets": []}
+SCRIPTS = {
+    "bench_fotki": ["--cache"],
+    "bench_listing": [],
+    "bench_sandbox": [],
+    "bench_media": ["--cache"],
+    "bench_import": [],
+    "bench_push": [],
+    "bench_widgets": [],
+}
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

@@ -90,11 +90,18 @@ def command() -> list[str]:
     return [sys.executable, "-m", "galleryk.cli"]
 
 
-def run_process(*argv: str, env: dict[str, str] | None = None, stdin: int | None = subprocess.DEVNULL,
-                timeout: float = 120) -> Result:
+def run_process(
+    *argv: str, env: dict[str, str] | None = None, stdin: int | None = subprocess.DEVNULL, timeout: float = 120
+) -> Result:
     """Run ``galleryk`` as its own process with pipes for stdin, stdout and stderr (no terminal anywhere)."""
-    done = subprocess.run([*command(), *argv], env={**os.environ, **(env or {})}, stdin=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [*command(), *argv],
+        env={**os.environ, **(env or {})},
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return Result(done.returncode, done.stdout, done.stderr)
 
 

@@ -41,6 +41,6 @@ def test_the_demo_keeps_album_ids_and_titles_in_their_own_columns(demo_run):
 
 def test_the_demo_ends_with_what_to_try_next(demo_run):
     _, text = demo_run
-    tail = text[text.index("== Done"):]
+    tail = text[text.index("== Done") :]
     for step in ("galleryk sandbox --seed", "galleryk login fotki", "galleryk --help"):
         assert step in tail

@@ -48,12 +48,15 @@ def test_no_command_shows_the_help_and_exits_2(cli):
     assert "usage: galleryk" in r.err and "push" in r.err
 
 
-@pytest.mark.parametrize("argv, names", [
-    (["frobnicate"], ["invalid choice: 'frobnicate'"]),
-    (["push"], ["folder", "--to"]),
-    (["albums", "--service", "flickr"], ["--service", "'flickr'"]),
-    (["albums", "-s", "fotki", "--colour"], ["--colour"]),
-])
+@pytest.mark.parametrize(
+    "argv, names",
+    [
+        (["frobnicate"], ["invalid choice: 'frobnicate'"]),
+        (["push"], ["folder", "--to"]),
+        (["albums", "--service", "flickr"], ["--service", "'flickr'"]),
+        (["albums", "-s", "fotki", "--colour"], ["--colour"]),
+    ],
+)
 def test_usage_errors_are_one_line_naming_the_argument_with_exit_2(cli, argv, names):
     r = cli(*argv)
     assert r.code == 2
@@ -67,8 +70,10 @@ def test_usage_errors_are_one_line_naming_the_argument_with_exit_2(cli, argv, na
 def test_a_title_without_quotes_names_the_command_help_and_says_to_quote_it(cli):
     r = cli("photos", "--service", "fotki", "--album", "Harbour", "walk")
     assert r.code == 2
-    assert r.err == ('galleryk photos: unrecognized arguments: walk (put a name with spaces in quotes: '
-                     '--album "Old town"); see: galleryk photos --help\n')
+    assert r.err == (
+        "galleryk photos: unrecognized arguments: walk (put a name with spaces in quotes: "
+        '--album "Old town"); see: galleryk photos --help\n'
+    )
 
 
 def test_not_signed_in_is_one_line_naming_the_login_command(app_env, cli):
@@ -77,8 +82,9 @@ def test_not_signed_in_is_one_line_naming_the_login_command(app_env, cli):
     assert r.err == "galleryk albums: not signed in to Fotki: run `galleryk login fotki`\n"
 
 
-@pytest.mark.parametrize("argv", [["--debug", "albums", "-s", "fotki"], ["albums", "-s", "fotki", "--debug"]],
-                         ids=["before", "after"])
+@pytest.mark.parametrize(
+    "argv", [["--debug", "albums", "-s", "fotki"], ["albums", "-s", "fotki", "--debug"]], ids=["before", "after"]
+)
 def test_debug_brings_the_traceback_back(app_env, cli, argv):
     r = cli(*argv)
     assert r.code == 2
@@ -91,12 +97,16 @@ def test_galleryk_debug_in_the_environment_does_the_same(app_env, cli, monkeypat
     assert TRACEBACK in cli("albums", "-s", "fotki").err
 
 
-@pytest.mark.parametrize("service, variable, path", [
-    ("coppermine", "GALLERYK_COPPERMINE_URL", "/cpg"),
-    ("fotki", "GALLERYK_FOTKI_API_URL", "/fotki/v2flkr"),
-])
-def test_a_server_that_is_not_there_is_one_line_naming_the_setting_with_exit_1(cli_env, cli, monkeypatch, service,
-                                                                              variable, path):
+@pytest.mark.parametrize(
+    "service, variable, path",
+    [
+        ("coppermine", "GALLERYK_COPPERMINE_URL", "/cpg"),
+        ("fotki", "GALLERYK_FOTKI_API_URL", "/fotki/v2flkr"),
+    ],
+)
+def test_a_server_that_is_not_there_is_one_line_naming_the_setting_with_exit_1(
+    cli_env, cli, monkeypatch, service, variable, path
+):
     url = f"http://127.0.0.1:{closed_port()}{path}"
     monkeypatch.setenv(variable, url)
     r = cli("albums", "-s", service)
@@ -115,11 +125,14 @@ def test_a_wrong_fotki_address_is_one_line_naming_the_setting(cli_env, cli, monk
     assert "api_sig" not in line and "auth_token" not in line
 
 
-@pytest.mark.parametrize("variable, value, named", [
-    ("GALLERYK_FOTKI_SECRET", "0000000000000000", "GALLERYK_FOTKI_SECRET"),
-    ("GALLERYK_FOTKI_API_KEY", "not-a-key", "GALLERYK_FOTKI_API_KEY"),
-    ("GALLERYK_FOTKI_TOKEN", "not-a-token", "GALLERYK_FOTKI_TOKEN"),
-])
+@pytest.mark.parametrize(
+    "variable, value, named",
+    [
+        ("GALLERYK_FOTKI_SECRET", "0000000000000000", "GALLERYK_FOTKI_SECRET"),
+        ("GALLERYK_FOTKI_API_KEY", "not-a-key", "GALLERYK_FOTKI_API_KEY"),
+        ("GALLERYK_FOTKI_TOKEN", "not-a-token", "GALLERYK_FOTKI_TOKEN"),
+    ],
+)
 def test_fotki_refusing_the_credentials_names_the_setting_to_fix(cli_env, cli, monkeypatch, variable, value, named):
     monkeypatch.setenv(variable, value)
     r = cli("albums", "-s", "fotki")
@@ -136,8 +149,10 @@ def test_an_unexpected_error_is_one_line_pointing_at_debug(cli_env, cli, monkeyp
     monkeypatch.setattr("galleryk.cli.listing_cmds.connect", broken)
     r = cli("albums", "-s", "fotki")
     assert r.code == 1
-    assert r.err == ("galleryk albums: unexpected ZeroDivisionError: division by zero. Rerun with --debug for the "
-                     "traceback, and please report it\n")
+    assert r.err == (
+        "galleryk albums: unexpected ZeroDivisionError: division by zero. Rerun with --debug for the "
+        "traceback, and please report it\n"
+    )
 
 
 def test_warnings_are_one_plain_line_without_source(cli_env, cli, monkeypatch):

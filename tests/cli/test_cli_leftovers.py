@@ -38,8 +38,11 @@ def test_a_restarted_kernel_leaves_no_temporary_data_folder():
     km, kc = start_new_kernel(kernel_name="python3")
     try:
         outputs: list[str] = []
-        kc.execute_interactive("import galleryk as gk\nsb = gk.sandbox.start(seed=False)\nprint(sb.data_dir)",
-                               timeout=120, output_hook=lambda msg: outputs.append(msg["content"].get("text", "")))
+        kc.execute_interactive(
+            "import galleryk as gk\nsb = gk.sandbox.start(seed=False)\nprint(sb.data_dir)",
+            timeout=120,
+            output_hook=lambda msg: outputs.append(msg["content"].get("text", "")),
+        )
         folder = Path("".join(outputs).strip())
         assert folder.is_dir()
         km.restart_kernel(now=False)
@@ -53,8 +56,13 @@ def test_a_restarted_kernel_leaves_no_temporary_data_folder():
 def test_the_session_has_a_private_temp_dir_that_subprocesses_inherit():
     private = tempfile.gettempdir()
     assert Path(private).name.startswith("galleryk-tests-")
-    done = subprocess.run([sys.executable, "-c", "import tempfile; print(tempfile.gettempdir())"],
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import tempfile; print(tempfile.gettempdir())"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert done.stdout.strip() == private
 
 
@@ -70,19 +78,36 @@ def _inner_session(tmp_path: Path, test_body: str) -> tuple[subprocess.Completed
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CONFTEST.parent), env.get("PYTHONPATH")]))  # its imports
     env.pop("PYTEST_DEBUG_TEMPROOT", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "basetemp"),
-         str(project)], cwd=project, env=env, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--basetemp",
+            str(tmp_path / "basetemp"),
+            str(project),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     return done, root
 
 
 def test_the_session_check_fails_a_run_that_leaves_a_temp_folder_and_names_it(tmp_path):
-    done, root = _inner_session(tmp_path, """
+    done, root = _inner_session(
+        tmp_path,
+        """
         import tempfile
 
         def test_leaks():
             tempfile.mkdtemp(prefix="leaky-thing-")
-    """)
+    """,
+    )
     assert done.returncode == 1, done.stdout
     assert "1 passed" in done.stdout
     assert "left behind in the temp directory" in done.stdout and "leaky-thing-" in done.stdout
@@ -90,13 +115,16 @@ def test_the_session_check_fails_a_run_that_leaves_a_temp_folder_and_names_it(tm
 
 
 def test_the_session_check_passes_a_clean_run_and_removes_its_temp_dir(tmp_path):
-    done, root = _inner_session(tmp_path, """
+    done, root = _inner_session(
+        tmp_path,
+        """
         import tempfile
 
         def test_cleans_up():
             with tempfile.TemporaryDirectory(prefix="tidy-"):
                 pass
-    """)
+    """,
+    )
     assert done.returncode == 0, done.stdout
     assert "left behind" not in done.stdout
     assert list(root.iterdir()) == []

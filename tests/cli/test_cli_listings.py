@@ -78,12 +78,20 @@ def test_photos_coppermine_without_album_is_a_usage_error_naming_the_flag(cli_en
     assert "--album" in one_line(r.err)
 
 
-@pytest.mark.parametrize("service, album, expected", [
-    ("fotki", "No such set", "galleryk photos: no photoset 'No such set' on Fotki; yours are: 'Harbour walk', "),
-    ("coppermine", "No such album", "galleryk photos: no album 'No such album' on Coppermine; albums you can see: "),
-])
-def test_a_wrong_album_name_is_one_line_listing_the_real_ones_without_an_error_code(cli_env, cli, service, album,
-                                                                                   expected):
+@pytest.mark.parametrize(
+    "service, album, expected",
+    [
+        ("fotki", "No such set", "galleryk photos: no photoset 'No such set' on Fotki; yours are: 'Harbour walk', "),
+        (
+            "coppermine",
+            "No such album",
+            "galleryk photos: no album 'No such album' on Coppermine; albums you can see: ",
+        ),
+    ],
+)
+def test_a_wrong_album_name_is_one_line_listing_the_real_ones_without_an_error_code(
+    cli_env, cli, service, album, expected
+):
     r = cli("photos", "-s", service, "-a", album)
     assert r.code == 2
     line = one_line(r.err)
@@ -103,10 +111,13 @@ def test_a_negative_limit_is_a_usage_error_naming_the_flag(cli_env, cli):
     assert "--limit" in one_line(r.err)
 
 
-@pytest.mark.parametrize("service, names", [
-    ("fotki", ["GALLERYK_FOTKI_API_KEY", "GALLERYK_FOTKI_SECRET"]),
-    ("coppermine", ["GALLERYK_COPPERMINE_URL"]),
-])
+@pytest.mark.parametrize(
+    "service, names",
+    [
+        ("fotki", ["GALLERYK_FOTKI_API_KEY", "GALLERYK_FOTKI_SECRET"]),
+        ("coppermine", ["GALLERYK_COPPERMINE_URL"]),
+    ],
+)
 def test_missing_credentials_exit_2_naming_the_env_vars_and_the_config_file(cli_env, cli, monkeypatch, service, names):
     for name in [n for n in cli_env if n.startswith(f"GALLERYK_{service.upper()}_")]:
         monkeypatch.delenv(name)
@@ -184,8 +195,14 @@ def test_a_reader_that_stops_early_gets_no_error_message(cli_env):
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
     env = {**os.environ, **cli_env}
     env.pop("PYTHONUNBUFFERED", None)
-    proc = subprocess.Popen([*argv, "albums", "-s", "fotki"], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*argv, "albums", "-s", "fotki"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     proc.stdout.close()  # the reader is gone before anything is written
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 141

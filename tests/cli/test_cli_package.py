@@ -44,7 +44,7 @@ def test_readme_links_are_absolute_and_point_at_files_that_exist():
         assert link.startswith("https://"), f"a relative link breaks on PyPI: {link}"
         for base in (HOME, RAW):
             if link.startswith(base):
-                assert (ROOT / link[len(base):].split("#")[0]).exists(), link
+                assert (ROOT / link[len(base) :].split("#")[0]).exists(), link
 
 
 def test_docs_links_point_at_files_in_the_repository():

@@ -46,8 +46,13 @@ def _read_until(proc: subprocess.Popen, marker: str, timeout: float = 30.0) -> t
 
 def test_sandbox_serves_writes_a_private_config_and_stops_on_sigint(sandbox_data: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
-    proc = subprocess.Popen([*_command(), "sandbox", "--port", "0", "--data", str(sandbox_data), "--seed", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [*_command(), "sandbox", "--port", "0", "--data", str(sandbox_data), "--seed", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         banner, later = _read_until(proc, "Press Ctrl-C")
         url = re.search(r"running at (http://127\.0\.0\.1:\d+)", banner).group(1)
@@ -86,6 +91,8 @@ def test_a_port_in_use_is_one_line_naming_the_flag(tmp_path: Path, capsys):
         code = main(["sandbox", "--port", str(port), "--data", str(tmp_path / "data")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err == (f"galleryk sandbox: port {port} on 127.0.0.1 is in use: choose another --port, or leave it out "
-                   "to get a free one\n")
+    assert err == (
+        f"galleryk sandbox: port {port} on 127.0.0.1 is in use: choose another --port, or leave it out "
+        "to get a free one\n"
+    )
     assert not (tmp_path / "data").exists()

@@ -39,7 +39,15 @@ def test_auto_mode_finds_the_protocol_the_gallery_speaks(gallery):
 
 def test_albums_have_typed_columns(gallery):
     df = client(gallery).albums()
-    assert list(df.columns) == ["id", "title", "category_id", "category", "category_path", "is_user_gallery", "can_upload"]
+    assert list(df.columns) == [
+        "id",
+        "title",
+        "category_id",
+        "category",
+        "category_path",
+        "is_user_gallery",
+        "can_upload",
+    ]
     assert str(df["id"].dtype) == "Int64" and str(df["category_id"].dtype) == "Int64"
     assert str(df["is_user_gallery"].dtype) == "boolean" and str(df["can_upload"].dtype) == "boolean"
     assert str(df["title"].dtype) == "string"
@@ -213,7 +221,9 @@ def test_plain_http_on_this_machine_does_not_warn(host):
 def test_the_session_keeps_one_user_agent(gallery):
     cpg = client(gallery)
     agents = []
-    cpg._http.transport.session.hooks["response"].append(lambda r, *a, **k: agents.append(r.request.headers["User-Agent"]))
+    cpg._http.transport.session.hooks["response"].append(
+        lambda r, *a, **k: agents.append(r.request.headers["User-Agent"])
+    )
     cpg.albums()
     cpg.photos(6)
     assert len(agents) > 2 and len(set(agents)) == 1
@@ -224,7 +234,9 @@ def test_the_client_logs_in_once_per_session(sandbox):
     cpg = client(sandbox)
     posts = []
     cpg._http.transport.session.hooks["response"].append(
-        lambda r, *a, **k: posts.append(r.request.url) if "login.php" in r.request.url and r.request.method == "POST" else None
+        lambda r, *a, **k: (
+            posts.append(r.request.url) if "login.php" in r.request.url and r.request.method == "POST" else None
+        )
     )
     cpg.albums()
     cpg.photos(6)

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
+from support.hostile import Recorder, elapsed
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -25,7 +26,6 @@ from galleryk.errors import (
     ReplyTooLarge,
     RequestTimeout,
 )
-from support.hostile import Recorder, elapsed
 
 WRONG = "Wrong-Secret-42"
 
@@ -173,7 +173,7 @@ class _RedirectingGallery:
         self.url = f"http://127.0.0.1:{self._server.server_port}/"
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
 
-    def _app(self, environ, start_response):  # noqa: ANN001
+    def _app(self, environ, start_response):
         request = Request(environ)
         if request.method == "POST" and request.path == "/login.php":
             resp = Response("", status=self.status, headers={"Location": self.target + "/login.php"})

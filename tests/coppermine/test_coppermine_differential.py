@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 import requests
+from support.cpg_servers import SandboxServer
 
 from galleryk.coppermine import pages
-from support.cpg_servers import SandboxServer
 
 from .test_coppermine_front_page import blocks
 from .test_coppermine_servers import jpeg
@@ -53,8 +53,11 @@ def shape(resp: requests.Response) -> dict:
     out["die"] = pages.die_message(doc)
     out["ban"] = pages.ban_message(doc)
     out["login_failed"] = pages.login_failure(doc)
-    notices = [" ".join(el.text_content().split()) for el in doc.iter()
-               if isinstance(el.tag, str) and "cpg_user_message" in (el.get("class") or "").split()]
+    notices = [
+        " ".join(el.text_content().split())
+        for el in doc.iter()
+        if isinstance(el.tag, str) and "cpg_user_message" in (el.get("class") or "").split()
+    ]
     if "index.php" not in resp.url:  # the index pages' "random files" and "last additions" depend on the content
         out["notices"] = [n for n in notices if n != out["die"]]
     albums = pages.upload_albums(doc)
@@ -92,8 +95,9 @@ class Browser:
 
     def login(self, role: str, password: str | None = None) -> requests.Response:
         name, right = self.server.role(role)
-        return self.post("login.php?referer=index.php",
-                         data={"username": name, "password": password or right, "submitted": "1"})
+        return self.post(
+            "login.php?referer=index.php", data={"username": name, "password": password or right, "submitted": "1"}
+        )
 
     def token(self) -> dict[str, str]:
         t = pages.form_token(self.get("upload.php?single").text)
@@ -121,8 +125,11 @@ def test_signing_in_and_out(sandbox, real_coppermine):
     def scenario(b, srv):
         out = [shape(b.get("login.php")), shape(b.get("index.php")), shape(b.login("user"))]
         out.append(shape(b.get("index.php")))
-        logout = next(a.get("href") for a in lxml.html.fromstring(b.get("index.php").content).iter("a")
-                      if "logout.php" in (a.get("href") or ""))
+        logout = next(
+            a.get("href")
+            for a in lxml.html.fromstring(b.get("index.php").content).iter("a")
+            if "logout.php" in (a.get("href") or "")
+        )
         out.append(shape(b.get(logout.replace("&amp;", "&"))))
         out.append(shape(b.get("index.php")))
         return out
@@ -142,8 +149,11 @@ def test_a_wrong_password_and_the_ban(sandbox, real_coppermine):
         try:
             b.get("login.php"), b.get("index.php")
             out = [shape(b.login("other", password="wrong")) for _ in range(6)]
-            out += [shape(b.login("other")), shape(b.get("thumbnails.php?album=1")),
-                    shape(b.post("uniload.php", data={"method": "upload_sgl"}))]
+            out += [
+                shape(b.login("other")),
+                shape(b.get("thumbnails.php?album=1")),
+                shape(b.post("uniload.php", data={"method": "upload_sgl"})),
+            ]
             return out
         finally:
             srv.clear_bans()
@@ -187,14 +197,22 @@ def test_album_pages(sandbox, real_coppermine):
     def scenario(b, srv):
         b.get("login.php"), b.get("index.php"), b.login("user")
         empty = srv.fresh_album("Differential empty")
-        return [shape(b.get(f"thumbnails.php?album={empty}")), shape(b.get("thumbnails.php?album=987654")),
-                shape(b.get("index.php?cat=9999"))]
+        return [
+            shape(b.get(f"thumbnails.php?album={empty}")),
+            shape(b.get("thumbnails.php?album=987654")),
+            shape(b.get("index.php?cat=9999")),
+        ]
 
 
 def test_index_pages_and_their_blocks(sandbox, real_coppermine):
     def scenario(b, srv):
-        pages_ = ["index.php", f"index.php?cat={srv.public_category}", f"index.php?cat={srv.user_category}",
-                  "index.php?cat=1", "index.php?cat=10099"]
+        pages_ = [
+            "index.php",
+            f"index.php?cat={srv.public_category}",
+            f"index.php?cat={srv.user_category}",
+            "index.php?cat=1",
+            "index.php?cat=10099",
+        ]
         out = [shape(b.get(p)) for p in pages_]
         b.get("login.php"), b.get("index.php"), b.login("user")
         return out + [shape(b.get(p)) for p in pages_]
@@ -204,16 +222,24 @@ def test_index_pages_and_their_blocks(sandbox, real_coppermine):
 
 def test_the_album_manager(sandbox, real_coppermine):
     def scenario(b, srv):
-        guest = shape(b.get("delete.php", params={"what": "albmgr", "op": "add", "cat": "0", "name": "x", "position": "0"}))
+        guest = shape(
+            b.get("delete.php", params={"what": "albmgr", "op": "add", "cat": "0", "name": "x", "position": "0"})
+        )
         b.get("login.php"), b.get("index.php"), b.login("user")
         token = b.token()
         q = {"what": "albmgr", "op": "add", "position": "0"}
-        out = [guest,
-               shape(b.get("delete.php", params={**q, "cat": str(srv.user_category), "name": "Diff & Co", **token})),
-               shape(b.get("delete.php", params={**q, "cat": str(srv.public_category), "name": "Diff public", **token})),
-               shape(b.get("delete.php", params={**q, "cat": str(srv.user_category), "name": "", **token})),
-               shape(b.get("delete.php", params={**q, "cat": str(srv.user_category), "name": "x",
-                                                 "form_token": "0" * 32, "timestamp": "1"}))]
+        out = [
+            guest,
+            shape(b.get("delete.php", params={**q, "cat": str(srv.user_category), "name": "Diff & Co", **token})),
+            shape(b.get("delete.php", params={**q, "cat": str(srv.public_category), "name": "Diff public", **token})),
+            shape(b.get("delete.php", params={**q, "cat": str(srv.user_category), "name": "", **token})),
+            shape(
+                b.get(
+                    "delete.php",
+                    params={**q, "cat": str(srv.user_category), "name": "x", "form_token": "0" * 32, "timestamp": "1"},
+                )
+            ),
+        ]
         viewer = Browser(srv)
         viewer.get("login.php"), viewer.get("index.php"), viewer.login("viewer")
         out.append(shape(viewer.get("delete.php", params={**q, "cat": "0", "name": "x", **viewer.token()})))
@@ -226,8 +252,13 @@ def test_the_album_manager(sandbox, real_coppermine):
 def test_sidebar_is_a_bare_template(sandbox, real_coppermine, page):
     def scenario(b, srv):
         r = b.get(page)
-        return [{"status": r.status_code, "gallery_page": pages.is_gallery_page(r.text),
-                 "tree": bool(re.search(r'<ul id="tree"', r.text))}]
+        return [
+            {
+                "status": r.status_code,
+                "gallery_page": pages.is_gallery_page(r.text),
+                "tree": bool(re.search(r'<ul id="tree"', r.text)),
+            }
+        ]
 
     same(scenario, sandbox, real_coppermine)
 
@@ -267,8 +298,12 @@ def test_pictures_awaiting_approval(sandbox, real_coppermine):
         for who in (b, admin):  # the owner is shown the approved picture in its place; the admin, the picture
             page = who.get(f"displayimage.php?pid={waiting}")
             furniture = ("thumbs", "pages")  # 1.6.26's film strip and arrows, which the sandbox does not draw
-            out.append({**{k: v for k, v in shape(page).items() if k not in furniture},
-                        "shown_is_asked": pages.shown_pid(page.text) == waiting})
+            out.append(
+                {
+                    **{k: v for k, v in shape(page).items() if k not in furniture},
+                    "shown_is_asked": pages.shown_pid(page.text) == waiting,
+                }
+            )
         out.append(shape(admin.get(f"thumbnails.php?album=lastup&cat=-{aid}")))
         return out
 

@@ -51,5 +51,6 @@ def test_the_newest_pictures_lead_the_front_page_and_a_private_one_only_for_its_
 
     mine = blocks(owner._web.page(f"index.php?cat={cpg_server.user_category}").text)
     assert next(v for k, v in mine.items() if k.startswith("Last additions - "))[:2] == [
-        (private, str(cpg_server.user_category)), (public, str(cpg_server.user_category))]
-
+        (private, str(cpg_server.user_category)),
+        (public, str(cpg_server.user_category)),
+    ]

@@ -121,7 +121,7 @@ def test_a_probe_that_keeps_failing_decides_nothing_and_asks_again_later(sandbox
     sandbox.faults.set("coppermine", html_200=1.0, only="galleryk.probe")
     cpg = client(sandbox)
     with pytest.raises(BadReply, match="nothing was decided"):
-        cpg.mode
+        _ = cpg.mode
     sandbox.faults.clear()
     assert cpg.mode == "api"
 
@@ -156,7 +156,8 @@ def test_a_php_error_of_the_gallery_is_temporary_and_a_push_tries_again(stock, t
     folder.mkdir()
     (folder / "a.jpg").write_bytes(jpeg())
     stock.faults.set("coppermine", php_error=1.0, only="uniload", limit=1)
-    report = gk.scan(folder, progress=False).galleryk.push(cpg, album="Alice's holidays", title="second try",
-                                                           journal=tmp_path / "j.sqlite", progress=False)
+    report = gk.scan(folder, progress=False).galleryk.push(
+        cpg, album="Alice's holidays", title="second try", journal=tmp_path / "j.sqlite", progress=False
+    )
     assert report["status"].tolist() == ["uploaded"] and int(report["attempts"].iloc[0]) == 2
     assert pictures(stock, "second try") == 1

@@ -14,22 +14,35 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SUITE = ["tests/coppermine/test_coppermine_servers.py", "tests/coppermine/test_coppermine_recent.py",
-         "tests/push/test_push_coppermine_servers.py"]
+SUITE = [
+    "tests/coppermine/test_coppermine_servers.py",
+    "tests/coppermine/test_coppermine_recent.py",
+    "tests/push/test_push_coppermine_servers.py",
+]
 
 
 def live_env(url: str, user: str, password: str, album: int, uploads: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_LIVE_")}
-    env.update(GALLERYK_LIVE_CPG_URL=url, GALLERYK_LIVE_CPG_USER=user, GALLERYK_LIVE_CPG_PASSWORD=password,
-               GALLERYK_LIVE_CPG_ALBUM=str(album))
+    env.update(
+        GALLERYK_LIVE_CPG_URL=url,
+        GALLERYK_LIVE_CPG_USER=user,
+        GALLERYK_LIVE_CPG_PASSWORD=password,
+        GALLERYK_LIVE_CPG_ALBUM=str(album),
+    )
     if uploads:
         env["GALLERYK_LIVE_CPG_UPLOADS"] = "1"
     return env
 
 
 def run_live(env: dict[str, str]) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITE, "-k", "live"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITE, "-k", "live"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return done.returncode, done.stdout + done.stderr
 
 

@@ -95,8 +95,10 @@ def test_a_category_page_names_its_albums_categories_and_pages():
 
 
 def test_a_cpg_die_box_is_told_apart_from_an_empty_albums_notice():
-    die = ('<div class="cpg_message_warning"><h2>Error</h2><span class="cpg_user_message">'
-           "The selected album/file does not exist!</span></div>")
+    die = (
+        '<div class="cpg_message_warning"><h2>Error</h2><span class="cpg_user_message">'
+        "The selected album/file does not exist!</span></div>"
+    )
     assert pages.die_message(die) == "The selected album/file does not exist!"
     assert pages.die_message('<td><span class="cpg_user_message">No image to display</span></td>') is None
     assert pages.die_message('<div id="cpgMessage" class="cpg_user_message cpg_message_info">Added</div>') is None
@@ -128,7 +130,9 @@ def test_upload_albums_lists_options_with_their_group():
 
 
 def test_upload_albums_is_none_without_an_album_list():
-    assert pages.upload_albums("<html><body><div class='cpg_message_error'>Permission denied</div></body></html>") is None
+    assert (
+        pages.upload_albums("<html><body><div class='cpg_message_error'>Permission denied</div></body></html>") is None
+    )
 
 
 def test_form_token_prefers_the_hidden_inputs():

@@ -21,8 +21,19 @@ def themed(real_coppermine):
     srv = real_coppermine
     cpg = srv.client()
     full, empty = srv.fresh_album("Themed & full"), srv.fresh_album("Themed empty")
-    pids = [int(cpg.upload(jpeg(40 + i), album=full, title=f"Thème {i}", description=f"cap {i}",
-                           tags=["théme", "two words"], filename=f"th{i}.jpg").id) for i in range(3)]
+    pids = [
+        int(
+            cpg.upload(
+                jpeg(40 + i),
+                album=full,
+                title=f"Thème {i}",
+                description=f"cap {i}",
+                tags=["théme", "two words"],
+                filename=f"th{i}.jpg",
+            ).id
+        )
+        for i in range(3)
+    ]
     return srv, full, empty, pids
 
 

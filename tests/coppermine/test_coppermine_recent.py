@@ -13,8 +13,10 @@ from .test_coppermine_servers import code_of, jpeg
 def album_of(cpg_server, cpg, count: int) -> tuple[int, list[int]]:
     """A fresh album of ``count`` uploads, named backwards so that its own order (by file name) is not theirs."""
     aid = cpg_server.fresh_album()
-    pids = [int(cpg.upload(jpeg(i), album=aid, filename=f"n{count - i:03d}.jpg", title=f"Recent {i}").id)
-            for i in range(count)]
+    pids = [
+        int(cpg.upload(jpeg(i), album=aid, filename=f"n{count - i:03d}.jpg", title=f"Recent {i}").id)
+        for i in range(count)
+    ]
     return aid, pids
 
 
@@ -45,7 +47,9 @@ def test_recent_photos_leave_out_pictures_awaiting_approval_even_for_the_admin(c
     aid = cpg_server.fresh_album(public=True)
     admin = cpg_server.client("admin")
     shown = int(admin.upload(jpeg(1), album=aid, filename="shown.jpg", title="by the admin").id)
-    assert cpg_server.client().upload(jpeg(2), album=aid, filename="held.jpg", title="held").status == "pending_approval"
+    assert (
+        cpg_server.client().upload(jpeg(2), album=aid, filename="held.jpg", title="held").status == "pending_approval"
+    )
     assert "held" in set(admin.photos(aid)["title"])  # the album's own page shows it to the admin
     assert admin.recent_photos(aid)["pid"].tolist() == [shown]
 

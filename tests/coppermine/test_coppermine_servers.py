@@ -156,8 +156,14 @@ def test_photos_read_every_page_of_a_long_album(cpg_server):
 def test_an_upload_keeps_a_non_ascii_title_and_multi_word_tags(cpg_server):
     cpg_server.need_uploads()
     cpg = cpg_server.client()
-    result = cpg.upload(jpeg(5), album=cpg_server.album("own"), title="Crème brûlée à l'aube", description="Dès l'aube",
-                        tags=["sea", "harbour walk", "galleryk-0123456789abcdef"], filename="dessert.jpg")
+    result = cpg.upload(
+        jpeg(5),
+        album=cpg_server.album("own"),
+        title="Crème brûlée à l'aube",
+        description="Dès l'aube",
+        tags=["sea", "harbour walk", "galleryk-0123456789abcdef"],
+        filename="dessert.jpg",
+    )
     assert result.status == "uploaded" and result.id is not None
     info = cpg.photo_info(int(result.id))
     assert info["title"] == "Crème brûlée à l'aube" and info["caption"] == "Dès l'aube"
@@ -198,26 +204,35 @@ def test_stored_files_lie_in_the_users_folder_under_the_album(cpg_server):
 
 def test_an_album_closed_to_the_user_is_error_19(cpg_server):
     cpg_server.need_uploads()
-    assert code_of(lambda: cpg_server.client().upload(jpeg(9), album=cpg_server.album("closed"), filename="x.jpg")) == 19
+    assert (
+        code_of(lambda: cpg_server.client().upload(jpeg(9), album=cpg_server.album("closed"), filename="x.jpg")) == 19
+    )
 
 
 def test_a_group_that_may_not_upload_is_error_20(cpg_server):
-    assert code_of(lambda: cpg_server.client("viewer").upload(jpeg(9), album=cpg_server.album("open"),
-                                                              filename="x.jpg")) == 20
+    assert (
+        code_of(lambda: cpg_server.client("viewer").upload(jpeg(9), album=cpg_server.album("open"), filename="x.jpg"))
+        == 20
+    )
 
 
 def test_a_file_over_the_size_limit_is_error_9(cpg_server):
     cpg_server.need_uploads()
-    with cpg_server.set_size_limit_kb(20):
-        with pytest.raises(CoppermineError, match="filesize") as info:
-            cpg_server.client().upload(jpeg(size=(200, 200), noise=True), album=cpg_server.album("own"), filename="big.jpg")
+    with cpg_server.set_size_limit_kb(20), pytest.raises(CoppermineError, match="filesize") as info:
+        cpg_server.client().upload(jpeg(size=(200, 200), noise=True), album=cpg_server.album("own"), filename="big.jpg")
     assert info.value.code == 9
 
 
 def test_a_non_image_is_error_13(cpg_server):
     cpg_server.need_uploads()
-    assert code_of(lambda: cpg_server.client().upload(b"not a picture at all" * 10, album=cpg_server.album("own"),
-                                                      filename="x.jpg")) == 13
+    assert (
+        code_of(
+            lambda: cpg_server.client().upload(
+                b"not a picture at all" * 10, album=cpg_server.album("own"), filename="x.jpg"
+            )
+        )
+        == 13
+    )
 
 
 def test_a_forbidden_extension_is_error_5(cpg_server):
@@ -271,7 +286,6 @@ def test_a_lost_session_while_listing_signs_in_again(cpg_server):
     assert len(logins) == 1
 
 
-
 def test_a_guest_page_answered_during_the_sign_in_does_not_undo_it(cpg_server):
     # Two listings at once find the session gone. One signs in; the other's guest page, answered with a fresh guest
     # session cookie, must not be stored in the middle of that sign-in, replacing the session the password went to.
@@ -315,6 +329,7 @@ def test_a_guest_page_answered_during_the_sign_in_does_not_undo_it(cpg_server):
     worker.join(timeout=30)
     assert cpg_server.album("private") in set(mine["id"]) and cpg_server.album("private") in set(other["albums"]["id"])
     assert len(logins) == 1
+
 
 # -- albums made by the client -----------------------------------------------------------------------------
 def test_create_album_as_a_user_makes_it_in_their_own_gallery(cpg_server):

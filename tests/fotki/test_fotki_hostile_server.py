@@ -19,11 +19,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image
+from support.hostile import Recorder, elapsed
 
 from galleryk.errors import FileChanged, RedirectRefused, RequestTimeout
 from galleryk.fotki import Fotki
 from galleryk.transport import DEFAULT_MAX_REPLY
-from support.hostile import Recorder, elapsed
 
 
 def _jpeg() -> bytes:
@@ -69,19 +69,25 @@ print(json.dumps({"grew_mib": (max(peak, me.memory_info().rss) - before) / (1 <<
 """
 
 
-def test_an_endless_reply_costs_a_bounded_amount_of_client_memory(sandbox) -> None:  # noqa: ANN001
+def test_an_endless_reply_costs_a_bounded_amount_of_client_memory(sandbox) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", endless=1.0, only="getList")
-    args = {"key": sandbox.api_key, "secret": sandbox.secret, "token": client.check_token().token,
-            "api": sandbox.fotki_api_url, "auth": sandbox.fotki_auth_url}
-    out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, json.dumps(args)], capture_output=True, text=True,
-                         timeout=120, check=True)
+    args = {
+        "key": sandbox.api_key,
+        "secret": sandbox.secret,
+        "token": client.check_token().token,
+        "api": sandbox.fotki_api_url,
+        "auth": sandbox.fotki_auth_url,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE, json.dumps(args)], capture_output=True, text=True, timeout=120, check=True
+    )
     result = json.loads(out.stdout)
     assert result["error"] and "flickr.photosets.getList" in result["error"] and "64 MiB" in result["error"]
     assert result["grew_mib"] < 3 * DEFAULT_MAX_REPLY / (1 << 20)  # with no cap it grows until the machine gives out
 
 
-def test_a_reply_dripped_a_byte_at_a_time_ends_at_the_deadline(sandbox) -> None:  # noqa: ANN001
+def test_a_reply_dripped_a_byte_at_a_time_ends_at_the_deadline(sandbox) -> None:
     client = sandbox.fotki("alice", deadline=1.5)
     sandbox.faults.set("fotki", drip=1.0, drip_seconds=0.5)  # a 300-byte reply would take minutes
     seconds, error = elapsed(client.photosets)
@@ -89,7 +95,7 @@ def test_a_reply_dripped_a_byte_at_a_time_ends_at_the_deadline(sandbox) -> None:
     assert "flickr.photosets.getList" in str(error) and seconds < 20
 
 
-def test_a_silent_server_is_reported_at_the_deadline_not_after_every_retry(sandbox) -> None:  # noqa: ANN001
+def test_a_silent_server_is_reported_at_the_deadline_not_after_every_retry(sandbox) -> None:
     client = sandbox.fotki("alice", deadline=1.5, timeout=(5, 1.0), retries=3)
     sandbox.faults.set("fotki", silent=1.0)
     seconds, error = elapsed(client.photosets)
@@ -98,8 +104,7 @@ def test_a_silent_server_is_reported_at_the_deadline_not_after_every_retry(sandb
 
 
 @pytest.mark.parametrize("status", [307, 308])
-def test_a_redirected_write_never_carries_token_or_signature_to_another_host(sandbox, other_host,  # noqa: ANN001
-                                                                             status: int) -> None:
+def test_a_redirected_write_never_carries_token_or_signature_to_another_host(sandbox, other_host, status: int) -> None:
     client = sandbox.fotki("alice")
     token = client.check_token().token
     sandbox.faults.set("fotki", **{f"redirect_{status}": 1.0}, redirect_to=other_host.url, only="editMeta")
@@ -108,7 +113,7 @@ def test_a_redirected_write_never_carries_token_or_signature_to_another_host(san
     assert other_host.seen == [] and token not in str(info.value)
 
 
-def test_a_redirected_upload_is_sent_nowhere_else(sandbox, other_host) -> None:  # noqa: ANN001
+def test_a_redirected_upload_is_sent_nowhere_else(sandbox, other_host) -> None:
     client = sandbox.fotki("alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=other_host.url, only="upload")
@@ -118,7 +123,7 @@ def test_a_redirected_upload_is_sent_nowhere_else(sandbox, other_host) -> None: 
     assert other_host.seen == [] and len(client.photos()) == before
 
 
-def test_a_redirected_read_keeps_its_token_at_home(sandbox, other_host) -> None:  # noqa: ANN001
+def test_a_redirected_read_keeps_its_token_at_home(sandbox, other_host) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", redirect_308=1.0, redirect_to=other_host.url, only="getList")
     with pytest.raises(RedirectRefused, match="auth_token"):
@@ -126,7 +131,7 @@ def test_a_redirected_read_keeps_its_token_at_home(sandbox, other_host) -> None:
     assert other_host.seen == []
 
 
-def test_a_download_redirected_elsewhere_keeps_its_token_at_home(sandbox, other_host, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_download_redirected_elsewhere_keeps_its_token_at_home(sandbox, other_host, tmp_path: Path) -> None:
     client = sandbox.fotki("alice")
     photo = client.upload(_jpeg(), title="private", is_public=False).id
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=other_host.url, only="/files/")
@@ -137,7 +142,7 @@ def test_a_download_redirected_elsewhere_keeps_its_token_at_home(sandbox, other_
     assert other_host.seen == [] and list(target.iterdir()) == []
 
 
-def test_a_redirect_on_the_same_host_is_followed(sandbox) -> None:  # noqa: ANN001
+def test_a_redirect_on_the_same_host_is_followed(sandbox) -> None:
     client = sandbox.fotki("alice")
     set_id = int(client.photosets()["id"].iloc[0])
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=sandbox.url, only="editMeta", limit=1)
@@ -147,8 +152,7 @@ def test_a_redirect_on_the_same_host_is_followed(sandbox) -> None:  # noqa: ANN0
 
 
 @pytest.mark.parametrize("change", ["shrank", "grew"])
-def test_a_file_changing_during_upload_fails_clearly_and_stores_nothing(sandbox, tmp_path: Path,  # noqa: ANN001
-                                                                       change: str) -> None:
+def test_a_file_changing_during_upload_fails_clearly_and_stores_nothing(sandbox, tmp_path: Path, change: str) -> None:
     client = sandbox.fotki("alice")
     before = len(client.photos())
     path = tmp_path / "IMG_0001.jpg"
@@ -166,7 +170,7 @@ def test_a_file_changing_during_upload_fails_clearly_and_stores_nothing(sandbox,
     assert len(client.photos()) == before
 
 
-def test_debug_logs_of_a_sign_in_listing_and_upload_hold_no_secret(sandbox) -> None:  # noqa: ANN001
+def test_debug_logs_of_a_sign_in_listing_and_upload_hold_no_secret(sandbox) -> None:
     records: list[logging.LogRecord] = []
     lines: list[str] = []
 
@@ -181,8 +185,13 @@ def test_debug_logs_of_a_sign_in_listing_and_upload_hold_no_secret(sandbox) -> N
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     try:
-        client = Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
-                       auth_url=sandbox.fotki_auth_url, token_cache="memory")
+        client = Fotki(
+            sandbox.api_key,
+            sandbox.secret,
+            api_url=sandbox.fotki_api_url,
+            auth_url=sandbox.fotki_auth_url,
+            token_cache="memory",
+        )
         pending = client.login("delete")
         frob = parse_qs(urlsplit(pending.url).query)["frob"][0]
         sandbox.approve(frob, "alice", "delete")

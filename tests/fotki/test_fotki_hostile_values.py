@@ -16,12 +16,18 @@ from werkzeug.wrappers import Request, Response
 from galleryk.errors import BadReply, BadValue
 from galleryk.fotki import Fotki
 
-LISTING_XML = ('<rsp stat="ok"><photos page="1" pages="1" perpage="500" total="1">'
-               '<photo id="{id}" owner="7" title="t" ispublic="{public}" isfriend="0" isfamily="0"/></photos></rsp>')
-LISTING_JSON = ('{{"stat": "ok", "photos": {{"page": 1, "pages": 1, "perpage": 500, "total": 1, "photo": '
-                '[{{"id": {id}, "owner": 7, "title": "t", "ispublic": {public}, "isfriend": 0, "isfamily": 0}}]}}}}')
-INFO_XML = ('<rsp stat="ok"><photo id="5" license="0" rotation="0" originalformat="jpg"><title>t</title>'
-            '<dates posted="{posted}" taken="{taken}" takengranularity="0" lastupdate="1711655130"/></photo></rsp>')
+LISTING_XML = (
+    '<rsp stat="ok"><photos page="1" pages="1" perpage="500" total="1">'
+    '<photo id="{id}" owner="7" title="t" ispublic="{public}" isfriend="0" isfamily="0"/></photos></rsp>'
+)
+LISTING_JSON = (
+    '{{"stat": "ok", "photos": {{"page": 1, "pages": 1, "perpage": 500, "total": 1, "photo": '
+    '[{{"id": {id}, "owner": 7, "title": "t", "ispublic": {public}, "isfriend": 0, "isfamily": 0}}]}}}}'
+)
+INFO_XML = (
+    '<rsp stat="ok"><photo id="5" license="0" rotation="0" originalformat="jpg"><title>t</title>'
+    '<dates posted="{posted}" taken="{taken}" takengranularity="0" lastupdate="1711655130"/></photo></rsp>'
+)
 SETS_XML = '<rsp stat="ok"><photosets><photoset id="{id}" primary="1" photos="{photos}"><title>s</title></photoset></photosets></rsp>'
 
 
@@ -34,14 +40,22 @@ class _Canned:
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
 
-    def _app(self, environ: dict, start_response):  # noqa: ANN001
+    def _app(self, environ: dict, start_response):
         method = Request(environ).path.rsplit("/", 1)[-1]
         body, kind = self.replies.get(method, ('<rsp stat="fail"><err code="112" msg="no"/></rsp>', "text/xml"))
         return Response(body, content_type=kind)(environ, start_response)
 
     def client(self, fmt: str = "xml") -> Fotki:
-        return Fotki("key", "secret", token="token-1", api_url=f"{self.url}/v2flkr", auth_url=f"{self.url}/api_auth",
-                     format=fmt, token_cache="memory", retries=0)
+        return Fotki(
+            "key",
+            "secret",
+            token="token-1",
+            api_url=f"{self.url}/v2flkr",
+            auth_url=f"{self.url}/api_auth",
+            format=fmt,
+            token_cache="memory",
+            retries=0,
+        )
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -57,15 +71,20 @@ def canned() -> Iterator[_Canned]:
         server.stop()
 
 
-@pytest.mark.parametrize(("fmt", "body", "field", "value"), [
-    ("json", LISTING_JSON.format(id="1e400", public=1), "id", "1e400"),
-    ("json", LISTING_JSON.format(id=123, public='"maybe"'), "ispublic", "maybe"),
-    ("json", LISTING_JSON.format(id="Infinity", public=1), None, "Infinity"),
-    ("xml", LISTING_XML.format(id="12abc", public="1"), "id", "12abc"),
-    ("xml", LISTING_XML.format(id="99999999999999999999999", public="1"), "id", "99999999999999999999999"),
-], ids=["json-id-1e400", "json-bad-flag", "json-infinity", "xml-id-text", "xml-id-too-big"])
-def test_a_listing_with_a_value_that_does_not_parse_names_the_field(canned: _Canned, fmt: str, body: str,
-                                                                     field: str | None, value: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "body", "field", "value"),
+    [
+        ("json", LISTING_JSON.format(id="1e400", public=1), "id", "1e400"),
+        ("json", LISTING_JSON.format(id=123, public='"maybe"'), "ispublic", "maybe"),
+        ("json", LISTING_JSON.format(id="Infinity", public=1), None, "Infinity"),
+        ("xml", LISTING_XML.format(id="12abc", public="1"), "id", "12abc"),
+        ("xml", LISTING_XML.format(id="99999999999999999999999", public="1"), "id", "99999999999999999999999"),
+    ],
+    ids=["json-id-1e400", "json-bad-flag", "json-infinity", "xml-id-text", "xml-id-too-big"],
+)
+def test_a_listing_with_a_value_that_does_not_parse_names_the_field(
+    canned: _Canned, fmt: str, body: str, field: str | None, value: str
+) -> None:
     canned.replies["flickr_photos_getNotInSet"] = (body, "application/json" if fmt == "json" else "text/xml")
     with pytest.raises(BadReply) as info:
         canned.client(fmt).photos()
@@ -82,13 +101,17 @@ def test_a_page_count_that_does_not_parse_is_a_bad_reply_not_a_listing_cut_short
     assert info.value.field == "pages" and "'many'" in str(info.value)
 
 
-@pytest.mark.parametrize(("posted", "taken", "field"), [
-    ("1e400", "2009-06-25 15:22:19", "posted"),
-    ("yesterday", "2009-06-25 15:22:19", "posted"),
-    ("1711655130", "2009-13-45 99:00:00", "taken"),
-])
-def test_photo_info_with_a_date_that_does_not_parse_names_the_field(canned: _Canned, posted: str, taken: str,
-                                                                     field: str) -> None:
+@pytest.mark.parametrize(
+    ("posted", "taken", "field"),
+    [
+        ("1e400", "2009-06-25 15:22:19", "posted"),
+        ("yesterday", "2009-06-25 15:22:19", "posted"),
+        ("1711655130", "2009-13-45 99:00:00", "taken"),
+    ],
+)
+def test_photo_info_with_a_date_that_does_not_parse_names_the_field(
+    canned: _Canned, posted: str, taken: str, field: str
+) -> None:
     canned.replies["flickr_photos_getInfo"] = (INFO_XML.format(posted=posted, taken=taken), "text/xml")
     with pytest.raises(BadValue, match=f"'{field}'") as info:
         canned.client().photo_info(5)
@@ -107,11 +130,15 @@ def test_a_photoset_count_that_does_not_parse_names_the_field(canned: _Canned) -
         canned.client().photosets()
 
 
-@pytest.mark.parametrize(("fmt", "body"), [
-    ("xml", '<rsp stat="ok"><photoid>1e400</photoid></rsp>'),
-    ("json", '{"stat": "ok", "photoid": {"_content": 1e400}}'),
-    ("json", '{"stat": "ok", "photo": {"id": -5}}'),
-], ids=["xml", "json", "json-negative"])
+@pytest.mark.parametrize(
+    ("fmt", "body"),
+    [
+        ("xml", '<rsp stat="ok"><photoid>1e400</photoid></rsp>'),
+        ("json", '{"stat": "ok", "photoid": {"_content": 1e400}}'),
+        ("json", '{"stat": "ok", "photo": {"id": -5}}'),
+    ],
+    ids=["xml", "json", "json-negative"],
+)
 def test_an_upload_reply_with_a_bad_photo_id_names_the_field(canned: _Canned, fmt: str, body: str) -> None:
     canned.replies["upload"] = (body, "application/json" if fmt == "json" else "text/xml")
     with pytest.raises(BadValue, match="not a photo id") as info:

@@ -24,9 +24,22 @@ class PageServer:
     still claim the full count; every reply waits ``delay`` seconds, or with ``gather`` until that
     many requests are in flight at once (5 s at most)."""
 
-    def __init__(self, photos: int, per_page: int, *, delay: float = 0.0, empty_from: int | None = None,
-                 gather: int | None = None) -> None:
-        self.photos, self.per_page, self.delay, self.empty_from, self.gather = photos, per_page, delay, empty_from, gather
+    def __init__(
+        self,
+        photos: int,
+        per_page: int,
+        *,
+        delay: float = 0.0,
+        empty_from: int | None = None,
+        gather: int | None = None,
+    ) -> None:
+        self.photos, self.per_page, self.delay, self.empty_from, self.gather = (
+            photos,
+            per_page,
+            delay,
+            empty_from,
+            gather,
+        )
         self.requests: list[int] = []
         self.in_flight = self.most_in_flight = 0
         self._lock = threading.Condition()
@@ -35,7 +48,7 @@ class PageServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 page = int(parse_qs(urlsplit(self.path).query)["page"][0])
                 body = outer.enter(page)
                 time.sleep(outer.delay)
@@ -68,18 +81,31 @@ class PageServer:
         rows = range(first, min(first + self.per_page, self.photos))
         if self.empty_from is not None and page >= self.empty_from:
             rows = range(0)
-        photos = "".join(f'<photo id="{1000 + i}" title="p{i}" isprimary="{int(i == 0)}" ispublic="{i % 2}" '
-                         f'isfriend="0" isfamily="0"/>' for i in rows)
-        return (f'<?xml version="1.0" encoding="utf-8" ?><rsp stat="ok"><photoset id="7" owner="3" page="{page}" '
-                f'pages="{pages}" perpage="{self.per_page}" total="{self.photos}">{photos}</photoset></rsp>').encode()
+        photos = "".join(
+            f'<photo id="{1000 + i}" title="p{i}" isprimary="{int(i == 0)}" ispublic="{i % 2}" '
+            f'isfriend="0" isfamily="0"/>'
+            for i in rows
+        )
+        return (
+            f'<?xml version="1.0" encoding="utf-8" ?><rsp stat="ok"><photoset id="7" owner="3" page="{page}" '
+            f'pages="{pages}" perpage="{self.per_page}" total="{self.photos}">{photos}</photoset></rsp>'
+        ).encode()
 
     def leave(self) -> None:
         with self._lock:
             self.in_flight -= 1
 
     def client(self, **options: object) -> Fotki:
-        return Fotki("key", "secret", "token", api_url=self.url, auth_url=self.url, token_cache="memory",
-                     per_page=self.per_page, **options)
+        return Fotki(
+            "key",
+            "secret",
+            "token",
+            api_url=self.url,
+            auth_url=self.url,
+            token_cache="memory",
+            per_page=self.per_page,
+            **options,
+        )
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -50,8 +50,14 @@ GET_PHOTOS = """<photoset id="456786521" primary="46876213" page="1" perpage="50
    <photo id="46876213" title="fotki is cool" isprimary="1" />
 </photoset>"""
 UPLOAD = "<photoid>468786232</photoid>"
-EXAMPLES = {"getInfo": GET_INFO, "getNotInSet": NOT_IN_SET, "create": CREATE, "getList": GET_LIST,
-            "getPhotos": GET_PHOTOS, "upload": UPLOAD}
+EXAMPLES = {
+    "getInfo": GET_INFO,
+    "getNotInSet": NOT_IN_SET,
+    "create": CREATE,
+    "getList": GET_LIST,
+    "getPhotos": GET_PHOTOS,
+    "upload": UPLOAD,
+}
 
 
 def _wrapped(body: str) -> bytes:
@@ -141,9 +147,11 @@ def test_truncated_json_is_a_bad_reply() -> None:
 
 
 def test_json_listing_becomes_the_same_element_as_the_xml() -> None:
-    data = (b'{"photosets": {"cancreate": 1, "photoset": [{"id": "456786521", "primary": 46876213, "photos": "2",'
-            b' "farm": 1, "title": {"_content": "Test"}, "description": {"_content": "Test description"}}]},'
-            b' "stat": "ok"}')
+    data = (
+        b'{"photosets": {"cancreate": 1, "photoset": [{"id": "456786521", "primary": 46876213, "photos": "2",'
+        b' "farm": 1, "title": {"_content": "Test"}, "description": {"_content": "Test description"}}]},'
+        b' "stat": "ok"}'
+    )
     body = parse_reply(data, "json")
     assert body is not None and body.tag == "photosets"
     [ps] = body.findall("photoset")
@@ -152,8 +160,11 @@ def test_json_listing_becomes_the_same_element_as_the_xml() -> None:
 
 def test_frob_and_token_replies_are_read() -> None:
     assert frob_from(parse_reply(b'<rsp stat="ok"><frob>45f86824465</frob></rsp>')) == "45f86824465"
-    token = token_from(parse_reply(
-        b'<rsp stat="ok"><auth><token>0987654321</token><perms>write</perms>'
-        b'<user nsid="7" username="alice" fullname="Alice"/></auth></rsp>'))
+    token = token_from(
+        parse_reply(
+            b'<rsp stat="ok"><auth><token>0987654321</token><perms>write</perms>'
+            b'<user nsid="7" username="alice" fullname="Alice"/></auth></rsp>'
+        )
+    )
     assert (token.token, token.perms, token.user_id, token.username) == ("0987654321", "write", "7", "alice")
     assert "0987654321" not in repr(token)

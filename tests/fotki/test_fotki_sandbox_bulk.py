@@ -19,7 +19,7 @@ def _jpeg(size: tuple[int, int] = (16, 16)) -> bytes:
     return buf.getvalue()
 
 
-def fill_photoset(sandbox, owner: str, count: int, title: str = "Bulk") -> tuple[int, list[int]]:  # noqa: ANN001
+def fill_photoset(sandbox, owner: str, count: int, title: str = "Bulk") -> tuple[int, list[int]]:
     """A photoset of ``count`` photos, made through the sandbox's own Fotki store helpers in one transaction."""
     files = sandbox.data_dir / "files" / "fotki"
     with sandbox.store.write() as conn:
@@ -30,9 +30,21 @@ def fill_photoset(sandbox, owner: str, count: int, title: str = "Bulk") -> tuple
         first = db.next_photo_id(conn)
         ids = list(range(first, first + count))
         for i, photo_id in enumerate(ids):
-            record = db.NewPhoto(owner_id=owner_id, title=f"bulk {i}", description="", ispublic=i % 7 != 0,
-                                 isfriend=False, isfamily=False, rotation=0, originalformat="jpg", width=16,
-                                 height=16, filesize=100, taken="2024-06-01 12:00:00", tags=[])
+            record = db.NewPhoto(
+                owner_id=owner_id,
+                title=f"bulk {i}",
+                description="",
+                ispublic=i % 7 != 0,
+                isfriend=False,
+                isfamily=False,
+                rotation=0,
+                originalformat="jpg",
+                width=16,
+                height=16,
+                filesize=100,
+                taken="2024-06-01 12:00:00",
+                tags=[],
+            )
             db.insert_photo(conn, photo_id, record, relative)
         set_id = db.create_photoset(conn, owner_id, title, "", ids[0])
         for photo_id in ids[1:]:
@@ -40,7 +52,7 @@ def fill_photoset(sandbox, owner: str, count: int, title: str = "Bulk") -> tuple
     return set_id, ids
 
 
-def test_listing_of_thousands_of_photos_over_many_pages(sandbox) -> None:  # noqa: ANN001
+def test_listing_of_thousands_of_photos_over_many_pages(sandbox) -> None:
     set_id, ids = fill_photoset(sandbox, "carol", 3000)
     client = sandbox.fotki("carol", per_page=100, workers=4)
     df = client.photos(photoset=set_id)
@@ -48,13 +60,13 @@ def test_listing_of_thousands_of_photos_over_many_pages(sandbox) -> None:  # noq
     assert df["ispublic"].sum() == sum(1 for i in range(3000) if i % 7 != 0)
 
 
-def test_other_users_see_only_the_public_photos_of_a_big_set(sandbox) -> None:  # noqa: ANN001
+def test_other_users_see_only_the_public_photos_of_a_big_set(sandbox) -> None:
     set_id, _ = fill_photoset(sandbox, "carol", 1500)
     df = sandbox.fotki("alice", per_page=200).photos(photoset=set_id)
     assert len(df) == sum(1 for i in range(1500) if i % 7 != 0) and bool(df["ispublic"].all())
 
 
-def test_limit_across_pages_returns_exactly_that_many(sandbox) -> None:  # noqa: ANN001
+def test_limit_across_pages_returns_exactly_that_many(sandbox) -> None:
     set_id, ids = fill_photoset(sandbox, "carol", 1000)
     df = sandbox.fotki("carol", per_page=100).photos(photoset=set_id, limit=250)
     assert df["id"].tolist() == ids[:250]
@@ -83,7 +95,7 @@ class _PeakRss:
         self._thread.join()
 
 
-def test_large_upload_streams_from_disk_with_progress(sandbox, tmp_path: Path) -> None:  # noqa: ANN001
+def test_large_upload_streams_from_disk_with_progress(sandbox, tmp_path: Path) -> None:
     size = 200 * 1024 * 1024
     path = tmp_path / "big.jpg"
     with open(path, "wb") as out:

@@ -33,7 +33,7 @@ def _jpeg(size: tuple[int, int] = (32, 32)) -> bytes:
 
 
 @pytest.fixture(params=["xml", "json"])
-def alice(request, sandbox) -> Fotki:  # noqa: ANN001
+def alice(request, sandbox) -> Fotki:
     return sandbox.fotki("alice", format=request.param)
 
 
@@ -47,7 +47,7 @@ def test_zero_byte_upload_fails_with_code_4(alice: Fotki) -> None:
     assert info.value.code == 4 and info.value.method == "upload" and "zero" in info.value.message.lower()
 
 
-def test_upload_over_the_size_limit_fails_with_code_8(alice: Fotki, sandbox) -> None:  # noqa: ANN001
+def test_upload_over_the_size_limit_fails_with_code_8(alice: Fotki, sandbox) -> None:
     sandbox.settings.fotki_max_upload_bytes = 100
     with pytest.raises(FotkiError) as info:
         alice.upload(_jpeg(), filename="big.jpg")
@@ -117,7 +117,7 @@ def test_an_empty_listing_has_typed_columns(alice: Fotki) -> None:
     assert str(empty["id"].dtype) == "Int64" and str(empty["ispublic"].dtype) == "boolean"
 
 
-def test_error_carries_code_message_and_method_but_no_secret(alice: Fotki, sandbox) -> None:  # noqa: ANN001
+def test_error_carries_code_message_and_method_but_no_secret(alice: Fotki, sandbox) -> None:
     with pytest.raises(FotkiNotFound) as info:
         alice.photo_info(MISSING_PHOTO)
     err = info.value
@@ -126,7 +126,7 @@ def test_error_carries_code_message_and_method_but_no_secret(alice: Fotki, sandb
 
 
 # -- the real-server quirks, through fault injection ----------------------------------------------
-def test_a_500_on_a_later_page_is_retried_and_the_listing_is_whole(sandbox) -> None:  # noqa: ANN001
+def test_a_500_on_a_later_page_is_retried_and_the_listing_is_whole(sandbox) -> None:
     client = sandbox.fotki("alice", per_page=2, workers=3)
     expected = client.photos(photoset="Harbour walk")["id"].tolist()
     sandbox.faults.set("fotki", error_500=1.0, limit=2, only="getPhotos")
@@ -134,7 +134,7 @@ def test_a_500_on_a_later_page_is_retried_and_the_listing_is_whole(sandbox) -> N
     assert sandbox.faults.injected("fotki")["error_500"] == 2
 
 
-def test_reads_give_up_after_their_retries_naming_the_masked_url(sandbox) -> None:  # noqa: ANN001
+def test_reads_give_up_after_their_retries_naming_the_masked_url(sandbox) -> None:
     client = sandbox.fotki("alice", retries=1)
     sandbox.faults.set("fotki", error_500=1.0)
     with pytest.raises(HttpStatusError) as info:
@@ -144,7 +144,7 @@ def test_reads_give_up_after_their_retries_naming_the_masked_url(sandbox) -> Non
     assert sandbox.secret not in text
 
 
-def test_an_upload_cut_after_it_was_stored_is_reported_and_not_sent_again(sandbox) -> None:  # noqa: ANN001
+def test_an_upload_cut_after_it_was_stored_is_reported_and_not_sent_again(sandbox) -> None:
     client = sandbox.fotki("alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", cut=1.0, limit=1, only="upload")
@@ -154,7 +154,7 @@ def test_an_upload_cut_after_it_was_stored_is_reported_and_not_sent_again(sandbo
     assert len(client.photos()) == before + 1  # it arrived exactly once: the ambiguous outcome is the caller's
 
 
-def test_an_html_page_instead_of_an_upload_reply_is_a_bad_reply(sandbox) -> None:  # noqa: ANN001
+def test_an_html_page_instead_of_an_upload_reply_is_a_bad_reply(sandbox) -> None:
     client = sandbox.fotki("alice", format="json")
     sandbox.faults.set("fotki", html_200=1.0, limit=1, only="upload")
     with pytest.raises(BadReply, match="HTML"):
@@ -162,7 +162,7 @@ def test_an_html_page_instead_of_an_upload_reply_is_a_bad_reply(sandbox) -> None
 
 
 # -- the token cache on disk ------------------------------------------------------------------------
-def test_a_login_writes_a_private_token_file(sandbox, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_login_writes_a_private_token_file(sandbox, tmp_path: Path) -> None:
     cache = FileTokenCache(tmp_path / "tokens")
     client = sandbox.fotki("alice", token_cache=cache)
     files = list(cache.folder.glob("*.json"))
@@ -170,6 +170,6 @@ def test_a_login_writes_a_private_token_file(sandbox, tmp_path: Path) -> None:  
     assert stat.S_IMODE(os.stat(cache.folder).st_mode) == 0o700 and client.username == "alice"
 
 
-def test_the_default_cache_for_a_sandbox_writes_nothing_to_disk(sandbox, _private_token_cache: Path) -> None:  # noqa: ANN001
+def test_the_default_cache_for_a_sandbox_writes_nothing_to_disk(sandbox, _private_token_cache: Path) -> None:
     sandbox.fotki("alice").photos()
     assert not any(_private_token_cache.rglob("*.json"))

@@ -16,14 +16,14 @@ def _jpeg() -> bytes:
     return buf.getvalue()
 
 
-def test_reads_are_retried_after_500(sandbox) -> None:  # noqa: ANN001
+def test_reads_are_retried_after_500(sandbox) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", error_500=1.0, limit=2)
     assert len(client.photosets()) == 3
     assert sandbox.faults.injected("fotki")["error_500"] == 2
 
 
-def test_uploads_are_not_retried_after_500(sandbox) -> None:  # noqa: ANN001
+def test_uploads_are_not_retried_after_500(sandbox) -> None:
     client = sandbox.fotki("alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", error_500=1.0, limit=1)
@@ -33,7 +33,7 @@ def test_uploads_are_not_retried_after_500(sandbox) -> None:  # noqa: ANN001
     assert len(client.photos()) == before
 
 
-def test_cut_reply_raises_response_cut_naming_the_masked_url(sandbox) -> None:  # noqa: ANN001
+def test_cut_reply_raises_response_cut_naming_the_masked_url(sandbox) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", cut=1.0, limit=1)
     with pytest.raises(ResponseCut, match="cut short") as info:
@@ -42,28 +42,28 @@ def test_cut_reply_raises_response_cut_naming_the_masked_url(sandbox) -> None:  
     assert "auth_token=***" in str(info.value) and sandbox.secret not in str(info.value)
 
 
-def test_truncated_reply_raises_bad_reply(sandbox) -> None:  # noqa: ANN001
+def test_truncated_reply_raises_bad_reply(sandbox) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", truncate=1.0, limit=1)
     with pytest.raises(BadReply, match="malformed"):
         client.photosets()
 
 
-def test_truncated_json_reply_raises_bad_reply(sandbox) -> None:  # noqa: ANN001
+def test_truncated_json_reply_raises_bad_reply(sandbox) -> None:
     client = sandbox.fotki("alice", format="json")
     sandbox.faults.set("fotki", truncate=1.0, limit=1)
     with pytest.raises(BadReply, match="JSON"):
         client.photosets()
 
 
-def test_html_page_with_status_200_raises_bad_reply(sandbox) -> None:  # noqa: ANN001
+def test_html_page_with_status_200_raises_bad_reply(sandbox) -> None:
     client = sandbox.fotki("alice")
     sandbox.faults.set("fotki", html_200=1.0, limit=1)
     with pytest.raises(BadReply, match="HTML page"):
         client.photosets()
 
 
-def test_slow_server_raises_a_timeout(sandbox) -> None:  # noqa: ANN001
+def test_slow_server_raises_a_timeout(sandbox) -> None:
     client = sandbox.fotki("alice", timeout=(2, 0.2), retries=0)
     sandbox.faults.set("fotki", latency=0.5)
     with pytest.raises(RequestTimeout):

@@ -30,13 +30,13 @@ def shared_sandbox(seeded_template: Path, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(params=["xml", "json"])
-def reader(request, shared_sandbox: gks.Sandbox) -> Fotki:  # noqa: ANN001
+def reader(request, shared_sandbox: gks.Sandbox) -> Fotki:
     """Alice, on the shared sandbox, in each reply format: for tests that change nothing."""
     return shared_sandbox.fotki("alice", format=request.param)
 
 
 @pytest.fixture(params=["xml", "json"])
-def alice(request, sandbox) -> Fotki:  # noqa: ANN001
+def alice(request, sandbox) -> Fotki:
     """Alice on a sandbox of her own, in each reply format: for tests that change things."""
     return sandbox.fotki("alice", format=request.param)
 

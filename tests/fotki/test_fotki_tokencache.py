@@ -35,8 +35,11 @@ def test_file_name_reveals_neither_user_nor_key(tmp_path: Path) -> None:
 def test_keys_differ_by_endpoint_api_key_and_user(tmp_path: Path) -> None:
     cache = FileTokenCache(tmp_path)
     cache.set(KEY, TOKEN)
-    others = [CacheKey("http://other/api_auth", "key123", "alice"), CacheKey(KEY.endpoint, "k2", "alice"),
-              CacheKey(KEY.endpoint, "key123", "bob")]
+    others = [
+        CacheKey("http://other/api_auth", "key123", "alice"),
+        CacheKey(KEY.endpoint, "k2", "alice"),
+        CacheKey(KEY.endpoint, "key123", "bob"),
+    ]
     assert [cache.get(k) for k in others] == [None, None, None]
 
 

@@ -26,8 +26,13 @@ def test_albums_frame_dtypes_and_unknown_upload_right():
     df = albums_frame([album_row(1, "A", [(2, "Travel")])], source="cpgAPI")
     assert list(df.columns) == ALBUM_COLUMNS
     assert {c: str(t) for c, t in df.dtypes.items()} == {
-        "id": "Int64", "title": "string", "category_id": "Int64", "category": "string",
-        "category_path": "string", "is_user_gallery": "boolean", "can_upload": "boolean",
+        "id": "Int64",
+        "title": "string",
+        "category_id": "Int64",
+        "category": "string",
+        "category_path": "string",
+        "is_user_gallery": "boolean",
+        "can_upload": "boolean",
     }
     assert df["can_upload"].isna().all() and df.attrs["source"] == "cpgAPI"
 
@@ -42,4 +47,4 @@ def test_empty_listings_keep_columns_and_dtypes():
 def test_photos_frame_keeps_extra_keys_as_extra_columns():
     df = photos_frame([{"pid": "7", "album": 1, "title": "T", "url": None, "width": "640"}], source="z")
     assert df["pid"].tolist() == [7] and df["url"].isna().all()
-    assert list(df.columns) == PHOTO_COLUMNS + ["width"]
+    assert list(df.columns) == [*PHOTO_COLUMNS, "width"]

@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 from lxml import etree
 
+from galleryk.fotki.replies import parse_reply
 from galleryk.frames.columns import parse_taken
 from galleryk.frames.fotki import infos_frame, photos_frame, photosets_frame
-from galleryk.fotki.replies import parse_reply
 
-_spec = importlib.util.spec_from_file_location("fotki_examples", Path(__file__).parents[1] / "fotki" / "test_fotki_replies.py")
+_spec = importlib.util.spec_from_file_location(
+    "fotki_examples", Path(__file__).parents[1] / "fotki" / "test_fotki_replies.py"
+)
 examples = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(examples)  # type: ignore[union-attr]
 
@@ -63,8 +65,14 @@ def test_get_info_example_gives_typed_values() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["20090625 15:22:19", "2009-06-25 15:22:19", "2009-06-25T15:22:19", "2009-06-25T15:22:19Z",
-     "2009-06-25T15:22:19+02:00", "20090625152219"],
+    [
+        "20090625 15:22:19",
+        "2009-06-25 15:22:19",
+        "2009-06-25T15:22:19",
+        "2009-06-25T15:22:19Z",
+        "2009-06-25T15:22:19+02:00",
+        "20090625152219",
+    ],
 )
 def test_taken_dates_in_every_form(text: str) -> None:
     assert parse_taken(text) == pd.Timestamp("2009-06-25 15:22:19")
@@ -75,13 +83,20 @@ def test_unreadable_taken_date_is_nat() -> None:
 
 
 @pytest.mark.parametrize("build,kind", [(photos_frame, "photos"), (photosets_frame, "sets"), (infos_frame, "infos")])
-def test_empty_listing_has_the_columns_and_dtypes(build, kind) -> None:  # noqa: ANN001
+def test_empty_listing_has_the_columns_and_dtypes(build, kind) -> None:
     empty = build([])
     assert len(empty) == 0
     if kind == "photos":
         assert dict(empty.dtypes.astype(str)) == {
-            "id": "Int64", "title": "string", "owner": "Int64", "ispublic": "boolean", "isfriend": "boolean",
-            "isfamily": "boolean", "isprimary": "boolean", "photoset": "Int64"}
+            "id": "Int64",
+            "title": "string",
+            "owner": "Int64",
+            "ispublic": "boolean",
+            "isfriend": "boolean",
+            "isfamily": "boolean",
+            "isprimary": "boolean",
+            "photoset": "Int64",
+        }
     elif kind == "infos":
         assert str(empty["taken"].dtype) == "datetime64[s]" and str(empty["posted"].dtype) == "datetime64[s, UTC]"
     else:
@@ -90,11 +105,13 @@ def test_empty_listing_has_the_columns_and_dtypes(build, kind) -> None:  # noqa:
 
 def test_json_and_xml_give_the_same_frame() -> None:
     xml = photosets_frame(_body(examples.GET_LIST).iterchildren("photoset"))
-    data = (b'{"photosets": {"cancreate": "1", "photoset": ['
-            b'{"id": "456786521", "primary": "46876213", "photos": 2, "farm": "1", "title": {"_content": "Test"},'
-            b' "description": {"_content": "Test description"}},'
-            b'{"id": 721364646, "primary": "4566687963", "photos": "12", "farm": 1, "title": {"_content": "Next Set"},'
-            b' "description": {"_content": "This is description too"}}]}, "stat": "ok"}')
+    data = (
+        b'{"photosets": {"cancreate": "1", "photoset": ['
+        b'{"id": "456786521", "primary": "46876213", "photos": 2, "farm": "1", "title": {"_content": "Test"},'
+        b' "description": {"_content": "Test description"}},'
+        b'{"id": 721364646, "primary": "4566687963", "photos": "12", "farm": 1, "title": {"_content": "Next Set"},'
+        b' "description": {"_content": "This is description too"}}]}, "stat": "ok"}'
+    )
     js = photosets_frame(parse_reply(data, "json").iterchildren("photoset"))
     pd.testing.assert_frame_equal(xml, js)
 
@@ -113,15 +130,17 @@ def test_pages_with_different_attributes_are_aligned() -> None:
 
 
 def test_boolean_spellings_mix_in_one_column() -> None:
-    page = etree.fromstring('<photos><photo id="1" ispublic="true"/><photo id="2" ispublic="0"/>'
-                            '<photo id="3" ispublic="1"/></photos>')
+    page = etree.fromstring(
+        '<photos><photo id="1" ispublic="true"/><photo id="2" ispublic="0"/><photo id="3" ispublic="1"/></photos>'
+    )
     assert photos_frame([page])["ispublic"].tolist() == [True, False, True]
 
 
 def test_pages_read_in_different_shapes_join_into_one_typed_column() -> None:
     plain = etree.fromstring('<photoset owner="3"><photo id="1" ispublic="1"/><photo id="2" ispublic="0"/></photoset>')
-    odd = etree.fromstring('<photoset owner="12037949754@N01"><photo id="" ispublic="true"/>'
-                           '<photo id="4" ispublic="no"/></photoset>')
+    odd = etree.fromstring(
+        '<photoset owner="12037949754@N01"><photo id="" ispublic="true"/><photo id="4" ispublic="no"/></photoset>'
+    )
     df = photos_frame([plain, odd], photoset=9)
     assert df["id"].tolist() == [1, 2, pd.NA, 4] and str(df["id"].dtype) == "Int64"
     assert df["ispublic"].tolist() == [True, False, True, False] and str(df["ispublic"].dtype) == "boolean"
@@ -130,9 +149,16 @@ def test_pages_read_in_different_shapes_join_into_one_typed_column() -> None:
 
 
 def test_many_pages_give_the_rows_of_each_in_order() -> None:
-    pages = [etree.fromstring('<photoset owner="3">' + "".join(
-        f'<photo id="{p * 100 + i}" title="t{p}-{i}" isprimary="{int(p == i == 0)}"/>' for i in range(100)) + "</photoset>")
-        for p in range(5)]
+    pages = [
+        etree.fromstring(
+            '<photoset owner="3">'
+            + "".join(
+                f'<photo id="{p * 100 + i}" title="t{p}-{i}" isprimary="{int(p == i == 0)}"/>' for i in range(100)
+            )
+            + "</photoset>"
+        )
+        for p in range(5)
+    ]
     df = photos_frame(pages)
     assert df["id"].tolist() == [p * 100 + i for p in range(5) for i in range(100)]
     assert df["title"].iloc[[0, 499]].tolist() == ["t0-0", "t4-99"] and int(df["isprimary"].sum()) == 1

@@ -39,12 +39,16 @@ def _picture(local: pd.DataFrame, i: int) -> Image.Image:
 
 
 def _by_name(result: pd.DataFrame) -> dict[str, tuple]:
-    return {n: (r, h, d, t) for n, r, h, d, t in
-            zip(result["name"], result["remote_id"], result["how"], result["distance"], result["rotation"])}
+    return {
+        n: (r, h, d, t)
+        for n, r, h, d, t in zip(
+            result["name"], result["remote_id"], result["how"], result["distance"], result["rotation"]
+        )
+    }
 
 
 @pytest.fixture
-def fotki_copies(sandbox, local, tmp_path):  # noqa: ANN001, ANN201
+def fotki_copies(sandbox, local, tmp_path):
     """A Fotki photoset holding copies of local photos 0-5 made in six ways, and near-duplicates of 6 and 7."""
     fotki = sandbox.fotki("alice")
     gk.push(local.iloc[[0]], fotki, album="Copies", create=True, journal=tmp_path / "j.sqlite3", progress=False)
@@ -71,7 +75,7 @@ def fotki_copies(sandbox, local, tmp_path):  # noqa: ANN001, ANN201
     return fotki, ids
 
 
-def test_copies_on_fotki_are_found_by_marker_digest_and_picture_and_near_duplicates_are_not(local, fotki_copies):  # noqa: ANN001
+def test_copies_on_fotki_are_found_by_marker_digest_and_picture_and_near_duplicates_are_not(local, fotki_copies):
     fotki, ids = fotki_copies
     remote = fotki.photos("Copies")
     result, remote_only = gk.match(local, remote, originals=True)
@@ -90,21 +94,21 @@ def test_copies_on_fotki_are_found_by_marker_digest_and_picture_and_near_duplica
     assert list(result.index) == list(local.index) and set(local.columns) <= set(result.columns)
 
 
-def test_without_originals_a_kept_copy_is_still_found_by_its_picture(local, fotki_copies):  # noqa: ANN001
+def test_without_originals_a_kept_copy_is_still_found_by_its_picture(local, fotki_copies):
     fotki, ids = fotki_copies
     result, _ = gk.match(local, fotki.photos("Copies"))
     rid, how, distance, turn = _by_name(result)[local["name"].iloc[1]]
     assert (rid, how, turn) == (ids["as is"], "phash", 0) and distance <= 4
 
 
-def test_with_thumbnails_off_only_exact_ways_match(local, fotki_copies):  # noqa: ANN001
+def test_with_thumbnails_off_only_exact_ways_match(local, fotki_copies):
     fotki, ids = fotki_copies
     result, remote_only = gk.match(local, fotki.photos("Copies"), max_distance=None)
     assert result["how"].dropna().tolist() == ["marker"]
     assert len(remote_only) == len(ids) - 1
 
 
-def test_coppermine_copies_are_found_by_keyword_marker_and_by_thumbnail(sandbox, local, tmp_path):  # noqa: ANN001
+def test_coppermine_copies_are_found_by_keyword_marker_and_by_thumbnail(sandbox, local, tmp_path):
     cpg = sandbox.coppermine("alice")
     gk.push(local.iloc[[0, 1]], cpg, album="Alice's garden", journal=tmp_path / "c.sqlite3", progress=False)
     smaller = _picture(local, 2)
@@ -119,7 +123,7 @@ def test_coppermine_copies_are_found_by_keyword_marker_and_by_thumbnail(sandbox,
     assert set(remote_only["pid"]) == seeded and len(seeded) > 0
 
 
-def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path):  # noqa: ANN001
+def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path):
     twice = gk.scan(gk.sandbox.sample_photos(tmp_path / "a", 1), progress=False)
     other = gk.sandbox.sample_photos(tmp_path / "b", 1, start=pd.Timestamp("2025-07-05 08:30").to_pydatetime())
     with Image.open(next(other.iterdir())) as im:  # the same picture, another encoding: another digest
@@ -132,7 +136,7 @@ def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path
     assert result["remote_id"].notna().sum() == 1
 
 
-def test_bad_input_gets_a_clear_error(local):  # noqa: ANN001
+def test_bad_input_gets_a_clear_error(local):
     with pytest.raises(ValueError, match="'path' column"):
         gk.match(pd.DataFrame({"x": [1]}), pd.DataFrame({"id": [1]}))
     with pytest.raises(ValueError, match="'id' .* or 'pid'"):

@@ -90,8 +90,17 @@ def row(df: pd.DataFrame, name: str) -> pd.Series:
 
 def test_every_image_file_is_a_row_sorted_by_path_hidden_and_non_images_left_out(scanned: pd.DataFrame) -> None:
     assert sorted(scanned.name) == sorted(
-        ["a_harbour.jpg", "copy of harbour.jpg", "IMG_0002.JPG", "Café été.jpeg", "rotated.jpg",
-         "drawing.png", "empty.jpg", "cut.jpg", "notes.jpg"]
+        [
+            "a_harbour.jpg",
+            "copy of harbour.jpg",
+            "IMG_0002.JPG",
+            "Café été.jpeg",
+            "rotated.jpg",
+            "drawing.png",
+            "empty.jpg",
+            "cut.jpg",
+            "notes.jpg",
+        ]
     )
     assert list(scanned.path) == sorted(scanned.path)
 
@@ -151,8 +160,14 @@ def test_unreadable_files_keep_their_row_with_the_reason(
 
 def test_readable_rows_have_no_error(scanned: pd.DataFrame) -> None:
     good = scanned[scanned.error.isna()]
-    assert set(good.name) == {"a_harbour.jpg", "copy of harbour.jpg", "IMG_0002.JPG", "Café été.jpeg",
-                              "rotated.jpg", "drawing.png"}
+    assert set(good.name) == {
+        "a_harbour.jpg",
+        "copy of harbour.jpg",
+        "IMG_0002.JPG",
+        "Café été.jpeg",
+        "rotated.jpg",
+        "drawing.png",
+    }
 
 
 def test_a_warning_says_how_many_files_could_not_be_read(photos: Path) -> None:
@@ -169,7 +184,9 @@ def test_not_recursive_stays_in_the_top_folder(photos: Path) -> None:
 
 def test_parallel_and_sequential_scans_agree(photos: Path, tmp_path: Path) -> None:
     for i, pic in enumerate(demo_catalog(20, seed=3)):
-        write(tmp_path / f"p{i:02d}.jpg", render_jpeg(DemoPicture(pic.seed, 64, 48, pic.taken, pic.make, pic.model, "x")))
+        write(
+            tmp_path / f"p{i:02d}.jpg", render_jpeg(DemoPicture(pic.seed, 64, 48, pic.taken, pic.make, pic.model, "x"))
+        )
     pd.testing.assert_frame_equal(scan(tmp_path, workers=1), scan(tmp_path, workers=4))
 
 

@@ -12,8 +12,9 @@ import galleryk as gk
 
 
 @pytest.mark.filterwarnings("ignore::galleryk.ScanWarning")  # the broken file is there on purpose
-def test_on_item_names_every_row_once_with_its_status_and_on_progress_follows_each_body(sandbox, fotki, tmp_path,
-                                                                                        make_photos):
+def test_on_item_names_every_row_once_with_its_status_and_on_progress_follows_each_body(
+    sandbox, fotki, tmp_path, make_photos
+):
     make_photos(tmp_path / "photos", 4)
     (tmp_path / "photos" / "broken.jpg").write_text("not a picture")
     df = gk.scan(tmp_path / "photos", progress=False).set_index("name")
@@ -21,16 +22,17 @@ def test_on_item_names_every_row_once_with_its_status_and_on_progress_follows_ea
     sent: dict[str, list[tuple[int, int]]] = {}
     lock = threading.Lock()
 
-    def on_item(index, status):  # noqa: ANN001
+    def on_item(index, status):
         with lock:
             items.append((index, status))
 
-    def on_progress(index, done, total):  # noqa: ANN001
+    def on_progress(index, done, total):
         with lock:
             sent.setdefault(index, []).append((done, total))
 
-    report = df.galleryk.push(fotki, journal=tmp_path / "j.sqlite", progress=False, on_item=on_item,
-                              on_progress=on_progress)
+    report = df.galleryk.push(
+        fotki, journal=tmp_path / "j.sqlite", progress=False, on_item=on_item, on_progress=on_progress
+    )
     assert sorted(items) == sorted(zip(report.index, report["status"].astype(str)))
     assert dict(items)["broken.jpg"] == "failed"
     for name in df.index.drop("broken.jpg"):
@@ -43,16 +45,18 @@ def test_on_item_names_every_row_once_with_its_status_and_on_progress_follows_ea
 def test_a_failing_callback_does_not_break_the_push(sandbox, fotki, tmp_path, make_photos):
     make_photos(tmp_path / "photos", 2)
 
-    def broken(*_):  # noqa: ANN002
+    def broken(*_):
         raise RuntimeError("the display went away")
 
     report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(
-        fotki, journal=tmp_path / "j.sqlite", progress=False, on_item=broken, on_progress=broken)
+        fotki, journal=tmp_path / "j.sqlite", progress=False, on_item=broken, on_progress=broken
+    )
     assert report["status"].tolist() == ["uploaded", "uploaded"]
 
 
-def test_cancel_stops_an_upload_mid_body_leaves_nothing_in_doubt_and_a_rerun_sends_it(sandbox, fotki, tmp_path,
-                                                                                     fotki_titles):
+def test_cancel_stops_an_upload_mid_body_leaves_nothing_in_doubt_and_a_rerun_sends_it(
+    sandbox, fotki, tmp_path, fotki_titles
+):
     folder = tmp_path / "photos"
     folder.mkdir()
     big = folder / "big.jpg"
@@ -61,13 +65,14 @@ def test_cancel_stops_an_upload_mid_body_leaves_nothing_in_doubt_and_a_rerun_sen
     Image.frombytes("RGB", (1400, 1000), os.urandom(1400 * 1000 * 3)).save(big, "JPEG", quality=98)  # ~3 MB
     cancel = threading.Event()
 
-    def on_progress(_index, done, total):  # noqa: ANN001
+    def on_progress(_index, done, total):
         if done < total:
             cancel.set()  # as a Cancel button pressed while the first megabyte goes out
 
     journal = tmp_path / "j.sqlite"
-    report = gk.scan(folder, progress=False).galleryk.push(fotki, journal=journal, progress=False, cancel=cancel,
-                                                           on_progress=on_progress)
+    report = gk.scan(folder, progress=False).galleryk.push(
+        fotki, journal=journal, progress=False, cancel=cancel, on_progress=on_progress
+    )
     assert report["status"].tolist() == ["cancelled"]
     assert fotki_titles(fotki)["big"] == 0
     with sqlite3.connect(journal) as conn:
@@ -76,8 +81,9 @@ def test_cancel_stops_an_upload_mid_body_leaves_nothing_in_doubt_and_a_rerun_sen
     assert again["status"].tolist() == ["uploaded"] and fotki_titles(fotki)["big"] == 1
 
 
-def test_a_file_that_grows_while_it_is_sent_fails_alone_and_nothing_of_it_is_stored(sandbox, fotki, tmp_path,
-                                                                                   make_photos, fotki_titles):
+def test_a_file_that_grows_while_it_is_sent_fails_alone_and_nothing_of_it_is_stored(
+    sandbox, fotki, tmp_path, make_photos, fotki_titles
+):
     make_photos(tmp_path / "photos", 2)
     victim = tmp_path / "photos" / "growing.jpg"
     from PIL import Image
@@ -85,7 +91,7 @@ def test_a_file_that_grows_while_it_is_sent_fails_alone_and_nothing_of_it_is_sto
     Image.frombytes("RGB", (1400, 1000), os.urandom(1400 * 1000 * 3)).save(victim, "JPEG", quality=98)  # ~3 MB
     grown = threading.Event()
 
-    def on_progress(index, done, total):  # noqa: ANN001
+    def on_progress(index, done, total):
         if str(victim) == index and done < total and not grown.is_set():
             grown.set()
             with open(victim, "ab") as out:  # a camera app still writing the file
@@ -102,12 +108,14 @@ def test_a_file_that_grows_while_it_is_sent_fails_alone_and_nothing_of_it_is_sto
         assert conn.execute("SELECT COUNT(*) FROM items WHERE state = 'started'").fetchone()[0] == 0
 
 
-def test_an_upload_redirected_to_another_host_fails_at_once_and_is_not_tried_again(sandbox, fotki, tmp_path,
-                                                                                  make_photos):
+def test_an_upload_redirected_to_another_host_fails_at_once_and_is_not_tried_again(
+    sandbox, fotki, tmp_path, make_photos
+):
     make_photos(tmp_path / "photos", 1)
     sandbox.faults.reset_requests("fotki")
     sandbox.faults.set("fotki", redirect_307=1.0, only="v2flkr/upload")
-    report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(fotki, journal=tmp_path / "j.sqlite",
-                                                                        progress=False, settle=0.1)
+    report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(
+        fotki, journal=tmp_path / "j.sqlite", progress=False, settle=0.1
+    )
     assert report["status"].tolist() == ["failed"] and "not followed" in report["error"].iloc[0]
     assert sandbox.faults.requests("fotki").get("upload", 0) == 1

@@ -27,8 +27,12 @@ def test_create_makes_the_album_on_a_stock_gallery_once(photo_folder, cpg, tmp_p
 
 
 def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
-    report = gk.scan(photo_folder, progress=False).head(1).galleryk.push(
-        cpg, album=6, tags="harbour boats", description="At dawn", journal=tmp_path / "j.sqlite", progress=False
+    report = (
+        gk.scan(photo_folder, progress=False)
+        .head(1)
+        .galleryk.push(
+            cpg, album=6, tags="harbour boats", description="At dawn", journal=tmp_path / "j.sqlite", progress=False
+        )
     )
     info = cpg.photo_info(int(report["remote_id"].iloc[0]))
     assert info["caption"] == "At dawn"
@@ -39,7 +43,8 @@ def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
 def test_in_api_mode_create_makes_the_album_on_the_gallerys_own_page(photo_folder, cpg_api, tmp_path):
     assert cpg_api.mode == "api"
     report = gk.scan(photo_folder, progress=False).galleryk.push(
-        cpg_api, album="Brand new", create=True, journal=tmp_path / "j.sqlite", progress=False)
+        cpg_api, album="Brand new", create=True, journal=tmp_path / "j.sqlite", progress=False
+    )
     assert set(report["status"].astype(str)) == {"uploaded"}
     albums = cpg_api.albums()
     assert (albums["title"] == "Brand new").sum() == 1
@@ -49,7 +54,8 @@ def test_in_api_mode_create_makes_the_album_on_the_gallerys_own_page(photo_folde
 def test_an_album_is_created_from_a_title_not_an_id(photo_folder, cpg_api, tmp_path):
     with pytest.raises(gk.AlbumNotFound) as info:
         gk.scan(photo_folder, progress=False).galleryk.push(
-            cpg_api, album=77, create=True, journal=tmp_path / "j.sqlite", progress=False)
+            cpg_api, album=77, create=True, journal=tmp_path / "j.sqlite", progress=False
+        )
     message = str(info.value)
     assert "created by title, not by id" in message and "Alice's holidays (5)" in message
 
@@ -60,14 +66,18 @@ def test_coppermine_needs_an_album(photo_folder, cpg, tmp_path):
 
 
 def test_pictures_waiting_for_approval_are_reported_as_such(photo_folder, cpg, tmp_path):
-    report = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
-        cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False
+    report = (
+        gk.scan(photo_folder, progress=False)
+        .head(2)
+        .galleryk.push(cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False)
     )
     assert report["status"].tolist() == ["uploaded", "uploaded"]
     assert report["remote_id"].isna().all()
     assert report["note"].str.contains("approval").all()
-    again = gk.scan(photo_folder, progress=False).head(2).galleryk.push(
-        cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False
+    again = (
+        gk.scan(photo_folder, progress=False)
+        .head(2)
+        .galleryk.push(cpg, album="Members' corner", journal=tmp_path / "j.sqlite", progress=False)
     )
     assert again["status"].tolist() == ["skipped", "skipped"]
 
@@ -75,8 +85,9 @@ def test_pictures_waiting_for_approval_are_reported_as_such(photo_folder, cpg, t
 def test_an_album_closed_to_the_user_fails_at_once_listing_the_open_ones(photo_folder, stock_sandbox, cpg, tmp_path):
     stock_sandbox.faults.reset_requests("coppermine")
     with pytest.raises(gk.AlbumNotFound) as info:
-        gk.scan(photo_folder, progress=False).galleryk.push(cpg, album="City walks", journal=tmp_path / "j.sqlite",
-                                                            progress=False)
+        gk.scan(photo_folder, progress=False).galleryk.push(
+            cpg, album="City walks", journal=tmp_path / "j.sqlite", progress=False
+        )
     assert "may not upload" in str(info.value) and "'City walks'" in str(info.value)
     assert "Alice's garden (6)" in str(info.value) and "Alice's garden" in info.value.choices
     assert "City walks" not in info.value.choices
@@ -87,8 +98,9 @@ def test_in_api_mode_an_album_closed_to_the_user_fails_at_once_too(photo_folder,
     assert not cpg_api.albums().set_index("title").loc["City walks", "can_upload"]  # from the upload form's pages
     sandbox.faults.reset_requests("coppermine")
     with pytest.raises(gk.AlbumNotFound) as info:
-        gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", journal=tmp_path / "j.sqlite",
-                                                            progress=False)
+        gk.scan(photo_folder, progress=False).galleryk.push(
+            cpg_api, album="City walks", journal=tmp_path / "j.sqlite", progress=False
+        )
     assert "may not upload" in str(info.value) and "Alice's garden" in info.value.choices
     assert sandbox.faults.requests("coppermine").get("api", 0) <= 2  # the mode probe and the album list, no upload
 
@@ -101,8 +113,9 @@ def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_say
     assert cpg_api.albums()["can_upload"].isna().all()  # the cpgAPI itself does not say
     sandbox.faults.reset_requests("coppermine")
     with pytest.raises(gk.AlbumNotFound) as info:
-        gk.scan(photo_folder, progress=False).galleryk.push(cpg_api, album="City walks", workers=1,
-                                                            journal=tmp_path / "j.sqlite", progress=False)
+        gk.scan(photo_folder, progress=False).galleryk.push(
+            cpg_api, album="City walks", workers=1, journal=tmp_path / "j.sqlite", progress=False
+        )
     assert "refused uploads to album City walks" in str(info.value) and "does not say" in str(info.value)
     assert "Alice's garden" in info.value.choices
     assert sandbox.faults.requests("coppermine")["api"] <= 3  # mode probe, album list, one refused upload
@@ -115,27 +128,32 @@ def _fill(sandbox, aid: int, count: int) -> None:
         conn.executemany(
             "INSERT INTO cpg_pictures (aid, filepath, filename, filesize, pwidth, pheight, owner_id, title, ctime)"
             " VALUES (?, 'userpics/10002/5/', ?, 1000, 160, 120, 2, ?, 1)",
-            [(aid, f"filler_{aid}_{i:04d}.jpg", f"Filler {i}") for i in range(count)])
+            [(aid, f"filler_{aid}_{i:04d}.jpg", f"Filler {i}") for i in range(count)],
+        )
 
 
 def _listing_pages(caplog) -> dict[str, int]:
     """Album pages and "Last additions" pages the sandbox served, from its request log."""
-    lines = [r.getMessage() for r in caplog.records if r.name == "galleryk.sandbox" and "thumbnails.php" in r.getMessage()]
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "galleryk.sandbox" and "thumbnails.php" in r.getMessage()
+    ]
     recent = sum("album=lastup" in line for line in lines)
     return {"album": len(lines) - recent, "recent": recent}
 
 
 @pytest.mark.parametrize("size", [150, 600])
-def test_a_lost_reply_in_a_large_album_is_settled_from_a_few_pages_of_its_newest_pictures(stock_sandbox, cpg, tmp_path,
-                                                                                 make_photos, caplog, size):
+def test_a_lost_reply_in_a_large_album_is_settled_from_a_few_pages_of_its_newest_pictures(
+    stock_sandbox, cpg, tmp_path, make_photos, caplog, size
+):
     # the album is read once for the push; the lost upload is looked for among its newest pictures only, at a
     # cost that does not grow with the album (it read the whole album again before: 13 and 51 pages here)
     _fill(stock_sandbox, 5, size)
     make_photos(tmp_path / "p", 1, prefix="lost")
     caplog.set_level("INFO", logger="galleryk.sandbox")
     stock_sandbox.faults.set("coppermine", stored_500=1.0, only="uniload", limit=1)  # stored, then answered 500
-    report = gk.scan(tmp_path / "p", progress=False).galleryk.push(cpg, album=5, journal=tmp_path / "j.sqlite",
-                                                                   settle=0.2, progress=False)
+    report = gk.scan(tmp_path / "p", progress=False).galleryk.push(
+        cpg, album=5, journal=tmp_path / "j.sqlite", settle=0.2, progress=False
+    )
     assert report["status"].tolist() == ["uploaded"] and "not sent again" in report["note"].iloc[0]
     assert stock_sandbox.faults.requests("coppermine")["uniload.php"] == 1
     served = _listing_pages(caplog)

@@ -29,7 +29,8 @@ def photos(folder: Path, count: int, prefix: str = "photo") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         Image.new("RGB", (160, 120), ((i * 37) % 256, (i * 91) % 256, (i * 13 + 60) % 256)).save(
-            folder / f"{prefix}_{i:03d}.jpg", quality=90)
+            folder / f"{prefix}_{i:03d}.jpg", quality=90
+        )
     return folder
 
 
@@ -42,8 +43,9 @@ def test_create_makes_the_album_once_and_reruns_upload_nothing_twice(cpg_server,
     cpg = cpg_server.client()
     title = unique("Pushed & made")
     df = gk.scan(photos(tmp_path / "p", 4), progress=False)
-    first = df.galleryk.push(cpg, album=title, create=True, tags="sea harbour", journal=tmp_path / "a.sqlite",
-                             progress=False)
+    first = df.galleryk.push(
+        cpg, album=title, create=True, tags="sea harbour", journal=tmp_path / "a.sqlite", progress=False
+    )
     assert first["status"].tolist() == ["uploaded"] * 4
     again = df.galleryk.push(cpg, album=title, create=True, journal=tmp_path / "a.sqlite", progress=False)
     assert again["status"].tolist() == ["skipped"] * 4
@@ -81,16 +83,19 @@ def test_a_push_killed_half_way_is_finished_by_a_rerun_without_duplicates(cpg_se
     cpg_server.need_uploads()
     folder, journal, title = photos(tmp_path / "p", 10), tmp_path / "j.sqlite", unique("Killed push")
     user, password = cpg_server.role("user")
-    child = subprocess.Popen([sys.executable, "-c", CHILD, cpg_server.url, user, password, str(folder), str(journal),
-                              title], env={**os.environ, "GALLERYK_CONFIG": str(tmp_path / "none.ini")})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, cpg_server.url, user, password, str(folder), str(journal), title],
+        env={**os.environ, "GALLERYK_CONFIG": str(tmp_path / "none.ini")},
+    )
     deadline = time.monotonic() + 120
     while _uploaded(journal) < 3 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     cpg = cpg_server.client()
-    report = gk.scan(folder, progress=False).galleryk.push(cpg, album=title, create=True, journal=journal,
-                                                           progress=False)
+    report = gk.scan(folder, progress=False).galleryk.push(
+        cpg, album=title, create=True, journal=journal, progress=False
+    )
     assert set(report["status"]) <= {"uploaded", "skipped", "found"}
     assert cpg_server.album_count(title) == 1
     assert titles(cpg, title) == Counter({f"photo_{i:03d}": 1 for i in range(10)})
@@ -104,8 +109,9 @@ def test_a_copy_between_two_galleries_keeps_title_caption_tags_and_bytes(cpg_ser
         source = other.coppermine("alice")
         listing = source.photos("Harbour & Beach")
         title = unique("Copied")
-        report = listing.galleryk.push(target, album=title, create=True, source=source, journal=tmp_path / "c.sqlite",
-                                       progress=False)
+        report = listing.galleryk.push(
+            target, album=title, create=True, source=source, journal=tmp_path / "c.sqlite", progress=False
+        )
         assert report["status"].tolist() == ["uploaded"] * len(listing)
         for pid, copy in zip(listing["pid"], report["remote_id"]):
             original, copied = source.photo_info(int(pid)), target.photo_info(int(copy))
@@ -123,7 +129,9 @@ def test_pictures_that_wait_for_approval_are_reported_and_not_sent_again(cpg_ser
     df = gk.scan(photos(tmp_path / "p", 2, prefix="club"), progress=False)
     journal = tmp_path / "j.sqlite"
     report = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
-    assert report["status"].tolist() == ["uploaded", "uploaded"] and report["remote_id"].isna().all(), report[["status", "error", "note"]].to_dict("records")
+    assert report["status"].tolist() == ["uploaded", "uploaded"] and report["remote_id"].isna().all(), report[
+        ["status", "error", "note"]
+    ].to_dict("records")
     assert report["note"].str.contains("approval").all()
     again = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
     assert again["status"].tolist() == ["skipped", "skipped"]

@@ -13,8 +13,9 @@ def _sha(path) -> str:
 
 def test_a_fotki_set_copied_into_a_new_coppermine_album_keeps_its_metadata(sandbox, fotki, cpg, tmp_path):
     source = fotki.photos("Harbour walk")
-    report = source.galleryk.push(cpg, album="From Fotki", create=True, source=fotki,
-                                  journal=tmp_path / "j.sqlite", progress=False)
+    report = source.galleryk.push(
+        cpg, album="From Fotki", create=True, source=fotki, journal=tmp_path / "j.sqlite", progress=False
+    )
     assert report["status"].tolist() == ["uploaded"] * len(source)
     for fotki_id, pid in zip(source["id"].astype(str), report["remote_id"]):
         original = fotki.photo_info(fotki_id)
@@ -41,8 +42,9 @@ def test_copying_again_downloads_nothing_and_uploads_nothing(sandbox, fotki, cpg
 
 def test_a_coppermine_album_copied_into_a_fotki_photoset(sandbox, fotki, cpg, tmp_path):
     album = cpg.photos("Harbour & Beach")
-    report = album.galleryk.push(fotki, album="From the gallery", create=True, source=cpg,
-                                 journal=tmp_path / "j.sqlite", progress=False)
+    report = album.galleryk.push(
+        fotki, album="From the gallery", create=True, source=cpg, journal=tmp_path / "j.sqlite", progress=False
+    )
     assert set(report["status"]) == {"uploaded"}
     copied = fotki.photos("From the gallery")
     assert sorted(copied["title"]) == sorted(album["title"].fillna(""))
@@ -53,13 +55,15 @@ def test_a_coppermine_album_copied_into_a_fotki_photoset(sandbox, fotki, cpg, tm
     assert set(first["keywords"]) <= set(info["tags"])
 
 
-def test_a_copy_whose_upload_failed_on_the_way_is_fetched_again_and_arrives_once(sandbox, fotki, cpg, tmp_path,
-                                                                                 coppermine_titles):
+def test_a_copy_whose_upload_failed_on_the_way_is_fetched_again_and_arrives_once(
+    sandbox, fotki, cpg, tmp_path, coppermine_titles
+):
     source = fotki.photos("Harbour walk")
     # an error page instead of the reply, nothing stored: looked for, not found, fetched and sent again
     sandbox.faults.set("coppermine", html_200=1.0, only="uniload", limit=1)
-    report = source.galleryk.push(cpg, album="From Fotki", create=True, source=fotki, journal=tmp_path / "j.sqlite",
-                                  settle=0.2, progress=False)
+    report = source.galleryk.push(
+        cpg, album="From Fotki", create=True, source=fotki, journal=tmp_path / "j.sqlite", settle=0.2, progress=False
+    )
     assert sandbox.faults.injected("coppermine")["html_200"] == 1
     assert report["note"].str.contains("had not arrived: uploaded again").sum() == 1
     assert report["status"].tolist() == ["uploaded"] * len(source)

@@ -23,7 +23,9 @@ def _client(sandbox, service: str, timeout: float):
 @pytest.fixture
 def titles_of(fotki_titles, coppermine_titles):
     """How many times each title is on the service: all of Fotki, or the Coppermine album."""
-    return lambda client, service, album: fotki_titles(client) if service == "fotki" else coppermine_titles(client, album)
+    return lambda client, service, album: (
+        fotki_titles(client) if service == "fotki" else coppermine_titles(client, album)
+    )
 
 
 UPLOAD = {"fotki": "upload", "coppermine": "uniload"}
@@ -31,8 +33,9 @@ UPLOAD = {"fotki": "upload", "coppermine": "uniload"}
 
 @pytest.mark.parametrize("service", ["fotki", "coppermine"])
 @pytest.mark.parametrize("delay", ["store_delay", "reply_delay"])
-def test_an_upload_stored_after_its_reply_was_lost_is_found_not_sent_again(service, delay, sandbox, tmp_path,
-                                                                           make_photos, titles_of):
+def test_an_upload_stored_after_its_reply_was_lost_is_found_not_sent_again(
+    service, delay, sandbox, tmp_path, make_photos, titles_of
+):
     make_photos(tmp_path / "photos", 3)
     client, album = _client(sandbox, service, timeout=0.6)
     # the first upload is held 1.2 s before (or after) the server stores it; the client stops waiting at 0.6 s
@@ -80,8 +83,9 @@ def test_a_lost_photoset_create_reply_makes_one_photoset(sandbox, fotki, tmp_pat
     assert len(fotki.photos("Once only")) == 4
 
 
-def test_a_garbled_reply_to_album_creation_still_gives_a_report_and_one_album(stock_sandbox, cpg, tmp_path,
-                                                                             make_photos):
+def test_a_garbled_reply_to_album_creation_still_gives_a_report_and_one_album(
+    stock_sandbox, cpg, tmp_path, make_photos
+):
     make_photos(tmp_path / "photos", 2)
     stock_sandbox.faults.set("coppermine", truncate=1.0, only="delete.php", limit=1)
     report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(
@@ -93,12 +97,12 @@ def test_a_garbled_reply_to_album_creation_still_gives_a_report_and_one_album(st
     assert len(cpg.photos("Made once")) == 2
 
 
-def test_checking_lost_replies_reads_only_the_newest_photos_not_the_whole_album(sandbox, fotki, tmp_path,
-                                                                               make_photos):
+def test_checking_lost_replies_reads_only_the_newest_photos_not_the_whole_album(sandbox, fotki, tmp_path, make_photos):
     sandbox.settings.fotki_max_per_page = 5  # 30 photos: 6 pages
     make_photos(tmp_path / "old", 30, prefix="old")
-    gk.scan(tmp_path / "old", progress=False).galleryk.push(fotki, album="Big", create=True,
-                                                            journal=tmp_path / "j.sqlite", progress=False)
+    gk.scan(tmp_path / "old", progress=False).galleryk.push(
+        fotki, album="Big", create=True, journal=tmp_path / "j.sqlite", progress=False
+    )
     make_photos(tmp_path / "new", 4, prefix="new", size=(300, 200))  # other pixels than the old ones
     sandbox.faults.set("fotki", cut=1.0, only="upload", limit=3)  # three replies lost, the uploads stored
     sandbox.faults.reset_requests("fotki")

@@ -46,8 +46,12 @@ def test_title_description_and_tags_from_columns_literals_and_functions(photo_fo
     df = gk.scan(photo_folder, progress=False).head(2)
     df["caption"] = ["first caption", "second caption"]
     report = df.galleryk.push(
-        fotki, title=lambda row: row["name"].upper(), description="caption", tags=["holiday", "sea side"],
-        journal=tmp_path / "j.sqlite", progress=False,
+        fotki,
+        title=lambda row: row["name"].upper(),
+        description="caption",
+        tags=["holiday", "sea side"],
+        journal=tmp_path / "j.sqlite",
+        progress=False,
     )
     info = fotki.photo_info(report["remote_id"].iloc[1])
     assert info["title"] == "PHOTO_001.JPG"
@@ -90,8 +94,19 @@ def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_pa
     df.index = [f"row{i}" for i in range(len(df))]
     report = gk.push(df, fotki, journal=tmp_path / "j.sqlite", progress=False)
     assert list(report.index) == list(df.index)
-    assert list(report.columns) == ["item", "status", "remote_id", "album", "album_id", "error", "note", "bytes",
-                                    "seconds", "attempts", "marker"]
+    assert list(report.columns) == [
+        "item",
+        "status",
+        "remote_id",
+        "album",
+        "album_id",
+        "error",
+        "note",
+        "bytes",
+        "seconds",
+        "attempts",
+        "marker",
+    ]
     assert report["bytes"].tolist() == df["bytes"].tolist()
 
 

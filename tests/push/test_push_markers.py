@@ -14,12 +14,16 @@ def _sha16(path) -> str:
 
 
 def test_the_default_marker_is_a_tag_a_person_can_read(photo_folder, fotki, tmp_path):
-    report = gk.scan(photo_folder, progress=False).head(1).galleryk.push(
-        fotki, tags="harbour", journal=tmp_path / "j.sqlite", progress=False
+    report = (
+        gk.scan(photo_folder, progress=False)
+        .head(1)
+        .galleryk.push(fotki, tags="harbour", journal=tmp_path / "j.sqlite", progress=False)
     )
     token = _sha16(photo_folder / "photo_000.jpg")
-    raw = [t.get("raw") for t in fotki.call("flickr.photos.getInfo", photo_id=report["remote_id"].iloc[0])
-           .iterfind("tags/tag")]
+    raw = [
+        t.get("raw")
+        for t in fotki.call("flickr.photos.getInfo", photo_id=report["remote_id"].iloc[0]).iterfind("tags/tag")
+    ]
     assert raw == ["harbour", f"galleryk:sha={token}"]
     assert report["marker"].iloc[0] == f"galleryk:sha={token}"
     assert "recognises it" in report.attrs["marker"]
@@ -28,21 +32,25 @@ def test_the_default_marker_is_a_tag_a_person_can_read(photo_folder, fotki, tmp_
 def test_a_marker_in_the_description_instead_still_recognises_earlier_uploads(photo_folder, fotki, cpg, tmp_path):
     df = gk.scan(photo_folder, progress=False).head(3)
     token = _sha16(photo_folder / "photo_000.jpg")
-    first = df.galleryk.push(fotki, description="At dawn", marker="description", journal=tmp_path / "a.sqlite",
-                             progress=False)
+    first = df.galleryk.push(
+        fotki, description="At dawn", marker="description", journal=tmp_path / "a.sqlite", progress=False
+    )
     info = fotki.photo_info(first["remote_id"].iloc[0])
     assert info["description"] == f"At dawn\n\ngalleryk:sha={token}"
     assert not any(t.startswith("galleryk") for t in info["tags"])
-    again = df.galleryk.push(fotki, description="At dawn", marker="description", journal=tmp_path / "b.sqlite",
-                             progress=False)
+    again = df.galleryk.push(
+        fotki, description="At dawn", marker="description", journal=tmp_path / "b.sqlite", progress=False
+    )
     assert again["status"].tolist() == ["skipped"] * 3
-    pushed = df.galleryk.push(cpg, album="Alice's garden", marker="description", journal=tmp_path / "c.sqlite",
-                              progress=False)
+    pushed = df.galleryk.push(
+        cpg, album="Alice's garden", marker="description", journal=tmp_path / "c.sqlite", progress=False
+    )
     assert cpg.photo_info(int(pushed["remote_id"].iloc[0]))["caption"] == f"galleryk:sha={token}"
 
 
-def test_without_a_marker_nothing_is_added_and_a_lost_journal_means_uploading_again(photo_folder, fotki, tmp_path,
-                                                                                     fotki_titles):
+def test_without_a_marker_nothing_is_added_and_a_lost_journal_means_uploading_again(
+    photo_folder, fotki, tmp_path, fotki_titles
+):
     df = gk.scan(photo_folder, progress=False).head(2)
     first = df.galleryk.push(fotki, marker=None, journal=tmp_path / "a.sqlite", progress=False)
     info = fotki.photo_info(first["remote_id"].iloc[0])
@@ -67,8 +75,14 @@ def test_markers_of_earlier_releases_are_still_recognised(photo_folder, fotki, c
 
 def test_copies_between_services_leave_the_markers_behind(photo_folder, fotki, cpg, tmp_path):
     df = gk.scan(photo_folder, progress=False).head(1)
-    df.galleryk.push(cpg, album="Alice's garden", description="Roses", marker="description",
-                     journal=tmp_path / "a.sqlite", progress=False)
+    df.galleryk.push(
+        cpg,
+        album="Alice's garden",
+        description="Roses",
+        marker="description",
+        journal=tmp_path / "a.sqlite",
+        progress=False,
+    )
     listing = cpg.photos("Alice's garden")
     listing = listing[listing["title"] == "photo_000"]
     copied = listing.galleryk.push(fotki, source=cpg, journal=tmp_path / "b.sqlite", progress=False)
@@ -80,5 +94,6 @@ def test_copies_between_services_leave_the_markers_behind(photo_folder, fotki, c
 
 def test_an_unknown_marker_choice_names_the_ones_there_are(photo_folder, fotki, tmp_path):
     with pytest.raises(ValueError, match="marker must be 'tag', 'description' or None, not 'caption'"):
-        gk.scan(photo_folder, progress=False).galleryk.push(fotki, marker="caption", journal=tmp_path / "j.sqlite",
-                                                            progress=False)
+        gk.scan(photo_folder, progress=False).galleryk.push(
+            fotki, marker="caption", journal=tmp_path / "j.sqlite", progress=False
+        )

@@ -43,8 +43,12 @@ def test_sigkill_half_way_then_rerun_leaves_every_photo_there_exactly_once(
     journal = tmp_path / "journal.sqlite"
     env = child_env(sandbox, fotki)
     sandbox.faults.set("fotki", latency=0.15)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "photos"), str(journal)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path / "photos"), str(journal)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while _uploaded(journal) < 5 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -67,8 +71,9 @@ def test_sigkill_half_way_then_rerun_leaves_every_photo_there_exactly_once(
     assert (fotki.photosets()["title"] == "Killed").sum() == 1
 
 
-def test_a_lost_upload_reply_is_found_on_the_service_not_uploaded_again(sandbox, fotki, tmp_path, make_photos,
-                                                                         fotki_titles):
+def test_a_lost_upload_reply_is_found_on_the_service_not_uploaded_again(
+    sandbox, fotki, tmp_path, make_photos, fotki_titles
+):
     make_photos(tmp_path / "photos", 3)
     # the first upload is stored, but its reply is cut: the outcome is in doubt
     sandbox.faults.set("fotki", cut=1.0, only="upload", limit=1)
@@ -82,8 +87,9 @@ def test_a_lost_upload_reply_is_found_on_the_service_not_uploaded_again(sandbox,
     assert [titles[f"photo_{i:03d}"] for i in range(3)] == [1, 1, 1]
 
 
-def test_a_lost_reply_on_coppermine_is_resolved_the_same_way(stock_sandbox, cpg, tmp_path, make_photos,
-                                                              coppermine_titles):
+def test_a_lost_reply_on_coppermine_is_resolved_the_same_way(
+    stock_sandbox, cpg, tmp_path, make_photos, coppermine_titles
+):
     make_photos(tmp_path / "photos", 3)
     stock_sandbox.faults.set("coppermine", cut=1.0, only="uniload", limit=1)
     report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(
@@ -127,8 +133,9 @@ def test_with_a_fifth_of_requests_failing_and_some_cut_the_result_is_complete_wi
         client = sandbox.coppermine("alice")
         album, options = "Alice's garden", {}
     sandbox.faults.set(service, error_500=0.2, cut=0.05)
-    report = df.galleryk.push(client, album=album, journal=tmp_path / "j.sqlite", retries=6, settle=0.5, progress=False,
-                              **options)
+    report = df.galleryk.push(
+        client, album=album, journal=tmp_path / "j.sqlite", retries=6, settle=0.5, progress=False, **options
+    )
     injected = sandbox.faults.injected(service)
     sandbox.faults.clear()
     assert injected["error_500"] > 0
@@ -158,8 +165,13 @@ def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
     journal = tmp_path / "journal.sqlite"
     env = child_env(sandbox, fotki)
     sandbox.faults.set("fotki", latency=0.15)
-    child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, str(tmp_path / "photos"), str(journal)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_CHILD, str(tmp_path / "photos"), str(journal)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while _uploaded(journal) < 3 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -178,9 +190,9 @@ def test_ctrl_c_returns_a_report_with_the_rest_cancelled_and_nothing_in_doubt(
 
 
 @pytest.mark.parametrize("service", ["fotki", "coppermine"])
-def test_an_error_page_after_the_upload_was_stored_never_leads_to_a_second_copy(service, sandbox, tmp_path,
-                                                                               make_photos, fotki_titles,
-                                                                               coppermine_titles):
+def test_an_error_page_after_the_upload_was_stored_never_leads_to_a_second_copy(
+    service, sandbox, tmp_path, make_photos, fotki_titles, coppermine_titles
+):
     make_photos(tmp_path / "photos", 3)
     if service == "fotki":
         client, album = sandbox.fotki("alice"), None

@@ -8,8 +8,9 @@ import galleryk as gk
 
 
 @pytest.mark.parametrize("service", ["fotki", "coppermine"])
-def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each(service, sandbox, tmp_path,
-                                                                               make_photos):
+def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each(
+    service, sandbox, tmp_path, make_photos
+):
     make_photos(tmp_path / "photos", 30)
     if service == "fotki":
         client, album, info_call = sandbox.fotki("alice"), "Same names", "flickr.photos.getInfo"
@@ -17,11 +18,11 @@ def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each
         sandbox.settings.coppermine_api = False
         client, album, info_call = sandbox.coppermine("alice"), "Alice's garden", "displayimage.php"
     df = gk.scan(tmp_path / "photos", progress=False)
-    df.galleryk.push(client, album=album, create=True, title="IMG_0001", journal=tmp_path / "a.sqlite",
-                     progress=False)
+    df.galleryk.push(client, album=album, create=True, title="IMG_0001", journal=tmp_path / "a.sqlite", progress=False)
     sandbox.faults.reset_requests(service)
-    again = df.galleryk.push(client, album=album, create=True, title="IMG_0001", journal=tmp_path / "b.sqlite",
-                             progress=False)
+    again = df.galleryk.push(
+        client, album=album, create=True, title="IMG_0001", journal=tmp_path / "b.sqlite", progress=False
+    )
     assert again["status"].tolist() == ["skipped"] * 30
     calls = sandbox.faults.requests(service)
     assert calls[info_call] <= 30  # each listed photo looked at once at most (it was 465 for 30)
@@ -31,6 +32,7 @@ def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each
 def test_a_push_into_a_photoset_lists_no_photos_outside_it(sandbox, fotki, tmp_path, make_photos):
     make_photos(tmp_path / "photos", 3)
     sandbox.faults.reset_requests("fotki")
-    gk.scan(tmp_path / "photos", progress=False).galleryk.push(fotki, album="Harbour walk",
-                                                               journal=tmp_path / "j.sqlite", progress=False)
+    gk.scan(tmp_path / "photos", progress=False).galleryk.push(
+        fotki, album="Harbour walk", journal=tmp_path / "j.sqlite", progress=False
+    )
     assert sandbox.faults.requests("fotki").get("flickr.photos.getNotInSet", 0) == 0

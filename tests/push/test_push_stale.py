@@ -8,8 +8,9 @@ import galleryk as gk
 import galleryk.sandbox as gks
 
 
-def test_photos_deleted_by_hand_are_uploaded_again_and_the_rest_skipped(sandbox, fotki, photo_folder, tmp_path,
-                                                                        delete_fotki_photos):
+def test_photos_deleted_by_hand_are_uploaded_again_and_the_rest_skipped(
+    sandbox, fotki, photo_folder, tmp_path, delete_fotki_photos
+):
     df = gk.scan(photo_folder, progress=False)
     journal = tmp_path / "j.sqlite"
     first = df.galleryk.push(fotki, album="Kept", create=True, journal=journal, progress=False)
@@ -51,8 +52,9 @@ def test_after_a_sandbox_reset_a_rerun_uploads_everything_again(seeded_template,
         sb.stop()
 
 
-def test_a_journal_id_that_this_run_gave_to_another_photo_is_not_taken_for_the_old_one(seeded_template, tmp_path,
-                                                                                        photo_folder):
+def test_a_journal_id_that_this_run_gave_to_another_photo_is_not_taken_for_the_old_one(
+    seeded_template, tmp_path, photo_folder
+):
     # After a reset the service hands out the same ids again: the id the journal kept for the last photo is the one
     # the rerun's first upload gets. That photo is this run's, not the journal's, so the last one goes up again.
     def fresh(name: str, port: int = 0) -> gks.Sandbox:
@@ -65,8 +67,9 @@ def test_a_journal_id_that_this_run_gave_to_another_photo_is_not_taken_for_the_o
     sb = fresh("first")
     port = sb.port
     try:
-        first = df.iloc[[5]].galleryk.push(sb.fotki("alice"), album="Reset", create=True, journal=journal,
-                                           progress=False)
+        first = df.iloc[[5]].galleryk.push(
+            sb.fotki("alice"), album="Reset", create=True, journal=journal, progress=False
+        )
     finally:
         sb.stop()
     sb = fresh("second", port)
@@ -92,8 +95,9 @@ def test_a_photo_taken_out_of_the_photoset_is_put_back(sandbox, fotki, photo_fol
     assert set(fotki.photos("Back")["id"].astype(str)) == set(first["remote_id"])
 
 
-def test_coppermine_pictures_deleted_by_hand_are_uploaded_again(stock_sandbox, cpg, photo_folder, tmp_path,
-                                                                coppermine_titles, delete_coppermine_pictures):
+def test_coppermine_pictures_deleted_by_hand_are_uploaded_again(
+    stock_sandbox, cpg, photo_folder, tmp_path, coppermine_titles, delete_coppermine_pictures
+):
     df = gk.scan(photo_folder, progress=False)
     journal = tmp_path / "j.sqlite"
     first = df.galleryk.push(cpg, album="Alice's garden", journal=journal, progress=False)

@@ -78,6 +78,6 @@ def test_stopping_the_sandbox_ends_the_connections_it_kept_open(sandbox):
         client.check_token()
 
 
-def test_a_port_in_use_is_an_error_naming_the_port_not_an_exit(sandbox):  # noqa: ANN001
+def test_a_port_in_use_is_an_error_naming_the_port_not_an_exit(sandbox):
     with pytest.raises(OSError, match=f"{sandbox.port}.*in use"):
         gk.sandbox.start(port=sandbox.port, seed=False)

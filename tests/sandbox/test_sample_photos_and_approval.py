@@ -9,7 +9,7 @@ import pytest
 import galleryk as gk
 
 
-def test_sample_photos_are_real_jpegs_with_dates_and_cameras_and_the_same_each_time(tmp_path):  # noqa: ANN001
+def test_sample_photos_are_real_jpegs_with_dates_and_cameras_and_the_same_each_time(tmp_path):
     first = gk.sandbox.sample_photos(tmp_path / "a", 5, broken=True)
     again = gk.sandbox.sample_photos(tmp_path / "b", 5, broken=True)
     with warnings.catch_warnings():
@@ -22,7 +22,7 @@ def test_sample_photos_are_real_jpegs_with_dates_and_cameras_and_the_same_each_t
     assert list(a["digest"]) == list(b["digest"]) and list(a["name"]) == list(b["name"])
 
 
-def test_sample_photos_refuses_a_bad_count_and_a_file_for_a_folder(tmp_path):  # noqa: ANN001
+def test_sample_photos_refuses_a_bad_count_and_a_file_for_a_folder(tmp_path):
     with pytest.raises(ValueError, match="n must be"):
         gk.sandbox.sample_photos(tmp_path, -1)
     (tmp_path / "file").write_text("x")
@@ -30,17 +30,27 @@ def test_sample_photos_refuses_a_bad_count_and_a_file_for_a_folder(tmp_path):  #
         gk.sandbox.sample_photos(tmp_path / "file", 1)
 
 
-def test_approve_in_page_walks_the_sign_in_and_consent_pages_then_the_login_finishes(sandbox):  # noqa: ANN001
-    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url, auth_url=sandbox.fotki_auth_url,
-                     token_cache="memory")
+def test_approve_in_page_walks_the_sign_in_and_consent_pages_then_the_login_finishes(sandbox):
+    fotki = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
     pending = fotki.login("write")
     assert "allowed" in gk.sandbox.approve_in_page(pending.url, "bob")
     assert pending.finish().username == "bob" and fotki.perms == "write"
 
 
-def test_approve_in_page_says_what_the_page_said_and_never_shows_the_link(sandbox):  # noqa: ANN001
-    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url, auth_url=sandbox.fotki_auth_url,
-                     token_cache="memory")
+def test_approve_in_page_says_what_the_page_said_and_never_shows_the_link(sandbox):
+    fotki = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
     pending = fotki.login("read")
     with pytest.raises(gk.sandbox.ApprovalError, match="did not ask for consent") as caught:
         gk.sandbox.approve_in_page(pending.url, "alice", "wrong password")

@@ -24,14 +24,17 @@ from galleryk.sandbox.server import FIELD_LIMIT, FORM_BODY_LIMIT, PARTS_LIMIT
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's memory from /proc")
 
-_SERVE = ("import sys, galleryk.sandbox as s; sb = s.start(sys.argv[1]); print(sb.url, flush=True); "
-          "sys.stdin.read(); sb.stop()")
+_SERVE = (
+    "import sys, galleryk.sandbox as s; sb = s.start(sys.argv[1]); print(sb.url, flush=True); "
+    "sys.stdin.read(); sb.stop()"
+)
 
 
 class _Remote:
     def __init__(self, data: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(data)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _SERVE, str(data)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         self.url = self.proc.stdout.readline().strip()
         host, port = self.url.split("//")[1].split(":")
         self.address = (host, int(port))
@@ -42,13 +45,15 @@ class _Remote:
             line = next(line for line in status if line.startswith("VmHWM"))
         return int(line.split()[1]) / 1024
 
-    def post_raw(self, path: str, content_type: str, *, declared: int | None, send: int,
-                 head: bytes = b"", tail: bytes = b"") -> tuple[int, bytes]:
+    def post_raw(
+        self, path: str, content_type: str, *, declared: int | None, send: int, head: bytes = b"", tail: bytes = b""
+    ) -> tuple[int, bytes]:
         """POST ``send`` bytes of body (``declared`` as Content-Length, chunked when None); (status, reply body)."""
         framing = f"Content-Length: {declared}" if declared is not None else "Transfer-Encoding: chunked"
         with socket.create_connection(self.address, timeout=60) as s:
-            s.sendall(f"POST {path} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: {content_type}\r\n{framing}\r\n\r\n"
-                      .encode())
+            s.sendall(
+                f"POST {path} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: {content_type}\r\n{framing}\r\n\r\n".encode()
+            )
             block, sent = b"a" * (1 << 20), 0
             try:
                 for part in filter(None, [head] + [block] * (send // len(block)) + [tail]):
@@ -86,14 +91,23 @@ def _multipart_field(name: str) -> tuple[bytes, bytes, str]:
 @pytest.mark.parametrize("declared", [2 << 30, None], ids=["2GB-announced", "chunked"])
 def test_a_huge_urlencoded_login_gets_413_and_is_never_held(remote: _Remote, declared: int | None) -> None:
     before = remote.peak_mib()
-    status, body = remote.post_raw("/cpg/login.php", "application/x-www-form-urlencoded", declared=declared,
-                                   send=64 << 20)
+    status, body = remote.post_raw(
+        "/cpg/login.php", "application/x-www-form-urlencoded", declared=declared, send=64 << 20
+    )
     assert status == 413 and len(body) < 300 and b"larger than" in body
     assert remote.peak_mib() - before < 48  # the 64 MiB sent never sat in the server's memory
 
 
-@pytest.mark.parametrize("path", ["/fotki/v2flkr/upload", "/fotki/v2flkr/flickr_photos_getInfo",
-                                  "/fotki/api_auth", "/cpg/login.php", "/cpg/uniload.php"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fotki/v2flkr/upload",
+        "/fotki/v2flkr/flickr_photos_getInfo",
+        "/fotki/api_auth",
+        "/cpg/login.php",
+        "/cpg/uniload.php",
+    ],
+)
 def test_5000_multipart_parts_get_413_on_every_service(remote: _Remote, path: str) -> None:
     fields = [(f"f{i}", (None, "v")) for i in range(5 * PARTS_LIMIT)]
     resp = requests.post(remote.url + path, files=fields, timeout=30)
@@ -104,8 +118,9 @@ def test_5000_multipart_parts_get_413_on_every_service(remote: _Remote, path: st
 def test_a_huge_text_field_gets_413_and_is_never_held(remote: _Remote, path: str) -> None:
     head, tail, kind = _multipart_field("title")
     before = remote.peak_mib()
-    status, body = remote.post_raw(path, kind, declared=len(head) + (64 << 20) + len(tail), send=64 << 20,
-                                   head=head, tail=tail)
+    status, body = remote.post_raw(
+        path, kind, declared=len(head) + (64 << 20) + len(tail), send=64 << 20, head=head, tail=tail
+    )
     assert status == 413 and len(body) < 300
     assert remote.peak_mib() - before < 48
 
@@ -120,7 +135,7 @@ def test_an_urlencoded_body_just_under_the_limit_is_still_read(remote: _Remote) 
     assert resp.status_code == 200
 
 
-def test_an_upload_larger_than_every_form_limit_still_streams_in(sandbox) -> None:  # noqa: ANN001
+def test_an_upload_larger_than_every_form_limit_still_streams_in(sandbox) -> None:
     client = sandbox.fotki("alice")
     buf = io.BytesIO()
     Image.new("RGB", (16, 16), "blue").save(buf, "JPEG")

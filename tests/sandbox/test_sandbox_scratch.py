@@ -38,8 +38,7 @@ def test_stop_removes_the_temporary_data_folder():
 
 
 def test_a_kernel_killed_outright_leaves_no_data_folder():
-    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True)
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         folder = Path(owner.stdout.readline().strip())
         assert folder.is_dir() and folder.name.startswith("galleryk-sandbox-")

@@ -132,12 +132,17 @@ class SandboxServer(CpgServer):
 
     def __init__(self, sandbox) -> None:
         sandbox.settings.coppermine_api = False
-        users = {role: (name, sandbox.users[name]) for role, name in
-                 (("user", "alice"), ("other", "bob"), ("admin", "admin"), ("viewer", "carol"))}
+        users = {
+            role: (name, sandbox.users[name])
+            for role, name in (("user", "alice"), ("other", "bob"), ("admin", "admin"), ("viewer", "carol"))
+        }
         super().__init__(
-            "sandbox", sandbox.coppermine_url + "/", users,
+            "sandbox",
+            sandbox.coppermine_url + "/",
+            users,
             {"nested": 1, "closed": 2, "open": 3, "hidden": 4, "own": 5, "private": 6},
-            user_category=10002, public_category=2,
+            user_category=10002,
+            public_category=2,
         )
         self.sandbox = sandbox
         self.gallery = sandbox._coppermine.gallery
@@ -147,8 +152,10 @@ class SandboxServer(CpgServer):
         with self.gallery.store.write() as conn:
             uid = conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()["id"]
             category = 4 if public else 10000 + uid  # 4: "Club events"
-            cur = conn.execute("INSERT INTO cpg_albums (title, category, visibility, uploads, pos, owner)"
-                               " VALUES (?, ?, 0, ?, 0, ?)", (title or unique(), category, int(public), uid))
+            cur = conn.execute(
+                "INSERT INTO cpg_albums (title, category, visibility, uploads, pos, owner) VALUES (?, ?, 0, ?, 0, ?)",
+                (title or unique(), category, int(public), uid),
+            )
             return int(cur.lastrowid)
 
     def age_picture(self, pid: int, seconds: int) -> None:
@@ -202,8 +209,14 @@ class RealServer(CpgServer):
     """The unmodified 1.6.26 gallery of :mod:`support.real_coppermine`, shared by the whole test session."""
 
     def __init__(self, real, users: dict[str, tuple[str, str]], albums: dict[str, int], categories: dict[str, int]):
-        super().__init__("real", real.url, users, albums, user_category=10000 + real.user_ids[users["user"][0]],
-                         public_category=categories["travel"])
+        super().__init__(
+            "real",
+            real.url,
+            users,
+            albums,
+            user_category=10000 + real.user_ids[users["user"][0]],
+            public_category=categories["travel"],
+        )
         self.real = real
         self.categories = categories
 
@@ -257,7 +270,7 @@ class RealServer(CpgServer):
         return int(self.real.sql(f"SELECT COUNT(*) FROM cpg_albums WHERE title = '{escaped}'")[0][0])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _live_user_category(url: str, user: str, password: str) -> int | None:
     """The live user's personal gallery category (10000 + their id), as the gallery's pages show it."""
     with warnings.catch_warnings():
@@ -271,7 +284,8 @@ class LiveServer(CpgServer):
     def __init__(self) -> None:
         env = os.environ
         super().__init__(
-            "live", env["GALLERYK_LIVE_CPG_URL"],
+            "live",
+            env["GALLERYK_LIVE_CPG_URL"],
             {"user": (env["GALLERYK_LIVE_CPG_USER"], env["GALLERYK_LIVE_CPG_PASSWORD"])},
             {"own": int(env["GALLERYK_LIVE_CPG_ALBUM"])},
             read_only=env.get(LIVE_UPLOADS) != "1",
@@ -317,8 +331,13 @@ def seed_real(real) -> RealServer:
     # The suite uploads far more than 1.6.26's 1024 KB Registered quota: its users get a group with room;
     # the quota itself is met on purpose by the Registered user "dora".
     real.set_group(testers, group_quota=1024 * 1024)
-    users = {"user": ("alice", "alice-real-pw"), "other": ("bob", "bob-real-pw"),
-             "viewer": ("carol", "carol-real-pw"), "quota": ("dora", "dora-real-pw"), "admin": ("admin", real.users["admin"])}
+    users = {
+        "user": ("alice", "alice-real-pw"),
+        "other": ("bob", "bob-real-pw"),
+        "viewer": ("carol", "carol-real-pw"),
+        "quota": ("dora", "dora-real-pw"),
+        "admin": ("admin", real.users["admin"]),
+    }
     for role, (name, password) in users.items():
         if role != "admin":
             real.add_user(name, password, group={"viewer": viewers, "quota": 2}.get(role, testers))

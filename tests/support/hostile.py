@@ -44,10 +44,17 @@ class Recorder:
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
-    def _app(self, environ: dict, start_response):  # noqa: ANN001
+    def _app(self, environ: dict, start_response):
         request = Request(environ)
-        self.seen.append(Seen(request.method, request.path, request.query_string.decode("latin-1"),
-                              dict(request.headers), request.get_data()))
+        self.seen.append(
+            Seen(
+                request.method,
+                request.path,
+                request.query_string.decode("latin-1"),
+                dict(request.headers),
+                request.get_data(),
+            )
+        )
         return Response(self._body, content_type=self._type)(environ, start_response)
 
     def everything(self) -> str:
@@ -102,11 +109,11 @@ class RawServer:
         self._listener.close()
 
 
-def elapsed(call) -> tuple[float, BaseException | None]:  # noqa: ANN001
+def elapsed(call) -> tuple[float, BaseException | None]:
     """(seconds, the exception raised or None) of ``call()``."""
     started = time.monotonic()
     try:
         call()
-    except BaseException as exc:  # noqa: BLE001 - the tests look at it
+    except BaseException as exc:  # the tests look at it
         return time.monotonic() - started, exc
     return time.monotonic() - started, None

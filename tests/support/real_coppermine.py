@@ -88,7 +88,7 @@ class RealCoppermineError(RuntimeError):
 def _page_text(resp: requests.Response) -> str:
     try:
         doc = lxml.html.fromstring(resp.content or b"<html/>")
-    except Exception:  # noqa: BLE001 - only for a message
+    except Exception:  # only for a message
         return resp.text[:500]
     return " ".join(doc.text_content().split())
 
@@ -150,11 +150,17 @@ class RealCoppermine:
         self.stop()
 
     def _spawn(self, args: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
-        fh = open(log, "ab")
+        fh = open(log, "ab")  # noqa: SIM115 - the child keeps it; closed in stop()
         try:
-            proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=env, start_new_session=True,
-                                    preexec_fn=die_with_parent if sys.platform == "linux" else None)
+            proc = subprocess.Popen(
+                args,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            )
         finally:
             fh.close()
         self._procs.append(proc)
@@ -181,15 +187,30 @@ class RealCoppermine:
         self.datadir.mkdir()
         small = ["--innodb-log-file-size=8M", "--innodb-buffer-pool-size=32M"]
         init = subprocess.run(
-            [_which("mariadb-install-db"), *self._db_args(), "--auth-root-authentication-method=socket",
-             "--skip-test-db", *small],
-            capture_output=True, text=True, timeout=120,
+            [
+                _which("mariadb-install-db"),
+                *self._db_args(),
+                "--auth-root-authentication-method=socket",
+                "--skip-test-db",
+                *small,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if init.returncode:
             raise RealCoppermineError(f"mariadb-install-db failed: {init.stdout[-800:]} {init.stderr[-800:]}")
         self._spawn(
-            [_which("mariadbd"), *self._db_args(), f"--socket={self.socket}", f"--pid-file={self.root / 'db.pid'}",
-             "--skip-networking", "--skip-name-resolve", *small, f"--log-error={self.root / 'db.err'}"],
+            [
+                _which("mariadbd"),
+                *self._db_args(),
+                f"--socket={self.socket}",
+                f"--pid-file={self.root / 'db.pid'}",
+                "--skip-networking",
+                "--skip-name-resolve",
+                *small,
+                f"--log-error={self.root / 'db.err'}",
+            ],
             self.root / "db.log",
         )
         deadline = time.monotonic() + 60
@@ -213,8 +234,15 @@ class RealCoppermine:
         return path.read_text(errors="replace")[-1500:] if path.exists() else "(no log)"
 
     def _client(self, sql: str, *, database: str | None = "cpg", check: bool = True) -> subprocess.CompletedProcess:
-        args = [_which("mariadb"), "--no-defaults", f"--socket={self.socket}", f"--user={self._db_user}",
-                "--batch", "--skip-column-names", "--default-character-set=utf8mb4"]
+        args = [
+            _which("mariadb"),
+            "--no-defaults",
+            f"--socket={self.socket}",
+            f"--user={self._db_user}",
+            "--batch",
+            "--skip-column-names",
+            "--default-character-set=utf8mb4",
+        ]
         if database:
             args.append(database)
         done = subprocess.run(args, input=sql, capture_output=True, text=True, timeout=60)
@@ -259,11 +287,31 @@ class RealCoppermine:
         limit = self.upload_limit_mb
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": str(self.workers)}
         self._spawn(
-            [_which("php"), "-d", f"mysqli.default_socket={self.socket}", "-d", f"upload_max_filesize={limit}M",
-             "-d", f"post_max_size={limit + 8}M", "-d", "display_errors=0", "-d", "log_errors=1",
-             "-d", f"error_log={self.root / 'php-errors.log'}", "-d", "memory_limit=256M",
-             "-d", "max_execution_time=120", "-S", f"127.0.0.1:{self.port}", "-t", str(self.tree)],
-            self.root / "php.log", env=env,
+            [
+                _which("php"),
+                "-d",
+                f"mysqli.default_socket={self.socket}",
+                "-d",
+                f"upload_max_filesize={limit}M",
+                "-d",
+                f"post_max_size={limit + 8}M",
+                "-d",
+                "display_errors=0",
+                "-d",
+                "log_errors=1",
+                "-d",
+                f"error_log={self.root / 'php-errors.log'}",
+                "-d",
+                "memory_limit=256M",
+                "-d",
+                "max_execution_time=120",
+                "-S",
+                f"127.0.0.1:{self.port}",
+                "-t",
+                str(self.tree),
+            ],
+            self.root / "php.log",
+            env=env,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -288,12 +336,28 @@ class RealCoppermine:
             (4, {}),  # folder permissions
             (5, {"thumb_method": "gd2"}),  # image library
             (6, {}),  # image test
-            (7, {"db_type": "mysqli", "db_host": "localhost", "db_user": "cpg", "db_password": "cpg-db-pw",
-                 "update_check_connection": "1"}),  # test the connection
+            (
+                7,
+                {
+                    "db_type": "mysqli",
+                    "db_host": "localhost",
+                    "db_user": "cpg",
+                    "db_password": "cpg-db-pw",
+                    "update_check_connection": "1",
+                },
+            ),  # test the connection
             (7, {"db_type": "mysqli", "db_host": "localhost", "db_user": "cpg", "db_password": "cpg-db-pw"}),
             (8, {"db_name": "cpg", "db_prefix": PREFIX}),  # creates the tables
-            (9, {"admin_username": ADMIN[0], "admin_password": ADMIN[1], "admin_password_verif": ADMIN[1],
-                 "admin_email": "admin@example.org", "admin_email_verif": "admin@example.org"}),
+            (
+                9,
+                {
+                    "admin_username": ADMIN[0],
+                    "admin_password": ADMIN[1],
+                    "admin_password_verif": ADMIN[1],
+                    "admin_email": "admin@example.org",
+                    "admin_email_verif": "admin@example.org",
+                },
+            ),
         ]
         resp = s.get(self.url + "install.php", timeout=60)
         for step, data in steps:
@@ -309,8 +373,12 @@ class RealCoppermine:
         s = self.session()
         s.get(self.url + "login.php", timeout=60)
         s.get(self.url + "index.php", timeout=60)
-        resp = s.post(self.url + "login.php?referer=index.php", allow_redirects=False, timeout=60,
-                      data={"username": user, "password": password or self.users[user], "submitted": "1"})
+        resp = s.post(
+            self.url + "login.php?referer=index.php",
+            allow_redirects=False,
+            timeout=60,
+            data={"username": user, "password": password or self.users[user], "submitted": "1"},
+        )
         if resp.status_code != 302:
             raise RealCoppermineError(f"login as {user} failed: {_page_text(resp)[:300]}")
         return s
@@ -343,8 +411,13 @@ class RealCoppermine:
         """A new active user through ``usermgr.php`` (group 2: Registered); returns the user id."""
         self._admin_post(
             "usermgr.php?op=update&user_id=0",
-            {"user_name": name, "user_password": password, "user_email": f"{name}@example.org",
-             "user_active": "YES", "user_group": str(group)},
+            {
+                "user_name": name,
+                "user_password": password,
+                "user_email": f"{name}@example.org",
+                "user_active": "YES",
+                "user_group": str(group),
+            },
         )
         rows = self.sql(f"SELECT user_id FROM {PREFIX}users WHERE user_name = '{_quote(name)}'")
         if not rows:
@@ -365,17 +438,28 @@ class RealCoppermine:
 
     def add_category(self, name: str, parent: int = 0, description: str = "") -> int:
         """A new category through ``catmgr.php?op=createcat``; returns its id."""
-        self._admin_post("catmgr.php?op=createcat", {"parent": str(parent), "name": name, "description": description,
-                                                     "cid": "0"})
-        rows = self.sql(f"SELECT cid FROM {PREFIX}categories WHERE name = '{_quote(html.escape(name, False))}'"
-                        f" AND parent = {int(parent)}"
-                        " ORDER BY cid DESC LIMIT 1")
+        self._admin_post(
+            "catmgr.php?op=createcat", {"parent": str(parent), "name": name, "description": description, "cid": "0"}
+        )
+        rows = self.sql(
+            f"SELECT cid FROM {PREFIX}categories WHERE name = '{_quote(html.escape(name, False))}'"
+            f" AND parent = {int(parent)}"
+            " ORDER BY cid DESC LIMIT 1"
+        )
         if not rows:
             raise RealCoppermineError(f"catmgr.php did not create category {name!r}")
         return int(rows[0][0])
 
-    def add_album(self, title: str, category: int, *, uploads: bool = False, visibility: int = 0,
-                  as_user: str | None = None, description: str = "") -> int:
+    def add_album(
+        self,
+        title: str,
+        category: int,
+        *,
+        uploads: bool = False,
+        visibility: int = 0,
+        as_user: str | None = None,
+        description: str = "",
+    ) -> int:
         """A new album through the album manager (``delete.php?what=albmgr&op=add``), then its properties
         through ``modifyalb.php``'s form (``db_input.php?event=album_update``); returns its id."""
         s = self.admin if as_user is None else self.login(as_user)
@@ -386,17 +470,29 @@ class RealCoppermine:
         except (ValueError, KeyError):
             raise RealCoppermineError(f"album manager did not create {title!r}: {resp.text[:300]}") from None
         if uploads or visibility or description:
-            self.update_album(aid, title=title, category=category, uploads=uploads, visibility=visibility,
-                              description=description)
+            self.update_album(
+                aid, title=title, category=category, uploads=uploads, visibility=visibility, description=description
+            )
         return aid
 
-    def update_album(self, aid: int, *, title: str, category: int, uploads: bool, visibility: int = 0,
-                     description: str = "") -> None:
+    def update_album(
+        self, aid: int, *, title: str, category: int, uploads: bool, visibility: int = 0, description: str = ""
+    ) -> None:
         self._admin_post(
             "db_input.php",
-            {"event": "album_update", "aid": str(aid), "title": title, "category": str(category),
-             "description": description, "keyword": "", "thumb": "0", "visibility": str(visibility),
-             "uploads": "YES" if uploads else "NO", "comments": "YES", "votes": "YES"},
+            {
+                "event": "album_update",
+                "aid": str(aid),
+                "title": title,
+                "category": str(category),
+                "description": description,
+                "keyword": "",
+                "thumb": "0",
+                "visibility": str(visibility),
+                "uploads": "YES" if uploads else "NO",
+                "comments": "YES",
+                "votes": "YES",
+            },
         )
 
     def set_group(self, group: int, **columns: object) -> None:

@@ -30,29 +30,40 @@ def lab(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     sandbox = gks.start(root / "data", seed=True)
     try:
         token = sandbox.fotki("alice")._token.token
-        cfg = {"api_key": sandbox.api_key, "secret": sandbox.secret, "api_url": sandbox.fotki_api_url,
-               "auth_url": sandbox.fotki_auth_url, "token": token}
+        cfg = {
+            "api_key": sandbox.api_key,
+            "secret": sandbox.secret,
+            "api_url": sandbox.fotki_api_url,
+            "auth_url": sandbox.fotki_auth_url,
+            "token": token,
+        }
         work = root / "work"
         work.mkdir()
         wb.notebook(work / "lab.ipynb", wb.PRELUDE, CELL)
         wb.notebook(work / "nb7.ipynb", wb.PRELUDE, CELL)
-        env = {"GALLERYK_WIDGET_TEST": json.dumps(cfg), "GALLERYK_CACHE_DIR": str(root / "cache"),
-               "JUPYTER_CONFIG_DIR": str(root / "jupyter-config")}
+        env = {
+            "GALLERYK_WIDGET_TEST": json.dumps(cfg),
+            "GALLERYK_CACHE_DIR": str(root / "cache"),
+            "JUPYTER_CONFIG_DIR": str(root / "jupyter-config"),
+        }
         with wb.jupyterlab(work, env) as base, wb.chromium() as chromium:
             yield {"base": base, "browser": chromium}
     finally:
         sandbox.stop()
 
 
-def run_all_and_see_tiles(lab, path: str, name: str) -> None:  # noqa: ANN001
+def run_all_and_see_tiles(lab, path: str, name: str) -> None:
     context = lab["browser"].new_context(viewport={"width": 1200, "height": 900})
     context.set_default_timeout(60_000)
     try:
         page = context.new_page()
         page.goto(f"{lab['base']}{path}", timeout=90_000)
         page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')")
-        page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator, "
-                               ".jp-Toolbar-kernelStatus, .jp-KernelStatus') !== null", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('.jp-Notebook-ExecutionIndicator, "
+            ".jp-Toolbar-kernelStatus, .jp-KernelStatus') !== null",
+            timeout=60_000,
+        )
         page.wait_for_timeout(1500)  # the kernel connects
         page.evaluate("void window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.locator(".gk-tile img[src^='blob:']").first.wait_for(timeout=90_000)

@@ -13,7 +13,7 @@ import galleryk as gk
 import galleryk.widgets as gw
 
 
-def until(check, timeout: float = 20.0):  # noqa: ANN001
+def until(check, timeout: float = 20.0):
     """Poll ``check()`` until it is true (the widgets work in threads)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,8 +53,13 @@ def test_coppermine_password_never_sits_in_widget_state(sandbox):
 
 
 def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
-    client = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
-                      auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    client = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
     signin = gw.SignIn(client, fallback_after=None)
     signin.sign_in()
     signin.wait()
@@ -74,7 +79,7 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
     assert not signin.signed_in and not client.authorized
 
 
-def _all_widgets(root):  # noqa: ANN001
+def _all_widgets(root):
     out, todo = [], [root]
     while todo:
         w = todo.pop()
@@ -98,9 +103,9 @@ def test_browse_2000_photos_select_a_range_and_push_the_selection(sandbox, big_s
     browser.click(10)
     browser.click(14, shift=True)
     browser.click(1995, toggle=True)  # the set reuses 12 pictures: 1995 has other bytes than 10-14
-    assert browser.selected_ids == ids[10:15] + [ids[1995]]
+    assert browser.selected_ids == [*ids[10:15], ids[1995]]
     selection = browser.selection
-    assert selection["id"].tolist() == ids[10:15] + [ids[1995]]
+    assert selection["id"].tolist() == [*ids[10:15], ids[1995]]
 
     cpg = sandbox.coppermine("alice")
     report = selection.galleryk.push(cpg, album="Alice's holidays", progress=False)
@@ -171,8 +176,13 @@ def test_coppermine_categories_show_in_the_picker_and_private_thumbnails_load(sa
 
 
 def test_a_listing_that_fails_shows_why_and_the_browser_stays_usable(sandbox):
-    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
-                     auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    fotki = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
     browser = gw.AlbumBrowser(fotki, fallback_after=None)
     until(lambda: "not signed in" in browser.status)
     fotki.get_token(_approved_frob(sandbox, fotki))
@@ -180,7 +190,7 @@ def test_a_listing_that_fails_shows_why_and_the_browser_stays_usable(sandbox):
     until(lambda: "Harbour walk" in browser.status)
 
 
-def _approved_frob(sandbox, client) -> str:  # noqa: ANN001
+def _approved_frob(sandbox, client) -> str:
     frob = client.get_frob()
     sandbox.approve(frob, "alice", "write")
     return frob
@@ -324,8 +334,13 @@ def test_uploader_per_file_title_and_a_missing_album_name_is_refused(sandbox, tm
 
 def test_uploader_shows_a_push_error_in_words_and_can_start_again(sandbox, tmp_path):
     make_photos(tmp_path / "one", 1)
-    fotki = gk.Fotki(sandbox.api_key, sandbox.secret, api_url=sandbox.fotki_api_url,
-                     auth_url=sandbox.fotki_auth_url, token_cache="memory")
+    fotki = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
     uploader = gw.Uploader(tmp_path / "one", targets=[fotki], fallback_after=None)
     until(lambda: uploader._album.value is not None and len(uploader.files) == 1)
     uploader.start()

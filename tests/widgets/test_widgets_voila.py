@@ -58,9 +58,16 @@ def site(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         set_id, ids = fill_photoset(sandbox, "alice", 2000, "Big set")
         make_photos(root / "trip", 8, prefix="trip")
         token = sandbox.fotki("alice", perms="write")._token.token
-        cfg = {"api_key": sandbox.api_key, "secret": sandbox.secret, "api_url": sandbox.fotki_api_url,
-               "auth_url": sandbox.fotki_auth_url, "token": token, "big_set": set_id, "folder": str(root / "trip"),
-               "album": "Voila trip"}
+        cfg = {
+            "api_key": sandbox.api_key,
+            "secret": sandbox.secret,
+            "api_url": sandbox.fotki_api_url,
+            "auth_url": sandbox.fotki_auth_url,
+            "token": token,
+            "big_set": set_id,
+            "folder": str(root / "trip"),
+            "album": "Voila trip",
+        }
         pages = root / "notebooks"
         pages.mkdir()
         wb.notebook(pages / "browser.ipynb", wb.PRELUDE, BROWSER_CELL)
@@ -74,7 +81,7 @@ def site(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture
-def page(site):  # noqa: ANN001
+def page(site):
     context = site["browser"].new_context(viewport={"width": 1100, "height": 850})
     context.set_default_timeout(STEP_MS)
     try:
@@ -83,15 +90,15 @@ def page(site):  # noqa: ANN001
         context.close()
 
 
-def open_notebook(page, site, name: str) -> None:  # noqa: ANN001
+def open_notebook(page, site, name: str) -> None:
     page.goto(f"{site['base']}/voila/render/{name}.ipynb", timeout=90_000)
 
 
-def probe(page) -> dict:  # noqa: ANN001
+def probe(page) -> dict:
     return json.loads(page.locator("#gk-probe").inner_text())
 
 
-def wait_probe(page, check, timeout: float = 20.0) -> dict:  # noqa: ANN001
+def wait_probe(page, check, timeout: float = 20.0) -> dict:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -139,7 +146,7 @@ def test_scroll_click_shift_click_select_all_and_the_kernel_has_the_selection(pa
     tiles.nth(6).click(modifiers=["Shift"])
     tiles.nth(9).click(modifiers=["Control"])
     got = wait_probe(page, lambda p: len(p["ids"]) == 6)
-    assert got["ids"] == ids[2:7] + [ids[9]]
+    assert got["ids"] == [*ids[2:7], ids[9]]
     page.get_by_text("Big set 10").first.wait_for()  # the details pane names the tile clicked last
     wb.shot(page, "browser-1-selected")
 
@@ -152,7 +159,8 @@ def test_scroll_click_shift_click_select_all_and_the_kernel_has_the_selection(pa
     assert got["ids"] == ids and got["listing"] == 2000
     page.wait_for_function(  # every tile on screen is drawn selected
         "() => { const t = document.querySelectorAll('.gk-tile[data-id]');"
-        " return t.length > 0 && [...t].every(e => e.classList.contains('gk-selected')); }")
+        " return t.length > 0 && [...t].every(e => e.classList.contains('gk-selected')); }"
+    )
 
 
 def test_upload_cancel_half_way_then_start_again(page, site):
@@ -163,7 +171,8 @@ def test_upload_cancel_half_way_then_start_again(page, site):
     try:
         page.get_by_role("button", name="Start").click()
         page.wait_for_function(  # the overall count is redrawn a few times a second, so it may skip a number
-            "() => /\\b[3-7] of 8 files/.test(document.body.innerText)", timeout=60_000)
+            "() => /\\b[3-7] of 8 files/.test(document.body.innerText)", timeout=60_000
+        )
         page.get_by_role("button", name="Cancel").click()
         page.get_by_text("Cancelled:", exact=False).wait_for(timeout=60_000)
         first = probe(page)

@@ -58,8 +58,17 @@ def server(argv: list[str], port: int, folder: Path, env: dict[str, str], name: 
 
 def voila(folder: Path, env: dict[str, str]) -> contextmanager:
     port = free_port()
-    argv = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--VoilaConfiguration.show_tracebacks=True", "--ServerApp.port_retries=0"]
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(folder),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=True",
+        "--ServerApp.port_retries=0",
+    ]
     return server(argv, port, folder, env, "voila")
 
 
@@ -69,14 +78,27 @@ def jupyterlab(folder: Path, env: dict[str, str]) -> contextmanager:
     settings = folder / "_lab-settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True, exist_ok=True)
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
-            "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-            "--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}",
-            "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
-            f"--LabApp.workspaces_dir={folder / '_lab-workspaces'}", f"--LabApp.user_settings_dir={settings}",
-            f"--JupyterNotebookApp.user_settings_dir={settings}",
-            f"--JupyterNotebookApp.workspaces_dir={folder / '_lab-workspaces'}"]
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={folder}",
+        "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={folder / '_lab-workspaces'}",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--JupyterNotebookApp.user_settings_dir={settings}",
+        f"--JupyterNotebookApp.workspaces_dir={folder / '_lab-workspaces'}",
+    ]
     return server(argv, port, folder, env, "jupyterlab")
 
 

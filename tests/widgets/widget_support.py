@@ -11,7 +11,7 @@ from galleryk.sandbox.demo_images import demo_catalog, render_jpeg
 from galleryk.sandbox.fotki import db
 
 
-def fill_photoset(sandbox, owner: str, count: int, title: str, kinds: int = 12) -> tuple[int, list[int]]:  # noqa: ANN001
+def fill_photoset(sandbox, owner: str, count: int, title: str, kinds: int = 12) -> tuple[int, list[int]]:
     """A photoset of ``count`` photos of ``owner``, in one transaction; ``kinds`` different pictures, reused."""
     files = sandbox.data_dir / "files" / "fotki"
     pictures = [render_jpeg(p, quality=70) for p in demo_catalog(kinds, seed=5)]
@@ -27,10 +27,21 @@ def fill_photoset(sandbox, owner: str, count: int, title: str, kinds: int = 12) 
         first = db.next_photo_id(conn)
         ids = list(range(first, first + count))
         for i, photo_id in enumerate(ids):
-            record = db.NewPhoto(owner_id=owner_id, title=f"{title} {i + 1}", description="", ispublic=True,
-                                 isfriend=False, isfamily=False, rotation=0, originalformat="jpg", width=640,
-                                 height=480, filesize=len(pictures[i % kinds]), taken="2024-06-01 12:00:00",
-                                 tags=["bulk"])
+            record = db.NewPhoto(
+                owner_id=owner_id,
+                title=f"{title} {i + 1}",
+                description="",
+                ispublic=True,
+                isfriend=False,
+                isfamily=False,
+                rotation=0,
+                originalformat="jpg",
+                width=640,
+                height=480,
+                filesize=len(pictures[i % kinds]),
+                taken="2024-06-01 12:00:00",
+                tags=["bulk"],
+            )
             db.insert_photo(conn, photo_id, record, names[i % kinds])
         set_id = db.create_photoset(conn, owner_id, title, "", ids[0])
         for photo_id in ids[1:]:
@@ -46,8 +57,9 @@ def make_photos(folder: Path, count: int, prefix: str = "photo", size: tuple[int
         path = folder / f"{prefix}_{i:03d}.jpg"
         image = Image.new("RGB", size, ((i * 47) % 256, (i * 91 + 40) % 256, (i * 13 + 120) % 256))
         draw = ImageDraw.Draw(image)
-        draw.ellipse((size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4),
-                     fill=((i * 97) % 256, 200, (i * 31) % 256))
+        draw.ellipse(
+            (size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4), fill=((i * 97) % 256, 200, (i * 31) % 256)
+        )
         draw.text((10, 10), f"{prefix} {i + 1}", fill=(255, 255, 255))
         buf = io.BytesIO()
         image.save(buf, "JPEG", quality=85)

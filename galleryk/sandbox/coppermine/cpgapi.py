@@ -67,8 +67,8 @@ from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.wrappers import Request, Response
 
-from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 from ..settings import SandboxSettings
+from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
 log = logging.getLogger("galleryk.sandbox")
 
@@ -398,7 +398,9 @@ class _MultipartReader:
 def _new_temp_file(part: _FilePart):
     """Open a temporary file for a file part; on failure the part has no path (PHP's "no temp file")."""
     try:
-        fh = tempfile.NamedTemporaryFile(prefix="cpgapi-", suffix=".upload", delete=False)
+        fh = tempfile.NamedTemporaryFile(  # noqa: SIM115 - handed to the caller, who closes it
+            prefix="cpgapi-", suffix=".upload", delete=False
+        )
     except OSError:
         return None
     part.path = Path(fh.name)

@@ -249,7 +249,9 @@ class Gallery:
         """Change settings, as an admin does on ``admin.php``."""
         unknown = set(values) - set(CONFIG_DEFAULTS)
         if unknown:
-            raise KeyError(f"unknown Coppermine setting(s) {', '.join(sorted(unknown))}; known: {', '.join(CONFIG_DEFAULTS)}")
+            raise KeyError(
+                f"unknown Coppermine setting(s) {', '.join(sorted(unknown))}; known: {', '.join(CONFIG_DEFAULTS)}"
+            )
         with self.store.write() as conn:
             conn.executemany(
                 "INSERT INTO cpg_config (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -369,10 +371,14 @@ class Gallery:
         if album is None or not self.can_see_album(actor, album):
             raise GalleryError(19, f"Album {aid} does not exist or you may not see it")
         admin = actor.is_admin
-        query = ("SELECT pid FROM cpg_pictures WHERE aid = ?" + ("" if admin else " AND approved = 1")
-                 + " ORDER BY filename, pid")
-        return self._orders.get(("album", aid, admin), self._version(conn, aid),
-                                lambda: [r[0] for r in conn.execute(query, (aid,))])
+        query = (
+            "SELECT pid FROM cpg_pictures WHERE aid = ?"
+            + ("" if admin else " AND approved = 1")
+            + " ORDER BY filename, pid"
+        )
+        return self._orders.get(
+            ("album", aid, admin), self._version(conn, aid), lambda: [r[0] for r in conn.execute(query, (aid,))]
+        )
 
     def recent_order(self, conn: sqlite3.Connection, aids: Sequence[int]) -> list[int]:
         """The approved pictures of ``aids`` newest first (by upload time, then pid), as the meta album ``lastup``."""
@@ -381,16 +387,16 @@ class Gallery:
             return []
         version = self._version(conn, aids[0] if len(aids) == 1 else ALL_ALBUMS)
         marks = ",".join("?" * len(aids))
-        query = (f"SELECT pid FROM cpg_pictures WHERE aid IN ({marks}) AND approved = 1"
-                 " ORDER BY ctime DESC, pid DESC")
+        query = f"SELECT pid FROM cpg_pictures WHERE aid IN ({marks}) AND approved = 1 ORDER BY ctime DESC, pid DESC"
         return self._orders.get(("recent", aids), version, lambda: [r[0] for r in conn.execute(query, aids)])
 
     def pictures_by_pid(self, conn: sqlite3.Connection, pids: Sequence[int]) -> list[sqlite3.Row]:
         """The rows of ``pids``, in that order (those gone meanwhile left out)."""
         if not pids:
             return []
-        rows = conn.execute(f"SELECT * FROM cpg_pictures WHERE pid IN ({','.join('?' * len(pids))})",
-                            tuple(pids)).fetchall()
+        rows = conn.execute(
+            f"SELECT * FROM cpg_pictures WHERE pid IN ({','.join('?' * len(pids))})", tuple(pids)
+        ).fetchall()
         by_pid = {int(r["pid"]): r for r in rows}
         return [by_pid[p] for p in pids if p in by_pid]
 
@@ -399,7 +405,7 @@ class Gallery:
     ) -> tuple[int, list[sqlite3.Row]]:
         """(total, pictures) of an album the actor may see, ``limit`` of them from ``offset`` in 1.6's order."""
         order = self.album_order(conn, actor, aid)
-        chosen = order[offset:] if limit < 0 else order[offset: offset + limit]
+        chosen = order[offset:] if limit < 0 else order[offset : offset + limit]
         return len(order), self.pictures_by_pid(conn, chosen)
 
     def picture(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> sqlite3.Row:
@@ -429,7 +435,7 @@ class Gallery:
             (row["aid"], row["filename"], row["filename"], row["pid"]),
         ).fetchone()[0]
         order = self.album_order(conn, actor, int(row["aid"]))
-        return self.pictures_by_pid(conn, order[before: before + 1])[0] if before < len(order) else None
+        return self.pictures_by_pid(conn, order[before : before + 1])[0] if before < len(order) else None
 
     def file_visible(self, conn: sqlite3.Connection, actor: Actor, pid: int) -> bool:
         """Whether the sandbox serves a picture's files to the actor: in an album they see, and approved unless they
@@ -508,8 +514,8 @@ class Gallery:
             with Image.open(work) as im:
                 width, height = im.size
             own = actor.personal_category is not None and int(album["category"]) == actor.personal_category
-            need_approval = False if actor.is_admin else (
-                actor.priv_upl_need_approval if own else actor.pub_upl_need_approval
+            need_approval = (
+                False if actor.is_admin else (actor.priv_upl_need_approval if own else actor.pub_upl_need_approval)
             )
             uploader = actor.user_id if actor.user_id is not None else 0
             filepath = f"userpics/{FIRST_USER_CAT + uploader}/{aid}/"
@@ -524,8 +530,20 @@ class Gallery:
                 cur = conn.execute(
                     "INSERT INTO cpg_pictures (aid, filepath, filename, filesize, pwidth, pheight, owner_id,"
                     " title, caption, keywords, approved, ctime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (aid, filepath, filename, filesize, width, height, uploader, title, caption, keywords,
-                     int(not need_approval), int(time.time())),
+                    (
+                        aid,
+                        filepath,
+                        filename,
+                        filesize,
+                        width,
+                        height,
+                        uploader,
+                        title,
+                        caption,
+                        keywords,
+                        int(not need_approval),
+                        int(time.time()),
+                    ),
                 )
                 pid = int(cur.lastrowid)
                 try:

@@ -12,6 +12,8 @@ import os
 import tempfile
 from datetime import datetime
 
+from ..demo_images import demo_catalog, render_jpeg
+from ..users import get_user
 from .gallery import (
     ADMIN_GROUP,
     ANONYMOUS_GROUP,
@@ -22,8 +24,6 @@ from .gallery import (
     VIEWERS_GROUP,
     Gallery,
 )
-from ..demo_images import demo_catalog, render_jpeg
-from ..users import get_user
 
 # id, name, can_upload, can_create_albums, pub_upl_need_approval, priv_upl_need_approval, quota_kb
 GROUPS = [
@@ -68,7 +68,15 @@ def seed_gallery(gallery: Gallery) -> dict[str, int]:
             (3, "Members' corner", "Anyone registered may add pictures here (they wait for approval)", 4, 0, 1, admin),
             (4, "Staff only", "Seen by administrators only", 4, ADMIN_GROUP, 0, admin),
             (5, "Alice's holidays", "", FIRST_USER_CAT + alice, 0, 0, alice),
-            (6, "Alice's garden", "Private: only Alice sees it", FIRST_USER_CAT + alice, FIRST_USER_CAT + alice, 0, alice),
+            (
+                6,
+                "Alice's garden",
+                "Private: only Alice sees it",
+                FIRST_USER_CAT + alice,
+                FIRST_USER_CAT + alice,
+                0,
+                alice,
+            ),
             (7, "Bob's bikes", "", FIRST_USER_CAT + bob, 0, 0, bob),
         ]
         conn.executemany(
@@ -78,7 +86,9 @@ def seed_gallery(gallery: Gallery) -> dict[str, int]:
         )
         actors = {name: gallery.actor(conn, uid) for name, uid in ids.items()}
     # (album, uploader) for each demo picture, in order
-    plan = [(1, "admin")] * 4 + [(2, "admin")] * 3 + [(5, "alice")] * 4 + [(6, "alice")] + [(7, "bob")] * 2 + [(3, "bob")]
+    plan = (
+        [(1, "admin")] * 4 + [(2, "admin")] * 3 + [(5, "alice")] * 4 + [(6, "alice")] + [(7, "bob")] * 2 + [(3, "bob")]
+    )
     catalog = demo_catalog(len(plan), start=datetime(2023, 8, 2, 10, 0, 0), seed=101)
     for (aid, who), picture in zip(plan, catalog):
         fd, tmp = tempfile.mkstemp(suffix=".jpg")
@@ -87,8 +97,13 @@ def seed_gallery(gallery: Gallery) -> dict[str, int]:
                 fh.write(render_jpeg(picture))
             name = picture.title.lower().replace(" ", "_") + ".jpg"
             gallery.add_picture(
-                actors[who], aid, tmp, name,
-                title=picture.title, caption=f"Taken with a {picture.model}", keywords=f"demo;{picture.make.split()[0].lower()}",
+                actors[who],
+                aid,
+                tmp,
+                name,
+                title=picture.title,
+                caption=f"Taken with a {picture.model}",
+                keywords=f"demo;{picture.make.split()[0].lower()}",
             )
         finally:
             os.unlink(tmp)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
+from ..settings import SandboxSettings
+from ..store import Store
 from .cpgapi import CpgApi
 from .gallery import Gallery
 from .seed import seed_gallery
 from .web import CpgWeb
-from ..settings import SandboxSettings
-from ..store import Store
 
 _NOT_FOUND = (
-    "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n"
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n'
     "</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n"
 )
 

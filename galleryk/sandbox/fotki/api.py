@@ -36,15 +36,15 @@ from typing import BinaryIO
 
 from werkzeug.wrappers import Request, Response
 
-from . import db
-from .paging import IdIndex
-from .call import FotkiError, check_app, check_token, format_of, params_of
-from .files import original_url, photo_page_url, photoset_url, thumbnail_url
-from .reply import Node, Rows, fail, ok
-from .upload import UploadError, inspect, parse_tags, receive, upload_time_taken
 from ..settings import SandboxSettings
 from ..store import Store
 from ..users import get_user
+from . import db
+from .call import FotkiError, check_app, check_token, format_of, params_of
+from .files import original_url, photo_page_url, photoset_url, thumbnail_url
+from .paging import IdIndex
+from .reply import Node, Rows, fail, ok
+from .upload import UploadError, inspect, parse_tags, receive, upload_time_taken
 
 
 @dataclass
@@ -148,16 +148,39 @@ def get_info(api: FotkiApi, call: Call) -> Node:
         tags = db.photo_tags(conn, photo_id)
     is_owner = call.user_id == photo["owner_id"]
     signed_in = call.user_id is not None
-    node = Node("photo", {"id": photo["id"], "license": photo["license"], "rotation": photo["rotation"],
-                          "originalformat": photo["originalformat"]})
-    node.add(Node("owner", {"nsid": photo["owner_id"], "username": photo["username"],
-                            "realname": photo["fullname"], "location": ""}))
+    node = Node(
+        "photo",
+        {
+            "id": photo["id"],
+            "license": photo["license"],
+            "rotation": photo["rotation"],
+            "originalformat": photo["originalformat"],
+        },
+    )
+    node.add(
+        Node(
+            "owner",
+            {"nsid": photo["owner_id"], "username": photo["username"], "realname": photo["fullname"], "location": ""},
+        )
+    )
     node.add(Node("title", text=photo["title"]))
     node.add(Node("description", text=photo["description"]))
-    node.add(Node("visibility", {"ispublic": photo["ispublic"], "isfriend": photo["isfriend"],
-                                 "isfamily": photo["isfamily"]}))
-    node.add(Node("dates", {"posted": photo["posted"], "taken": photo["taken"], "takengranularity": 0,
-                            "lastupdate": photo["lastupdate"]}))
+    node.add(
+        Node(
+            "visibility", {"ispublic": photo["ispublic"], "isfriend": photo["isfriend"], "isfamily": photo["isfamily"]}
+        )
+    )
+    node.add(
+        Node(
+            "dates",
+            {
+                "posted": photo["posted"],
+                "taken": photo["taken"],
+                "takengranularity": 0,
+                "lastupdate": photo["lastupdate"],
+            },
+        )
+    )
     node.add(Node("permissions", {"permcomment": 3, "permaddmeta": 2}))
     node.add(Node("editability", {"cancomment": int(signed_in), "canaddmeta": int(is_owner)}))
     node.add(Node("comments", text="0"))
@@ -176,9 +199,18 @@ def get_not_in_set(api: FotkiApi, call: Call) -> Node:
     with api.store.read() as conn:
         total, rows = db.photos_not_in_set(conn, call.user_id, (page - 1) * per_page, per_page, api.pages)
     node = Node("photos", _page_attrs(page, per_page, total), lists=("photo",))
-    node.children = [Rows("photo", ("id", "owner", "title", "ispublic", "isfriend", "isfamily"), [
-        (r["id"], r["owner_id"], r["title"], r["ispublic"], r["isfriend"], r["isfamily"]) for r in rows
-    ], frozenset({"title"}))] if rows else []
+    node.children = (
+        [
+            Rows(
+                "photo",
+                ("id", "owner", "title", "ispublic", "isfriend", "isfamily"),
+                [(r["id"], r["owner_id"], r["title"], r["ispublic"], r["isfriend"], r["isfamily"]) for r in rows],
+                frozenset({"title"}),
+            )
+        ]
+        if rows
+        else []
+    )
     return node
 
 
@@ -251,8 +283,9 @@ def get_list(api: FotkiApi, call: Call) -> Node:
     attrs = {"cancreate": int(call.user_id == owner["id"]), **_page_attrs(page, per_page, total)}
     node = Node("photosets", attrs, lists=("photoset",))
     for r in rows:
-        item = node.add(Node("photoset", {"id": r["id"], "primary": r["primary_photo_id"], "photos": r["photos"],
-                                          "farm": 1}))
+        item = node.add(
+            Node("photoset", {"id": r["id"], "primary": r["primary_photo_id"], "photos": r["photos"], "farm": 1})
+        )
         item.add(Node("title", text=r["title"]))
         item.add(Node("description", text=r["description"]))
     return node
@@ -267,12 +300,29 @@ def get_photos(api: FotkiApi, call: Call) -> Node:
             raise FotkiError(1, "Photoset not found")
         total, rows = db.photoset_photos(conn, set_id, call.user_id, (page - 1) * per_page, per_page, api.pages)
     primary = photoset["primary_photo_id"]
-    attrs = {"id": set_id, "primary": primary, "owner": photoset["owner_id"], "ownername": photoset["username"],
-             **_page_attrs(page, per_page, total)}
+    attrs = {
+        "id": set_id,
+        "primary": primary,
+        "owner": photoset["owner_id"],
+        "ownername": photoset["username"],
+        **_page_attrs(page, per_page, total),
+    }
     node = Node("photoset", attrs, lists=("photo",))
-    node.children = [Rows("photo", ("id", "title", "isprimary", "ispublic", "isfriend", "isfamily"), [
-        (r["id"], r["title"], int(r["id"] == primary), r["ispublic"], r["isfriend"], r["isfamily"]) for r in rows
-    ], frozenset({"title"}))] if rows else []
+    node.children = (
+        [
+            Rows(
+                "photo",
+                ("id", "title", "isprimary", "ispublic", "isfriend", "isfamily"),
+                [
+                    (r["id"], r["title"], int(r["id"] == primary), r["ispublic"], r["isfriend"], r["isfamily"])
+                    for r in rows
+                ],
+                frozenset({"title"}),
+            )
+        ]
+        if rows
+        else []
+    )
     return node
 
 
@@ -282,10 +332,16 @@ def upload(api: FotkiApi, call: Call) -> Node:
         raise FotkiError(2, "No photo specified: send the file as multipart field photo")
     try:
         photo_id = save_photo(
-            api.store, api.files_dir, api.settings.fotki_max_upload_bytes, file.stream,
-            owner_id=call.user_id, title=call.params.get("title", ""),
-            description=call.params.get("description", ""), tags=parse_tags(call.params.get("tags", "")),
-            ispublic=_flag(call.params, "is_public", True), isfriend=_flag(call.params, "is_friend", False),
+            api.store,
+            api.files_dir,
+            api.settings.fotki_max_upload_bytes,
+            file.stream,
+            owner_id=call.user_id,
+            title=call.params.get("title", ""),
+            description=call.params.get("description", ""),
+            tags=parse_tags(call.params.get("tags", "")),
+            ispublic=_flag(call.params, "is_public", True),
+            isfriend=_flag(call.params, "is_friend", False),
             isfamily=_flag(call.params, "is_family", False),
         )
     except UploadError as exc:
@@ -296,8 +352,18 @@ def upload(api: FotkiApi, call: Call) -> Node:
 
 
 def save_photo(
-    store: Store, files_dir: Path, max_bytes: int, stream: BinaryIO, *, owner_id: int, title: str,
-    description: str, tags: list[str], ispublic: bool = True, isfriend: bool = False, isfamily: bool = False,
+    store: Store,
+    files_dir: Path,
+    max_bytes: int,
+    stream: BinaryIO,
+    *,
+    owner_id: int,
+    title: str,
+    description: str,
+    tags: list[str],
+    ispublic: bool = True,
+    isfriend: bool = False,
+    isfamily: bool = False,
 ) -> int:
     """Store an uploaded file and its record in one step; the new photo id. Raises UploadError."""
     try:
@@ -308,9 +374,19 @@ def save_photo(
     try:
         facts = inspect(tmp)
         record = db.NewPhoto(
-            owner_id=owner_id, title=title, description=description, ispublic=ispublic, isfriend=isfriend,
-            isfamily=isfamily, rotation=facts.rotation, originalformat=facts.originalformat, width=facts.width,
-            height=facts.height, filesize=size, taken=facts.taken or upload_time_taken(time.time()), tags=tags,
+            owner_id=owner_id,
+            title=title,
+            description=description,
+            ispublic=ispublic,
+            isfriend=isfriend,
+            isfamily=isfamily,
+            rotation=facts.rotation,
+            originalformat=facts.originalformat,
+            width=facts.width,
+            height=facts.height,
+            filesize=size,
+            taken=facts.taken or upload_time_taken(time.time()),
+            tags=tags,
         )
         with store.write() as conn:
             photo_id = db.next_photo_id(conn)

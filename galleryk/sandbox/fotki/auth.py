@@ -24,13 +24,13 @@ from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
+from ..settings import SandboxSettings
+from ..store import Store
+from ..users import authenticate, get_user
 from . import db
 from .call import FotkiError, check_app, format_of, params_of
 from .reply import Node, fail, ok
 from .sign import signature_matches
-from ..settings import SandboxSettings
-from ..store import Store
-from ..users import authenticate, get_user
 
 COOKIE = "fotki_session"
 _BROWSER_FIELDS = ("api_key", "perms", "frob")

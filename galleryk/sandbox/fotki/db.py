@@ -24,7 +24,8 @@ FIRST_PHOTO_ID = 4_000_000_001
 FIRST_PHOTOSET_ID = 72_157_000_001
 DEMO_APP_NAME = "galleryk demo"
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS fotki_apps (
     api_key TEXT PRIMARY KEY,
     secret  TEXT NOT NULL,
@@ -98,7 +99,9 @@ CREATE TABLE IF NOT EXISTS fotki_set_photos (
 );
 CREATE INDEX IF NOT EXISTS fotki_set_photos_pos ON fotki_set_photos(set_id, pos);
 CREATE INDEX IF NOT EXISTS fotki_set_photos_photo ON fotki_set_photos(photo_id);
-""" + paging.SCHEMA
+"""
+    + paging.SCHEMA
+)
 
 _VISIBLE = "(p.ispublic = 1 OR p.owner_id = ?)"
 _PHOTO_COLUMNS = "p.*, u.name AS username, u.fullname AS fullname"
@@ -235,9 +238,22 @@ def insert_photo(conn: sqlite3.Connection, photo_id: int, photo: NewPhoto, filen
         "originalformat, width, height, filesize, filename, posted, taken, lastupdate) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            photo_id, photo.owner_id, photo.title, photo.description, int(photo.ispublic), int(photo.isfriend),
-            int(photo.isfamily), photo.rotation, photo.originalformat, photo.width, photo.height, photo.filesize,
-            filename, now, photo.taken, now,
+            photo_id,
+            photo.owner_id,
+            photo.title,
+            photo.description,
+            int(photo.ispublic),
+            int(photo.isfriend),
+            int(photo.isfamily),
+            photo.rotation,
+            photo.originalformat,
+            photo.width,
+            photo.height,
+            photo.filesize,
+            filename,
+            now,
+            photo.taken,
+            now,
         ),
     )
     seen: set[str] = set()
@@ -259,8 +275,7 @@ def normalize_tag(raw: str) -> str:
 def get_photo(conn: sqlite3.Connection, photo_id: int, viewer_id: int | None) -> sqlite3.Row | None:
     """The photo with its owner's names, if ``viewer_id`` may see it."""
     return conn.execute(
-        f"SELECT {_PHOTO_COLUMNS} FROM fotki_photos p JOIN users u ON u.id = p.owner_id "
-        f"WHERE p.id = ? AND {_VISIBLE}",
+        f"SELECT {_PHOTO_COLUMNS} FROM fotki_photos p JOIN users u ON u.id = p.owner_id WHERE p.id = ? AND {_VISIBLE}",
         (photo_id, viewer_key(viewer_id)),
     ).fetchone()
 
@@ -279,13 +294,17 @@ def photos_not_in_set(
     where = "p.owner_id = ? AND NOT EXISTS (SELECT 1 FROM fotki_set_photos s WHERE s.photo_id = p.id)"
 
     def load() -> list[int]:
-        return [r[0] for r in conn.execute(f"SELECT p.id FROM fotki_photos p WHERE {where} ORDER BY p.id DESC",
-                                           (owner_id,))]
+        return [
+            r[0] for r in conn.execute(f"SELECT p.id FROM fotki_photos p WHERE {where} ORDER BY p.id DESC", (owner_id,))
+        ]
 
     with _snapshot(conn):
         ids = index.ids(conn, ("not in set", owner_id), load) if index is not None else load()
-        rows = paging.page_rows(conn, "p.id, p.owner_id, p.title, p.ispublic, p.isfriend, p.isfamily",
-                                ids[offset:offset + limit] if limit >= 0 else ids[offset:])
+        rows = paging.page_rows(
+            conn,
+            "p.id, p.owner_id, p.title, p.ispublic, p.isfriend, p.isfamily",
+            ids[offset : offset + limit] if limit >= 0 else ids[offset:],
+        )
     return len(ids), rows
 
 
@@ -365,7 +384,11 @@ def list_photosets(
 
 
 def photoset_photos(
-    conn: sqlite3.Connection, set_id: int, viewer_id: int | None, offset: int, limit: int,
+    conn: sqlite3.Connection,
+    set_id: int,
+    viewer_id: int | None,
+    offset: int,
+    limit: int,
     index: paging.IdIndex | None = None,
 ) -> tuple[int, list[sqlite3.Row]]:
     """(total, one page) of the photos of a set the viewer may see, in set order (``limit`` -1: all).
@@ -375,12 +398,20 @@ def photoset_photos(
     key = viewer_key(viewer_id)
 
     def load() -> list[int]:
-        return [r[0] for r in conn.execute(
-            f"SELECT m.photo_id FROM fotki_set_photos m JOIN fotki_photos p ON p.id = m.photo_id "
-            f"WHERE m.set_id = ? AND {_VISIBLE} ORDER BY m.pos", (set_id, key))]
+        return [
+            r[0]
+            for r in conn.execute(
+                f"SELECT m.photo_id FROM fotki_set_photos m JOIN fotki_photos p ON p.id = m.photo_id "
+                f"WHERE m.set_id = ? AND {_VISIBLE} ORDER BY m.pos",
+                (set_id, key),
+            )
+        ]
 
     with _snapshot(conn):
         ids = index.ids(conn, ("set", set_id, key), load) if index is not None else load()
-        rows = paging.page_rows(conn, "p.id, p.title, p.ispublic, p.isfriend, p.isfamily",
-                                ids[offset:offset + limit] if limit >= 0 else ids[offset:])
+        rows = paging.page_rows(
+            conn,
+            "p.id, p.title, p.ispublic, p.isfriend, p.isfamily",
+            ids[offset : offset + limit] if limit >= 0 else ids[offset:],
+        )
     return len(ids), rows

@@ -20,8 +20,8 @@ from PIL import Image, ImageOps
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from .db import get_photo, get_photoset, photoset_photos, token_info
 from ..store import Store
+from .db import get_photo, get_photoset, photoset_photos, token_info
 
 THUMB_SIZE = 100
 _FILE = re.compile(r"^/files/(\d+)_([ot])\.(\w+)$")

@@ -83,7 +83,7 @@ def page_rows(conn: sqlite3.Connection, columns: str, ids: Sequence[int], chunk:
     """The ``fotki_photos`` rows (as ``p``) of ``ids``, in that order, by primary key (``chunk`` ids per query)."""
     found: dict[int, sqlite3.Row] = {}
     for start in range(0, len(ids), chunk):
-        part = list(ids[start:start + chunk])
+        part = list(ids[start : start + chunk])
         marks = ",".join("?" * len(part))
         for row in conn.execute(f"SELECT {columns} FROM fotki_photos p WHERE p.id IN ({marks})", part):
             found[row["id"]] = row

@@ -71,14 +71,17 @@ def _rows_xml(rows: Rows, out: list[str], indent: str) -> None:
     if not rows.rows:
         return
     template = f"{indent}<{rows.tag}" + "".join(f' {name}="%s"' for name in rows.names) + " />\n"
-    columns = [map(_attr, column) if name in rows.text else map(_text, column)
-               for name, column in zip(rows.names, zip(*rows.rows))]
+    columns = [
+        map(_attr, column) if name in rows.text else map(_text, column)
+        for name, column in zip(rows.names, zip(*rows.rows))
+    ]
     out.append("".join([template % values for values in zip(*columns)]))
 
 
 _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
-                               "\t": "&#9;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
 
 
 def _attr(value: object) -> str:
@@ -113,7 +116,7 @@ def to_json_value(node: Node) -> dict:
             obj[name].append(value)  # type: ignore[union-attr]
         elif name in obj:
             existing = obj[name]
-            obj[name] = existing + [value] if isinstance(existing, list) else [existing, value]
+            obj[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
         else:
             obj[name] = value
     return obj

@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from . import db
 from ..demo_images import DemoPicture, demo_catalog, render_jpeg
-from .api import save_photo
 from ..store import Store
 from ..users import get_user
+from . import db
+from .api import save_photo
 
 # (owner, set title or None, set description, photo count, which photos (by index) are private)
 _PLAN = [
@@ -45,13 +45,25 @@ def seed_fotki(store: Store, files_dir: Path, max_bytes: int) -> None:
 
 
 def _seed_photo(
-    store: Store, files_dir: Path, max_bytes: int, owner_id: int, picture: DemoPicture, album: str | None,
+    store: Store,
+    files_dir: Path,
+    max_bytes: int,
+    owner_id: int,
+    picture: DemoPicture,
+    album: str | None,
     private: bool,
 ) -> int:
     place = picture.title.rsplit(" ", 1)[0]
     tags = [place, picture.make.split()[0].lower(), "demo"]  # "Old town" is kept raw, cleaned to "oldtown"
     where = f" for {album}" if album else ""
     return save_photo(
-        store, files_dir, max_bytes, io.BytesIO(render_jpeg(picture)), owner_id=owner_id, title=picture.title,
-        description=f"{place}, taken with a {picture.model}{where}.", tags=tags, ispublic=not private,
+        store,
+        files_dir,
+        max_bytes,
+        io.BytesIO(render_jpeg(picture)),
+        owner_id=owner_id,
+        title=picture.title,
+        description=f"{place}, taken with a {picture.model}{where}.",
+        tags=tags,
+        ispublic=not private,
     )

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
 
+from ..settings import SandboxSettings
+from ..store import Store
 from .api import FotkiApi
 from .auth import FotkiAuth
 from .db import SCHEMA, ensure_demo_app
 from .files import FotkiFiles
 from .seed import seed_fotki
-from ..settings import SandboxSettings
-from ..store import Store
 
 
 class FotkiService:

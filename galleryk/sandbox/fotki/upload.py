@@ -118,7 +118,7 @@ def _has_marker_after(path: Path, marker: bytes, offset: int) -> bool:
         while block := fh.read(_CHUNK):
             if marker in carry + block:
                 return True
-            carry = block[-(len(marker) - 1):]
+            carry = block[-(len(marker) - 1) :]
     return False
 
 

@@ -28,7 +28,9 @@ def _picture(size=(40, 30), color=(10, 120, 200), fmt="JPEG") -> bytes:
 
 def _upload(s, sandbox, album: int, data: bytes, name="pic.jpg", **fields) -> requests.Response:
     form = {"method": "upload_sgl", "album": str(album), **_token(s, sandbox), **fields}
-    return s.post(_base(sandbox) + "uniload.php", data=form, files={"Filedata": (name, data, "image/jpeg")}, allow_redirects=False)
+    return s.post(
+        _base(sandbox) + "uniload.php", data=form, files={"Filedata": (name, data, "image/jpeg")}, allow_redirects=False
+    )
 
 
 def _pid(r: requests.Response) -> int:
@@ -42,8 +44,9 @@ def _tree_albums(doc) -> set[int]:
 
 def _errors(doc) -> str:
     """The text of the page's cpg_die boxes (1.6: ``div.cpg_message_error|warning`` with an h2)."""
-    return " ".join(el.text_content() for kind in ("cpg_message_error", "cpg_message_warning")
-                    for el in doc.find_class(kind))
+    return " ".join(
+        el.text_content() for kind in ("cpg_message_error", "cpg_message_warning") for el in doc.find_class(kind)
+    )
 
 
 # -- upload.php ---------------------------------------------------------------------------------
@@ -55,8 +58,10 @@ def test_upload_form_lists_the_albums_alice_may_upload_to(sandbox):
 
 def test_upload_form_groups_own_albums_as_personal_and_others_by_category(sandbox):
     doc = _doc(_signed_in(sandbox, "alice").get(_base(sandbox) + "upload.php?single"))
-    groups = {" ".join(g.get("label").split()): {int(o.get("value")) for o in g.iter("option") if o.getparent() is g}
-              for g in doc.xpath("//select[@name='album']//optgroup")}
+    groups = {
+        " ".join(g.get("label").split()): {int(o.get("value")) for o in g.iter("option") if o.getparent() is g}
+        for g in doc.xpath("//select[@name='album']//optgroup")
+    }
     # 1.6.26: "* Personal albums" holds a group labelled with the user's name padded by non-breaking spaces
     assert groups == {"* Personal albums": set(), "alice": {5, 6}, "Europe & Asia": {1}, "Club events": {3}}
     assert doc.xpath("//optgroup[@label='* Personal albums']/optgroup")[0].get("label") == "\u00a0" * 4 + "alice"
@@ -102,7 +107,9 @@ def test_sidebar_of_a_guest_holds_every_public_album(sandbox):
 def test_sidebar_nests_user_galleries_under_category_one(sandbox):
     doc = _doc(_guest(sandbox).get(_base(sandbox) + "sidebar.php"))
     a = doc.xpath("//ul[@id='tree']//a[contains(@href, 'album=7')]")[0]
-    cats = [x.get("href") for li in a.iterancestors("li") for x in li.xpath("./span/a | ./a") if "cat=" in x.get("href")]
+    cats = [
+        x.get("href") for li in a.iterancestors("li") for x in li.xpath("./span/a | ./a") if "cat=" in x.get("href")
+    ]
     assert cats == ["index.php?cat=10003", "index.php?cat=1"]
 
 
@@ -158,8 +165,9 @@ def test_an_empty_album_says_no_image_to_display_outside_any_error_box(sandbox):
 # -- displayimage.php and files -----------------------------------------------------------------
 def test_displayimage_shows_title_caption_and_keywords(sandbox):
     alice = _signed_in(sandbox, "alice")
-    pid = _pid(_upload(alice, sandbox, 5, _picture(), title="Red roof", caption="From the tower",
-                       keywords="roof;old tower"))
+    pid = _pid(
+        _upload(alice, sandbox, 5, _picture(), title="Red roof", caption="From the tower", keywords="roof;old tower")
+    )
     doc = _doc(alice.get(_base(sandbox) + f"displayimage.php?album=5&pid={pid}"))
     assert doc.find_class("pic_title")[0].text_content() == "Red roof"
     assert doc.find_class("pic_caption")[0].text_content() == "From the tower"
@@ -229,8 +237,11 @@ def _raw_get(sandbox, path: str) -> int:
 
 def test_path_traversal_out_of_the_albums_folder_is_refused(sandbox):
     assert (sandbox.data_dir / "sandbox.sqlite3").exists()
-    for path in ("/cpg/albums/../../../sandbox.sqlite3", "/cpg/albums/%2e%2e/%2e%2e/%2e%2e/sandbox.sqlite3",
-                 "/cpg/albums/userpics/..%2f..%2f..%2fsandbox.sqlite3"):
+    for path in (
+        "/cpg/albums/../../../sandbox.sqlite3",
+        "/cpg/albums/%2e%2e/%2e%2e/%2e%2e/sandbox.sqlite3",
+        "/cpg/albums/userpics/..%2f..%2f..%2fsandbox.sqlite3",
+    ):
         assert _raw_get(sandbox, path) in (403, 404)
 
 

@@ -27,7 +27,8 @@ def add_pictures(sandbox, aid: int, count: int, *, approved: bool = True, start:
             cur = conn.execute(
                 "INSERT INTO cpg_pictures (aid, filepath, filename, filesize, pwidth, pheight, owner_id, title,"
                 " approved, ctime) VALUES (?, ?, ?, 1000, 160, 120, 1, ?, ?, ?)",
-                (aid, f"userpics/10001/{aid}/", f"p{9999 - i:04d}.jpg", f"Picture {i}", int(approved), when + i))
+                (aid, f"userpics/10001/{aid}/", f"p{9999 - i:04d}.jpg", f"Picture {i}", int(approved), when + i),
+            )
             pids.append(int(cur.lastrowid))
     return pids
 
@@ -89,7 +90,7 @@ def test_pages_follow_pictures_added_removed_and_approved_behind_the_gallerys_ba
     with sandbox.store.write() as conn:
         conn.execute("DELETE FROM cpg_pictures WHERE pid = ?", (pids[0],))
     assert read_all(s, sandbox, f"album={aid}")[0] == late + pids[:0:-1]
-    assert read_all(s, sandbox, f"album=lastup&cat=-{aid}")[0][:2] == late + [pids[-1]]
+    assert read_all(s, sandbox, f"album=lastup&cat=-{aid}")[0][:2] == [*late, pids[-1]]
     with sandbox.store.write() as conn:
         conn.execute("UPDATE cpg_pictures SET approved = 1 WHERE pid = ?", (held[0],))
     assert read_all(s, sandbox, f"album=lastup&cat=-{aid}")[0][0] == held[0]
@@ -100,8 +101,14 @@ def albums_listed(sandbox, s: requests.Session, cat: str | None) -> tuple[set[in
     r = page(s, sandbox, "album=lastup" + (f"&cat={cat}" if cat else ""), 1)
     listing = pages.thumbnails(r.text, base(sandbox))
     with sandbox.store.read() as conn:
-        aids = {row[0] for row in conn.execute("SELECT aid FROM cpg_pictures WHERE pid IN ({})".format(
-            ",".join(str(int(p["pid"])) for p in listing.photos) or "0"))}
+        aids = {
+            row[0]
+            for row in conn.execute(
+                "SELECT aid FROM cpg_pictures WHERE pid IN ({})".format(
+                    ",".join(str(int(p["pid"])) for p in listing.photos) or "0"
+                )
+            )
+        }
     return aids, listing.total or 0
 
 

@@ -89,7 +89,9 @@ def test_wrong_password_shows_the_login_failed_message(sandbox):
     r = _login(s, sandbox, "alice", "not-her-password")
     assert r.status_code == 200
     boxes = lxml.html.fromstring(r.text).find_class("cpg_message_validation")
-    assert boxes and "cpg_user_message" in boxes[0].get("class") and boxes[0].text_content() == "Login failed. Try again."
+    assert (
+        boxes and "cpg_user_message" in boxes[0].get("class") and boxes[0].text_content() == "Login failed. Try again."
+    )
 
 
 def test_failed_logins_ban_the_address_even_for_the_right_password(sandbox):
@@ -112,8 +114,12 @@ def test_a_banned_address_gets_the_ban_page_on_every_page(sandbox):
         r = s.get(_base(sandbox) + page)
         doc = lxml.html.fromstring(r.text)
         assert r.status_code == 200
-        assert " ".join(el.text_content() for el in doc.find_class("cpg_message_info")).count(
-            "You are currently banned from using this site.") == 1
+        assert (
+            " ".join(el.text_content() for el in doc.find_class("cpg_message_info")).count(
+                "You are currently banned from using this site."
+            )
+            == 1
+        )
 
 
 def test_failures_below_the_limit_do_not_ban(sandbox):
@@ -162,6 +168,9 @@ def test_a_form_token_of_another_user_is_refused(sandbox):
 def test_one_token_serves_every_form_of_its_user(sandbox):
     s = _signed_in(sandbox, "alice")
     token = _token(s, sandbox)
-    r = s.get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": 10002, "name": "T", "position": 1, **token})
+    r = s.get(
+        _base(sandbox) + "delete.php",
+        params={"what": "albmgr", "op": "add", "cat": 10002, "name": "T", "position": 1, **token},
+    )
     assert r.json()["message"] == "true"
     assert _uniload(s, sandbox, 5, token).status_code == 302

@@ -59,7 +59,10 @@ def test_uniload_clashing_names_get_a_tilde_number(sandbox):
     token = _token(alice, sandbox)
     _uniload(alice, sandbox, token, name="same.jpg")
     pid = parse_qs(urlsplit(_uniload(alice, sandbox, token, name="same.jpg").headers["Location"]).query)["pid"][0]
-    assert "albums/userpics/10002/5/same~0.jpg" in alice.get(_base(sandbox) + f"displayimage.php?pid={pid}&fullsize=1").text
+    assert (
+        "albums/userpics/10002/5/same~0.jpg"
+        in alice.get(_base(sandbox) + f"displayimage.php?pid={pid}&fullsize=1").text
+    )
 
 
 def test_uniload_awaiting_approval_redirects_to_the_album_without_pid(sandbox):
@@ -132,15 +135,21 @@ def test_uniload_puts_the_message_in_the_status_line(sandbox):
 def test_db_input_stores_a_picture(sandbox):
     alice = _signed_in(sandbox, "alice")
     form = {"event": "picture", "album": "5", **_token(alice, sandbox)}
-    r = alice.post(_base(sandbox) + "db_input.php", data=form, files={"userpicture": ("old.jpg", _jpeg(), "image/jpeg")},
-                   allow_redirects=False)
+    r = alice.post(
+        _base(sandbox) + "db_input.php",
+        data=form,
+        files={"userpicture": ("old.jpg", _jpeg(), "image/jpeg")},
+        allow_redirects=False,
+    )
     assert r.status_code == 302 and r.headers["Location"].startswith("displayimage.php?pid=")
 
 
 def test_db_input_errors_are_200_pages_with_a_warning(sandbox):
     alice = _signed_in(sandbox, "alice")
     form = {"event": "picture", "album": "2", **_token(alice, sandbox)}
-    r = alice.post(_base(sandbox) + "db_input.php", data=form, files={"userpicture": ("old.jpg", _jpeg(), "image/jpeg")})
+    r = alice.post(
+        _base(sandbox) + "db_input.php", data=form, files={"userpicture": ("old.jpg", _jpeg(), "image/jpeg")}
+    )
     warnings = lxml.html.fromstring(r.content).find_class("cpg_message_warning")
     assert r.status_code == 200 and warnings and "album" in warnings[0].text_content()
 
@@ -162,16 +171,27 @@ def test_albmgr_lets_a_user_name_a_public_category_as_1_6_does(sandbox):
 
 def test_albmgr_answers_json_as_text_plain(sandbox):
     alice = _signed_in(sandbox, "alice")
-    r = alice.get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10002", "name": "A & B",
-                                                         "position": "0", **_token(alice, sandbox)})
+    r = alice.get(
+        _base(sandbox) + "delete.php",
+        params={
+            "what": "albmgr",
+            "op": "add",
+            "cat": "10002",
+            "name": "A & B",
+            "position": "0",
+            **_token(alice, sandbox),
+        },
+    )
     assert r.headers["Content-Type"] == "text/plain;charset=UTF-8"
     assert r.json()["album_name"] == "A &amp; B"
 
 
 def test_albmgr_refuses_a_group_that_may_not_create_albums_with_an_error_page(sandbox):
     carol = _signed_in(sandbox, "carol")
-    r = carol.get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10004", "name": "x",
-                                                         "position": "0", **_token(carol, sandbox)})
+    r = carol.get(
+        _base(sandbox) + "delete.php",
+        params={"what": "albmgr", "op": "add", "cat": "10004", "name": "x", "position": "0", **_token(carol, sandbox)},
+    )
     assert r.headers["Content-Type"].startswith("text/html") and "permission to access this page" in r.text
 
 
@@ -182,8 +202,10 @@ def test_albmgr_refuses_a_bad_form_token(sandbox):
 
 
 def test_albmgr_refuses_a_guest(sandbox):
-    r = _guest(sandbox).get(_base(sandbox) + "delete.php", params={"what": "albmgr", "op": "add", "cat": "10002",
-                                                                   "name": "x", "position": "0"})
+    r = _guest(sandbox).get(
+        _base(sandbox) + "delete.php",
+        params={"what": "albmgr", "op": "add", "cat": "10002", "name": "x", "position": "0"},
+    )
     assert r.status_code == 200 and "permission to access this page" in r.text
 
 

@@ -67,7 +67,9 @@ def user_id(sb, name: str) -> str:
     root = etree.fromstring(
         requests.get(
             sb.fotki_auth_url,
-            params=signed(sb.secret, {"api_key": sb.api_key, "method": "flickr.auth.checkToken", "auth_token": frob_token}),
+            params=signed(
+                sb.secret, {"api_key": sb.api_key, "method": "flickr.auth.checkToken", "auth_token": frob_token}
+            ),
             timeout=TIMEOUT,
         ).content
     )
@@ -138,7 +140,9 @@ def test_utf8_values_are_signed_as_utf8(sandbox):
     tok = token(sandbox)
     set_id = alice_sets(sandbox)[0].get("id")
     title = "Café ü 東京 & <friends>"
-    assert call(sandbox, "flickr_photosets_editMeta", auth_token=tok, photoset_id=set_id, title=title).get("stat") == "ok"
+    assert (
+        call(sandbox, "flickr_photosets_editMeta", auth_token=tok, photoset_id=set_id, title=title).get("stat") == "ok"
+    )
     assert alice_sets(sandbox)[0].findtext("title") == title
 
 
@@ -198,8 +202,10 @@ def test_get_info_taken_is_flickr_form_from_exif(sandbox):
 
 
 def test_get_info_cleans_multi_word_tags_and_keeps_raw(sandbox):
-    tags = {t.text: t.get("raw") for t in call(sandbox, "flickr_photos_getInfo", photo_id=4000000002).findall(
-        "photo/tags/tag")}
+    tags = {
+        t.text: t.get("raw")
+        for t in call(sandbox, "flickr_photos_getInfo", photo_id=4000000002).findall("photo/tags/tag")
+    }
     assert tags["oldtown"] == "Old town"
 
 
@@ -309,21 +315,26 @@ def test_get_photos_of_unknown_set_fails_with_1(sandbox):
 def test_create_returns_id_and_url_and_holds_the_primary(sandbox):
     tok = token(sandbox)
     loose = public_loose_photo(sandbox)
-    created = call(sandbox, "flickr_photosets_create", auth_token=tok, btitle="New", description="d",
-                   primary_photo_id=loose).find("photoset")
+    created = call(
+        sandbox, "flickr_photosets_create", auth_token=tok, btitle="New", description="d", primary_photo_id=loose
+    ).find("photoset")
     assert int(created.get("id")) > 72157000000 and created.get("url").startswith("http://127.0.0.1")
     listed = call(sandbox, "flickr_photosets_getPhotos", photoset_id=created.get("id")).find("photoset")
     assert [p.get("id") for p in listed] == [loose] and listed.get("primary") == loose
 
 
 def test_create_accepts_title_as_well_as_btitle(sandbox):
-    root = call(sandbox, "flickr_photosets_create", auth_token=token(sandbox), title="Plain", primary_photo_id=4000000001)
+    root = call(
+        sandbox, "flickr_photosets_create", auth_token=token(sandbox), title="Plain", primary_photo_id=4000000001
+    )
     assert root.get("stat") == "ok"
     assert "Plain" in [s.findtext("title") for s in alice_sets(sandbox)]
 
 
 def test_create_in_json(sandbox):
-    data = call_json(sandbox, "flickr_photosets_create", auth_token=token(sandbox), btitle="J", primary_photo_id=4000000001)
+    data = call_json(
+        sandbox, "flickr_photosets_create", auth_token=token(sandbox), btitle="J", primary_photo_id=4000000001
+    )
     assert data["stat"] == "ok" and data["photoset"]["id"] and data["photoset"]["url"]
 
 
@@ -344,7 +355,9 @@ def test_create_needs_a_primary_photo_of_the_caller(sandbox, primary):
 
 def test_add_photo_appends_to_the_set(sandbox):
     loose = public_loose_photo(sandbox)
-    root = call(sandbox, "flickr_photosets_addPhoto", auth_token=token(sandbox), photoset_id=72157000001, photo_id=loose)
+    root = call(
+        sandbox, "flickr_photosets_addPhoto", auth_token=token(sandbox), photoset_id=72157000001, photo_id=loose
+    )
     assert root.get("stat") == "ok" and len(root) == 0
     listed = call(sandbox, "flickr_photosets_getPhotos", photoset_id=72157000001).find("photoset")
     assert listed[-1].get("id") == loose and listed.get("total") == "9"
@@ -374,7 +387,9 @@ def test_delete_removes_the_set_but_not_its_photos(sandbox):
 
 
 def test_delete_of_unknown_or_someone_elses_set_fails_with_1(sandbox):
-    assert code(call(sandbox, "flickr_photosets_delete", auth_token=token(sandbox, "bob"), photoset_id=72157000001)) == 1
+    assert (
+        code(call(sandbox, "flickr_photosets_delete", auth_token=token(sandbox, "bob"), photoset_id=72157000001)) == 1
+    )
     assert code(call(sandbox, "flickr_photosets_delete", auth_token=token(sandbox), photoset_id=5)) == 1
 
 
@@ -421,8 +436,10 @@ def test_per_page_is_clamped_to_the_limit(sandbox):
     assert _page(sandbox).get("perpage") == "5"
 
 
-@pytest.mark.parametrize(("params", "page", "perpage"), [({"page": "0"}, "1", "500"), ({"page": "x", "per_page": "y"},
-                                                         "1", "500"), ({"per_page": "-3"}, "1", "500")])
+@pytest.mark.parametrize(
+    ("params", "page", "perpage"),
+    [({"page": "0"}, "1", "500"), ({"page": "x", "per_page": "y"}, "1", "500"), ({"per_page": "-3"}, "1", "500")],
+)
 def test_bad_paging_values_fall_back_to_defaults(sandbox, params, page, perpage):
     got = _page(sandbox, **params)
     assert (got.get("page"), got.get("perpage")) == (page, perpage)
@@ -436,8 +453,9 @@ def test_get_not_in_set_pages_with_default_100(sandbox):
 
 
 def test_get_list_pages(sandbox):
-    photosets = call(sandbox, "flickr_photosets_getList", user_id=user_id(sandbox, "alice"), per_page=2,
-                     page=2).find("photosets")
+    photosets = call(sandbox, "flickr_photosets_getList", user_id=user_id(sandbox, "alice"), per_page=2, page=2).find(
+        "photosets"
+    )
     assert (photosets.get("pages"), photosets.get("total"), len(photosets)) == ("2", "3", 1)
 
 
@@ -452,7 +470,9 @@ def test_original_and_thumbnail_are_served(sandbox):
     urls = _urls(sandbox, 4000000001)
     original = requests.get(urls["original"], timeout=TIMEOUT)
     thumb = Image.open(io.BytesIO(requests.get(urls["thumbnail"], timeout=TIMEOUT).content))
-    assert original.headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(original.content)).format == "JPEG"
+    assert (
+        original.headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(original.content)).format == "JPEG"
+    )
     assert thumb.format == "JPEG" and max(thumb.size) == 100
 
 

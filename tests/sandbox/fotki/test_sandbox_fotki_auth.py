@@ -115,7 +115,11 @@ def test_check_token_returns_the_same_auth_shape(sandbox):
     sandbox.approve(frob, "alice", "delete")
     token = auth_call(sandbox, "flickr.auth.getToken", frob=frob).findtext("auth/token")
     auth = auth_call(sandbox, "flickr.auth.checkToken", auth_token=token).find("auth")
-    assert (auth.findtext("token"), auth.findtext("perms"), auth.find("user").get("username")) == (token, "delete", "alice")
+    assert (auth.findtext("token"), auth.findtext("perms"), auth.find("user").get("username")) == (
+        token,
+        "delete",
+        "alice",
+    )
 
 
 def test_check_token_with_unknown_token_fails_with_98(sandbox):
@@ -161,8 +165,9 @@ def test_auth_host_accepts_post(sandbox):
     assert root.findtext("frob")
 
 
-@pytest.mark.parametrize(("frob", "user", "perms"), [("nofrob", "alice", "write"), (None, "nobody", "write"),
-                                                     (None, "alice", "admin")])
+@pytest.mark.parametrize(
+    ("frob", "user", "perms"), [("nofrob", "alice", "write"), (None, "nobody", "write"), (None, "alice", "admin")]
+)
 def test_approve_refuses_unknown_frob_user_or_perms(sandbox, frob, user, perms):
     with pytest.raises(ValueError):
         sandbox.approve(frob or get_frob(sandbox), user, perms)
@@ -262,4 +267,3 @@ def test_session_lives_in_the_database_across_a_restart(sandbox):
         finally:
             again.stop()
     assert html.fromstring(page.content).get_element_by_id("consent-form") is not None
-

@@ -16,17 +16,30 @@ from galleryk.sandbox.fotki import db
 from .test_sandbox_fotki_upload import call, picture, token, upload
 
 
-def add_photos(sandbox, owner: str, count: int, *, in_set: bool, private_every: int = 0) -> tuple[int | None, list[int]]:
+def add_photos(
+    sandbox, owner: str, count: int, *, in_set: bool, private_every: int = 0
+) -> tuple[int | None, list[int]]:
     """``count`` photos of ``owner`` written straight into the store (in a new set when ``in_set``)."""
     with sandbox.store.write() as conn:
         owner_id = int(conn.execute("SELECT id FROM users WHERE name = ?", (owner,)).fetchone()[0])
         first = db.next_photo_id(conn)
         ids = list(range(first, first + count))
         for i, photo_id in enumerate(ids):
-            record = db.NewPhoto(owner_id=owner_id, title=f"p{i}", description="",
-                                 ispublic=not (private_every and i % private_every == 0), isfriend=False,
-                                 isfamily=False, rotation=0, originalformat="jpg", width=8, height=8, filesize=10,
-                                 taken="2024-06-01 12:00:00", tags=[])
+            record = db.NewPhoto(
+                owner_id=owner_id,
+                title=f"p{i}",
+                description="",
+                ispublic=not (private_every and i % private_every == 0),
+                isfriend=False,
+                isfamily=False,
+                rotation=0,
+                originalformat="jpg",
+                width=8,
+                height=8,
+                filesize=10,
+                taken="2024-06-01 12:00:00",
+                tags=[],
+            )
             db.insert_photo(conn, photo_id, record, f"{owner_id}/none.jpg")
         set_id = None
         if in_set:
@@ -53,7 +66,9 @@ def pages_of(sandbox, tok: str, method: str, per_page: int, **params) -> tuple[l
 @pytest.mark.parametrize("count,per_page", [(5, 1), (701, 7), (700, 100), (701, 500)])
 def test_a_set_walked_page_by_page_gives_every_photo_once_in_set_order(sandbox, count, per_page):
     set_id, ids = add_photos(sandbox, "carol", count, in_set=True)
-    bodies, seen = pages_of(sandbox, token(sandbox, "carol"), "flickr.photosets.getPhotos", per_page, photoset_id=set_id)
+    bodies, seen = pages_of(
+        sandbox, token(sandbox, "carol"), "flickr.photosets.getPhotos", per_page, photoset_id=set_id
+    )
     assert seen == ids
     full, rest = divmod(count, per_page)
     assert [len(b) for b in bodies[:-1]] == [per_page] * full + ([rest] if rest else [])
@@ -62,8 +77,14 @@ def test_a_set_walked_page_by_page_gives_every_photo_once_in_set_order(sandbox, 
 
 def test_a_page_past_the_end_is_empty_with_the_true_totals(sandbox):
     set_id, _ = add_photos(sandbox, "carol", 250, in_set=True)
-    body = call(sandbox, "flickr.photosets.getPhotos", auth_token=token(sandbox, "carol"), photoset_id=set_id,
-                page=9, per_page=100)[0]
+    body = call(
+        sandbox,
+        "flickr.photosets.getPhotos",
+        auth_token=token(sandbox, "carol"),
+        photoset_id=set_id,
+        page=9,
+        per_page=100,
+    )[0]
     assert len(body) == 0 and (body.get("page"), body.get("pages"), body.get("total")) == ("9", "3", "250")
 
 
@@ -79,10 +100,12 @@ def test_a_photo_added_between_two_walks_is_on_the_next_walk(sandbox):
     set_id, ids = add_photos(sandbox, "carol", 120, in_set=True)
     pages_of(sandbox, tok, "flickr.photosets.getPhotos", 50, photoset_id=set_id)
     new_id = int(etree.fromstring(upload(sandbox, tok, picture()).content).findtext("photoid"))
-    assert call(sandbox, "flickr.photosets.addPhoto", auth_token=tok, photoset_id=set_id,
-                photo_id=new_id).get("stat") == "ok"
+    assert (
+        call(sandbox, "flickr.photosets.addPhoto", auth_token=tok, photoset_id=set_id, photo_id=new_id).get("stat")
+        == "ok"
+    )
     bodies, seen = pages_of(sandbox, tok, "flickr.photosets.getPhotos", 50, photoset_id=set_id)
-    assert seen == ids + [new_id] and bodies[0].get("total") == "121"
+    assert seen == [*ids, new_id] and bodies[0].get("total") == "121"
 
 
 def test_a_change_written_straight_into_the_database_shows_on_the_next_walk(sandbox):

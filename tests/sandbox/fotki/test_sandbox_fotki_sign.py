@@ -60,7 +60,9 @@ def test_json_upload_reply_follows_the_doc_and_names_it_photo():
 def test_xml_failure_carries_code_and_escaped_message():
     root = etree.fromstring(fail(1, 'Photo "<x>" not found', "xml").get_data())
     assert (root.get("stat"), root.find("err").get("code"), root.find("err").get("msg")) == (
-        "fail", "1", 'Photo "<x>" not found'
+        "fail",
+        "1",
+        'Photo "<x>" not found',
     )
 
 

@@ -92,8 +92,11 @@ def test_upload_in_json_follows_the_doc(sandbox):
 
 
 def test_upload_stores_title_description_and_tags(sandbox):
-    pid = photo_id_of(upload(sandbox, token(sandbox), picture(), title="Quay", description="By the sea",
-                             tags='boats "New York",harbour'))
+    pid = photo_id_of(
+        upload(
+            sandbox, token(sandbox), picture(), title="Quay", description="By the sea", tags='boats "New York",harbour'
+        )
+    )
     photo = info(sandbox, pid)
     tags = {t.text: t.get("raw") for t in photo.findall("tags/tag")}
     assert (photo.findtext("title"), photo.findtext("description")) == ("Quay", "By the sea")
@@ -144,8 +147,9 @@ def test_signature_covers_the_fields_but_not_the_file(sandbox):
     tok = token(sandbox)
     params = signed(sandbox.secret, {"api_key": sandbox.api_key, "auth_token": tok, "title": "a"})
     params["title"] = "b"
-    r = requests.post(f"{sandbox.fotki_api_url}/upload", data=params, files={"photo": ("p.jpg", picture())},
-                      timeout=TIMEOUT)
+    r = requests.post(
+        f"{sandbox.fotki_api_url}/upload", data=params, files={"photo": ("p.jpg", picture())}, timeout=TIMEOUT
+    )
     assert code(etree.fromstring(r.content)) == 96
 
 
@@ -162,9 +166,11 @@ def test_empty_file_fails_with_4(sandbox):
     assert code(etree.fromstring(upload(sandbox, token(sandbox), b"").content)) == 4
 
 
-@pytest.mark.parametrize("data", [b"just some text, not a picture\n", picture()[:400], picture()[:-2],
-                                  picture("PNG", size=(300, 200))[:-20]],
-                         ids=["text", "truncated-jpeg", "jpeg-without-its-end", "truncated-png"])
+@pytest.mark.parametrize(
+    "data",
+    [b"just some text, not a picture\n", picture()[:400], picture()[:-2], picture("PNG", size=(300, 200))[:-20]],
+    ids=["text", "truncated-jpeg", "jpeg-without-its-end", "truncated-png"],
+)
 def test_not_an_image_fails_with_5(sandbox, data):
     assert code(etree.fromstring(upload(sandbox, token(sandbox), data).content)) == 5
 
@@ -193,8 +199,9 @@ def test_refused_uploads_leave_no_files_behind(sandbox):
 
 def test_upload_without_token_fails_with_99(sandbox):
     params = signed(sandbox.secret, {"api_key": sandbox.api_key})
-    r = requests.post(f"{sandbox.fotki_api_url}/upload", data=params, files={"photo": ("p.jpg", picture())},
-                      timeout=TIMEOUT)
+    r = requests.post(
+        f"{sandbox.fotki_api_url}/upload", data=params, files={"photo": ("p.jpg", picture())}, timeout=TIMEOUT
+    )
     assert code(etree.fromstring(r.content)) == 99
 
 
@@ -240,5 +247,7 @@ def test_credentials_file_is_private_and_matches(sandbox):
 
 
 def test_a_jpeg_with_bytes_after_its_end_marker_is_stored(sandbox):
-    reply = etree.fromstring(upload(sandbox, token(sandbox), picture() + b"\x00trailer written by a phone" * 10).content)
+    reply = etree.fromstring(
+        upload(sandbox, token(sandbox), picture() + b"\x00trailer written by a phone" * 10).content
+    )
     assert reply.get("stat") == "ok" and reply.findtext("photoid")

@@ -27,12 +27,12 @@ from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
-from . import pages
+from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
+from . import pages
 from .browse import Browse, PageError, int_arg
 from .session import SessionState, WebSessions
 from .upload import ACCESS_DENIED, BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
-from ...settings import SandboxSettings
 
 LOGIN_FAILED = "Login failed. Try again."
 BANNED = "You are currently banned from using this site."
@@ -122,7 +122,9 @@ class CpgWeb:
     def _html(self, ctx: Ctx, title: str, body: str, status: int = 200) -> Response:
         charset = self.settings.coppermine_charset
         text = pages.page(title, body, self._viewer(ctx), charset)
-        return Response(text.encode(charset, "xmlcharrefreplace"), status=status, content_type=f"text/html; charset={charset}")
+        return Response(
+            text.encode(charset, "xmlcharrefreplace"), status=status, content_type=f"text/html; charset={charset}"
+        )
 
     def _die(self, ctx: Ctx, message: str, title: str = "Error", kind: str = "error") -> Response:
         return self._html(ctx, title, pages.die_body(title, message, kind))
@@ -176,9 +178,14 @@ class CpgWeb:
     def _thumbnails(self, ctx: Ctx) -> Response:
         args = ctx.request.args
         with self.gallery.store.read() as conn:
-            title, body = self.browse.thumbnails(conn, ctx.actor, args.get("album"), args.get("page"),
-                                                 self.gallery.config_int("thumbcols") * self.gallery.config_int("thumbrows"),
-                                                 args.get("cat"))
+            title, body = self.browse.thumbnails(
+                conn,
+                ctx.actor,
+                args.get("album"),
+                args.get("page"),
+                self.gallery.config_int("thumbcols") * self.gallery.config_int("thumbrows"),
+                args.get("cat"),
+            )
         message = self._recall(args.get("message_id"))
         if message is not None:
             body = pages.message_box(*message) + body
@@ -207,8 +214,9 @@ class CpgWeb:
             raise PageError(ALREADY_IN)
         if ctx.request.method == "GET" and ctx.state.set_data_cookie and "reload_once" not in ctx.request.args:
             # 1.6.26 reloads login.php once for a visitor without its data cookie
-            return self._redirect(f"login.php?reload_once&message_id={secrets.token_hex(16)}&message_icon=info"
-                                  "#cpgMessageBlock")
+            return self._redirect(
+                f"login.php?reload_once&message_id={secrets.token_hex(16)}&message_icon=info#cpgMessageBlock"
+            )
         form = ctx.request.form
         if ctx.request.method != "POST" or not form.get("submitted"):
             return self._html(ctx, "Login", pages.login_body(referer))
@@ -262,7 +270,9 @@ class CpgWeb:
             if cat == actor.personal_category:
                 own.append(item)
             elif cat >= FIRST_USER_CAT:
-                users.setdefault(self.gallery.category_name(conn, cat) or f"User {cat - FIRST_USER_CAT}", []).append(item)
+                users.setdefault(self.gallery.category_name(conn, cat) or f"User {cat - FIRST_USER_CAT}", []).append(
+                    item
+                )
             else:
                 label = self.gallery.category_name(conn, cat) if cat else None
                 public.setdefault(label, []).append(item)
@@ -293,7 +303,9 @@ class CpgWeb:
             return _refusal(exc.message)
         key = secrets.token_hex(16)  # 1.6.26 names a message the page it leads to does not show
         if stored.approved:
-            return self._redirect(f"displayimage.php?pid={stored.pid}&message_id={key}&message_icon=info#cpgMessageBlock")
+            return self._redirect(
+                f"displayimage.php?pid={stored.pid}&message_id={key}&message_icon=info#cpgMessageBlock"
+            )
         return self._redirect(f"thumbnails.php?album={stored.aid}&message_id={key}&message_icon=info#cpgMessageBlock")
 
     def _db_input(self, ctx: Ctx) -> Response:
@@ -306,8 +318,12 @@ class CpgWeb:
         if stored.approved:
             return self._redirect(f"displayimage.php?pid={stored.pid}")
         text = "Your file was added; it will be shown after an administrator approves it."
-        return self._html(ctx, "Information", pages.message_box(text, "info")
-                          + f'<p><a href="{pages.link("thumbnails.php", album=stored.aid)}">Continue</a></p>')
+        return self._html(
+            ctx,
+            "Information",
+            pages.message_box(text, "info")
+            + f'<p><a href="{pages.link("thumbnails.php", album=stored.aid)}">Continue</a></p>',
+        )
 
     # -- album manager -------------------------------------------------------------------------------
     def _delete(self, ctx: Ctx) -> Response:
@@ -329,8 +345,9 @@ class CpgWeb:
         name = args.get("name", "")
         try:
             with self.gallery.store.write() as conn:
-                aid = self.gallery.create_album(conn, actor, int_arg(args.get("cat")) or 0, name,
-                                                int_arg(args.get("position")))
+                aid = self.gallery.create_album(
+                    conn, actor, int_arg(args.get("cat")) or 0, name, int_arg(args.get("position"))
+                )
         except GalleryError as exc:
             return _json_error(exc.message)
         return _json({"message": "true", "newAid": aid, "album_name": html.escape(name.strip(), quote=True)})

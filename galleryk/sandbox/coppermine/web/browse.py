@@ -23,8 +23,8 @@ from pathlib import Path
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from . import pages
 from ..gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery
+from . import pages
 
 NO_SUCH_ALBUM = "The selected album/file does not exist!"
 NO_SUCH_CATEGORY = "The selected category does not exist"
@@ -33,7 +33,12 @@ RECENT = "lastup"
 RECENT_TITLE = "Last additions"
 USER_GALLERIES = "User galleries"
 _VARIANTS = ("thumb_", "normal_")
-_SNIFF = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+_SNIFF = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
 class PageError(Exception):
@@ -96,22 +101,29 @@ class Browse:
             raise PageError(NO_SUCH_CATEGORY, "Critical error")
         return path[-1].name, path[-1].children, [(n.id, n.name) for n in path]
 
-    def front_blocks(self, conn: sqlite3.Connection, actor: Actor, cols: int, cat: int | None = None,
-                     name: str = "", rows: int = 2) -> str:
+    def front_blocks(
+        self, conn: sqlite3.Connection, actor: Actor, cols: int, cat: int | None = None, name: str = "", rows: int = 2
+    ) -> str:
         """An index page's blocks, as 1.6.26's default ``main_page_layout`` (``random,2/lastup,2``) has them:
         ``rows`` rows of random pictures, then of the newest ones, from the albums the viewer may see (in the
         category ``cat`` named ``name`` and those below it, as the meta album ``lastup`` scopes them)."""
         g = self.gallery
         count = max(1, cols) * rows
-        aids = [int(a["aid"]) for a in g.visible_albums(conn, actor)
-                if not cat or _in_scope(conn, int(a["category"]), cat)]
+        aids = [
+            int(a["aid"]) for a in g.visible_albums(conn, actor) if not cat or _in_scope(conn, int(a["category"]), cat)
+        ]
         recent = g.recent_order(conn, aids)
         shuffled = random.sample(recent, min(count, len(recent)))
         suffix = f" - {name}" if cat else ""
-        return (pages.thumb_block(f"Random files{suffix}", [_thumb(r) for r in g.pictures_by_pid(conn, shuffled)],
-                                  {}, cols)
-                + pages.thumb_block(f"{RECENT_TITLE}{suffix}", [_thumb(r) for r in g.pictures_by_pid(conn, recent[:count])],
-                                    {"album": RECENT, "cat": cat or 0}, cols, dated=True))
+        return pages.thumb_block(
+            f"Random files{suffix}", [_thumb(r) for r in g.pictures_by_pid(conn, shuffled)], {}, cols
+        ) + pages.thumb_block(
+            f"{RECENT_TITLE}{suffix}",
+            [_thumb(r) for r in g.pictures_by_pid(conn, recent[:count])],
+            {"album": RECENT, "cat": cat or 0},
+            cols,
+            dated=True,
+        )
 
     def category_chain(self, conn: sqlite3.Connection, cid: int) -> list[tuple[int, str]]:
         """The categories from the top down to ``cid`` (a user's gallery sits under "User galleries")."""
@@ -134,7 +146,12 @@ class Browse:
 
     # -- album and picture pages -------------------------------------------------------------------
     def thumbnails(
-        self, conn: sqlite3.Connection, actor: Actor, album: str | None, page: str | None, per_page: int = 12,
+        self,
+        conn: sqlite3.Connection,
+        actor: Actor,
+        album: str | None,
+        page: str | None,
+        per_page: int = 12,
         cat: str | None = None,
     ) -> tuple[str, str]:
         """``thumbnails.php?album=N&page=P`` (or the meta album ``lastup``): (title, body); ``per_page`` is the
@@ -154,11 +171,13 @@ class Browse:
         page_no, rows = self._page(conn, order, page, per_page)
         thumbs = [_thumb(r) for r in rows]
         pages_count = math.ceil(len(order) / max(1, per_page))
-        return row["title"], pages.thumbnails_body(row["title"], thumbs, page_no, pages_count, len(order), crumbs,
-                                                   {"album": aid})
+        return row["title"], pages.thumbnails_body(
+            row["title"], thumbs, page_no, pages_count, len(order), crumbs, {"album": aid}
+        )
 
-    def recent(self, conn: sqlite3.Connection, actor: Actor, cat: str | None, page: str | None,
-               per_page: int = 12) -> tuple[str, str]:
+    def recent(
+        self, conn: sqlite3.Connection, actor: Actor, cat: str | None, page: str | None, per_page: int = 12
+    ) -> tuple[str, str]:
         """``thumbnails.php?album=lastup[&cat=C]``: the newest approved pictures first, of one album (``cat=-<aid>``),
         one category and those below it (``cat=<cid>``; 1: every user gallery) or the whole gallery."""
         g = self.gallery
@@ -186,12 +205,14 @@ class Browse:
         order = g.recent_order(conn, aids)
         page_no, rows = self._page(conn, order, page, per_page)
         pages_count = math.ceil(len(order) / max(1, per_page))
-        body = pages.thumbnails_body(heading, [_thumb(r) for r in rows], page_no, pages_count, len(order), crumbs,
-                                     query)
+        body = pages.thumbnails_body(
+            heading, [_thumb(r) for r in rows], page_no, pages_count, len(order), crumbs, query
+        )
         return RECENT_TITLE, body
 
-    def _page(self, conn: sqlite3.Connection, order: list[int], page: str | None,
-              per_page: int) -> tuple[int, list[sqlite3.Row]]:
+    def _page(
+        self, conn: sqlite3.Connection, order: list[int], page: str | None, per_page: int
+    ) -> tuple[int, list[sqlite3.Row]]:
         """(page number, rows) of one page of ``order``, as 1.6.26's LIMIT gives it: a page past the end is empty
         when it starts right after the last picture, and a database error further on."""
         per = max(1, int(per_page))
@@ -199,7 +220,7 @@ class Browse:
         offset = (page_no - 1) * per
         if offset > len(order):
             raise PageError(DB_ERROR, "Critical error")
-        return page_no, self.gallery.pictures_by_pid(conn, order[offset: offset + per])
+        return page_no, self.gallery.pictures_by_pid(conn, order[offset : offset + per])
 
     def picture_view(self, conn: sqlite3.Connection, actor: Actor, pid_arg: str | None) -> pages.PictureView:
         """What ``displayimage.php`` shows for a pid: that picture, or (1.6.26) another one in its place."""
@@ -239,7 +260,7 @@ class Browse:
             return _plain(pages.NOT_FOUND, 404)
         filepath = "/".join(parts[:-1]) + "/"
         name = parts[-1]
-        candidates = [name] + [name[len(v):] for v in _VARIANTS if name.startswith(v)]
+        candidates = [name] + [name[len(v) :] for v in _VARIANTS if name.startswith(v)]
         with self.gallery.store.read() as conn:
             row = None
             for candidate in candidates:
@@ -256,9 +277,19 @@ class Browse:
 
 
 def _thumb(r: sqlite3.Row) -> pages.Thumb:
-    return pages.Thumb(int(r["pid"]), int(r["aid"]), r["filepath"], r["filename"], r["title"], r["caption"],
-                       int(r["filesize"]), int(r["pwidth"]), int(r["pheight"]), bool(r["approved"]),
-                       float(r["ctime"] or 0))
+    return pages.Thumb(
+        int(r["pid"]),
+        int(r["aid"]),
+        r["filepath"],
+        r["filename"],
+        r["title"],
+        r["caption"],
+        int(r["filesize"]),
+        int(r["pwidth"]),
+        int(r["pheight"]),
+        bool(r["approved"]),
+        float(r["ctime"] or 0),
+    )
 
 
 def _in_scope(conn: sqlite3.Connection, category: int, cid: int) -> bool:

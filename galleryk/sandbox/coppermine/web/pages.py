@@ -12,9 +12,9 @@ thumbnail cells with ``span.thumb_title_title`` / ``span.thumb_caption_caption``
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-import time
 from html import escape
 from urllib.parse import quote, urlencode
 
@@ -106,8 +106,10 @@ def page(title: str, body: str, viewer: Viewer, charset: str) -> str:
 
 def message_box(text: str, kind: str = "info") -> str:
     """1.6's message block after a redirect (``message_id``): ``kind`` is success, info, warning or error."""
-    return (f'<a name="cpgMessageBlock"></a><div id="cpgMessage" class="cpg_user_message cpg_message_{kind}">'
-            f"{h(text)}</div>\n")
+    return (
+        f'<a name="cpgMessageBlock"></a><div id="cpgMessage" class="cpg_user_message cpg_message_{kind}">'
+        f"{h(text)}</div>\n"
+    )
 
 
 def info_box(message: str) -> str:
@@ -190,8 +192,14 @@ def sidebar_page(nodes: Sequence[TreeNode], charset: str) -> str:
 """
 
 
-def index_body(title: str, nodes: Sequence[TreeNode], message: str | None = None, kind: str = "success",
-               chain: Sequence[tuple[int, str]] = (), blocks: str = "") -> str:
+def index_body(
+    title: str,
+    nodes: Sequence[TreeNode],
+    message: str | None = None,
+    kind: str = "success",
+    chain: Sequence[tuple[int, str]] = (),
+    blocks: str = "",
+) -> str:
     """``index.php``: the breadcrumb, then the categories and albums under one category (or the top), then
     ``blocks`` (the front page's thumbnail blocks)."""
     note = (message_box(message, kind) if message else "") + (breadcrumb(chain) if chain else "")
@@ -233,8 +241,9 @@ class Thumb:
     ctime: float = 0.0
 
 
-def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: str = "",
-                captioned: bool = True) -> str:
+def _thumb_cell(
+    t: Thumb, query: dict[str, object], dated: bool = False, width: str = "", captioned: bool = True
+) -> str:
     """One thumbnail's cell: the picture's link (naming ``query``'s album), its title, then its upload date
     (``dated``) or caption (``captioned``)."""
     tip = f"Filename={t.filename} Filesize={max(1, t.filesize // 1024)}KiB Dimensions={t.width}x{t.height}"
@@ -252,21 +261,24 @@ def _thumb_cell(t: Thumb, query: dict[str, object], dated: bool = False, width: 
     )
 
 
-def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object], cols: int,
-                dated: bool = False) -> str:
+def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object], cols: int, dated: bool = False) -> str:
     """One of the index pages' blocks ("Random files", "Last additions"): a heading over rows of ``cols``
     thumbnails (titles, no captions, as 1.6.26 draws them), the last row filled with empty cells, or "No image
     to display" when there are none."""
-    top = (f'<tr><td class="" colspan="{cols if thumbs else 1}"><div class="cpg_starttable_outer">'
-           f'<div class="cpg_starttable_inner">{h(heading)}</div></div></td></tr>')
+    top = (
+        f'<tr><td class="" colspan="{cols if thumbs else 1}"><div class="cpg_starttable_outer">'
+        f'<div class="cpg_starttable_inner">{h(heading)}</div></div></td></tr>'
+    )
     if not thumbs:
-        rows = ('<tr><td class="tableb tableb_alternate" height="200" align="center">'
-                '<span class="cpg_user_message">No image to display</span></td></tr>')
+        rows = (
+            '<tr><td class="tableb tableb_alternate" height="200" align="center">'
+            '<span class="cpg_user_message">No image to display</span></td></tr>'
+        )
     else:
         width = f' width ="{100 // cols}%"'
         cells = [_thumb_cell(t, query, dated, width, captioned=False) for t in thumbs]
         cells += ['<td valign="top" class="thumbnails" align="center">&nbsp;</td>'] * (-len(cells) % cols)
-        rows = "\n".join("<tr>" + "".join(cells[i: i + cols]) + "</tr>" for i in range(0, len(cells), cols))
+        rows = "\n".join("<tr>" + "".join(cells[i : i + cols]) + "</tr>" for i in range(0, len(cells), cols))
     return f"""<table align="center" width="100%" cellspacing="1" cellpadding="0" class="maintable ">
 {top}
 {rows}
@@ -274,8 +286,9 @@ def thumb_block(heading: str, thumbs: Sequence[Thumb], query: dict[str, object],
 """
 
 
-def thumbnails_body(heading: str, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int, crumbs: str,
-                    query: dict[str, object]) -> str:
+def thumbnails_body(
+    heading: str, thumbs: Sequence[Thumb], page_no: int, pages: int, total: int, crumbs: str, query: dict[str, object]
+) -> str:
     """``thumbnails.php``: the breadcrumb, one page of thumbnails, the file count and the page links.
 
     ``query`` names the album in every link (``{"album": 7}``, or ``{"album": "lastup", "cat": -7}`` for the
@@ -334,7 +347,8 @@ def displayimage_body(p: PictureView, separator: str = ";") -> str:
     words = [w.strip() for w in p.keywords.split(separator)] if separator != " " else p.keywords.split()
     keywords = " / ".join(
         f'<a href="{link("thumbnails.php", album="search", keywords="on", search=word)}">{h(word)}</a>'
-        for word in words if word
+        for word in words
+        if word
     )
     info = [
         ("Filename", h(p.filename)),
@@ -345,7 +359,10 @@ def displayimage_body(p: PictureView, separator: str = ";") -> str:
         ("Dimensions", f"{p.width} x {p.height} pixels"),
         ("URL", f'<a href="{link("displayimage.php", pid=p.pid)}">displayimage.php?pid={p.pid}</a>'),
     ]
-    rows = "\n".join(f'<tr><td class="tableb" valign="top">{label}:</td><td class="tableb">{value}</td></tr>' for label, value in info)
+    rows = "\n".join(
+        f'<tr><td class="tableb" valign="top">{label}:</td><td class="tableb">{value}</td></tr>'
+        for label, value in info
+    )
     return f"""<a name="top_display_media"></a>
 <table class="maintable" width="100%">
 <tr><td class="tableh1"><h2>{h(p.album_title)}</h2></td></tr>
@@ -381,8 +398,12 @@ def fullsize_page(p: PictureView, charset: str) -> str:
 SEPARATOR_NAMES = {";": "semicolon", ",": "comma", " ": "space"}
 
 
-def upload_body(groups: Sequence[tuple[str | None, Sequence[tuple[int, str]]]], form_token: str, timestamp: str,
-                separator: str = ";") -> str:
+def upload_body(
+    groups: Sequence[tuple[str | None, Sequence[tuple[int, str]]]],
+    form_token: str,
+    timestamp: str,
+    separator: str = ";",
+) -> str:
     """``upload.php?single``: the single-file form; ``groups`` are (optgroup label or None, [(aid, title)]).
 
     A personal group (label starting with :data:`PERSONAL_GROUP`) sits inside "* Personal albums"
@@ -394,8 +415,9 @@ def upload_body(groups: Sequence[tuple[str | None, Sequence[tuple[int, str]]]], 
         pad = PERSONAL_GROUP if personal else ""
         opts = "".join(f'<option value="{aid}">{h(pad + title)}</option>' for aid, title in albums)
         if personal:
-            options.append(f'<optgroup label="* Personal albums">\n<optgroup label="{h(label)}">{opts}'
-                           "</optgroup></optgroup>")
+            options.append(
+                f'<optgroup label="* Personal albums">\n<optgroup label="{h(label)}">{opts}</optgroup></optgroup>'
+            )
         else:
             options.append(f'<optgroup label="{h(label)}">{opts}</optgroup>' if label is not None else opts)
     select = "\n".join(options)

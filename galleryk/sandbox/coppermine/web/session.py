@@ -79,8 +79,9 @@ class SessionState:
 class WebSessions:
     """The session, ban and form token store of one sandbox gallery."""
 
-    def __init__(self, store: Store, settings: SandboxSettings, site_url: str, cookie_path: str,
-                 config: Callable[[str], str]) -> None:
+    def __init__(
+        self, store: Store, settings: SandboxSettings, site_url: str, cookie_path: str, config: Callable[[str], str]
+    ) -> None:
         self.store = store
         self.settings = settings
         self.config = config
@@ -121,7 +122,8 @@ class WebSessions:
         with self.store.write() as conn:
             if value:
                 row = conn.execute(
-                    "SELECT user_id, time, remember FROM cpg_web_sessions WHERE session_id = ?", (self._key(value, cid),)
+                    "SELECT user_id, time, remember FROM cpg_web_sessions WHERE session_id = ?",
+                    (self._key(value, cid),),
                 ).fetchone()
                 if row is not None:
                     life = REMEMBER_LIFETIME if row["remember"] else SESSION_LIFETIME
@@ -175,7 +177,9 @@ class WebSessions:
             value = base64.b64encode(json.dumps(data).encode()).decode()
             response.set_cookie(self.data_cookie, value, max_age=DATA_COOKIE_LIFETIME, path=self.cookie_path)
         if state.set_session_cookie and state.cookie_value is not None:
-            response.set_cookie(state.client_id, state.cookie_value, max_age=state.session_max_age, path=self.cookie_path)
+            response.set_cookie(
+                state.client_id, state.cookie_value, max_age=state.session_max_age, path=self.cookie_path
+            )
 
     # -- login failures and bans -------------------------------------------------------------
     def banned(self, ip: str) -> bool:
@@ -192,8 +196,10 @@ class WebSessions:
             row = conn.execute("SELECT brute_force FROM cpg_web_bans WHERE ip = ?", (ip,)).fetchone()
             if row is None:
                 expiry = now + 60 * float(self.config("login_expiry"))
-                conn.execute("INSERT INTO cpg_web_bans (ip, until, brute_force) VALUES (?, ?, ?)",
-                             (ip, expiry, int(self.config("login_threshold"))))
+                conn.execute(
+                    "INSERT INTO cpg_web_bans (ip, until, brute_force) VALUES (?, ?, ?)",
+                    (ip, expiry, int(self.config("login_threshold"))),
+                )
                 return False
             conn.execute("UPDATE cpg_web_bans SET brute_force = MAX(brute_force - 1, 0) WHERE ip = ?", (ip,))
             return int(row["brute_force"]) <= 1

@@ -109,7 +109,9 @@ def store_upload(
             if album is None or not gallery.can_upload_to(actor, album):
                 raise UploadRefused(UNKNOWN_ALBUM)
         try:
-            return gallery.add_picture(actor, aid, path, upload.filename, title=title, caption=caption, keywords=keywords)
+            return gallery.add_picture(
+                actor, aid, path, upload.filename, title=title, caption=caption, keywords=keywords
+            )
         except GalleryError as exc:
             raise UploadRefused(_PAGE_TEXT.get(exc.code, exc.message)) from None
     finally:
