@@ -11,7 +11,7 @@ bool     ``boolean`` (nullable)                  "1"/"0", "true"/"false", "yes"/
 string   ``string``                              any text; None -> <NA>
 unix     ``datetime64[s, UTC]``                  seconds since the epoch ("1711655130")
 taken    ``datetime64[s]`` (naive, camera time)  "20090625 15:22:19", "2009-06-25 15:22:19", ISO
-list     ``object`` holding lists                lists (tags); None -> []
+list     ``object`` holding lists                lists (tags); None stays None (not said)
 ======== ======================================= ===========================================
 
 An empty listing gives an empty DataFrame with the same columns and dtypes. A value that does
@@ -27,12 +27,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import BadValue
+from ..base.errors import BadValue
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 KINDS = ("int", "bool", "string", "unix", "taken", "list")
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
@@ -91,7 +94,7 @@ def unix_array(values: Sequence[Any]) -> pd.DatetimeIndex:
     return pd.to_datetime(pd.array(seconds, dtype="Int64"), unit="s", utc=True).as_unit("s")
 
 
-def parse_taken(value: Any) -> pd.Timestamp:
+def parse_taken(value: Any) -> pd.Timestamp | NaTType:
     """A "taken" date as a naive Timestamp: "20090625 15:22:19", "2009-06-25 15:22:19", ISO forms; else NaT."""
     if value is None:
         return pd.NaT
@@ -101,9 +104,11 @@ def parse_taken(value: Any) -> pd.Timestamp:
     m = _COMPACT_TAKEN.match(text) or _ISO_TAKEN.match(text)
     if m is None:
         return pd.NaT
-    parts = [int(p) if p else 0 for p in m.groups()]
+    year, month, day, hour, minute, second = (int(p) if p else 0 for p in m.groups())
     try:
-        return pd.Timestamp(datetime(*parts))  # the clock reading, in the camera's time; offsets are dropped
+        return pd.Timestamp(
+            datetime(year, month, day, hour, minute, second)
+        )  # the clock reading, in the camera's time; offsets are dropped
     except ValueError:
         return pd.NaT
 
@@ -116,7 +121,7 @@ def taken_array(values: Sequence[Any]) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([_taken_strict(v) for v in values], dtype="datetime64[s]")
 
 
-def _taken_strict(value: Any) -> pd.Timestamp:
+def _taken_strict(value: Any) -> pd.Timestamp | NaTType:
     stamp = parse_taken(value)
     if stamp is pd.NaT and value is not None and not _ZERO_DATE.match(str(value).strip()):
         raise ValueError(f"not a date: {value!r}")
@@ -124,11 +129,28 @@ def _taken_strict(value: Any) -> pd.Timestamp:
 
 
 def list_array(values: Sequence[Any]) -> np.ndarray:
-    """An object column holding one list per row (tags); None becomes an empty list."""
+    """An object column holding one list per row (tags); None stays None: the listing did not say."""
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):
-        out[i] = [] if v is None else list(v)
+        out[i] = None if v is None else list(v)
     return out
+
+
+def missing_column(kind: str, n: int) -> Any:
+    """A column of ``n`` missing values of ``kind`` (<NA>, NaT or None), made without a value-by-value parse."""
+    if kind == "int":
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    if kind == "bool":
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    if kind == "string":
+        return pd.array(np.full(n, None, dtype=object), dtype="string")
+    if kind == "taken":
+        return pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "s")), dtype="datetime64[s]")
+    if kind == "unix":
+        return pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "s"))).tz_localize("UTC")
+    if kind == "list":
+        return np.full(n, None, dtype=object)
+    raise ValueError(f"unknown column kind {kind!r}; known: {', '.join(KINDS)}")
 
 
 _BUILDERS = {
@@ -166,7 +188,7 @@ def scalar(value: Any, kind: str, name: str) -> Any:
     would cost more than the call itself. A value that does not parse raises BadValue naming ``name``.
     """
     if kind == "list":
-        return [] if value is None else list(value)
+        return None if value is None else list(value)
     if value is None:
         return None
     if kind == "string":
@@ -234,7 +256,7 @@ def build_frame(
     data: dict[str, Any] = {}
     for name, kind in kinds.items():
         values = columns.get(name)
-        data[name] = column(values if values is not None else [None] * n, kind, name)
+        data[name] = column(values, kind, name) if values is not None else missing_column(kind, n)
     for name, values in columns.items():
         if name not in kinds:
             data[name] = column(values, default, name)

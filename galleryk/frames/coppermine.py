@@ -19,17 +19,21 @@ FIRST_USER_CATEGORY = 10000
 ALBUM_KINDS = {
     "id": "int",
     "title": "string",
+    "description": "string",
+    "photos": "int",
+    "can_upload": "bool",
     "category_id": "int",
     "category": "string",
     "category_path": "string",
     "is_user_gallery": "bool",
-    "can_upload": "bool",
 }
 PHOTO_KINDS = {
-    "pid": "int",
-    "album": "int",
+    "id": "int",
+    "album_id": "int",
     "title": "string",
-    "caption": "string",
+    "description": "string",
+    "tags": "list",
+    "taken": "taken",
     "filename": "string",
     "thumb_url": "string",
     "url": "string",
@@ -75,5 +79,6 @@ def albums_frame(rows: Iterable[Mapping[str, Any]], source: str) -> pd.DataFrame
 
 
 def photos_frame(rows: Iterable[Mapping[str, Any]], source: str) -> pd.DataFrame:
-    """The pictures table: pid and album Int64, text ``string``; extra keys become extra (string) columns."""
+    """The pictures table: id and album_id Int64, text ``string``, tags (None: the page does not say), taken;
+    extra keys become extra (string) columns. The picture's caption is its ``description``."""
     return _frame(rows, PHOTO_KINDS, source)

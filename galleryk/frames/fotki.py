@@ -19,29 +19,34 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-from ..errors import BadValue
-from .columns import build_frame, column, empty_frame, scalar
+from ..base.errors import BadValue
+from .columns import build_frame, column, empty_frame, missing_column, scalar
 
 PHOTOSET_KINDS: dict[str, str] = {
     "id": "int",
     "title": "string",
     "description": "string",
     "photos": "int",
+    "can_upload": "bool",
     "primary": "int",
     "farm": "int",
 }
 PHOTO_KINDS: dict[str, str] = {
     "id": "int",
+    "album_id": "int",
     "title": "string",
+    "description": "string",
+    "tags": "list",
+    "taken": "taken",
     "owner": "int",
     "ispublic": "bool",
     "isfriend": "bool",
     "isfamily": "bool",
     "isprimary": "bool",
-    "photoset": "int",
 }
 INFO_KINDS: dict[str, str] = {
     "id": "int",
+    "album_id": "int",
     "title": "string",
     "description": "string",
     "owner": "int",
@@ -59,7 +64,7 @@ INFO_KINDS: dict[str, str] = {
     "originalformat": "string",
     "comments": "int",
     "tags": "list",
-    "url": "string",
+    "page_url": "string",
     "original_url": "string",
 }
 
@@ -81,21 +86,22 @@ def photoset_rows(page: etree._Element) -> list[dict[str, Any]]:
 
 def photoset_row(el: etree._Element) -> dict[str, Any]:
     """One ``<photoset>``: its attributes, plus the text of its leaf children (title, description)."""
-    row = dict(el.attrib)
+    row: dict[str, Any] = {str(k): v for k, v in el.attrib.items()}
     for child in el:
         if isinstance(child.tag, str) and not len(child):
             row[child.tag] = child.text or ""
     return row
 
 
-def photos_frame(pages: Iterable[etree._Element], photoset: int | str | None = None) -> pd.DataFrame:
+def photos_frame(pages: Iterable[etree._Element], album_id: int | str | None = None) -> pd.DataFrame:
     """The photos table from listing pages (getPhotos' ``<photoset>`` or getNotInSet's ``<photos>``).
 
-    ``photoset`` fills the column of that name (the set the listing came from; <NA> otherwise).
+    ``album_id`` fills that column (the photoset the listing came from; <NA> otherwise); a
+    listing does not say description, tags or taken: they are <NA>, None and NaT.
     Read column by column: each attribute of a page's photos comes out of lxml in one XPath
     call, so no Python dict is made per row.
     """
-    return chunks_frame((page_chunk(page) for page in pages), photoset=photoset)
+    return chunks_frame((page_chunk(page) for page in pages), album_id=album_id)
 
 
 PageChunk = tuple[int, dict[str, Any]]
@@ -137,7 +143,7 @@ def _compact(values: list[Any], kind: str | None) -> Any:
     return values
 
 
-def chunks_frame(chunks: Iterable[PageChunk | None], photoset: int | str | None = None) -> pd.DataFrame:
+def chunks_frame(chunks: Iterable[PageChunk | None], album_id: int | str | None = None) -> pd.DataFrame:
     """The photos table from the :func:`page_chunk` of each page (None or an empty chunk for an empty page)."""
     parts: dict[str, list[tuple[int, Any]]] = {}
     n = 0
@@ -151,8 +157,8 @@ def chunks_frame(chunks: Iterable[PageChunk | None], photoset: int | str | None 
     if not n:
         return empty_frame(PHOTO_KINDS)
     data = {name: _joined(pieces, n, PHOTO_KINDS.get(name)) for name, pieces in parts.items()}
-    if photoset is not None:
-        data["photoset"] = _photoset_column(photoset, n)
+    if album_id is not None:
+        data["album_id"] = _album_column(album_id, n)
     try:
         return _listing_frame(data, PHOTO_KINDS, n)
     except BadValue as exc:
@@ -174,7 +180,7 @@ _READY = {"int": "Int64", "bool": "boolean"}
 def _as_column(values: Any, kind: str, n: int, name: str) -> Any:
     """The column ``name`` as ``kind``; a value that does not parse raises BadValue naming the field."""
     if values is None:
-        return column([None] * n, kind, name)
+        return missing_column(kind, n)
     if isinstance(values, pd.api.extensions.ExtensionArray):
         if _READY.get(kind) == str(values.dtype):
             return values
@@ -202,32 +208,33 @@ def _joined(pieces: list[tuple[int, Any]], n: int, kind: str | None) -> Any:
     return out
 
 
-def _photoset_column(photoset: int | str, n: int) -> Any:
+def _album_column(album_id: int | str, n: int) -> Any:
     try:
-        number = int(str(photoset).strip())
+        number = int(str(album_id).strip())
     except ValueError:
-        return [str(photoset)] * n
+        return [str(album_id)] * n
     return pd.arrays.IntegerArray(np.full(n, number, dtype=np.int64), np.zeros(n, dtype=bool))
 
 
 def page_columns(page: etree._Element) -> dict[str, list[Any]]:
     """The attributes of one page's ``<photo>`` elements as lists of equal length, one per attribute name."""
-    n = int(_COUNT_PHOTOS(page))
-    if not n:
+    n = _count(_COUNT_PHOTOS(page))
+    first = page.find("photo")
+    if not n or first is None:
         return {}
-    names = page.find("photo").keys()
-    out = {}
+    names = [str(k) for k in first.keys()]  # noqa: SIM118 - an lxml element iterates its children, not its attributes
+    out: dict[str, list[Any]] = {}
     for name in names:
         values = _fast_attribute(page, name)
         if values is None or len(values) != n:
             break
         out[name] = values
     else:
-        if int(_COUNT_ATTRIBUTES(page)) != n * len(names):
+        if _count(_COUNT_ATTRIBUTES(page)) != n * len(names):
             out = {}  # some photo has a name the first lacks
     if len(out) != len(names) or not out:
         photos = page.findall("photo")
-        every = dict.fromkeys(key for el in photos for key in el)
+        every = dict.fromkeys(str(key) for el in photos for key in el.keys())  # noqa: SIM118 - attributes, not children
         out = {name: _attribute(page, photos, name) for name in every}
     owner = page.get("owner")
     if owner is not None and "owner" not in out:  # getPhotos names the owner once, on the set
@@ -248,7 +255,13 @@ def _fast_attribute(page: etree._Element, name: str) -> list[Any] | None:
     path = _XPATHS.get(name)
     if path is None:
         path = _XPATHS[name] = etree.XPath(f"photo/@{name}", smart_strings=False)
-    return path(page)
+    found = path(page)
+    return found if isinstance(found, list) else None
+
+
+def _count(result: object) -> int:
+    """An XPath ``count()`` result as an int."""
+    return int(result) if isinstance(result, (int, float)) else 0
 
 
 def _attribute(page: etree._Element, photos: list[etree._Element], name: str) -> list[Any]:
@@ -278,9 +291,10 @@ def info_row(photo: etree._Element) -> dict[str, Any]:
         if child is not None:
             row.update({name: child.get(name) for name in names})
     tags = photo.find("tags")
-    row["tags"] = [] if tags is None else [t.text or t.get("raw") or "" for t in tags.iterchildren("tag")]
+    # the tag as its owner typed it ("Old town"), not the service's normalised form ("oldtown")
+    row["tags"] = [] if tags is None else [t.get("raw") or t.text or "" for t in tags.iterchildren("tag")]
     urls = {u.get("type") or "": (u.text or "").strip() for u in photo.iterfind("urls/url")}
-    row["url"] = urls.get("photopage")
+    row["page_url"] = urls.get("photopage")
     row["original_url"] = urls.get("original")
     return row
 

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import IO
+from typing import Protocol
+
+
+class Readable(Protocol):
+    """A binary stream that reads into a caller's buffer (an open file, a BytesIO)."""
+
+    def readinto(self, buffer: bytearray, /) -> int | None: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
 
 CHUNK = 1 << 18
 """256 KiB reads, as hashlib.file_digest makes: the same speed on cached files, and faster
 than 1 MiB ones on files read from disk with the kernel reading ahead."""
 
 
-def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
+def digest_stream(fh: Readable, chunk: int = CHUNK) -> str:
     """sha256 hex digest of everything readable from ``fh``, read in chunks into one reused buffer."""
     h = hashlib.sha256()
     buf = bytearray(chunk)
@@ -25,7 +36,7 @@ def digest_stream(fh: IO[bytes], chunk: int = CHUNK) -> str:
     return h.hexdigest()
 
 
-def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK, keep: int = 1 << 16) -> tuple[str, bytes]:
+def digest_with_tail(fh: Readable, chunk: int = CHUNK, keep: int = 1 << 16) -> tuple[str, bytes]:
     """:func:`digest_stream`, plus up to ``keep`` of the last bytes read (those of the last read only),
     so that a scan can look for an end marker without reading the end of the file again."""
     h = hashlib.sha256()
@@ -38,7 +49,7 @@ def digest_with_tail(fh: IO[bytes], chunk: int = CHUNK, keep: int = 1 << 16) -> 
     return h.hexdigest(), bytes(view[max(0, last - keep) : last])
 
 
-def has_marker_after(fh: IO[bytes], marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:
+def has_marker_after(fh: Readable, marker: bytes, after: int, size: int, tail: int = 1 << 16) -> bool:
     """Whether ``marker`` occurs at or past offset ``after``; the end of the file is looked at first."""
     start = max(after, size - tail)
     fh.seek(start)

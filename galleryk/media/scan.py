@@ -125,7 +125,7 @@ def _read_all(paths: list[str], workers: int | None, progress: bool | None, max_
     from tqdm.auto import tqdm
 
     show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES
-    workers = workers or _default_workers(paths)
+    workers = workers or default_workers(paths)
     with tqdm(total=len(paths), desc="scan", unit="file", disable=not show) as bar:
         if workers <= 1 or len(paths) < _PARALLEL_MIN_FILES:
             rows = []
@@ -141,7 +141,8 @@ def _read_all(paths: list[str], workers: int | None, progress: bool | None, max_
             return rows
 
 
-def _default_workers(paths: list[str]) -> int:
+def default_workers(paths: list[str]) -> int:
+    """The threads a scan of ``paths`` uses unless told: more for small files (latency-bound), fewer for large."""
     sample = paths[:: max(1, len(paths) // 64)]
     sizes = []
     for p in sample:
@@ -267,9 +268,10 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     for name, dtype in COLUMNS.items():
         values = [row.get(name) for row in rows]
         if name == "taken":
-            data[name] = pd.to_datetime(pd.Series(values, dtype=object)).dt.floor("s").astype(dtype).to_numpy()
+            taken = pd.to_datetime(pd.Series(values, dtype=object)).dt.floor("s")
+            data[name] = taken.astype(dtype).to_numpy()  # type: ignore[call-overload]  # COLUMNS' datetime64[s]
         elif isinstance(dtype, pd.CategoricalDtype):
             data[name] = pd.Categorical(values, dtype=dtype)
         else:
-            data[name] = pd.array(values, dtype=dtype)
+            data[name] = pd.array(values, dtype=dtype)  # type: ignore[call-overload]  # a dtype name from COLUMNS
     return pd.DataFrame(data, columns=list(COLUMNS))

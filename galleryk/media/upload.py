@@ -44,15 +44,15 @@ def prepare_for_upload(
     with open(source.expanduser(), "rb") as fh:
         im = open_header(fh, label)
         width, height = im.size
-        shrink = bool(resize) and max(width, height) > resize
+        shrink = resize is not None and max(width, height) > resize
         if not shrink and not strip_metadata:
             return source
-        box = resize if shrink else max(width, height)
+        box = resize if shrink and resize is not None else max(width, height)
         exif = None if strip_metadata else read_exif(im)
         icc = im.info.get("icc_profile")
         picture = decode_reduced(im, box, label, max_pixels)
     if shrink:
-        picture.thumbnail((resize, resize), Image.Resampling.LANCZOS, reducing_gap=None)
+        picture.thumbnail((box, box), Image.Resampling.LANCZOS, reducing_gap=None)
     options: dict = {"quality": quality}
     if icc:
         options["icc_profile"] = icc

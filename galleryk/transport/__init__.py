@@ -22,7 +22,7 @@ Modules: :mod:`.core` (the Transport), :mod:`.calls` (deadline, stall and retry 
 connections), :mod:`.redirects`, :mod:`.bodies` (upload sources and bodies), :mod:`.logs`.
 """
 
-from .bodies import ChunkedBody, Progress, Source, Upload, content_type_for, open_source
+from .bodies import ChunkedBody, Progress, Source, Upload, UploadSource, content_type_for
 from .core import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_REPLY,
@@ -50,9 +50,9 @@ __all__ = [
     "Source",
     "Transport",
     "Upload",
+    "UploadSource",
     "content_type_for",
     "default_user_agent",
     "mask_url",
-    "open_source",
     "redact_logs",
 ]

@@ -1,4 +1,4 @@
-"""Request bodies: upload sources opened for streaming, multipart bodies read in big chunks, and a
+"""Request bodies: upload sources opened for streaming (and again, for a retry), multipart bodies read in big chunks, and a
 file part that checks the file against the size announced to the server.
 
 A multipart body announces its length before the first byte goes out. A file that shrinks
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import FileChanged
+from ..base.errors import FileChanged
 
-Source = str | os.PathLike | bytes | bytearray | IO[bytes]
+Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes]
 """Something to upload: a path, the bytes themselves, or a binary file object."""
 Progress = Callable[[int, int], Any]
 """``progress(bytes_sent, total)``, called from the sending thread as the body goes out."""
@@ -36,28 +36,105 @@ class Upload:
     size: int
 
 
-@contextlib.contextmanager
-def open_source(source: Source, filename: str | None = None) -> Iterator[Upload]:
-    """Open a path, bytes or binary file object for streaming; files opened here are closed afterwards.
+_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"), (b"RIFF", "webp"))
 
-    Bytes are wrapped, never copied; a file object is read from its current position.
+
+def _sniffed_name(head: bytes) -> str:
+    """``upload.<ext>`` for bytes without a name, the extension guessed from the first bytes."""
+    return "upload." + next((ext for magic, ext in _MAGIC if head.startswith(magic)), "jpg")
+
+
+class UploadSource:
+    """Something to upload (a path, bytes, or a seekable binary file object), openable again for a retry.
+
+    ``filename`` and ``size`` are known before anything is sent. :meth:`opened` gives a fresh
+    stream from the start each time: a path is opened (and closed afterwards), bytes are wrapped
+    (never copied), a file object is read from the position it had when given, and never closed
+    here, since it belongs to the caller. Nothing is read into memory.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source) if not isinstance(source, bytes) else source
-        yield Upload(filename or "upload.jpg", io.BytesIO(data), len(data))
-        return
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f"no such file to upload: {path}")
-        with open(path, "rb") as stream:
-            yield Upload(filename or path.name, stream, os.fstat(stream.fileno()).st_size)
-        return
-    if hasattr(source, "read"):
-        name = filename or os.path.basename(str(getattr(source, "name", "") or "")) or "upload.jpg"
-        yield Upload(name, source, remaining_size(source))
-        return
-    raise TypeError(f"cannot upload a {type(source).__name__}: give a path, bytes or a binary file object")
+
+    def __init__(self, source: Source, filename: str | None = None) -> None:
+        self._path: Path | None = None
+        self._data: bytes | None = None
+        self._file: IO[bytes] | None = None
+        self._start = 0
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            self._data = source if isinstance(source, bytes) else bytes(source)
+            self.filename = filename or _sniffed_name(self._data[:16])
+            self.size = len(self._data)
+        elif isinstance(source, (str, os.PathLike)):
+            self._path = Path(source).expanduser()
+            if not self._path.is_file():
+                raise FileNotFoundError(f"no such file to upload: {self._path}")
+            self.filename = filename or self._path.name
+            self.size = self._path.stat().st_size
+        elif hasattr(source, "read"):
+            if not _seekable(source):
+                # the multipart body announces its length, and a retry (a stale form token) sends it again
+                raise ValueError("upload needs a path, bytes or a seekable binary file object; this one cannot seek")
+            self._file = source
+            self._start = source.tell()
+            named = os.path.basename(str(getattr(source, "name", "") or "")) or None
+            if filename or named:
+                self.filename = filename or str(named)
+            else:
+                self.filename = _sniffed_name(source.read(16))
+                source.seek(self._start)
+            self.size = source.seek(0, os.SEEK_END) - self._start
+            source.seek(self._start)
+        else:
+            raise TypeError(f"cannot upload a {type(source).__name__}: give a path, bytes or a binary file object")
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[Upload]:
+        """A fresh stream of the whole source (see the class docstring)."""
+        if self._data is not None:
+            yield Upload(self.filename, io.BytesIO(self._data), self.size)
+        elif self._path is not None:
+            with open(self._path, "rb") as stream:
+                yield Upload(self.filename, stream, os.fstat(stream.fileno()).st_size)
+        else:
+            assert self._file is not None
+            self._file.seek(self._start)
+            yield Upload(self.filename, _Unclosing(self._file, self.size), self.size)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"<UploadSource {self.filename!r} {self.size:,} bytes>"
+
+
+def _seekable(stream: Any) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Unclosing(io.RawIOBase):
+    """The caller's file object from its current position, which our ``with`` blocks do not close.
+
+    ``len`` (the bytes to send) and ``tell`` (the bytes sent) are what the multipart encoder asks.
+    """
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self._stream = stream
+        self.len = size
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 def remaining_size(stream: Any) -> int:

@@ -87,6 +87,7 @@ class Call:
             self._arm()
 
     def _arm(self) -> None:
+        assert self.deadline is not None
         self.when = time.monotonic() + self.deadline
         WATCHDOG.watch(self)
 
@@ -199,7 +200,8 @@ class _Watched:
             for start in range(0, len(view), _SLICE):
                 super().send(view[start : start + _SLICE])  # type: ignore[misc]
         except TimeoutError:
-            call.stalled = True
+            if call is not None:
+                call.stalled = True
             raise
 
 
@@ -260,7 +262,7 @@ class CallRetry(Retry):
             return call.retry
         return super()._is_method_retryable(method)
 
-    def increment(
+    def increment(  # type: ignore[override]  # urllib3's stubs say Self; an exhausted retry is a plain Retry
         self,
         method: str | None = None,
         url: str | None = None,

@@ -19,7 +19,7 @@ import requests
 import urllib3
 from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
 
-from ..errors import (
+from ..base.errors import (
     ConnectionFailed,
     HttpStatusError,
     ReplyTooLarge,
@@ -54,10 +54,8 @@ _UNSET: Any = object()
 
 def default_user_agent() -> str:
     """galleryk's User-Agent: ``galleryk/<version>``, the same for every request of a session."""
-    try:
-        from .. import __version__
-    except ImportError:  # pragma: no cover - only while the package is half imported
-        __version__ = "0"
+    from .._version import __version__
+
     return f"galleryk/{__version__}"
 
 
@@ -365,7 +363,7 @@ def _read_capped(response: requests.Response, limit: int | None, label: str, mas
             raise ReplyTooLarge(_too_large(label, limit, "it goes on past that"), url=masked, limit=limit)
         chunks.append(chunk)
     response._content = b"".join(chunks)  # what requests' own .content does, with the cap on the way
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]
 
 
 def _too_large(label: str, limit: int, why: str) -> str:

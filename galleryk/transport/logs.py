@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import mask_secrets
+from ..base.errors import mask_secrets
 
 FAMILIES = ("urllib3", "requests", "charset_normalizer", "galleryk")
 """Loggers (and their children) whose records come from galleryk's requests."""

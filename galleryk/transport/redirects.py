@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from ..errors import SECRET_FIELDS, RedirectRefused, mask_secrets
+from ..base.errors import SECRET_FIELDS, RedirectRefused, mask_secrets
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
