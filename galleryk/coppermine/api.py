@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..errors import CoppermineError
+from .errors import Code, CoppermineError
 from .pages import error_text
 
 UNKNOWN_FUNCTION = 100
@@ -105,7 +105,9 @@ def upload_pid(reply: Reply) -> int:
     """The new picture id of a ``cpgAPI.upload`` success reply."""
     text = (reply.root.findtext("pid") or reply.root.findtext(".//pid") or "").strip()
     if not text.isdigit():
-        raise CoppermineError(0, f"cpgAPI.upload: the reply has no picture id: {etree.tostring(reply.root)[:200]!r}")
+        raise CoppermineError(
+            Code.NONE, f"cpgAPI.upload: the reply has no picture id: {etree.tostring(reply.root)[:200]!r}"
+        )
     return int(text)
 
 

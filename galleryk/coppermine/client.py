@@ -9,58 +9,54 @@ Listings of pictures always come from the web pages, since the cpgAPI has no suc
 from __future__ import annotations
 
 import contextlib
-import io
 import ipaddress
 import logging
 import os
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
-from .. import thumbcache
-from ..errors import (
+from ..base.errors import (
+    AlbumNotFound,
     BadReply,
-    BadValue,
-    ConnectionFailed,
-    CoppermineError,
     HttpStatusError,
+    Reason,
     RedirectRefused,
     ReplyTooLarge,
     ResponseCut,
     TransportError,
 )
+from ..base.results import UploadResult
 from ..frames.coppermine import album_row, albums_frame, photos_frame
-from ..results import UploadResult
-from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL
+from ..media import thumbcache
+from ..services import paging
+from ..services.contract import AlbumRef, Capabilities, PhotoRef, Progress, Service, Source, photo_id
+from ..services.once import make_once
+from ..services.registry import tag_listing
+from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, Transport, UploadSource
+from ..transport.retry import RetryPolicy
 from . import api, pages, tree
+from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
 from .web import WebSession, banned, html
-
-Source = str | os.PathLike | bytes | IO[bytes]
-Progress = Callable[[int, int], Any]
 
 MODES = ("auto", "api", "web")
 DEFAULT_SEPARATOR = ";"
 PROBE_ATTEMPTS = 3
 PROBE_PAUSE = 0.5
-PAGE_ATTEMPTS = 3
-"""Reads of one listing page before a transient failure (cut, error page, 5xx) fails the listing."""
-PAGE_PAUSE = 0.5
-"""Seconds before the second read of a failed page (then twice that)."""
+PAGES = RetryPolicy(retries=2, first_wait=0.5)
+"""A listing page that fails on the way (cut, error page, 5xx) is read again twice, after 0.5 and 1 s."""
 RECENT = "lastup"
 """The meta album of the newest pictures, newest first (``thumbnails.php?album=lastup``)."""
 DEFAULT_RECENT = 50
-_TRANSIENT = (ResponseCut, BadReply, HttpStatusError, ConnectionFailed)
 log = logging.getLogger("galleryk.coppermine")
-T = TypeVar("T")
 _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
 
@@ -92,7 +88,7 @@ def _warn_plain_http(url: str) -> None:
     )
 
 
-class Coppermine:
+class Coppermine(Service):
     """A Coppermine gallery, through the cpgAPI add-on where it exists and the stock web pages otherwise.
 
     ``mode``: ``"auto"`` (probe ``api/`` once, on first use, and remember the answer in
@@ -116,7 +112,17 @@ class Coppermine:
     (bytes a page or reply may have: 64 MiB; downloads stream to disk uncapped). None turns
     one off. Sign-in and cpgAPI calls never follow redirects; pages follow them within the
     gallery's own address only.
+
+    Extras beyond the service contract: ``mode``, ``mode_reason``, ``login()``, ``use_account()``,
+    ``keyword_separator``, ``recent_photos(category=)`` and ``create_album(category=)``.
     """
+
+    service = "coppermine"
+    name = "Coppermine"
+    album_noun = "album"
+    capabilities = Capabilities(
+        sign_in="password", loose_photos=False, album_needs_photo=False, adds_to_album=False, guest_uploads=True
+    )
 
     def __init__(
         self,
@@ -137,7 +143,7 @@ class Coppermine:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.url = _gallery_root(url)
-        self.username = username or None
+        self._username = username or None
         self._password = password or ""
         self.requested_mode = mode
         self._mode: str | None = None if mode == "auto" else mode
@@ -179,7 +185,7 @@ class Coppermine:
             self._probed = True
             if self.requested_mode == "api" and found != "api":
                 raise CoppermineError(
-                    0,
+                    Code.NONE,
                     f"{self.url} has no cpgAPI add-on ({reason}); no released Coppermine ships one. "
                     "Use web mode (the stock web pages) or auto (in Python: mode='web' or mode='auto'; in the "
                     "settings: mode = web)",
@@ -266,7 +272,7 @@ class Coppermine:
         passwords the gallery rejected stay rejected.
         """
         with self._lock:
-            self.username = username or None
+            self._username = username or None
             self._password = password or ""
             self._api_signed_in = False
             self._http.transport.session.cookies.clear()  # the previous user's session ends here
@@ -279,6 +285,63 @@ class Coppermine:
         """Whether the gallery has accepted this client's user and password: its pages show them signed in, or (api
         mode) a cpgAPI call with them succeeded (the cpgAPI checks the password on every call)."""
         return self._web.logged_in or self._api_signed_in
+
+    def personal_category(self) -> int | None:
+        """The signed-in user's own gallery category (10000 + their user id), as the gallery's pages show it; None
+        for a guest."""
+        return self._web.personal_category()
+
+    @property
+    def form_token(self) -> pages.FormToken | None:
+        """The form token the next upload or album creation will send (None before one was read)."""
+        return self._web.cached_token
+
+    def keep_form_token(self, token: pages.FormToken, *, age: float = 0.0) -> None:
+        """Use ``token`` as if it had been read ``age`` seconds ago (a token carried over from another client);
+        one the gallery refuses, or older than :attr:`form_token_max_age`, is replaced before it does harm."""
+        self._web.keep_token(token, age=age)
+
+    @property
+    def form_token_max_age(self) -> float:
+        """Seconds a form token read from the gallery is used before a fresh one is read."""
+        return self._web.token_max_age
+
+    def album_url(self, album: AlbumRef) -> str | None:
+        """The album's page on the gallery (its thumbnails)."""
+        return f"{self.url}thumbnails.php?album={self.resolve_album(album)}"
+
+    @property
+    def can_sign_in(self) -> bool:
+        """Whether the client holds a user name and a password that the gallery has not refused."""
+        return bool(self.username and self._password and not self._web.rejected)
+
+    def sign_out(self) -> None:
+        """Be a guest from now on (the gallery's session of this user ends here)."""
+        self.use_account(None)
+
+    @property
+    def username(self) -> str | None:
+        """The user this client signs in as (None: a guest)."""
+        return self._username
+
+    @property
+    def endpoint(self) -> str:
+        """The gallery's base URL (ending in ``/``)."""
+        return self.url
+
+    @property
+    def label(self) -> str:
+        """``Coppermine https://example.org/gallery/ (alice)``, for messages."""
+        return f"{self.name} {self.url} ({self.username or 'guest'})"
+
+    @property
+    def transport(self) -> Transport:
+        """The HTTP transport every request of this client goes through (its ``session`` takes requests' hooks)."""
+        return self._http.transport
+
+    def close(self) -> None:
+        """Close the client's pooled connections."""
+        self._http.transport.close()
 
     # -- listings ------------------------------------------------------------------------
     def albums(self) -> pd.DataFrame:
@@ -361,41 +424,37 @@ class Coppermine:
             rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)"
         )
 
-    def _album_id(self, album: int | str) -> int:
-        if isinstance(album, bool):
-            raise TypeError("album must be an album id or its exact title")
-        if isinstance(album, int) or (hasattr(album, "__index__") and not isinstance(album, str)):
-            return int(album)
-        if isinstance(album, str) and album.strip().isdigit():
-            return int(album)
-        df = self.albums()
-        hits = df[df["title"] == album]
-        if len(hits) == 1:
-            return int(hits["id"].iloc[0])
-        if len(hits) > 1:
-            raise CoppermineError(
-                0,
-                f"{len(hits)} albums are titled {album!r} (ids {', '.join(map(str, hits['id']))}); name the album "
-                "by its id instead",
-            )
-        titles = ", ".join(repr(t) for t in df["title"].head(12))
-        raise CoppermineError(19, f"no album titled {album!r} among the albums you see: {titles}")
-
-    def photos(self, album: int | str, limit: int | None = None) -> pd.DataFrame:
+    def photos(self, album: AlbumRef | None = None, limit: int | None = None, *, details: bool = False) -> pd.DataFrame:
         """The pictures of an album, read from its ``thumbnails.php`` pages (the cpgAPI cannot list them).
 
-        Columns: pid, album, title, caption, filename, thumb_url, url (full size), page_url.
-        Pages after the first are fetched concurrently; ``limit`` stops early. A page that fails
-        on the way (cut short, an error page, a 5xx) is read again twice before the listing fails.
+        Columns: id, album_id, title, description (the caption), tags and taken (None and NaT: the
+        album pages do not show them; ``details=True`` reads each picture's page for them), filename,
+        thumb_url, url (full size), page_url. Pages after the first are fetched concurrently;
+        ``limit`` stops early. A page that fails on the way (cut short, an error page, a 5xx) is
+        read again twice before the listing fails. A Coppermine picture is always in an album:
+        ``album`` is needed.
         """
-        aid = self._album_id(album)
+        if album is None:
+            raise AlbumNotFound(
+                "a Coppermine picture is always in an album: name the album (an id or its title)", service=self.service
+            )
+        aid = self.resolve_album(album)
         what = f"thumbnails.php?album={aid}"
         found = self._listing(lambda page: self._thumb_page({"album": str(aid)}, page, what, aid), limit)
+        if details:
+            self._add_details(found)
         df = photos_frame(found, source=f"web pages: {what} (the cpgAPI has no listing call)")
-        return thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
+        return tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
+
+    def _add_details(self, rows: list[dict]) -> None:
+        """Fill tags, taken and the full caption of listed rows from each picture's page (``workers`` at a time)."""
+        infos = self.photo_infos([r["id"] for r in rows], workers=self.workers)
+        for row, (_, info) in zip(rows, infos.iterrows()):
+            row["description"] = info["description"]
+            row["tags"] = info["tags"]
 
     def recent_photos(
-        self, album: int | str | None = None, limit: int = DEFAULT_RECENT, *, category: int | None = None
+        self, album: AlbumRef | None = None, limit: int = DEFAULT_RECENT, *, category: int | None = None
     ) -> pd.DataFrame:
         """The newest pictures first, from the gallery's "Last additions" pages, reading only the pages ``limit`` needs.
 
@@ -411,7 +470,7 @@ class Coppermine:
             raise ValueError(f"limit must be a positive number of pictures, not {limit!r}")
         if album is not None and category is not None:
             raise ValueError("recent_photos takes an album or a category, not both")
-        aid = self._album_id(album) if album is not None else None
+        aid = self.resolve_album(album) if album is not None else None
         params = {"album": RECENT}
         if aid is not None:
             params["cat"] = str(-aid)
@@ -420,24 +479,16 @@ class Coppermine:
         what = "thumbnails.php?" + "&".join(f"{k}={v}" for k, v in params.items())
         found = self._listing(lambda page: self._thumb_page(params, page, what, aid, recent=True), limit)
         df = photos_frame(found, source=f"web pages: {what} (newest first, approved pictures only)")
-        return thumbcache.tag_listing(df, self)
+        return tag_listing(df, self)
 
-    def _listing(self, fetch: Callable[[int], pages.ThumbPage], limit: int | None) -> list[dict]:
-        """The rows of a paged listing: page 1, then (concurrently) the pages up to ``limit`` or the last one."""
-        first = fetch(1)
-        found = list(first.photos)
-        if limit is None or len(found) < limit:
-            per_page = max(len(first.photos), 1)
-            last = first.pages
-            if limit is not None:
-                last = min(last, -(-limit // per_page))
-            rest = list(range(2, last + 1))
-            if rest:
-                with ThreadPoolExecutor(max_workers=min(self.workers, len(rest))) as pool:
-                    for page in pool.map(fetch, rest):
-                        found.extend(page.photos)
-        seen: set[int] = set()
-        unique = [p for p in found if not (p["pid"] in seen or seen.add(p["pid"]))]
+    def _listing(self, fetch: Any, limit: int | None) -> list[dict]:
+        """The rows of a paged listing (the one pager: page 1, then the rest concurrently), each picture once."""
+
+        def read(page: pages.ThumbPage) -> paging.Page[list[dict]]:
+            return paging.Page(page.photos or None, len(page.photos), page.pages)
+
+        found = [row for rows in paging.walk(fetch, read, limit=limit, workers=self.workers) for row in rows]
+        unique = list({p["id"]: p for p in reversed(found)}.values())[::-1]  # each picture once, first page first
         return unique if limit is None else unique[:limit]
 
     def _thumb_page(
@@ -458,59 +509,49 @@ class Coppermine:
                     raise banned(label, ban)
                 problem = pages.die_message(doc)
                 if problem is not None:  # an error box; a bare notice ("No image to display") is an empty album
-                    raise CoppermineError(19, f"{label}: {problem}")
+                    raise CoppermineError(Code.ALBUM_REFUSED, f"{label}: {problem}")
                 if recent and aid is not None and not pages.links_album(doc, aid):
                     # 1.6 draws "No image to display" for an unknown album too, but links none in the breadcrumb
-                    raise CoppermineError(19, f"{label}: the gallery has no album {aid}")
+                    raise CoppermineError(Code.ALBUM_REFUSED, f"{label}: the gallery has no album {aid}")
             if recent:
                 for row in result.photos:
-                    row["album"] = aid  # the meta album's links name "lastup", not the picture's album
+                    row["album_id"] = aid  # the meta album's links name "lastup", not the picture's album
             return result
 
-        return self._read_again(label, read)
+        return PAGES.call(read, on_retry=lambda _, exc, __: log.info("%s failed (%s); reading it again", label, exc))
 
-    def _read_again(self, what: str, read: Callable[[], T]) -> T:
-        """``read()``, tried up to PAGE_ATTEMPTS times when it fails in a way that may pass (never for a reply
-        over the size cap or a refused redirect, which would fail the same way)."""
-        for attempt in range(PAGE_ATTEMPTS):
-            try:
-                return read()
-            except (ReplyTooLarge, RedirectRefused, BadValue):
-                raise
-            except _TRANSIENT as exc:
-                if attempt == PAGE_ATTEMPTS - 1:
-                    raise
-                log.info("%s failed (%s); reading it again", what, exc)
-            time.sleep(PAGE_PAUSE * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    def photo_info(self, pid: int) -> dict:
-        """Title, caption, keywords (list), filename, url (full size) and more of one picture, from displayimage.php."""
-        resp = self._web.page("displayimage.php", {"pid": str(int(pid))})
+    def photo_info(self, photo: PhotoRef) -> dict[str, Any]:
+        """One picture's page (displayimage.php) read: id, album_id, title, description (the caption), tags (the
+        keywords), original_url (full size), page_url, filename, width, height, filesize, date_added and more."""
+        pid = photo_id(photo)
+        resp = self._web.page("displayimage.php", {"pid": str(pid)})
         _check_page(resp, f"displayimage.php?pid={pid}")
-        info = pages.picture(html(resp), resp.url, pid=int(pid))
-        if info["filename"] is None and info["url"] is None:
-            raise CoppermineError(19, f"picture {pid}: {_page_problem(resp) or 'the page shows no picture'}")
+        info = pages.picture(html(resp), resp.url, pid=pid)
+        if info["filename"] is None and info["original_url"] is None:
+            problem = _page_problem(resp) or "the page shows no picture"
+            raise CoppermineError(Code.ALBUM_REFUSED, f"picture {pid}: {problem}", reason=Reason.NOT_FOUND)
         shown = info.pop("shown_pid", None)
-        if shown is not None and shown != int(pid):
+        if shown is not None and shown != pid:
             # 1.6 answers a picture it does not show you (awaiting approval) with the one at its place in the album
             raise CoppermineError(
-                19,
+                Code.ALBUM_REFUSED,
                 f"picture {pid}: the gallery shows another picture ({shown}) in its place; "
                 f"{pid} is not visible to you (it may await an admin's approval, or be gone)",
+                reason=Reason.NOT_FOUND,
             )
-        if info["url"] is None and info["fullsize_page"]:
+        if info["original_url"] is None and info["fullsize_page"]:
             full = self._web.page(info["fullsize_page"])
-            info["url"] = pages.fullsize_image(html(full), full.url)
+            info["original_url"] = pages.fullsize_image(html(full), full.url)
         info["source"] = f"web page: displayimage.php?pid={pid}"
         return info
 
-    def download(self, pid: int, dest: str | os.PathLike | None = None) -> Path:
+    def download(self, photo: PhotoRef, dest: str | os.PathLike | None = None) -> Path:
         """Save the full-size original of a picture; ``dest`` is a folder or a file path (default: current folder)."""
+        pid = photo_id(photo)
         info = self.photo_info(pid)
-        url = info["url"]
+        url = info["original_url"]
         if not url:
-            raise CoppermineError(19, f"picture {pid}: no link to the original on its page")
+            raise CoppermineError(Code.ALBUM_REFUSED, f"picture {pid}: no link to the original on its page")
         target = Path(dest) if dest is not None else Path.cwd()
         if target.is_dir() or (dest is not None and str(dest).endswith(os.sep)):
             target = target / (info["filename"] or f"{pid}.jpg")
@@ -527,10 +568,7 @@ class Coppermine:
         cached in memory and on disk by gallery, user, picture and size.
         """
         size = thumbcache.check_size(size)
-        pid = thumbcache.photo_field(photo, "pid", "id")
-        if pid is None or isinstance(pid, bool) or not str(pid).strip().isdigit():
-            raise ValueError(f"thumbnail needs a picture id (pid) or a row of photos(), not {pid!r}")
-        pid = int(pid)
+        pid = photo_id(photo)
         given = thumbcache.photo_field(photo, "thumb_url") if thumbcache.is_row(photo) else None
         key = thumbcache.ThumbKey(f"coppermine {self.url}", self.username or "", str(pid), size)
         return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(pid, given, size))
@@ -538,37 +576,40 @@ class Coppermine:
     def _fetch_thumbnail(self, pid: int, thumb_url: str | None, size: int) -> bytes:
         full = None
         if not thumb_url:
-            full = self.photo_info(pid)["url"]
+            full = self.photo_info(pid)["original_url"]
             if not full:
-                raise CoppermineError(19, f"picture {pid}: its page links no image")
+                raise CoppermineError(Code.ALBUM_REFUSED, f"picture {pid}: its page links no image")
             folder, _, name = full.rpartition("/")
             thumb_url = f"{folder}/{pages.THUMB_PREFIX}{name}"
         self._web.ensure_login()
         resp = self._http.send("GET", thumb_url, retry=True)
         if resp.status_code == 404 and full is None:
-            full = self.photo_info(pid)["url"]
+            full = self.photo_info(pid)["original_url"]
         if resp.status_code == 404 and full:  # no thumb_ file (a gallery made without them): the picture itself
             resp = self._http.send("GET", full, retry=True)
         if resp.status_code >= 400:
             raise CoppermineError(
-                19 if resp.status_code in (403, 404) else 0,
+                Code.ALBUM_REFUSED if resp.status_code in (403, 404) else Code.NONE,
                 f"picture {pid}: its thumbnail answered HTTP {resp.status_code}",
             )
         try:
             return thumbcache.downscale(resp.content, size)
         except ValueError as exc:
-            raise CoppermineError(0, f"picture {pid}: its thumbnail is {exc}") from None
+            raise CoppermineError(Code.NONE, f"picture {pid}: its thumbnail is {exc}") from None
 
     # -- changes -------------------------------------------------------------------------
-    def create_album(self, title: str, category: int | None = None) -> int:
+    def create_album(self, title: str, *, photo: PhotoRef | None = None, category: int | None = None) -> int:
         """Create an album in ``category`` (default: your personal gallery); return its id.
 
         In both modes this is the gallery's own album manager page: the cpgAPI has no call for it,
-        and sits on a stock gallery whose pages are there.
+        and sits on a stock gallery whose pages are there. A Coppermine album starts empty:
+        ``photo`` (the contract's first photo, for services that need one) is not taken.
         """
+        if photo is not None:
+            raise ValueError("a Coppermine album starts empty: upload pictures into it after creating it")
         if not self.username:
             raise CoppermineError(
-                18,
+                Code.AUTHENTICATION,
                 "creating an album needs a signed-in user: sign in with a user name and password "
                 "(in Python: Coppermine(url, username, password))",
             )
@@ -576,19 +617,22 @@ class Coppermine:
             category = self._web.personal_category()
             if category is None:
                 raise CoppermineError(
-                    0,
+                    Code.NONE,
                     "cannot find your personal gallery's category on the pages; name the category "
                     "to create the album in (in Python: category=)",
                 )
         category = int(category)
         before = self._albums_titled(title, category)
 
-        def lookup() -> int | None:
+        def made() -> int | None:
             """After a lost or cut reply: the album the gallery made, if it made one."""
             new = sorted(set(self._albums_titled(title, category)) - set(before))
             return new[-1] if new else None
 
-        return self._web.create_album(category, title, len(before), lookup)
+        position = len(before)
+        return make_once(
+            lambda: self._web.create_album(category, title, position), made, what=f"creating the album {title!r}"
+        )
 
     def _albums_titled(self, title: str, category: int) -> list[int]:
         """Ids of the albums titled ``title`` in ``category`` (read from that category's pages)."""
@@ -602,10 +646,10 @@ class Coppermine:
     def upload(
         self,
         source: Source,
-        album: int | str,
+        album: AlbumRef | None = None,
         title: str | None = None,
         description: str | None = None,
-        tags: list[str] | str | None = None,
+        tags: Iterable[str] | str | None = None,
         progress: Progress | None = None,
         *,
         filename: str | None = None,
@@ -617,14 +661,19 @@ class Coppermine:
         several words stays one keyword. Returns an UploadResult with the new
         picture id, or status "pending_approval" and id None when the gallery holds it for approval.
         """
-        aid = self._album_id(album)
-        opener, name, size = _opener(source, filename)
+        if album is None:
+            raise AlbumNotFound(
+                "a Coppermine picture is uploaded into an album: pass album= (an id or its title)", service=self.service
+            )
+        aid = self.resolve_album(album)
+        up = UploadSource(source, filename)
         keywords = self._keywords(tags)
         started = time.monotonic()
         if self.mode == "api":
             fields = {"aid": str(aid), "title": title or "", "description": description or "", "keywords": keywords}
-            with opener() as fh:
-                reply = self._api("cpgAPI.upload", fields, file=("file", name, fh), progress=progress)
+            with up.opened() as opened:
+                reply = self._api("cpgAPI.upload", fields, file=("file", up.filename, opened.stream), progress=progress)
+            assert reply is not None  # only catList may answer "nothing" (allow_empty)
             pid: int | None = api.upload_pid(reply)
             status = "uploaded"
         else:
@@ -640,18 +689,18 @@ class Coppermine:
                     "caption": description or "",
                     "keywords": keywords,
                 }
-                with opener() as fh:
-                    yield self._http.multipart(fields, ("Filedata", name, fh), progress)
+                with up.opened() as opened:
+                    yield self._http.multipart(fields, ("Filedata", up.filename, opened.stream), progress)
 
             pid, status = self._web.upload(body, aid)
         return UploadResult(
             id=str(pid) if pid is not None else None,
             status=status,
-            service="coppermine",
-            album=str(aid),
+            service=self.service,
+            album_id=str(aid),
             title=title or None,
-            filename=name,
-            bytes=size,
+            filename=up.filename,
+            bytes=up.size,
             seconds=time.monotonic() - started,
             url=f"{self.url}displayimage.php?pid={pid}" if pid is not None else None,
         )
@@ -661,7 +710,7 @@ class Coppermine:
         """The gallery's keyword separator: as its upload form names it once seen, else ``;`` (1.6's default)."""
         return self._separator or self._web.keyword_separator or DEFAULT_SEPARATOR
 
-    def _keywords(self, tags: list[str] | str | None) -> str:
+    def _keywords(self, tags: Iterable[str] | str | None) -> str:
         sep = self.keyword_separator
         words = tags.split() if isinstance(tags, str) else [str(t) for t in tags or []]
         # a tag holding the separator itself would be split: the separator becomes "_" there
@@ -681,7 +730,7 @@ class Coppermine:
         self._ensure_mode()
         if self._web.rejected:
             raise CoppermineError(
-                18,
+                Code.AUTHENTICATION,
                 f"the gallery {self.url} already rejected the credentials of {self.username!r}; galleryk will not "
                 "send them again (failed logins can get your address banned). Sign in again with the right password "
                 "(in Python: login(password=...), or a new client)",
@@ -692,7 +741,8 @@ class Coppermine:
         self._charset = api.declared_charset(resp.content) or self._charset
         if resp.status_code == 404:
             raise CoppermineError(
-                0, f"{self.url} has no cpgAPI add-on (api/ answered 404); use web or auto mode (mode='web' or 'auto')"
+                Code.NONE,
+                f"{self.url} has no cpgAPI add-on (api/ answered 404); use web or auto mode (mode='web' or 'auto')",
             )
         maybe = " (the upload may or may not have been stored)" if file else ""
         try:
@@ -707,17 +757,17 @@ class Coppermine:
             ) from None
         if not api.is_complete(resp.content):
             raise ResponseCut(f"{function}: the reply from {self.url}api/ was cut short{maybe}", url=self._api_url())
-        if reply.failed and reply.code == 18 and self.username:
+        if reply.failed and reply.code == Code.AUTHENTICATION and self.username:
             self._web.mark_rejected()
             self._api_signed_in = False
             raise CoppermineError(
-                18,
+                Code.AUTHENTICATION,
                 f"{function}: {reply.verbose or 'authentication failed'} for {self.username!r}; galleryk will not "
                 "send this password again (failed logins can get your address banned): sign in again with the right "
                 "password (in Python: login(password=...))",
             )
         self._api_signed_in = bool(self.username)  # the add-on checks the password first: it let this call through
-        if reply.failed and reply.code == 23 and allow_empty:
+        if reply.failed and reply.code == Code.NO_CATEGORIES and allow_empty:
             return None
         api.raise_for_failure(reply, function)
         return reply
@@ -746,7 +796,7 @@ def _check_page(resp: requests.Response, what: str, *, listing: bool = False) ->
             f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url, status=resp.status_code
         )
     if resp.status_code >= 400:
-        code = 19 if resp.status_code in (403, 404) else 0
+        code = Code.ALBUM_REFUSED if resp.status_code in (403, 404) else Code.NONE
         raise CoppermineError(code, f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}")
     cut = listing and b"</html>" not in resp.content[-2048:].lower()
     if cut and b"<html" in resp.content[:4096].lower():
@@ -767,83 +817,3 @@ def _page_problem(resp: requests.Response) -> str | None:
     """The error message of a page that shows an error instead of content, if it says one."""
     msgs = pages.messages(html(resp))
     return " | ".join(msgs) if msgs else None
-
-
-_MAGIC = [(b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"), (b"RIFF", "webp")]
-
-
-def _sniff(head: bytes) -> str:
-    for magic, ext in _MAGIC:
-        if head.startswith(magic):
-            return ext
-    return "bin"
-
-
-def _opener(source: Source, filename: str | None) -> tuple[Callable[[], IO[bytes]], str, int | None]:
-    """A function giving a fresh readable stream of ``source`` (for a retry), the file name to send, and its size.
-
-    Paths are opened lazily and streamed; nothing is read into memory here.
-    """
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f"no such file to upload: {path}")
-        return (lambda: open(path, "rb")), filename or path.name, path.stat().st_size
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = source if isinstance(source, bytes) else bytes(source)
-        return (lambda: io.BytesIO(data)), filename or f"upload.{_sniff(data[:16])}", len(data)
-    if hasattr(source, "read"):
-        fh = source
-        if not _seekable(fh):
-            # the multipart body announces its length, and a refused form token means sending it twice
-            raise ValueError("upload needs a path, bytes or a seekable binary file object; this one cannot seek")
-        start = fh.tell()
-        name = filename or os.path.basename(str(getattr(fh, "name", "") or "")) or None
-        if name is None:
-            head = fh.read(16)
-            fh.seek(start)
-            name = f"upload.{_sniff(head)}"
-        size = fh.seek(0, os.SEEK_END) - start
-        fh.seek(start)
-
-        def reopen() -> IO[bytes]:
-            fh.seek(start)
-            return _Unclosing(fh, size)
-
-        return reopen, name, size
-    raise TypeError(f"source must be a path, bytes or a binary file object, not {type(source).__name__}")
-
-
-def _seekable(fh: Any) -> bool:
-    try:
-        return bool(fh.seekable())
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Unclosing(io.RawIOBase):
-    """The caller's file object from its current position, which our ``with`` blocks do not close.
-
-    ``len`` (the bytes to send) and ``tell`` (the bytes sent) are what the multipart encoder asks.
-    """
-
-    def __init__(self, fh: IO[bytes], size: int) -> None:
-        self._fh = fh
-        self.len = size
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._fh.read(size)
-        self._pos += len(data)
-        return data
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)

@@ -454,10 +454,10 @@ def thumbnails(page: str | bytes | lxml.html.HtmlElement, base_url: str, album: 
         caption_el = _first_with_class(cell, (THUMB_CAPTION_CLASS,))
         result.photos.append(
             {
-                "pid": pid,
-                "album": aid if aid is not None else album,
+                "id": pid,
+                "album_id": aid if aid is not None else album,
                 "title": _text(title_el),
-                "caption": _text(caption_el),
+                "description": _text(caption_el),
                 "filename": filename,
                 "thumb_url": src,
                 "url": urljoin(src, folder + _quote_name(filename)) if filename else None,
@@ -596,13 +596,15 @@ def picture(page: str | bytes | lxml.html.HtmlElement, base_url: str, pid: int |
     dims = _text(info.get("dimensions"))
     m = re.search(r"(\d+)\s*[x×]\s*(\d+)", dims)
     return {
-        "pid": pid,
-        "album": album,
+        "id": pid,
+        "album_id": album,
         "title": title,
-        "caption": caption,
-        "keywords": keywords,
+        "description": caption,
+        "tags": keywords,
+        "taken": None,
+        "page_url": urljoin(base_url, f"displayimage.php?pid={pid}") if pid is not None else None,
+        "original_url": url,
         "filename": filename,
-        "url": url,
         "display_url": shown,
         "fullsize_page": fullsize,
         "width": int(m.group(1)) if m else None,

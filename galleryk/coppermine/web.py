@@ -21,18 +21,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from ..errors import (
-    BadReply,
-    CoppermineBanned,
-    CoppermineError,
-    CoppermineServerError,
-    HttpStatusError,
-    RedirectRefused,
-    TransportError,
-    mask_secrets,
-)
+from ..base.errors import BadReply, HttpStatusError, Reason, RedirectRefused, mask_secrets
 from ..transport.redirects import same_origin
 from . import pages
+from .errors import Code, CoppermineBanned, CoppermineError, CoppermineServerError
 from .gate import SignInGate
 
 Send = Callable[..., requests.Response]
@@ -50,24 +42,27 @@ _TOKEN_TROUBLE = re.compile(r"form.?token|timestamp|token.*(invalid|expired|stal
 # that handles errors works alike in both modes (the web pages themselves carry no codes).
 # The real 1.6/1.7 English texts come first, then looser patterns for other wordings.
 _CODES: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(r"exceeded filesize permitted by cpg|too large \(maximum allowed is", re.I), 9),
-    (re.compile(r"exceeded filesize allowed in php\.ini|only a partial upload", re.I), 6),
-    (re.compile(r"disk quota exceeded|quota", re.I), 22),
-    (re.compile(r"only files with the following extensions|extension|file type|not allowed.*(format|type)", re.I), 5),
-    (re.compile(r"not a valid image|not an image|corrupt|unknown image", re.I), 13),
-    (re.compile(r"failed to create directory|user'?s directory", re.I), 11),
-    (re.compile(r"impossible to move|move the file", re.I), 12),
-    (re.compile(r"no upload occurred|no file was (uploaded|posted)", re.I), 2),
-    (re.compile(r"filename unavailable|file ?name is empty", re.I), 3),
-    (re.compile(r"album not selected|no album was selected", re.I), 1),
-    (re.compile(r"login failed|wrong password|incorrect|authenticat|banned|not logged in", re.I), 18),
+    (re.compile(r"exceeded filesize permitted by cpg|too large \(maximum allowed is", re.I), Code.TOO_LARGE),
+    (re.compile(r"exceeded filesize allowed in php\.ini|only a partial upload", re.I), Code.PHP_UPLOAD_ERROR),
+    (re.compile(r"disk quota exceeded|quota", re.I), Code.QUOTA),
+    (
+        re.compile(r"only files with the following extensions|extension|file type|not allowed.*(format|type)", re.I),
+        Code.FORBIDDEN_EXTENSION,
+    ),
+    (re.compile(r"not a valid image|not an image|corrupt|unknown image", re.I), Code.NOT_AN_IMAGE),
+    (re.compile(r"failed to create directory|user'?s directory", re.I), Code.CANNOT_MAKE_FOLDER),
+    (re.compile(r"impossible to move|move the file", re.I), Code.CANNOT_MOVE_FILE),
+    (re.compile(r"no upload occurred|no file was (uploaded|posted)", re.I), Code.NO_FILE),
+    (re.compile(r"filename unavailable|file ?name is empty", re.I), Code.EMPTY_FILE_NAME),
+    (re.compile(r"album not selected|no album was selected", re.I), Code.NO_ALBUM_ID),
+    (re.compile(r"login failed|wrong password|incorrect|authenticat|banned|not logged in", re.I), Code.AUTHENTICATION),
     (
         re.compile(
             r"selected album does not exist|no album where you are allowed|"
             r"album.*(not exist|may not|not allowed|cannot)|no album|unknown album",
             re.I,
         ),
-        19,
+        Code.ALBUM_REFUSED,
     ),
     (
         re.compile(
@@ -75,11 +70,14 @@ _CODES: list[tuple[re.Pattern[str], int]] = [
             r"upload.*(not allowed|denied)|permission|denied",
             re.I,
         ),
-        20,
+        Code.PERMISSION,
     ),
-    (re.compile(r"too (large|big)|exceeds|maximum (file )?size|size.*limit|at most \d+ on a side", re.I), 9),
-    (re.compile(r"empty", re.I), 8),
-    (re.compile(r"album", re.I), 19),
+    (
+        re.compile(r"too (large|big)|exceeds|maximum (file )?size|size.*limit|at most \d+ on a side", re.I),
+        Code.TOO_LARGE,
+    ),
+    (re.compile(r"empty", re.I), Code.EMPTY_OR_CORRUPT),
+    (re.compile(r"album", re.I), Code.ALBUM_REFUSED),
 ]
 _PERMISSION = re.compile(r"(don'?t|do not) have permission", re.I)
 """What 1.6 answers a client whose server-side session is gone (a guest again), before any token check."""
@@ -97,7 +95,7 @@ def code_for(message: str) -> int:
     for pattern, code in _CODES:
         if pattern.search(message):
             return code
-    return 0
+    return Code.NONE
 
 
 def _digest(username: str, password: str) -> str:
@@ -230,7 +228,7 @@ class WebSession:
             key = _digest(self.username, self._password)
             if key in self._rejected:
                 raise CoppermineError(
-                    18,
+                    Code.AUTHENTICATION,
                     f"the gallery {self.base_url} already rejected this password for {self.username!r}; galleryk will not "
                     "send it again (each failed login counts toward a ban of your address). Sign in again with the "
                     "right password (in Python: login(password=...), or a new client)",
@@ -281,7 +279,7 @@ class WebSession:
             # was posted (a page of the dance failed): once more, which cannot count toward a ban.
             if attempt == 1:
                 raise CoppermineError(
-                    18,
+                    Code.AUTHENTICATION,
                     f"the gallery {self.base_url} accepted the login of {self.username!r} but its pages still show a "
                     "guest: the session cookie was not kept (it depends on the User-Agent and the site URL; use the "
                     "gallery's canonical URL and do not change the User-Agent during a session)",
@@ -306,7 +304,7 @@ class WebSession:
             raise banned(f"login to {self.base_url} as {self.username!r}", ban)
         self._rejected.add(key)
         raise CoppermineError(
-            18,
+            Code.AUTHENTICATION,
             f"login to {self.base_url} as {self.username!r} failed: {failure.rstrip('.')}. galleryk will not send "
             "this password again (each failure counts toward a ban of your address): sign in again with the right "
             "password (in Python: login(password=...))",
@@ -347,6 +345,17 @@ class WebSession:
         self._token = token
         self._token_at = time.monotonic()
 
+    @property
+    def cached_token(self) -> pages.FormToken | None:
+        """The form token this session holds now, if any."""
+        return self._token
+
+    def keep_token(self, token: pages.FormToken, *, age: float = 0.0) -> None:
+        """Hold ``token`` as if it had been read ``age`` seconds ago."""
+        with self._lock:
+            self._token = token
+            self._token_at = time.monotonic() - age
+
     def form_token(self, *, fresh: bool = False) -> pages.FormToken:
         """A form token for this user: the cached one while young, else one from ``upload.php?single`` or a page."""
         self.ensure_login()
@@ -364,7 +373,7 @@ class WebSession:
                 said = said or " | ".join(pages.messages(text))
             who = repr(self.username) if self.username else "a guest"
             raise CoppermineError(
-                code_for(said) or 20,
+                code_for(said) or Code.PERMISSION,
                 f"the gallery {self.base_url} offers no form to {who}"
                 + (f": {said}" if said else " (not signed in, or the theme hides the logout link and the upload form)"),
             )
@@ -444,8 +453,14 @@ class WebSession:
                 if "thumbnails.php" in location:
                     return None, "pending_approval"
                 if "login.php" in location:
-                    raise CoppermineError(18, f"upload to album {album}: the gallery sent us to the login page")
-                raise CoppermineError(0, f"upload to album {album}: unexpected redirect to {_strip_query(location)}")
+                    raise CoppermineError(
+                        Code.AUTHENTICATION,
+                        f"upload to album {album}: the gallery sent us to the login page",
+                        reason=Reason.SIGNED_OUT,
+                    )
+                raise CoppermineError(
+                    Code.NONE, f"upload to album {album}: unexpected redirect to {_strip_query(location)}"
+                )
             text = _body_text(resp)
             if resp.status_code >= 500:
                 raise HttpStatusError(
@@ -480,13 +495,15 @@ class WebSession:
                 )
             raise CoppermineError(code_for(text), f"upload to album {album} failed (HTTP {resp.status_code}): {text}")
 
-    def create_album(self, category: int, title: str, position: int, lookup: Callable[[], int | None]) -> int:
+    def create_album(self, category: int, title: str, position: int) -> int:
         """Create an album through the album manager's ``delete.php?what=albmgr&op=add``; return its id.
 
-        ``lookup()`` finds the album by title in its category: a reply that is lost, cut or an
-        error page is resolved by it before anything is sent again, so no album is made twice.
+        One creation: a stale form token or a session the gallery forgot is repaired and the
+        request sent again (those refusals come before anything is made). A reply that is lost, cut
+        or an error page raises a TransportError: the album may or may not exist, and the caller
+        looks before asking again (:func:`galleryk.services.once.make_once`).
         """
-        fresh_token = relogged = retried = False
+        fresh_token = relogged = False
         while True:
             token = self.form_token(fresh=fresh_token)
             params = {
@@ -498,24 +515,15 @@ class WebSession:
                 "form_token": token.form_token,
                 "timestamp": token.timestamp,
             }
-            try:
-                resp = self._send("GET", self.url("delete.php"), params=params, allow_redirects=False, retry=False)
-                data = _json(resp)
-                if data is None and (resp.status_code >= 500 or not pages.is_gallery_page(html(resp))):
-                    raise BadReply(
-                        f"creating album {title!r}: the gallery answered HTTP {resp.status_code} with "
-                        f"neither JSON nor one of its pages: {_body_text(resp)}",
-                        url=self.url("delete.php"),
-                        status=resp.status_code,
-                    )
-            except TransportError:
-                made = lookup()
-                if made is not None:
-                    return made
-                if retried:
-                    raise
-                retried = True  # nothing was made: sending it once more cannot make two
-                continue
+            resp = self._send("GET", self.url("delete.php"), params=params, allow_redirects=False, retry=False)
+            data = _json(resp)
+            if data is None and (resp.status_code >= 500 or not pages.is_gallery_page(html(resp))):
+                raise BadReply(
+                    f"creating album {title!r}: the gallery answered HTTP {resp.status_code} with "
+                    f"neither JSON nor one of its pages: {_body_text(resp)}",
+                    url=self.url("delete.php"),
+                    status=resp.status_code,
+                )
             if (
                 data is not None
                 and str(data.get("message")).lower() == "true"
@@ -532,7 +540,11 @@ class WebSession:
             if _PERMISSION.search(text) and not relogged and self._session_lost():
                 relogged = True
                 continue
-            code = 4 if re.search(r"need(s)? (to have )?a name|categor.*(missing|not exist)", text, re.I) else 20
+            code = (
+                Code.INVALID_ALBUM
+                if re.search(r"need(s)? (to have )?a name|categor.*(missing|not exist)", text, re.I)
+                else Code.PERMISSION
+            )
             raise CoppermineError(code, f"creating album {title!r} in category {category} failed: {text}")
 
 

@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from ..errors import BadReply, FotkiAuthError
+from ..base.errors import BadReply
+from .errors import Code, FotkiAuthError
 from .signing import signed
 from .tokencache import CachedToken
 
@@ -75,7 +76,7 @@ def in_ipython() -> bool:
     if shell is None:
         return False
     try:
-        return shell.get_ipython() is not None  # type: ignore[attr-defined]
+        return shell.get_ipython() is not None
     except AttributeError:
         return False
 
@@ -118,7 +119,7 @@ class PendingLogin:
         try:
             self._token = self._exchange(self._frob)
         except FotkiAuthError as exc:
-            if exc.code == 108:
+            if exc.code == Code.INVALID_FROB:
                 raise FotkiAuthError(
                     exc.code,
                     f"{exc.message}: not approved yet (or expired/denied). Open {self.url} , say yes, then "
@@ -135,7 +136,7 @@ class PendingLogin:
             try:
                 return self.finish()
             except FotkiAuthError as exc:
-                if exc.code != 108 or (deadline is not None and time.monotonic() + poll > deadline):
+                if exc.code != Code.INVALID_FROB or (deadline is not None and time.monotonic() + poll > deadline):
                     raise
             time.sleep(poll)
 

@@ -2,8 +2,8 @@
 
     fotki = Fotki(api_key, secret)            # endpoints default to api.fotki.com / secure.fotki.com
     fotki.login()                             # a link to approve; then fotki.finish_login()
-    sets = fotki.photosets()                  # DataFrame
-    photos = fotki.photos(photoset=sets.id[0])
+    sets = fotki.albums()                     # the photosets, as a DataFrame
+    photos = fotki.photos(sets.id[0])
     fotki.upload("IMG_0001.jpg", album="Trip", tags=["sea", "boats"])
 
 How it talks to the service: method URLs are ``{api_url}/{method_with_underscores}``; auth
@@ -16,15 +16,12 @@ Any other Flickr-style service works by passing its endpoints.
 
 from __future__ import annotations
 
-import itertools
 import math
-import numbers
 import os
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,24 +31,28 @@ import pandas as pd
 import requests
 from lxml import etree
 
-from .. import thumbcache
-from ..errors import BadValue, FotkiAuthError, FotkiError, FotkiNotFound, HttpStatusError, NotSignedIn
+from ..base.errors import AlbumNotFound, AmbiguousAlbum, BadValue, HttpStatusError, NotSignedIn
+from ..base.results import UploadResult
 from ..frames.fotki import chunks_frame, info_values, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
-from ..results import UploadResult
+from ..media import thumbcache
+from ..services import paging
+from ..services.contract import AlbumRef, Capabilities, PhotoRef, Progress, Service, Source, photo_id
+from ..services.once import make_once
+from ..services.registry import tag_listing
 from ..transport import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_REPLY,
     DEFAULT_STALL,
     DEFAULT_TIMEOUT,
-    Progress,
-    Source,
     Transport,
+    UploadSource,
     mask_url,
-    open_source,
 )
 from . import auth
+from .errors import Code, FotkiAuthError, FotkiError, FotkiNotFound
 from .replies import parse_reply, upload_id
 from .signing import signed
+from .tags import tags_text
 from .tokencache import CachedToken, CacheKey, FileTokenCache, MemoryTokenCache, TokenCache
 
 DEFAULT_API_URL = "https://api.fotki.com/v2flkr"
@@ -63,11 +64,7 @@ FORMATS = ("xml", "json")
 _NOT_RETRIED = frozenset({"flickr.auth.getToken"})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
 _T = TypeVar("_T")
-_R = TypeVar("_R")
-_PARSERS = 4
-"""Up to this many fetching threads, each parses the pages it fetched; with more, ``_PARSE_SLOTS`` threads parse."""
-_PARSE_SLOTS = 2
-"""Threads parsing for many fetching ones (lxml parses without the GIL; a tree costs ~1.7 kB a photo)."""
+DEFAULT_RECENT = 50
 
 
 def dotted(method: str) -> str:
@@ -80,7 +77,7 @@ def _is_read(method: str) -> bool:
     return last.startswith(("get", "check", "search"))
 
 
-class Fotki:
+class Fotki(Service):
     """A Fotki account (or any Flickr-style service) through its public API.
 
     ``format``: "xml" (default) or "json"; both give the same results. ``token``: a token you
@@ -96,7 +93,25 @@ class Fotki:
     retries included), ``stall`` (seconds an upload may make no progress) and ``max_reply``
     (bytes per reply) bound what a broken server can cost; see
     :class:`~galleryk.transport.Transport` for the defaults.
+
+    Extras beyond the service contract: the frob flow (``login``, ``get_frob``, ``auth_url``,
+    ``get_token``, ``check_token``, ``finish_login``, ``logout``), ``photosets(user_id=)`` (anyone's
+    photosets), ``create_photoset``, ``add_to_photoset``, ``edit_photoset``, ``delete_photoset``
+    and ``call()`` for any other method.
     """
+
+    service = "fotki"
+    name = "Fotki"
+    album_noun = "photoset"
+    capabilities = Capabilities(
+        sign_in="approval",
+        loose_photos=True,
+        album_needs_photo=True,
+        adds_to_album=True,
+        edit_albums=True,
+        delete_albums=True,
+        keeps_add_order=True,
+    )
 
     def __init__(
         self,
@@ -148,6 +163,7 @@ class Fotki:
         self._cache_checked = token is not None
         self._pending: auth.PendingLogin | None = None
         self._lock = threading.RLock()
+        self._set_urls: dict[int, str] = {}  # photoset id -> its page, as photosets.create named it
 
     # -- identity --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -157,9 +173,24 @@ class Fotki:
         return f"<galleryk Fotki {self.api_url} api_key={key} {who}>"
 
     @property
-    def authorized(self) -> bool:
-        """Whether the client holds a token (given, cached or from a login)."""
+    def signed_in(self) -> bool:
+        """Whether the client holds a token (given, cached or from a login); :meth:`check_token` asks the service."""
         return self._current_token() is not None
+
+    @property
+    def endpoint(self) -> str:
+        """The API's base URL."""
+        return self.api_url
+
+    def whoami(self) -> str | None:
+        """The signed-in user's name; a token given without one is checked with the service once."""
+        if self.username is None and self.signed_in:
+            return self.check_token().username or None
+        return self.username
+
+    def sign_out(self) -> None:
+        """Forget the token here and in the token cache (as :meth:`logout`)."""
+        self.logout()
 
     @property
     def username(self) -> str | None:
@@ -201,8 +232,12 @@ class Fotki:
             self._token, self._token_from_cache, self._cache_checked = None, False, True
 
     def _require_token(self, what: str) -> None:
-        if not self.authorized:
-            raise NotSignedIn(f"{what} needs a signed-in client: call login() (or pass a token) first", service="fotki")
+        if not self.signed_in:
+            raise NotSignedIn(
+                f"{what} needs a signed-in client: call login() (or pass a token) first",
+                service=self.service,
+                how=self.capabilities.sign_in,
+            )
 
     # -- raw calls ---------------------------------------------------------------------------------
     def call(self, method: str, **params: Any) -> etree._Element | None:
@@ -243,7 +278,7 @@ class Fotki:
         try:
             return self._read(sent.response, sent.name, mask_url(sent.url, sent.query))
         except FotkiAuthError as exc:
-            if exc.code == 98 and sent.with_token and self._token_from_cache:
+            if exc.code == Code.INVALID_TOKEN and sent.with_token and self._token_from_cache:
                 self._forget()
                 raise FotkiAuthError(
                     exc.code, f"{exc.message} (the cached token was dropped; call login())", sent.name
@@ -279,7 +314,9 @@ class Fotki:
         """Step 3: trade an approved frob for a token; the client keeps it (and caches it)."""
         token = auth.token_from(self._call("flickr.auth.getToken", {"frob": frob}))
         if not token.token:
-            raise FotkiAuthError(98, "flickr.auth.getToken returned an empty token", "flickr.auth.getToken")
+            raise FotkiAuthError(
+                Code.INVALID_TOKEN, "flickr.auth.getToken returned an empty token", "flickr.auth.getToken"
+            )
         self._keep(token)
         return token
 
@@ -287,7 +324,7 @@ class Fotki:
         """The current token as the service sees it (flickr.auth.checkToken); FotkiAuthError if invalid."""
         token = self._current_token()
         if token is None:
-            raise FotkiAuthError(98, "not signed in: call login() first", "flickr.auth.checkToken")
+            raise FotkiAuthError(Code.INVALID_TOKEN, "not signed in: call login() first", "flickr.auth.checkToken")
         checked = auth.token_from(self._call("flickr.auth.checkToken", {}), "flickr.auth.checkToken")
         checked = CachedToken(token.token, checked.perms, checked.user_id, checked.username, checked.fullname)
         with self._lock:
@@ -327,7 +364,7 @@ class Fotki:
     def finish_login(self) -> CachedToken:
         """Finish the login started by :meth:`login` (after the user approved it)."""
         if self._pending is None:
-            raise FotkiAuthError(108, "no login in progress: call login() first", "flickr.auth.getToken")
+            raise FotkiAuthError(Code.INVALID_FROB, "no login in progress: call login() first", "flickr.auth.getToken")
         return self._pending.finish()
 
     def logout(self) -> None:
@@ -337,43 +374,76 @@ class Fotki:
 
     # -- listings ------------------------------------------------------------------------------------
     def photosets(self, user_id: int | str | None = None) -> pd.DataFrame:
-        """The photosets of ``user_id`` (default: yours) as a DataFrame: id, title, description, photos, primary, farm."""
+        """The photosets of ``user_id`` (default: yours) as a DataFrame: id, title, description, photos,
+        can_upload (True for your own, <NA> for another user's), primary, farm."""
         if user_id is None:
             self._require_token("listing your photosets")
         params = {} if user_id is None else {"user_id": user_id}
         pages = self._walk("flickr.photosets.getList", params, None, read=photoset_rows)
         df = photosets_frame_of_rows(row for rows in pages for row in rows)
+        if user_id is None:
+            df["can_upload"] = pd.array([True] * len(df), dtype="boolean")  # a user may add photos to their own sets
         df.attrs["source"] = "fotki flickr.photosets.getList"
         return df
 
     def albums(self) -> pd.DataFrame:
-        """Your photosets: the same table as :meth:`photosets` (``id`` and ``title`` first, as Coppermine's albums)."""
+        """Your photosets: the same table as :meth:`photosets`."""
         return self.photosets()
 
-    def photos(self, photoset: int | str | None = None, limit: int | None = None) -> pd.DataFrame:
+    def photos(self, album: AlbumRef | None = None, limit: int | None = None, *, details: bool = False) -> pd.DataFrame:
         """The photos of a photoset (id or exact title), or with none given your photos in no set (getNotInSet).
 
-        Columns: id, title, owner, ispublic, isfriend, isfamily, isprimary, photoset, plus any
-        attribute the service adds. ``limit`` stops after that many rows.
+        Columns: id, album_id, title, description, tags, taken (<NA>, None and NaT: the listing does
+        not say them; ``details=True`` reads them with getInfo, one call per photo), owner, ispublic,
+        isfriend, isfamily, isprimary, plus any attribute the service adds. ``limit`` stops after
+        that many rows.
         """
         if limit is not None and limit < 0:
             raise ValueError(f"limit must not be negative, not {limit}")
-        if photoset is None:
+        if album is None:
             self._require_token("listing your photos that are in no set")
             method, params, set_id = "flickr.photos.getNotInSet", {}, None
             source = "fotki flickr.photos.getNotInSet"
         else:
-            set_id = self._photoset_id(photoset)
+            set_id = self.resolve_album(album)
             method, params = "flickr.photosets.getPhotos", {"photoset_id": set_id}
             source = f"fotki flickr.photosets.getPhotos photoset_id={set_id}"
         # each page becomes compact columns as it comes in, while other pages are on the way
         pages = self._walk(method, params, limit, read=page_chunk, size=_chunk_rows)
-        df = chunks_frame(pages, photoset=set_id)
+        df = chunks_frame(pages, album_id=set_id)
         if limit is not None and len(df) > limit:
             df = df.iloc[:limit]
-        df.attrs["source"] = source
-        thumbcache.tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
+        if details and len(df):
+            infos = self.photo_infos(df["id"].tolist())
+            for column in ("description", "tags", "taken"):
+                df[column] = infos[column].to_numpy()
+        df.attrs["source"] = source + (" + flickr.photos.getInfo" if details else "")
+        tag_listing(df, self)  # so df.galleryk.thumbnails() can fetch through this client
         return df
+
+    def recent_photos(self, album: AlbumRef | None = None, limit: int = DEFAULT_RECENT) -> pd.DataFrame:
+        """The newest photos first: without ``album`` your photos in no set (where an upload is before it is put
+        in a set; getNotInSet lists newest first), else the photos last added to the photoset (its last pages,
+        newest first). Reads only the pages ``limit`` needs."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a positive number of photos, not {limit!r}")
+        if album is None:
+            return self.photos(None, limit=limit)
+        set_id = self.resolve_album(album)
+        per_page = min(self.per_page, max(limit, 1))
+        params = {"photoset_id": set_id, "per_page": per_page}
+        first = self._call("flickr.photosets.getPhotos", {**params, "page": 1})
+        pages = _paging_int({"pages": first.get("pages") if first is not None else None}, "pages", "getPhotos") or 1
+        chunks = []
+        for number in range(pages, 0, -1):  # the set's order is the order photos were added: newest last
+            body = first if number == 1 else self._call("flickr.photosets.getPhotos", {**params, "page": number})
+            if body is not None:
+                chunks.append(page_chunk(body))
+            if sum(c[0] for c in chunks) >= limit:
+                break
+        df = chunks_frame(reversed(chunks), album_id=set_id).iloc[::-1].head(limit).reset_index(drop=True)
+        df.attrs["source"] = f"fotki flickr.photosets.getPhotos photoset_id={set_id}, last pages first"
+        return tag_listing(df, self)
 
     def _walk(
         self,
@@ -381,83 +451,60 @@ class Fotki:
         params: dict[str, Any],
         limit: int | None,
         read: Callable[[etree._Element], _T],
-        size: Callable[[_T], int] = len,
+        size: Callable[[_T], int] = len,  # type: ignore[assignment]  # _T is sized for the callers that omit it
     ) -> list[_T]:
-        """Page 1, then the remaining pages concurrently; stops at ``pages``, an empty page or ``limit``.
-
-        Returns ``read(page)`` for each page that holds rows (``size`` of it: how many), in page
-        order. Pages are fetched by up to ``max_workers`` threads, at most twice that many ahead of
-        the reader, and parsed as they come in (by the fetching thread, or by one of
-        ``_PARSE_SLOTS`` threads when many fetch); each page's tree is dropped as soon as ``read``
-        returns, so a long listing holds a few trees at once, never all of them.
-        """
+        """A paged listing through the one pager (:func:`galleryk.services.paging.walk`): page 1, then the rest
+        concurrently; stops at ``pages``, an empty page or ``limit``. ``read(page)`` for each page that holds
+        rows (``size`` of it: how many), parsed in the fetching threads (or two parsing ones, when many fetch)."""
         per_page = self.per_page if limit is None else max(1, min(self.per_page, limit))
 
-        def read_page(sent: _Sent) -> tuple[int, dict[str, str | None], _T | None]:
+        def read_page(sent: _Sent) -> paging.Page[_T]:
             body = self._receive(sent)
             if body is None:
-                return 0, {}, None
+                return paging.Page(None, 0)
             value = read(body)
             got = size(value)
-            return got, {"pages": body.get("pages"), "perpage": body.get("perpage")}, (value if got else None)
+            pages = _paging_int({"pages": body.get("pages")}, "pages", method)
+            perpage = _paging_int({"perpage": body.get("perpage")}, "perpage", method) or per_page
+            return paging.Page(value if got else None, got, pages, perpage)
 
         def send(page: int) -> _Sent:
             return self._send(method, {**params, "page": page, "per_page": per_page})
 
-        started = time.monotonic()
-        got, paging, first = read_page(send(1))
-        round_trip = time.monotonic() - started
-        if first is None:
-            return []
-        pages = _paging_int(paging, "pages", method)
-        perpage = _paging_int(paging, "perpage", method) or per_page
-        if pages is None or pages <= 1 or (limit is not None and got >= limit):
-            return [first]
-        last = pages if limit is None else min(pages, 1 + math.ceil((limit - got) / max(perpage, 1)))
-        numbers = list(range(2, last + 1))
-        workers = self._page_workers(len(numbers), round_trip)
-        if workers == 1:
-            return [first, *_until_empty(read_page(send(n)) for n in numbers)]
-        with ThreadPoolExecutor(workers, thread_name_prefix="galleryk-fotki") as fetching:
-            if workers <= _PARSERS:
-                pages_read = _in_order(fetching, lambda n: read_page(send(n)), numbers, window=2 * workers)
-                return [first, *_read_all(pages_read)]
-            # Beyond a few threads, two parse for all: each thread that frees a tree (ten times its
-            # reply) keeps that memory for itself (malloc arenas), which made a 100,000-photo
-            # listing over 16 threads peak 40% higher when every thread parsed.
-            with ThreadPoolExecutor(_PARSE_SLOTS, thread_name_prefix="galleryk-parse") as parsing:
-                pages_read = _in_order(
-                    fetching, lambda n: parsing.submit(read_page, send(n)).result(), numbers, window=2 * workers
-                )
-                return [first, *_read_all(pages_read)]
+        return paging.walk(
+            send, read_page, limit=limit, per_page=per_page, workers=self.page_workers, thread_name="galleryk-fotki"
+        )
 
-    def _page_workers(self, pages: int, round_trip: float) -> int:
-        """Threads for ``pages`` more pages: one a page up to ``max_workers``; with a rate limit, only as
-        many as keep its pace (more would wait on the limiter), judged by page 1's round trip."""
+    def page_workers(self, pages: int, round_trip: float) -> int:
+        """Threads a listing uses for ``pages`` more pages, given page 1's round trip: one a page up to
+        ``max_workers``; with a rate limit, only as many as keep its pace (more would wait on the limiter)."""
         workers = min(self.max_workers, pages)
         limiter = self.transport.limiter
         if limiter is not None:
             workers = min(workers, math.ceil(round_trip / limiter.interval) + 1)
         return max(1, workers)
 
-    def photo_info(self, photo_id: int | str) -> dict[str, Any]:
-        """Everything getInfo says about one photo, typed: id, title, description, owner, visibility flags,
-        taken/posted/lastupdate, tags (list), url (photo page), original_url, and the raw ``urls``."""
-        body = self._call("flickr.photos.getInfo", {"photo_id": _id_text(photo_id, "photo_id")})
+    def photo_info(self, photo: PhotoRef) -> dict[str, Any]:
+        """Everything getInfo says about one photo, typed: id, album_id (None: getInfo does not say), title,
+        description, tags (list), taken, page_url (the photo's page), original_url, owner, visibility flags,
+        posted/lastupdate, and the raw ``urls``."""
+        pid = photo_id(photo)
+        body = self._call("flickr.photos.getInfo", {"photo_id": str(pid)})
         if body is None or body.tag != "photo":
-            raise FotkiNotFound(1, f"no photo in the reply for {photo_id}", "flickr.photos.getInfo")
+            raise FotkiNotFound(1, f"no photo in the reply for {pid}", "flickr.photos.getInfo")
         row = info_values(body)  # one photo: typed values straight from the element, no DataFrame
         row["urls"] = {u.get("type") or "": (u.text or "").strip() for u in body.iterfind("urls/url")}
         return row
 
-    def photo_infos(self, photo_ids: Iterable[int | str]) -> pd.DataFrame:
-        """getInfo for many photos at once (concurrently) as a DataFrame, with ``tags`` as a list column."""
-        ids = [_id_text(i, "photo_id") for i in photo_ids]
+    def photo_infos(self, photos: Iterable[PhotoRef], workers: int | None = None) -> pd.DataFrame:
+        """getInfo for many photos at once (``workers`` at a time, default the client's) as a DataFrame."""
+        ids = [str(photo_id(p)) for p in photos]
 
         def fetch(pid: str) -> etree._Element | None:
             return self._call("flickr.photos.getInfo", {"photo_id": pid})
 
-        with ThreadPoolExecutor(max(1, min(self.workers, len(ids) or 1)), thread_name_prefix="galleryk-fotki") as pool:
+        threads = max(1, min(workers or self.workers, len(ids) or 1))
+        with ThreadPoolExecutor(threads, thread_name_prefix="galleryk-fotki") as pool:
             bodies = list(pool.map(fetch, ids))
         df = infos_frame(b for b in bodies if b is not None)
         df.attrs["source"] = "fotki flickr.photos.getInfo"
@@ -475,7 +522,37 @@ class Fotki:
         set_id = _int(body.get("id")) if body is not None else None
         if set_id is None:
             raise FotkiError(0, "the reply names no photoset id", "flickr.photosets.create")
+        if body is not None and body.get("url"):
+            self._set_urls[set_id] = str(body.get("url"))
         return set_id
+
+    def create_album(self, title: str, *, photo: PhotoRef | None = None) -> int:
+        """Make a photoset holding ``photo`` (a Fotki photoset cannot exist without its primary photo).
+
+        Exactly once: when the reply is lost, the photoset whose primary is ``photo`` (or a new one
+        of that title) is looked for before photosets.create is sent again.
+        """
+        if photo is None:
+            raise ValueError("a Fotki photoset is made with its first photo: pass photo= (an uploaded photo's id)")
+        primary = photo_id(photo)
+        before = set(self.photosets()["id"].dropna().astype(int))
+
+        def made() -> int | None:
+            sets = self.photosets()
+            mine = sets[sets["primary"].astype("Int64") == primary]
+            if not len(mine):
+                mine = sets[(sets["title"] == title) & ~sets["id"].isin(before)]
+            return int(mine["id"].max()) if len(mine) else None
+
+        return make_once(lambda: self.create_photoset(title, primary), made, what=f"creating the photoset {title!r}")
+
+    def add_to_album(self, album: AlbumRef, photo: PhotoRef) -> None:
+        """Append an uploaded photo to a photoset of yours (id or exact title)."""
+        self.add_to_photoset(self.resolve_album(album), photo_id(photo))
+
+    def album_url(self, album: AlbumRef) -> str | None:
+        """The photoset's page, when photosets.create named it in this session; else None (getList does not say)."""
+        return self._set_urls.get(self.resolve_album(album))
 
     def add_to_photoset(self, photoset_id: int | str, photo_id: int | str) -> None:
         """Append a photo to one of your photosets."""
@@ -495,24 +572,11 @@ class Fotki:
         """Delete a photoset (its photos stay)."""
         self._call("flickr.photosets.delete", {"photoset_id": _id_text(photoset_id, "photoset_id")})
 
-    def _photoset_id(self, photoset: int | str) -> int:
-        """A photoset id from an id or an exact title among your photosets."""
-        if isinstance(photoset, bool):
-            raise TypeError("a photoset is an id or a title, not a bool")
-        if isinstance(photoset, numbers.Integral) or (isinstance(photoset, str) and photoset.strip().isdigit()):
-            return int(photoset)
-        sets = self.photosets()
-        match = sets[sets["title"] == str(photoset)]
-        if match.empty:
-            titles = ", ".join(repr(t) for t in sets["title"].tolist()[:10]) or "none"
-            raise FotkiNotFound(1, f"no photoset titled {photoset!r} (yours: {titles})", "flickr.photosets.getList")
-        return int(match["id"].iloc[0])
-
     # -- files ---------------------------------------------------------------------------------------------
     def upload(
         self,
         source: Source,
-        album: int | str | None = None,
+        album: AlbumRef | None = None,
         title: str | None = None,
         description: str | None = None,
         tags: Iterable[str] | str | None = None,
@@ -533,18 +597,19 @@ class Fotki:
         """
         set_id = None
         new_album = None
+        up = UploadSource(source, filename)
         if album is not None:
             try:
-                set_id = self._photoset_id(album)
-            except FotkiNotFound:
-                if not create_album:
+                set_id = self.resolve_album(album)
+            except AlbumNotFound as exc:
+                if not create_album or isinstance(exc, AmbiguousAlbum):
                     raise
                 new_album = str(album)
         fields: dict[str, Any] = {
             "api_key": self.api_key,
             "title": title,
             "description": description,
-            "tags": _tags_text(tags),
+            "tags": tags_text(tags),
             "is_public": is_public,
             "is_friend": is_friend,
             "is_family": is_family,
@@ -557,35 +622,34 @@ class Fotki:
         query = signed(self._secret, fields)
         url = f"{self.api_url}/upload"
         started = time.monotonic()
-        with open_source(source, filename) as up:
+        with up.opened() as opened:
             resp = self.transport.post_multipart(
-                url, query, ("photo", up.filename, up.stream), progress=progress, retry=False, what="upload"
+                url, query, ("photo", up.filename, opened.stream), progress=progress, retry=False, what="upload"
             )
-            size = up.size
-            name = up.filename
-        photo_id = upload_id(self._read(resp, "upload", mask_url(url)))
+        new_id = upload_id(self._read(resp, "upload", mask_url(url)))
         if new_album is not None:
-            set_id = self.create_photoset(new_album, photo_id)
+            set_id = self.create_photoset(new_album, new_id)
         elif set_id is not None:
-            self.add_to_photoset(set_id, photo_id)
+            self.add_to_photoset(set_id, new_id)
         return UploadResult(
-            service="fotki",
-            id=photo_id,
+            service=self.service,
+            id=new_id,
             status="uploaded",
-            album=None if set_id is None else str(set_id),
+            album_id=None if set_id is None else str(set_id),
             title=title,
-            filename=name,
-            bytes=size if size >= 0 else None,
+            filename=up.filename,
+            bytes=up.size,
             seconds=round(time.monotonic() - started, 3),
         )
 
-    def download(self, photo_id: int | str, dest: str | os.PathLike | None = None) -> Path:
+    def download(self, photo: PhotoRef, dest: str | os.PathLike | None = None) -> Path:
         """Save a photo's original file (getInfo's ``url type="original"``); ``dest`` is a folder or a file path."""
-        info = self.photo_info(photo_id)
+        pid = photo_id(photo)
+        info = self.photo_info(pid)
         url = info["urls"].get("original")
         if not url:
-            raise FotkiNotFound(1, f"photo {photo_id}: the service gives no original file URL", "flickr.photos.getInfo")
-        name = os.path.basename(urlsplit(url).path) or f"{photo_id}.{info.get('originalformat') or 'jpg'}"
+            raise FotkiNotFound(1, f"photo {pid}: the service gives no original file URL", "flickr.photos.getInfo")
+        name = os.path.basename(urlsplit(url).path) or f"{pid}.{info.get('originalformat') or 'jpg'}"
         target = Path(dest).expanduser() if dest is not None else Path.cwd()
         if target.is_dir() or (dest is not None and str(dest).endswith(os.sep)):
             target = target / name
@@ -603,25 +667,25 @@ class Fotki:
         the token) and cached in memory and on disk by service, viewer, photo and size.
         """
         size = thumbcache.check_size(size)
-        photo_id = _id_text(thumbcache.photo_field(photo, "id"), "photo")
-        key = thumbcache.ThumbKey(f"fotki {self.api_url}", self.username or "", photo_id, size)
-        return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(photo_id, size))
+        pid = str(photo_id(photo))
+        key = thumbcache.ThumbKey(f"fotki {self.api_url}", self.username or "", pid, size)
+        return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(pid, size))
 
-    def _fetch_thumbnail(self, photo_id: str, size: int) -> bytes:
-        urls = self.photo_info(photo_id)["urls"]
+    def _fetch_thumbnail(self, pid: str, size: int) -> bytes:
+        urls = self.photo_info(pid)["urls"]
         url = urls.get("thumbnail") or urls.get("small") or urls.get("original")
         if not url:
-            raise FotkiNotFound(1, f"photo {photo_id}: the service gives no image URL", "flickr.photos.getInfo")
+            raise FotkiNotFound(1, f"photo {pid}: the service gives no image URL", "flickr.photos.getInfo")
         params = {}
         token = self._current_token()
         if token is not None and self._same_service(url):
             params["auth_token"] = token.token  # private files are served to their owner only
-        resp = self.transport.request("GET", url, params=params or None, what=f"thumbnail of photo {photo_id}")
-        Transport.check_status(resp, f"thumbnail of photo {photo_id}")
+        resp = self.transport.request("GET", url, params=params or None, what=f"thumbnail of photo {pid}")
+        Transport.check_status(resp, f"thumbnail of photo {pid}")
         try:
             return thumbcache.downscale(resp.content, size)
         except ValueError as exc:
-            raise FotkiError(0, f"photo {photo_id}: its image is {exc}", "thumbnail") from None
+            raise FotkiError(0, f"photo {pid}: its image is {exc}", "thumbnail") from None
 
     def _same_service(self, url: str) -> bool:
         host = urlsplit(url).hostname
@@ -630,47 +694,6 @@ class Fotki:
     def close(self) -> None:
         """Close the client's pooled connections."""
         self.transport.close()
-
-    def __enter__(self) -> Fotki:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _in_order(pool: ThreadPoolExecutor, fn: Callable[[int], _R], items: list[int], window: int) -> Iterator[_R]:
-    """``fn(item)`` for each item, run in ``pool`` with at most ``window`` asked for ahead of the reader."""
-    pending: deque[Future[_R]] = deque()
-    upcoming = iter(items)
-    try:
-        for item in itertools.islice(upcoming, window):
-            pending.append(pool.submit(fn, item))
-        while pending:
-            result = pending.popleft().result()
-            for item in itertools.islice(upcoming, 1):
-                pending.append(pool.submit(fn, item))
-            yield result
-    finally:
-        for future in pending:
-            future.cancel()
-
-
-def _until_empty(pages: Iterable[tuple[int, Any, _T | None]]) -> list[_T]:
-    """The read pages in order, up to the first empty one."""
-    out = []
-    for count, _, value in pages:
-        if not count or value is None:
-            break
-        out.append(value)
-    return out
-
-
-def _read_all(pages: Iterator[tuple[int, Any, _T | None]]) -> list[_T]:
-    """:func:`_until_empty` over pages fetched ahead; pages not yet asked for after an empty one never are."""
-    try:
-        return _until_empty(pages)
-    finally:
-        pages.close()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -728,17 +751,3 @@ def _id_text(value: Any, name: str) -> str:
     if not text or isinstance(value, bool):
         raise ValueError(f"{name} must be an id, not {value!r}")
     return text
-
-
-def _tags_text(tags: Iterable[str] | str | None) -> str | None:
-    """Flickr's tag string: space separated, "double quoted" when a tag has spaces."""
-    if tags is None:
-        return None
-    if isinstance(tags, str):
-        return tags
-    out = []
-    for tag in tags:
-        tag = str(tag).strip().replace('"', "")
-        if tag:
-            out.append(f'"{tag}"' if " " in tag else tag)
-    return " ".join(out) or None

@@ -23,8 +23,9 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import BadReply, BadValue, FotkiError
-from ..xmlparse import XmlError, html_summary, looks_like_html, read_xml
+from ..base.errors import BadReply, BadValue
+from ..transport.xmlparse import XmlError, html_summary, looks_like_html, read_xml
+from .errors import FotkiError
 
 
 def parse_reply(
@@ -83,7 +84,7 @@ def parse_json_reply(content: bytes, *, method: str | None = None, url: str | No
         data = data["rsp"]
     stat = str(data.get("stat", "ok"))
     if stat == "fail":
-        err = data.get("err") if isinstance(data.get("err"), dict) else data
+        err = data["err"] if isinstance(data.get("err"), dict) else data
         code = _code(err.get("code"), method, url)
         raise FotkiError.from_reply(code, str(err.get("message", err.get("msg", ""))), method)
     bodies = [(key, value) for key, value in data.items() if key != "stat"]

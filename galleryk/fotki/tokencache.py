@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..cachedir import cache_dir
+from ..base.cachedir import cache_dir
 
 
 @dataclass(frozen=True)
