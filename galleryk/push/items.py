@@ -1,7 +1,7 @@
 """Turn the rows of a selection DataFrame into push items: where the bytes come from, and the metadata.
 
 A row is either a local file (a ``path`` column, as ``galleryk.scan`` gives) or a picture on a
-service (a listing from ``Fotki.photos`` or ``Coppermine.photos``, pushed with ``source=``).
+service (a listing from a client's ``photos()``, pushed with ``source=``).
 Title, description and tags may be given literally, named as a column, or computed by a function.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .markers import marker_text
+from .markers import is_marker, marker_text, without_markers
 
 MetaSpec = str | list | Callable[[pd.Series], Any] | None
 
@@ -94,13 +94,13 @@ def build_items(
             "push needs a 'path' column (as galleryk.scan gives) or source= for a listing from a service; "
             f"columns are: {', '.join(map(str, df.columns))}"
         )
-    if remote and not ({"id", "pid"} & set(df.columns)):
-        raise ValueError("a listing pushed with source= needs an 'id' (Fotki) or 'pid' (Coppermine) column")
+    if remote and "id" not in df.columns:
+        raise ValueError("a listing pushed with source= needs the 'id' column its photos() gave")
     items = []
     for index, row in df.iterrows():
         item = Item(index=index, label="")
         if remote:
-            rid = row["id"] if "id" in row.index else row["pid"]
+            rid = row["id"]
             item.remote_id = str(rid)
             item.label = f"#{rid}"
         else:
@@ -113,5 +113,8 @@ def build_items(
         item.title = _text(_value(row, title, "title"))
         item.description = _text(_value(row, description, "description"))
         item.tags = _tags(_value(row, tags, "tags"))
+        if remote:  # a listing's own markers belong to the copy on the source, not to the new one
+            item.description = without_markers(item.description) or None
+            item.tags = [t for t in item.tags if not is_marker(t)]
         items.append(item)
     return items

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import GallerykError
+from ..base.errors import GallerykError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (

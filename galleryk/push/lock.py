@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..cachedir import cache_dir
-from ..errors import GallerykError
+from ..base.cachedir import cache_dir
+from ..base.errors import Cancelled, GallerykError
 
 log = logging.getLogger("galleryk.push")
 
@@ -35,7 +35,7 @@ class PushBusy(GallerykError):
         super().__init__(message)
 
 
-class PushCancelled(GallerykError):
+class PushCancelled(Cancelled):
     """The push was cancelled (Ctrl-C or the cancel event) while it waited."""
 
 

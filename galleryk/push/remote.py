@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import threading
 
-from ..errors import ServiceError, TransportError
+from ..base.errors import ServiceError, TransportError
+from ..transport.retry import RetryPolicy
 from .items import Item
 from .markers import tokens
-from .retry import retrying
 from .targets import Details, Listed, Target
 
 
@@ -31,8 +31,8 @@ class Ambiguous(Exception):
 class AlbumView:
     """The album as this push has seen it; safe to share between the push's threads."""
 
-    def __init__(self, target: Target, style: str | None, retries: int, cancel: threading.Event) -> None:
-        self.target, self.style, self.retries, self.cancel = target, style, retries, cancel
+    def __init__(self, target: Target, style: str | None, policy: RetryPolicy, cancel: threading.Event) -> None:
+        self.target, self.style, self.policy, self.cancel = target, style, policy, cancel
         self._cond = threading.Condition()
         self._load_lock = threading.Lock()
         self._loaded = False
@@ -147,7 +147,7 @@ class AlbumView:
     def _read(self, remote_id: str) -> None:
         """Read the details of a photo this thread has reserved; index its markers."""
         try:
-            got = retrying(lambda: self.target.details(remote_id), self.retries, self.cancel)
+            got = self.policy.call(lambda: self.target.details(remote_id), cancel=self.cancel)
         except BaseException:
             with self._cond:
                 self._reading.discard(remote_id)
