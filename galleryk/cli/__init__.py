@@ -16,7 +16,7 @@ import traceback
 import warnings
 from collections.abc import Iterator, Sequence
 
-from ..errors import mask_secrets
+from ..base.errors import mask_secrets
 from . import app_cmd, demo, lab_cmd, listing_cmds, login_cmd, push_cmd, sandbox_cmd
 from .errors import Context, explain
 from .parsing import Parser
@@ -38,7 +38,7 @@ a first try, with nothing but galleryk:
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return f"galleryk {__version__}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._jupyter import add_options, find_notebooks, serve
+from .jupyter import add_options, find_notebooks, serve
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

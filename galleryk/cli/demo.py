@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import sandbox as sandbox_mod
+from ..access import sandbox_coppermine, sandbox_fotki
 from ..media import ScanWarning, scan
 from ..push import push
 from ..sandbox import sample_photos
@@ -57,7 +58,7 @@ The sandbox and the photos were temporary, and are gone now. To go on:
   galleryk lab                JupyterLab on the worked notebooks (from a clone), with a seeded sandbox
   galleryk app                the galleryk app in your browser, for people who do not code
   galleryk --help             every command, each with its own --help
-In Python or Jupyter: import galleryk as gk; sandbox = gk.sandbox.start(); fotki = sandbox.fotki("alice")"""
+In Python or Jupyter: import galleryk as gk; acc = gk.accounts(); fotki, cpg = acc.fotki, acc.coppermine"""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
     ):
         _title("1. A built-in sandbox speaks Fotki and Coppermine on loopback")
         print(f"Fotki API {sb.fotki_api_url}, Coppermine {sb.coppermine_url}; demo users: {', '.join(sb.users)}")
-        fotki = sb.fotki("alice")  # for the real service: galleryk.Fotki(api_key, secret), then login() and finish()
-        cpg = sb.coppermine("alice")  # galleryk.Coppermine(url, username, password)
+        fotki = sandbox_fotki(sb, "alice")  # real: galleryk.Fotki(api_key, secret), then login() and finish()
+        cpg = sandbox_coppermine(sb, "alice")  # galleryk.Coppermine(url, username, password)
 
         _title("2. What is online: Alice's Fotki photosets, and a Coppermine gallery")
-        _print(fotki.photosets(), ["id", "title", "photos"])
+        _print(fotki.albums(), ["id", "title", "photos"])
         print()
         _print(cpg.albums(), ["id", "title", "category_path", "can_upload"])
         print(f"(Coppermine protocol: {cpg.mode}; {cpg.mode_reason})")
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             pick, fotki, album="Summer mornings", create=True, tags="demo summer", journal=journal, progress=False
         )
         _print(report.assign(file=pick["name"], fotki_id=report["remote_id"]), ["file", "status", "fotki_id"])
-        sets = fotki.photosets()
+        sets = fotki.albums()
         print()
         _print(_album_row(sets, "Summer mornings", ["id", "title", "photos"]))
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         )
         counts = again["status"].value_counts()
         print(", ".join(f"{n} {status}" for status, n in counts.items() if n))
-        _print(_album_row(fotki.photosets(), "Summer mornings", ["id", "title", "photos"]))
+        _print(_album_row(fotki.albums(), "Summer mornings", ["id", "title", "photos"]))
 
         _title("7. Copy a Fotki photoset into a new Coppermine album (title, description, tags kept)")
         harbour = fotki.photos("Harbour walk")
@@ -126,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
             progress=False,
         )
         _print(
-            copied.assign(fotki_id=harbour["id"], title=harbour["title"], coppermine_pid=copied["remote_id"]),
-            ["fotki_id", "title", "status", "coppermine_pid"],
+            copied.assign(fotki_id=harbour["id"], title=harbour["title"], coppermine_id=copied["remote_id"]),
+            ["fotki_id", "title", "status", "coppermine_id"],
         )
         albums = cpg.albums()
         print()
@@ -135,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         new_album = albums.loc[albums["title"] == "Harbour walk (from Fotki)", "id"]
         if len(new_album):
             print()
-            _print(cpg.photos(int(new_album.iloc[0])), ["pid", "title", "filename"])
+            _print(cpg.photos(int(new_album.iloc[0])), ["id", "title", "filename"])
 
         failed = int((report["status"] == "failed").sum() + (copied["status"] == "failed").sum())
     _title("Done" if not failed else f"Done, with {failed} failures")

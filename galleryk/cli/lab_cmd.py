@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from ._jupyter import add_options, find_notebooks, serve
+from .jupyter import add_options, find_notebooks, serve
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
-from ..config import SERVICES, connect
-from ..errors import AlbumNotFound, FotkiNotFound
+from ..access import connect
+from ..base.errors import AlbumNotFound, Reason, ServiceError
+from ..base.settings import SERVICES
 from .argtypes import non_negative
 from .errors import UsageError
 from .terminal import check_writable, show_table
@@ -58,38 +57,26 @@ def run_albums(args: argparse.Namespace) -> int:
 
 
 def run_photos(args: argparse.Namespace) -> int:
-    if args.service == "coppermine" and args.album is None:
-        raise UsageError(
-            "listing Coppermine photos needs --album (an id or a title; "
-            "`galleryk albums --service coppermine` lists them)"
-        )
     check_writable(args.csv, "--csv")
     client = connect(args.service)
-    album = None if args.album is None else resolve_album(client, args.service, args.album)
+    if args.album is None and not client.capabilities.loose_photos:
+        raise UsageError(
+            f"listing {client.name} photos needs --album (an id or a title; "
+            f"`galleryk albums --service {args.service}` lists them)"
+        )
+    album = None if args.album is None else client.resolve_album(args.album)
     try:
         photos = client.photos(album, limit=args.limit)
-    except FotkiNotFound:
+    except ServiceError as exc:
+        if exc.reason is not Reason.NOT_FOUND:
+            raise
         raise AlbumNotFound(
-            f"no photoset {album}", album=args.album, choices=client.albums()["title"].dropna().tolist()
+            f"no {client.album_noun} {args.album}",
+            album=args.album,
+            choices=client.albums()["title"].dropna().tolist(),
+            service=client.service,
         ) from None
     if args.csv is None:
         photos = photos.drop(columns=[c for c in TERMINAL_HIDDEN if c in photos.columns])
     show_table(photos, args.csv)
     return 0
-
-
-def resolve_album(client, service: str, album: str) -> int:
-    """The id of the album ``album`` names (an id or an exact title) among the user's; AlbumNotFound otherwise.
-
-    A Fotki id that is not one of yours is passed on as it is: someone else's public photoset.
-    """
-    listing: pd.DataFrame = client.albums()
-    ids = {str(i) for i in listing["id"].dropna().tolist()}
-    titles = listing["title"].astype("string")
-    text = album.strip()
-    if text.isdigit() and (text in ids or service == "fotki"):
-        return int(text)
-    hits = listing[titles == album]
-    if len(hits) == 1:
-        return int(hits["id"].iloc[0])
-    raise AlbumNotFound(f"no album {album!r}", album=album, choices=titles.dropna().tolist())

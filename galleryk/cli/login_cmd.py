@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..config import connect
-from ..errors import FotkiAuthError
+from ..access import connect
+from ..base.errors import Reason, ServiceError
 from ..fotki.auth import PERMS, perm_level
 from ..fotki.tokencache import CacheKey, default_cache_dir
 from .errors import CommandFailed, UsageError, setting_hint
@@ -104,9 +104,14 @@ class PendingLogins:
 
 
 def run_login(args: argparse.Namespace) -> int:
-    if args.service == "coppermine":
-        return _check_coppermine()
-    client = connect("fotki")
+    client = connect(args.service)
+    if client.capabilities.sign_in == "password":
+        return _check_password(client, args.service)
+    return _approval_login(client, args)
+
+
+def _approval_login(client, args: argparse.Namespace) -> int:
+    """Sign in on the service's approval page, in two steps that need no terminal."""
     pending = PendingLogins()
     if args.finish:
         return _finish(client, pending)
@@ -134,12 +139,12 @@ def run_login(args: argparse.Namespace) -> int:
 
 def _already_signed_in(client, perms: str) -> bool:
     """Whether a cached token is still valid (asked of the service) and carries at least ``perms``."""
-    if not client.authorized:
+    if not client.signed_in:
         return False
     try:
         token = client.check_token()
-    except FotkiAuthError as exc:
-        if exc.code != 98:
+    except ServiceError as exc:
+        if exc.reason is not Reason.SIGNED_OUT:
             raise
         client.logout()  # the service no longer accepts it
         return False
@@ -152,8 +157,8 @@ def _finish(client, pending: PendingLogins) -> int:
         raise UsageError("no Fotki login is waiting to be finished: run `galleryk login fotki` first")
     try:
         token = client.get_token(started["frob"])
-    except FotkiAuthError as exc:
-        if exc.code != 108:
+    except ServiceError as exc:
+        if exc.reason is not Reason.NOT_APPROVED:
             raise
         raise CommandFailed(
             "Fotki has not seen your approval yet (or the link expired): open the link `galleryk login fotki` "
@@ -174,18 +179,18 @@ def _open_browser(url: str) -> None:
         webbrowser.open(url)
 
 
-def _check_coppermine() -> int:
-    client = connect("coppermine")
+def _check_password(client, service: str) -> int:
+    """Sign in with the user name and password of the settings, to check them."""
     if client.username is None:
-        raise UsageError(f"no Coppermine user name is set: set {setting_hint('coppermine', 'username', 'password')}")
+        raise UsageError(f"no {client.name} user name is set: set {setting_hint(service, 'username', 'password')}")
     client.login()
-    print(f"Signed in to the Coppermine gallery {client.url} as {client.username} ({client.mode} mode).")
+    print(f"Signed in to the {client.name} gallery {client.endpoint} as {client.username} ({client.mode} mode).")
     return 0
 
 
 def run_logout(args: argparse.Namespace) -> int:
     client = connect("fotki")
-    client.logout()
+    client.sign_out()
     PendingLogins().forget(client)
     print("The cached Fotki token is forgotten on this machine.")
     return 0

@@ -8,21 +8,21 @@ command resume or retry.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sqlite3
 import sys
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..config import SERVICES, connect
-from ..errors import AlbumNotFound
+from ..access import connect
+from ..base.settings import SERVICES
+from ..push import JournalError, check
+from ..services.contract import Service
 from .argtypes import positive
-from .errors import NAMES, UsageError
+from .errors import UsageError
 from .terminal import check_writable, progress_wanted
 
 EXAMPLES = """\
@@ -99,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if selection.empty:
         print(f"No image files in {args.folder}: nothing to push.")
         return 0
-    kind = "photoset" if args.service == "fotki" else "album"
-    where = NAMES[args.service] + (f", {kind} {args.album!r}" if args.album is not None else "")
+    where = client.name + (f", {client.album_noun} {args.album!r}" if args.album is not None else "")
     print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
     report = push(
         selection,
@@ -119,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(summary_table(report, files))
     print()
-    album = find_album(client, args.service, args.album, report)
-    for line in album_lines(args.service, album, args.album):
+    album = find_album(client, args.album, report)
+    for line in album_lines(client, album, args.album):
         print(line)
     journal = report.attrs.get("journal") or journal
     if journal is not None:
@@ -132,40 +131,21 @@ def run(args: argparse.Namespace) -> int:
     return _exit_status(report)
 
 
-def preflight(client, args: argparse.Namespace) -> Path | None:
+def preflight(client: Service, args: argparse.Namespace) -> Path | None:
     """Check the album before the folder is scanned (which reads every byte); the journal the push will use.
 
-    The album must exist, or --create must be able to make it: the push target is asked with
-    creation off, so nothing is made here. The journal is the one the push engine picks by
-    itself (one per service, user and album) unless --journal names one.
+    The album must exist, or --create must be able to make it; nothing is made here
+    (:func:`galleryk.push.check`). The journal is the one the push picks by itself (one per
+    service, user and album) unless --journal names one.
     """
     try:
-        from ..push.engine import default_journal_path
-        from ..push.journal import Journal, JournalError
-        from ..push.targets import make_target
-    except ImportError:  # the engine's internals moved: let the push check and choose by itself
-        return args.journal
-    target = make_target(client, album=args.album, create=False)
-    journal = args.journal or Path(default_journal_path(target, target.album_key))
-    with contextlib.ExitStack() as stack:
-        if journal.exists():
-            try:
-                jr = Journal(journal)  # it may remember the album's id from an earlier push
-            except (JournalError, sqlite3.DatabaseError):
-                raise UsageError(
-                    f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
-                    "looks on the service for what is there already), or give another --journal"
-                ) from None
-        else:
-            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="galleryk-check-"))
-            jr = Journal(Path(scratch) / "journal.sqlite3")
-        stack.callback(jr.close)
-        try:
-            target.prepare(jr)
-        except AlbumNotFound as exc:
-            if not (args.create and exc.can_create and exc.album is not None):
-                raise
-    return journal
+        return check(client, album=args.album, create=args.create, journal=args.journal)
+    except (JournalError, sqlite3.DatabaseError):
+        journal = args.journal or "the journal"
+        raise UsageError(
+            f"{journal} is not a galleryk journal, or it is damaged: move it away (the next push "
+            "looks on the service for what is there already), or give another --journal"
+        ) from None
 
 
 def file_names(selection: pd.DataFrame, report: pd.DataFrame, folder: Path) -> pd.Series:
@@ -198,11 +178,10 @@ def summary_table(report: pd.DataFrame, files: pd.Series) -> str:
     return "\n".join([*lines, f"total: {total}"])
 
 
-def find_album(client, service: str, album: str | None, report: pd.DataFrame) -> Album | None:
+def find_album(client: Service, album: str | None, report: pd.DataFrame) -> Album | None:
     """The album the push went to, looked up after it (it may have just been created), with a link."""
     if album is None:
         return None
-    attrs = report.attrs
     listing = client.albums()
     text = str(album).strip()
     ids = listing["id"].astype("string")
@@ -212,30 +191,28 @@ def find_album(client, service: str, album: str | None, report: pd.DataFrame) ->
     if hits.empty:
         return None
     title, aid = str(hits["title"].iloc[0]), str(hits["id"].iloc[0])
-    url = attrs.get("album_url")
-    if url is None and service == "coppermine":
-        url = f"{client.url}thumbnails.php?album={aid}"
-    if url is None and service == "fotki":
+    url = report.attrs.get("album_url") or client.album_url(int(aid))
+    if url is None:
         return Album(title, aid, _first_photo_page(client, report), url_is_a_photo=True)
     return Album(title, aid, url)
 
 
-def _first_photo_page(client, report: pd.DataFrame) -> str | None:
-    """The page of a photo in the photoset, as the link: Fotki's listings name no page for a photoset itself."""
+def _first_photo_page(client: Service, report: pd.DataFrame) -> str | None:
+    """The page of a photo in the album, as the link, when the service names no page for the album itself."""
     for rid in report["remote_id"].dropna():
-        info = client.photo_info(str(rid))
-        if info.get("url"):
-            return str(info["url"])
+        info = client.photo_info(int(rid))
+        if info.get("page_url"):
+            return str(info["page_url"])
     return None
 
 
-def album_lines(service: str, album: Album | None, asked: str | None) -> list[str]:
-    kind = "photoset" if service == "fotki" else "album"
+def album_lines(client: Service, album: Album | None, asked: str | None) -> list[str]:
+    noun = client.album_noun
     if asked is None:
-        return [f"album:   none (the photos are in your {NAMES[service]} photostream, in no photoset)"]
+        return [f"{'album:':<8} none (the photos are on {client.name}, in no {noun})"]
     if album is None:
-        return [f"album:   {asked!r} does not exist (nothing was uploaded into it)"]
-    lines = [f"album:   {album.title!r}, {NAMES[service]} {kind} {album.id}"]
+        return [f"{'album:':<8} {asked!r} does not exist (nothing was uploaded into it)"]
+    lines = [f"{'album:':<8} {album.title!r}, {client.name} {noun} {album.id}"]
     if album.url:
         lines.append(f"link:    {album.url}" + ("  (the page of one of its photos)" if album.url_is_a_photo else ""))
     return lines

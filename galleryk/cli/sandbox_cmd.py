@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from .. import sandbox as sandbox_mod
-from ..config import write_config
+from ..base.settings import write_config
 from ..sandbox.faults import KINDS
 from .argtypes import port, seconds, share
 from .errors import UsageError

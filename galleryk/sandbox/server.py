@@ -225,23 +225,10 @@ class Sandbox:
         """Change the gallery's settings (``max_upl_size=1024``, ``keyword_separator=" "``...), as its admin page does."""
         self._coppermine.gallery.set_config(**values)
 
-    def fotki(self, user: str = "alice", perms: str = "delete", **options: Any):
-        """A ``galleryk.Fotki`` client for this sandbox, already authorized as ``user``."""
-        from ..fotki import Fotki  # the client side; the server above never uses it
-
-        options.setdefault("token_cache", "memory")  # never write sandbox tokens into the user's home
-
-        client = Fotki(self.api_key, self.secret, api_url=self.fotki_api_url, auth_url=self.fotki_auth_url, **options)
-        frob = client.get_frob()
-        self.approve(frob, user, perms)
-        client.get_token(frob)
-        return client
-
-    def coppermine(self, user: str = "alice", **options: Any):
-        """A ``galleryk.Coppermine`` client for this sandbox, signed in as ``user``."""
-        from ..coppermine import Coppermine  # the client side; the server above never uses it
-
-        return Coppermine(self.coppermine_url, username=user, password=self.users[user], **options)
+    @property
+    def coppermine_gallery(self) -> Any:
+        """The sandbox gallery's records and rules (its settings, where a picture's files lie), as its admin sees them."""
+        return self._coppermine.gallery
 
     def traffic(self) -> TrafficCounts:
         """Connections accepted, requests answered and connections open so far (keep-alive reuses connections)."""

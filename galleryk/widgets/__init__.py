@@ -9,10 +9,21 @@ Each is a normal ipywidgets container (compose them freely) and a thin view over
 library calls. Nothing in the core library imports this package.
 """
 
-from ._grid import FALLBACK_AFTER, ThumbGrid, TileGrid
+from ._grid import FALLBACK_AFTER, PAGE_SIZE, THUMB_WORKERS, ThumbGrid, TileGrid
 from ._selection import Selection
 from .browser import NOT_IN_SET, AlbumBrowser
 from .signin import SignIn
 from .uploader import Uploader
 
-__all__ = ["FALLBACK_AFTER", "NOT_IN_SET", "AlbumBrowser", "Selection", "SignIn", "ThumbGrid", "TileGrid", "Uploader"]
+__all__ = [
+    "FALLBACK_AFTER",
+    "NOT_IN_SET",
+    "PAGE_SIZE",
+    "THUMB_WORKERS",
+    "AlbumBrowser",
+    "Selection",
+    "SignIn",
+    "ThumbGrid",
+    "TileGrid",
+    "Uploader",
+]

@@ -16,19 +16,21 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from ..coppermine import Coppermine
-from ..errors import AlbumNotFound
-from ..fotki import Fotki
-from ..thumbcache import tag_listing
+from ..base.errors import AlbumNotFound
+from ..push.markers import is_marker
+from ..services.albums import resolve
+from ..services.contract import Service, check_service
+from ..services.registry import tag_listing
+from . import albums as pickers
 from ._grid import FALLBACK_AFTER, PAGE_SIZE, TileGrid
-from ._words import describe, status_html
+from .words import describe, status_html
 
 NOT_IN_SET = "not-in-set"
-"""Fotki's pseudo-album: your photos that are in no photoset."""
+"""The pseudo-album of a service that keeps photos outside albums: your photos in none."""
 
 
 class AlbumBrowser(widgets.VBox):
-    """Browse a Fotki photoset or a Coppermine album; a normal ipywidgets container.
+    """Browse an album of any service (a Fotki photoset, a Coppermine album); a normal ipywidgets container.
 
     Public: ``client``, ``album`` (id; settable, by id or title), ``albums`` (the table behind
     the picker), ``listing`` (the album's rows), ``selected_ids`` (settable), ``selection``
@@ -38,11 +40,13 @@ class AlbumBrowser(widgets.VBox):
     """
 
     NOT_IN_SET = NOT_IN_SET
-    selected_ids = traitlets.List(help="Ids of the selected photos, in listing order; set it to select, observe it.")
+    selected_ids: traitlets.List = traitlets.List(
+        help="Ids of the selected photos, in listing order; set it to select, observe it."
+    )
 
     def __init__(
         self,
-        client: Fotki | Coppermine,
+        client: Service,
         album: int | str | None = None,
         *,
         tile_size: int = 120,
@@ -50,14 +54,9 @@ class AlbumBrowser(widgets.VBox):
         page_size: int = PAGE_SIZE,
         fallback_after: float | None = FALLBACK_AFTER,
     ) -> None:
-        if not isinstance(client, (Fotki, Coppermine)):
-            raise TypeError(
-                f"AlbumBrowser needs a galleryk.Fotki or galleryk.Coppermine client, not {type(client).__name__}"
-            )
         super().__init__()
-        self.client = client
-        self.service = "fotki" if isinstance(client, Fotki) else "coppermine"
-        self.id_column = "id" if self.service == "fotki" else "pid"
+        self.client = check_service(client, "AlbumBrowser")
+        self.id_column = "id"
         self.status = ""
         self.albums: pd.DataFrame | None = None
         self._album: Any = None
@@ -68,7 +67,8 @@ class AlbumBrowser(widgets.VBox):
         self._thumb_px = max(16, min(int(tile_size), 1024))
         self._quiet = False
         self._syncing = False
-        noun = "Photoset" if self.service == "fotki" else "Album"
+        noun = self.client.album_noun.capitalize()
+        self._labels: dict[Any, str] = {}
         self._picker = widgets.Dropdown(
             description=noun, options=[("Loading…", None)], value=None, layout=widgets.Layout(width="min(460px, 100%)")
         )
@@ -165,7 +165,7 @@ class AlbumBrowser(widgets.VBox):
     # -- albums ---------------------------------------------------------------------------------------
     def _load_albums(self, wanted: Any) -> None:
         try:
-            table = self.client.photosets() if self.service == "fotki" else self.client.albums()
+            table = self.client.albums()
         except Exception as exc:
             self._say(describe(exc), "error")
             self._set_options([("(no albums: see above)", None)], None)
@@ -190,17 +190,11 @@ class AlbumBrowser(widgets.VBox):
             self._say("There are no albums to show here.", "warn")
 
     def _options(self, table: pd.DataFrame) -> list[tuple[str, Any]]:
-        if self.service == "fotki":
-            out = [
-                (f"{t} ({n} photos)" if pd.notna(n) else str(t), int(i))
-                for i, t, n in zip(table["id"], table["title"], table.get("photos", [pd.NA] * len(table)))
-            ]
-            return [*out, ("Photos in no set", NOT_IN_SET)] if self.client.authorized else out
-        ordered = table.assign(_path=table["category_path"].fillna("")).sort_values(["_path", "title"], kind="stable")
-        return [
-            (f"{p} › {t}" if p else str(t), int(i))
-            for i, t, p in zip(ordered["id"], ordered["title"], ordered["_path"])
-        ]
+        self._labels = {int(row["id"]): pickers.short_label(row) for _, row in table.iterrows()}
+        out: list[tuple[str, Any]] = list(pickers.choices(table))
+        if self.client.capabilities.loose_photos and self.client.signed_in:
+            out.append((f"Photos in no {self.client.album_noun}", NOT_IN_SET))
+        return out
 
     def _set_options(self, options: list[tuple[str, Any]], value: Any) -> None:
         self._quiet = True
@@ -216,18 +210,10 @@ class AlbumBrowser(widgets.VBox):
     def _resolve(self, album: int | str) -> Any:
         if album == NOT_IN_SET:
             return NOT_IN_SET
-        if isinstance(album, bool):
-            raise TypeError("album is an id or a title, not a bool")
-        if not isinstance(album, str) or album.strip().isdigit():
-            return int(album)
-        if self.albums is None:
-            self.albums = self.client.photosets() if self.service == "fotki" else self.client.albums()
-        hits = self.albums[self.albums["title"] == album]
-        if len(hits) == 0:
-            titles = self.albums["title"].dropna().tolist()
-            shown = ", ".join(repr(t) for t in titles[:12]) or "none"
-            raise AlbumNotFound(f"no album titled {album!r} here; there are: {shown}", album=album, choices=titles)
-        return int(hits["id"].iloc[0])
+        if self.albums is None and isinstance(album, str) and not album.strip().isdigit():
+            self.albums = self.client.albums()
+        table = self.albums if self.albums is not None else self.client.albums
+        return resolve(album, table, service=self.client.service, noun=self.client.album_noun)
 
     def _picked(self, change: dict) -> None:
         if self._quiet or change["new"] is None or change["new"] == self._album:
@@ -261,9 +247,7 @@ class AlbumBrowser(widgets.VBox):
         ).start()
 
     def _list(self, album: Any, limit: int | None) -> pd.DataFrame:
-        if self.service == "fotki":
-            return self.client.photos(None if album == NOT_IN_SET else album, limit=limit)
-        return self.client.photos(album, limit=limit)
+        return self.client.photos(None if album == NOT_IN_SET else album, limit=limit)
 
     def _load_listing(self, album: Any, generation: int, refreshing: bool = False) -> None:
         per = self.grid.grid.page_size
@@ -280,7 +264,7 @@ class AlbumBrowser(widgets.VBox):
                 )
                 self.grid.prefetch(0)
                 self._count_status(loading=not done)
-            full = first if done else self._list(album, None)
+            full = first if done and first is not None else self._list(album, None)
             if generation != self._generation:
                 return
             self.grid.set_rows(full, complete=True, reset=False, message="" if len(full) else "This album is empty.")
@@ -294,10 +278,9 @@ class AlbumBrowser(widgets.VBox):
                 self._loaded.set()
 
     def _album_label(self, album: Any) -> str:
-        for label, value in self._picker.options:
-            if value == album:
-                return label.rsplit(" (", 1)[0] if self.service == "fotki" else label
-        return "photos in no set" if album == NOT_IN_SET else f"album {album}"
+        if album == NOT_IN_SET:
+            return f"photos in no {self.client.album_noun}"
+        return self._labels.get(album, f"{self.client.album_noun} {album}")
 
     def _count_status(self, loading: bool = False) -> None:
         rows = len(self.grid.rows)
@@ -348,33 +331,26 @@ class AlbumBrowser(widgets.VBox):
     def _details_html(self, row: pd.Series, info: dict | None, loading: bool = False) -> str:
         info = info or {}
         title = info.get("title") or row.get("title") or ""
-        facts: list[tuple[str, Any]] = [("Id", row.get(self.id_column))]
-        if self.service == "fotki":
-            tags = [t for t in info.get("tags") or [] if not str(t).startswith("galleryk")]
-            facts += [
-                ("Taken", info.get("taken")),
-                ("Tags", ", ".join(map(str, tags)) or None),
-                ("Format", info.get("originalformat")),
-                ("Visible to", _visibility(info) if info else None),
-                ("Description", info.get("description")),
-            ]
-        else:
-            size = f"{info['width']} × {info['height']} px" if info.get("width") else None
-            if info.get("filesize"):
-                size = f"{size}, {info['filesize']}" if size else info["filesize"]
-            tags = [t for t in info.get("keywords") or [] if not str(t).startswith("galleryk")]
-            facts += [
-                ("Added", info.get("date_added")),
-                ("Keywords", ", ".join(map(str, tags)) or None),
-                ("Size", size),
-                ("File", info.get("filename") or row.get("filename")),
-                ("Caption", info.get("caption") or row.get("caption")),
-            ]
+        tags = [t for t in info.get("tags") or [] if not is_marker(str(t))]
+        size = f"{info['width']} × {info['height']} px" if info.get("width") else None
+        if info.get("filesize"):
+            size = f"{size}, {info['filesize']}" if size else info["filesize"]
+        facts: list[tuple[str, Any]] = [
+            ("Id", row.get(self.id_column)),
+            ("Taken", info.get("taken")),
+            ("Added", info.get("date_added")),
+            ("Tags", ", ".join(map(str, tags)) or None),
+            ("Size", size),
+            ("File", info.get("filename") or row.get("filename")),
+            ("Format", info.get("originalformat")),
+            ("Visible to", _visibility(info) if "ispublic" in info else None),
+            ("Description", info.get("description") or row.get("description")),
+        ]
         lines = "".join(
-            f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap;vertical-align:top'>{html.escape(k)}</th>"
-            f"<td>{html.escape(str(v))}</td></tr>"
+            f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap;vertical-align:top'>"
+            f"{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
             for k, v in facts
-            if v not in (None, "") and pd.notna(v)
+            if v is not None and not (isinstance(v, str) and not v) and not (not isinstance(v, list) and pd.isna(v))
         )
         extra = "<p><i>Reading details…</i></p>" if loading else ""
         if info.get("error"):

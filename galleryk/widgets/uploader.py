@@ -20,15 +20,15 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from ..coppermine import Coppermine
-from ..fotki import Fotki
 from ..media import scan, thumbnail_bytes
 from ..push import push
+from ..services.contract import Service, check_service
+from . import albums as pickers
 from ._grid import FALLBACK_AFTER, TileGrid
-from ._words import describe, status_html
+from .words import describe, status_html
 
-NEW_ALBUM = "+new"
-NO_ALBUM = "+none"
+NEW_ALBUM = pickers.NEW_ALBUM
+NO_ALBUM = pickers.NO_ALBUM
 UPDATES_PER_SECOND = 4
 
 
@@ -47,7 +47,7 @@ class Uploader(widgets.VBox):
     def __init__(
         self,
         local: str | os.PathLike | pd.DataFrame,
-        targets: Sequence[Fotki | Coppermine] = (),
+        targets: Sequence[Service] = (),
         *,
         workers: int = 2,
         tile_size: int = 110,
@@ -57,11 +57,7 @@ class Uploader(widgets.VBox):
         targets = list(targets)
         if not targets:
             raise ValueError("Uploader needs at least one target: Uploader(local, targets=[fotki, cpg])")
-        for t in targets:
-            if not isinstance(t, (Fotki, Coppermine)):
-                raise TypeError(
-                    f"targets must be galleryk.Fotki or galleryk.Coppermine clients, not {type(t).__name__}"
-                )
+        targets = [check_service(t, "Uploader's targets") for t in targets]
         super().__init__()
         self.targets = targets
         self.workers = workers
@@ -250,11 +246,11 @@ class Uploader(widgets.VBox):
 
     # -- where ---------------------------------------------------------------------------------------------
     @property
-    def target(self) -> Fotki | Coppermine:
+    def target(self) -> Service:
         return self.targets[self._target.value]
 
     @target.setter
-    def target(self, client: Fotki | Coppermine | int) -> None:
+    def target(self, client: Service | int) -> None:
         index = (
             client if isinstance(client, int) else next((i for i, t in enumerate(self.targets) if t is client), None)
         )
@@ -264,7 +260,7 @@ class Uploader(widgets.VBox):
 
     @property
     def album(self) -> Any:
-        """The album chosen: an id, a new album's title, or None (Fotki: in no photoset)."""
+        """The album chosen: an id, a new album's title, or None (in no album, where the service allows it)."""
         value = self._album.value
         if value == NEW_ALBUM:
             return self._new_album.value.strip() or None
@@ -281,7 +277,7 @@ class Uploader(widgets.VBox):
             options = self._load_albums(self._target.value)
         if album is None:
             if not any(v == NO_ALBUM for _, v in options):
-                raise ValueError("this target needs an album")
+                raise ValueError(f"{self.target.name} needs an {self.target.album_noun}")
             self._album.value = NO_ALBUM
             return
         for label, value in options:
@@ -308,27 +304,12 @@ class Uploader(widgets.VBox):
 
     def _read_albums(self, index: int) -> list[tuple[str, Any]]:
         client = self.targets[index]
+        before, after = pickers.extra_choices(client, new=True)
         try:
-            if isinstance(client, Fotki):
-                sets = client.photosets()
-                options = [("(no photoset)", NO_ALBUM)] + [(str(t), int(i)) for i, t in zip(sets["id"], sets["title"])]
-                options.append(("New photoset…", NEW_ALBUM))
-            else:
-                albums = client.albums()
-                if "can_upload" in albums.columns:
-                    albums = albums[albums["can_upload"].fillna(True).astype(bool)]
-                paths = albums["category_path"].fillna("")
-                options = [
-                    (f"{p} › {t}" if p else str(t), int(i)) for i, t, p in zip(albums["id"], albums["title"], paths)
-                ]
-                options.append(("New album…", NEW_ALBUM))
+            options: list[tuple[str, Any]] = [*before, *pickers.choices(client.albums(), uploadable=True), *after]
         except Exception as exc:
-            self._say(f"Could not read the albums of {_target_label(client)}: {describe(exc)}", "error")
-            options = (
-                [("New album…", NEW_ALBUM)]
-                if isinstance(client, Coppermine)
-                else [("(no photoset)", NO_ALBUM), ("New photoset…", NEW_ALBUM)]
-            )
+            self._say(f"Could not read the albums of {client.label}: {describe(exc)}", "error")
+            options = [*before, *after]
         self._albums[index] = options
         if self._target.value == index:
             self._show_albums(index)
@@ -506,10 +487,8 @@ def _size(path: Any) -> int:
         return 0
 
 
-def _target_label(client: Any) -> str:
-    if isinstance(client, Fotki):
-        return f"Fotki ({client.username or ('signed in' if client.authorized else 'not signed in')})"
-    return f"Coppermine {client.url} ({client.username or 'guest'})"
+def _target_label(client: Service) -> str:
+    return client.label
 
 
 def _summary(report: pd.DataFrame, cancelled: bool) -> str:

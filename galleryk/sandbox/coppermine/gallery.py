@@ -548,7 +548,7 @@ class Gallery:
                 pid = int(cur.lastrowid)
                 try:
                     shutil.copyfile(work, folder / filename)
-                    self._make_variants(folder, filename)
+                    self.make_variants(folder, filename)
                 except OSError as exc:
                     for leftover in (filename, f"thumb_{filename}", f"normal_{filename}"):
                         with contextlib.suppress(OSError):
@@ -601,7 +601,7 @@ class Gallery:
             n += 1
         return name
 
-    def _make_variants(self, folder: Path, filename: str) -> None:
+    def make_variants(self, folder: Path, filename: str) -> None:
         with Image.open(folder / filename) as im:
             keep_png = im.format == "PNG"
             im = ImageOps.exif_transpose(im)

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import sandbox as sandbox_mod
-from ..config import _FIELDS, SERVICES, env_name, write_config
-from ..errors import GallerykError
+from ..base.errors import GallerykError
+from ..base.settings import FIELDS, SERVICES, env_name, write_config
 from ..sandbox.scratch import ScratchFolder
 from . import argtypes
 from .errors import UsageError
@@ -92,7 +92,7 @@ def write_sandbox_config(sb: sandbox_mod.Sandbox, path: Path, user: str = "alice
 
 def child_env(config: Path) -> dict[str, str]:
     """This environment with ``GALLERYK_CONFIG`` set and no other service setting (they would win over the file)."""
-    env = {k: v for k, v in os.environ.items() if k not in {env_name(s, f) for s in SERVICES for f in _FIELDS[s]}}
+    env = {k: v for k, v in os.environ.items() if k not in {env_name(s, f) for s in SERVICES for f in FIELDS[s]}}
     env["GALLERYK_CONFIG"] = str(config)
     return env
 
@@ -111,7 +111,7 @@ def serve(
     """Start the sandbox and ``argv_for(port, token)``; print where to go; stop both on Ctrl-C or SIGTERM."""
     temporary = data is None
     scratch = ScratchFolder("galleryk-sandbox-") if temporary else None  # gone even if this command is killed
-    folder = scratch.path if scratch else data.expanduser().resolve()
+    folder = scratch.path if scratch is not None else Path(str(data)).expanduser().resolve()
     sb = sandbox_mod.start(folder, seed=True, settings=sandbox_mod.SandboxSettings(coppermine_api=not stock))
     proc: subprocess.Popen | None = None
     stop = {"now": False}
