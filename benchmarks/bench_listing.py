@@ -1,6 +1,6 @@
 """Benchmark of Fotki listings: speed and memory against a page server that costs nothing, and latency.
 
-1. Speed (goal: at most 1.1x). ``Fotki.photos(photoset=...)`` of 20,000 photos (40 pages of 500)
+1. Speed (goal: at most 1.1x). ``Fotki.photos(...)`` of 20,000 photos (40 pages of 500)
    from ``benchmarks/pageserver.py`` (replies made in advance, keep-alive, so the server's
    cost is out of the picture), against a hand-written client doing the same work: signed
    requests over one pooled ``requests.Session``, page 1 then the rest over the same threads,
@@ -99,13 +99,16 @@ class HandWritten:
         return pd.DataFrame(
             {
                 "id": pd.array(np.array(columns["id"], dtype=np.int64), dtype="Int64"),
+                "album_id": pd.array(np.full(n, set_id), dtype="Int64"),
                 "title": pd.array(columns["title"], dtype="string"),
+                "description": pd.array(np.full(n, None, dtype=object), dtype="string"),
+                "tags": np.full(n, None, dtype=object),
+                "taken": pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "s"))),
                 "owner": pd.array(np.full(n, int(owner)), dtype="Int64"),
                 "ispublic": flags("ispublic"),
                 "isfriend": flags("isfriend"),
                 "isfamily": flags("isfamily"),
                 "isprimary": flags("isprimary"),
-                "photoset": pd.array(np.full(n, set_id), dtype="Int64"),
             }
         )
 
@@ -140,15 +143,15 @@ def bench_speed(photos: int, threads: int, rounds: int) -> dict[str, Any]:
         gk = galleryk_client(server.api_url, "bench-token", max_workers=threads)
         gk_default = galleryk_client(server.api_url, "bench-token")
         hand = HandWritten(server.api_url, "bench-key", "bench-secret", "bench-token", threads)
-        mine, theirs = gk.photos(photoset=server.set_id), hand.photos(server.set_id)
+        mine, theirs = gk.photos(server.set_id), hand.photos(server.set_id)
         pd.testing.assert_frame_equal(mine, theirs)  # the same work, the same result
         cpu: dict[str, list[float]] = {}
         times = benchlib.interleaved(
             {
-                "galleryk": lambda: gk.photos(photoset=server.set_id),
+                "galleryk": lambda: gk.photos(server.set_id),
                 "hand-written": lambda: hand.photos(server.set_id),
                 "fetch alone": lambda: hand.fetch(server.set_id),
-                "galleryk, default max_workers": lambda: gk_default.photos(photoset=server.set_id),
+                "galleryk, default max_workers": lambda: gk_default.photos(server.set_id),
             },
             rounds,
             cpu=cpu,
@@ -172,7 +175,7 @@ def _child_memory(who: str, api_url: str, photos: int) -> None:
 
     if who == "galleryk":
         client = galleryk_client(api_url, "bench-token")
-        run = lambda limit=None: client.photos(photoset=SET_ID, limit=limit)  # noqa: E731
+        run = lambda limit=None: client.photos(SET_ID, limit=limit)  # noqa: E731
     else:
         hand = HandWritten(api_url, "bench-key", "bench-secret", "bench-token", 4)
         run = lambda limit=None: hand.photos(SET_ID, max_pages=limit and 2)  # noqa: E731
@@ -231,12 +234,12 @@ def bench_latency(photos: int, latency: float, rounds: int) -> dict[str, Any]:
             set_id = sandbox.info["set_id"]
             client, token = sandbox.client()
             hand = HandWritten(sandbox.info["api_url"], sandbox.info["api_key"], sandbox.info["secret"], token, 1)
-            assert len(client.photos(photoset=set_id)) == len(hand.photos(set_id, sequential=True)) == photos
+            assert len(client.photos(set_id)) == len(hand.photos(set_id, sequential=True)) == photos
             sandbox.command("faults", {"latency": latency})
             before = sandbox.traffic()
             times = benchlib.interleaved(
                 {
-                    "galleryk": lambda: client.photos(photoset=set_id),
+                    "galleryk": lambda: client.photos(set_id),
                     "sequential walk": lambda: hand.photos(set_id, sequential=True),
                 },
                 rounds,

@@ -168,7 +168,7 @@ def bench_scan(folder: Path, paths: list[Path], rounds: int, cold: bool) -> dict
 
 def bench_threads(folders: dict[str, Path], rounds: int) -> dict[str, Any]:
     from galleryk import scan
-    from galleryk.media.scan import _default_workers, find_images
+    from galleryk.media.scan import default_workers, find_images
 
     out = {}
     for label, folder in folders.items():
@@ -187,7 +187,7 @@ def bench_threads(folders: dict[str, Path], rounds: int) -> dict[str, Any]:
             "mean_kb": sum(os.path.getsize(p) for p in paths) / len(paths) / 1024,
             "threads_vs_one": benchlib.ratio(times, "4 workers", "one worker"),
             "default_vs_one": benchlib.ratio(times, "default", "one worker"),
-            "default_workers": _default_workers(paths),
+            "default_workers": default_workers(paths),
             "load_avg": os.getloadavg()[0],
         }
     return out

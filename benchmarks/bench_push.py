@@ -177,7 +177,9 @@ def plain_coppermine(cpg: Any, paths: list[Path], aid: int) -> None:
 def pushed(df: Any, client: Any, album: Any, journal: Path, **options: Any) -> Any:
     import galleryk as gk
 
-    report = gk.push(df, client, album=album, tags=TAGS, workers=WORKERS, journal=journal, progress=False, **options)
+    report = gk.push.push(
+        df, client, album=album, tags=TAGS, workers=WORKERS, journal=journal, progress=False, **options
+    )
     bad = report[~report["status"].isin(["uploaded", "skipped"])]
     if len(bad):
         raise RuntimeError(f"push failed for {len(bad)} items: {bad['error'].iloc[0]}")

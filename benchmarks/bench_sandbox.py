@@ -148,7 +148,7 @@ def bench_dominance(
     photo = buf.getvalue()
     set_id = sandbox.info["small_set_id"]
     work = {
-        f"photos() of {listing_photos:,}": lambda: client.photos(photoset=set_id),
+        f"photos() of {listing_photos:,}": lambda: client.photos(set_id),
         f"{calls} check_token()": lambda: [client.check_token() for _ in range(calls)],
         f"{uploads} uploads of {len(photo) / 2**20:.1f} MB": lambda: [
             client.upload(photo, title=f"b{i}") for i in range(uploads)

@@ -12,6 +12,7 @@ previous round); rounds interleave widget and baseline. Goal: the first page wit
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -21,22 +22,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "widgets"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import spread, write_report
+from support.widget_tree import from_frontend, to_frontend
 from widget_support import fill_photoset
 
 import galleryk as gk
 import galleryk.widgets as gw
-from galleryk import thumbcache
-from galleryk.widgets._grid import PAGE_SIZE, THUMB_WORKERS
+from galleryk.access import sandbox_fotki
+from galleryk.media import thumbcache
+from galleryk.widgets import PAGE_SIZE, THUMB_WORKERS
 
 _CACHES: list[Path] = []
 """Where this run's fresh thumbnail caches go (one folder, removed at the end)."""
 
 
 def fresh_cache() -> None:
-    thumbcache._default = thumbcache.ThumbCache(tempfile.mkdtemp(prefix="thumbs-", dir=_CACHES[0]))
+    """An empty thumbnail cache: a new folder (the cache follows GALLERYK_CACHE_DIR at each call), nothing in memory."""
+    os.environ["GALLERYK_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-", dir=_CACHES[0])
+    thumbcache.default_cache().clear_memory()
 
 
 def widget_round(client: gk.Fotki, set_id: int) -> float:
@@ -50,8 +56,8 @@ def widget_round(client: gk.Fotki, set_id: int) -> float:
         if content.get("page") == 0 and len(buffers) == PAGE_SIZE:
             sent.set()
 
-    grid._send = send
-    grid._on_msg(None, {"type": "page", "page": 0, "version": grid._version}, [])  # what the JavaScript sends
+    to_frontend(grid.grid, send)
+    from_frontend(grid.grid, {"type": "page", "page": 0, "version": grid.grid.version})  # what the JavaScript sends
     if not sent.wait(60):
         raise RuntimeError("the first page never came")
     elapsed = time.perf_counter() - started
@@ -83,7 +89,7 @@ def main() -> None:
         sandbox = gk.sandbox.start(Path(tmp) / "data")
         try:
             set_id, _ = fill_photoset(sandbox, "alice", args.photos, "Bench set", kinds=24)
-            client = sandbox.fotki("alice")
+            client = sandbox_fotki(sandbox, "alice")
             widget_round(client, set_id)  # warm-up: imports, connections, the sandbox's own thumbnail files
             baseline_round(client, set_id)
             widget, bare = [], []

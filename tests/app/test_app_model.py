@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from support.widget_tree import shown_text
 
 import galleryk as gk
-from galleryk.accounts import settings_in_environment
+from galleryk.access import settings_in_environment
 from galleryk.app import App
 
 
@@ -52,7 +53,7 @@ def test_mistakes_are_said_in_the_page(app, tmp_path):
     assert "There is no folder" in app.status
     app.browse("coppermine")
     app.copy(album="x")
-    assert "Select photos" in app._copy_status.value
+    assert "Select photos" in shown_text(app.tabs.children[3])  # the Copy tab
 
 
 def test_a_folder_opens_in_the_uploader(app, tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import galleryk.sandbox as gks
+from galleryk.access import sandbox_fotki
 from galleryk.cli import main
 from galleryk.sandbox import sample_photos
 
@@ -54,8 +55,7 @@ def app_env(sandbox: gks.Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 @pytest.fixture
 def cli_env(app_env: dict[str, str], sandbox: gks.Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """As app_env, plus a Fotki token of Alice's (as after ``galleryk login fotki``)."""
-    token = sandbox.fotki("alice")._current_token()
-    assert token is not None
+    token = sandbox_fotki(sandbox, "alice").check_token()
     monkeypatch.setenv("GALLERYK_FOTKI_TOKEN", token.token)
     return {**app_env, "GALLERYK_FOTKI_TOKEN": token.token}
 

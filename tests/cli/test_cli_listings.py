@@ -69,7 +69,7 @@ def test_photos_of_a_coppermine_album_to_csv(cli_env, cli, tmp_path):
     assert r.code == 0
     listed = pd.read_csv(target)
     assert "Harbour 1" in set(listed["title"])
-    assert set(listed["album"]) == {1}
+    assert set(listed["album_id"]) == {1}
 
 
 def test_photos_coppermine_without_album_is_a_usage_error_naming_the_flag(cli_env, cli):
@@ -81,7 +81,11 @@ def test_photos_coppermine_without_album_is_a_usage_error_naming_the_flag(cli_en
 @pytest.mark.parametrize(
     "service, album, expected",
     [
-        ("fotki", "No such set", "galleryk photos: no photoset 'No such set' on Fotki; yours are: 'Harbour walk', "),
+        (
+            "fotki",
+            "No such set",
+            "galleryk photos: no photoset 'No such set' on Fotki; photosets you can see: 'Harbour walk', ",
+        ),
         (
             "coppermine",
             "No such album",
@@ -102,7 +106,7 @@ def test_a_wrong_album_name_is_one_line_listing_the_real_ones_without_an_error_c
 def test_an_unknown_fotki_photoset_id_says_so_in_words(cli_env, cli):
     r = cli("photos", "-s", "fotki", "-a", "999")
     assert r.code == 2
-    assert one_line(r.err).startswith("galleryk photos: no photoset '999' on Fotki; yours are:")
+    assert one_line(r.err).startswith("galleryk photos: no photoset '999' on Fotki; photosets you can see:")
 
 
 def test_a_negative_limit_is_a_usage_error_naming_the_flag(cli_env, cli):
@@ -179,7 +183,7 @@ def test_the_installed_command_lists_albums_in_a_subprocess(cli_env, process):
 def test_photos_on_screen_leave_the_long_urls_to_the_csv_file(cli_env, cli, tmp_path):
     r = cli("photos", "-s", "coppermine", "-a", "Harbour & Beach")
     assert r.code == 0
-    assert r.out.splitlines()[0].split() == ["pid", "album", "title", "caption", "filename"]
+    assert r.out.splitlines()[0].split() == ["id", "album_id", "title", "description", "tags", "taken", "filename"]
     target = tmp_path / "all.csv"
     assert cli("photos", "-s", "coppermine", "-a", "Harbour & Beach", "--csv", str(target)).code == 0
     assert {"thumb_url", "url", "page_url"} <= set(pd.read_csv(target).columns)

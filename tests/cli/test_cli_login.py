@@ -174,8 +174,8 @@ def test_asking_for_more_permission_starts_a_new_login(signed_in, cli):
 def test_logout_forgets_the_cached_token(signed_in, cli):
     r = cli("logout", "fotki")
     assert r.code == 0 and "forgotten" in r.out
-    assert not gk.connect("fotki").authorized
-    assert not gk.connect("fotki", user="alice").authorized  # the copy cached under the user's name too
+    assert not gk.connect("fotki").signed_in
+    assert not gk.connect("fotki", user="alice").signed_in  # the copy cached under the user's name too
     assert not list((signed_in / "tokens").glob("*.json"))
 
 
@@ -183,8 +183,7 @@ def test_login_output_shows_no_secret_or_token(app_env, sandbox, cli):
     first = cli("login", "fotki")
     sandbox.approve(frob_of(link_in(first.out)), "alice", "write")
     second = cli("login", "fotki", "--finish")
-    token = gk.connect("fotki")._current_token()
-    assert token is not None
+    token = gk.connect("fotki").check_token()
     for text in (first.text, second.text):
         assert sandbox.secret not in text
         assert token.token not in text

@@ -3,6 +3,7 @@ that refer only to files in the repository."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def test_the_metadata_names_the_home_and_the_documentation():
 
 
 def test_the_version_is_the_same_in_the_metadata_and_the_package():
-    assert pyproject()["project"]["version"] == galleryk.__version__
+    meta = pyproject()
+    assert "version" in meta["project"]["dynamic"] and "version" not in meta["project"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "galleryk._version.__version__"}
+    assert importlib.metadata.version("galleryk") == galleryk.__version__
 
 
 def test_readme_links_are_absolute_and_point_at_files_that_exist():

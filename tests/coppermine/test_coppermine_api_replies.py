@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from galleryk.coppermine import api
-from galleryk.errors import CoppermineError
+from galleryk.coppermine.errors import CoppermineError
 
 CATLIST = """<?xml version="1.0" encoding="{cs}"?>
 <cpg><cat><id>0</id><name>Parent</name>

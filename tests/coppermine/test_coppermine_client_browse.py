@@ -11,8 +11,10 @@ import warnings
 
 import pytest
 
+from galleryk.access import sandbox_coppermine
+from galleryk.base.errors import AlbumNotFound
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
-from galleryk.errors import CoppermineError
+from galleryk.coppermine.errors import CoppermineError
 
 
 @pytest.fixture(params=["api", "web"])
@@ -28,7 +30,7 @@ def client(sandbox, user: str | None = "alice", **options) -> Coppermine:
         warnings.simplefilter("ignore", InsecureGalleryWarning)
         if user is None:
             return Coppermine(sandbox.coppermine_url, **options)
-        return sandbox.coppermine(user, **options)
+        return sandbox_coppermine(sandbox, user, **options)
 
 
 def test_auto_mode_finds_the_protocol_the_gallery_speaks(gallery):
@@ -42,15 +44,17 @@ def test_albums_have_typed_columns(gallery):
     assert list(df.columns) == [
         "id",
         "title",
+        "description",
+        "photos",
+        "can_upload",
         "category_id",
         "category",
         "category_path",
         "is_user_gallery",
-        "can_upload",
     ]
     assert str(df["id"].dtype) == "Int64" and str(df["category_id"].dtype) == "Int64"
     assert str(df["is_user_gallery"].dtype) == "boolean" and str(df["can_upload"].dtype) == "boolean"
-    assert str(df["title"].dtype) == "string"
+    assert str(df["title"].dtype) == "string" and str(df["photos"].dtype) == "Int64"
 
 
 def test_album_category_path_keeps_an_unescaped_ampersand(gallery):
@@ -98,29 +102,29 @@ def test_api_mode_says_when_it_cannot_tell_which_albums_take_uploads(sandbox):
 
 def test_photos_of_an_album(gallery):
     df = client(gallery).photos(1)
-    assert sorted(df["pid"]) == [1, 2, 3, 4]  # in 1.6's default order, by file name
-    assert str(df["pid"].dtype) == "Int64" and str(df["title"].dtype) == "string"
+    assert sorted(df["id"]) == [1, 2, 3, 4]  # in 1.6's default order, by file name
+    assert str(df["id"].dtype) == "Int64" and str(df["title"].dtype) == "string"
     first = df.iloc[0]
-    assert first["title"] == "Harbour 1" and first["caption"].startswith("Taken with a")
+    assert first["title"] == "Harbour 1" and first["description"].startswith("Taken with a")
     assert first["thumb_url"].endswith("/thumb_harbour_1.jpg")
     assert first["url"].endswith("/albums/userpics/10001/1/harbour_1.jpg")
     assert "source" in df.attrs
 
 
 def test_photos_by_album_title(gallery):
-    assert sorted(client(gallery).photos("Harbour & Beach")["pid"]) == [1, 2, 3, 4]
+    assert sorted(client(gallery).photos("Harbour & Beach")["id"]) == [1, 2, 3, 4]
 
 
 def test_photos_read_every_page_of_a_long_album(gallery):
     gallery.configure_coppermine(thumbcols=3, thumbrows=1)
     df = client(gallery).photos(1)
-    assert sorted(df["pid"]) == [1, 2, 3, 4]
+    assert sorted(df["id"]) == [1, 2, 3, 4]
 
 
 def test_photos_stop_at_the_limit(gallery):
     gallery.configure_coppermine(thumbcols=3, thumbrows=1)
     assert len(client(gallery).photos(1, limit=2)) == 2
-    assert sorted(client(gallery).photos(1, limit=4)["pid"]) == [1, 2, 3, 4]
+    assert sorted(client(gallery).photos(1, limit=4)["id"]) == [1, 2, 3, 4]
 
 
 def test_private_album_is_listed_for_its_owner(gallery):
@@ -132,7 +136,8 @@ def test_an_empty_album_is_an_empty_frame_with_the_columns(gallery):
         conn.execute("INSERT INTO cpg_albums (aid, title, category, visibility, uploads) VALUES (50, 'Empty', 2, 0, 0)")
     df = client(gallery).photos(50)
     assert len(df) == 0
-    assert list(df.columns[:3]) == ["pid", "album", "title"] and str(df["pid"].dtype) == "Int64"
+    assert list(df.columns[:6]) == ["id", "album_id", "title", "description", "tags", "taken"]
+    assert str(df["id"].dtype) == "Int64"
 
 
 def test_an_unknown_album_is_error_19(gallery):
@@ -142,28 +147,28 @@ def test_an_unknown_album_is_error_19(gallery):
 
 
 def test_an_unknown_album_title_names_the_albums_there_are(gallery):
-    with pytest.raises(CoppermineError, match="Harbour & Beach"):
+    with pytest.raises(AlbumNotFound, match="Harbour & Beach"):
         client(gallery).photos("No such album")
 
 
 def test_download_saves_the_stored_original(gallery, tmp_path):
     path = client(gallery).download(2, tmp_path)
-    stored = gallery._coppermine.gallery.albums_dir / "userpics" / "10001" / "1" / "old_town_2.jpg"
+    stored = gallery.coppermine_gallery.albums_dir / "userpics" / "10001" / "1" / "old_town_2.jpg"
     assert path == tmp_path / "old_town_2.jpg"
     assert path.read_bytes() == stored.read_bytes()
 
 
 def test_photo_info_reads_title_keywords_and_album(gallery):
     info = client(gallery).photo_info(1)
-    assert info["title"] == "Harbour 1" and info["album"] == 1
-    assert "demo" in info["keywords"]
+    assert info["title"] == "Harbour 1" and info["album_id"] == 1
+    assert "demo" in info["tags"]
 
 
 def test_a_guest_lists_public_albums_and_photos(gallery):
     guest = client(gallery, user=None)
     ids = set(guest.albums()["id"])
     assert {1, 2, 3} <= ids and 6 not in ids
-    assert sorted(guest.photos(1)["pid"]) == [1, 2, 3, 4]
+    assert sorted(guest.photos(1)["id"]) == [1, 2, 3, 4]
 
 
 def test_a_guest_sees_no_picture_of_a_private_album(gallery):
@@ -178,7 +183,7 @@ def test_iso_8859_1_gallery_names_come_out_right(gallery):
     df = cpg.albums().set_index("id")
     assert df.loc[1, "title"] == "Café Ærø & Co"
     assert df.loc[1, "category_path"] == "Travel / Europe & Asia"
-    assert sorted(cpg.photos("Café Ærø & Co")["pid"]) == [1, 2, 3, 4]
+    assert sorted(cpg.photos("Café Ærø & Co")["id"]) == [1, 2, 3, 4]
 
 
 def test_api_mode_on_a_stock_gallery_says_to_use_web_mode(sandbox):
@@ -221,9 +226,7 @@ def test_plain_http_on_this_machine_does_not_warn(host):
 def test_the_session_keeps_one_user_agent(gallery):
     cpg = client(gallery)
     agents = []
-    cpg._http.transport.session.hooks["response"].append(
-        lambda r, *a, **k: agents.append(r.request.headers["User-Agent"])
-    )
+    cpg.transport.session.hooks["response"].append(lambda r, *a, **k: agents.append(r.request.headers["User-Agent"]))
     cpg.albums()
     cpg.photos(6)
     assert len(agents) > 2 and len(set(agents)) == 1
@@ -233,7 +236,7 @@ def test_the_client_logs_in_once_per_session(sandbox):
     sandbox.settings.coppermine_api = False
     cpg = client(sandbox)
     posts = []
-    cpg._http.transport.session.hooks["response"].append(
+    cpg.transport.session.hooks["response"].append(
         lambda r, *a, **k: (
             posts.append(r.request.url) if "login.php" in r.request.url and r.request.method == "POST" else None
         )

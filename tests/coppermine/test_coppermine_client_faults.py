@@ -7,8 +7,9 @@ import warnings
 
 import pytest
 
+from galleryk.base.errors import BadReply, TransportError
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
-from galleryk.errors import BadReply, CoppermineError, TransportError
+from galleryk.coppermine.errors import CoppermineError
 from galleryk.sandbox.demo_images import demo_catalog, render_jpeg
 
 JPEG = render_jpeg(demo_catalog(1, seed=9)[0])
@@ -40,13 +41,13 @@ def password_posts(cpg: Coppermine) -> list[str]:
             if "/api/" not in req.url or b"galleryk.probe" not in (body if isinstance(body, bytes) else body.encode()):
                 sent.append(req.url)
 
-    cpg._http.transport.session.hooks["response"].append(hook)
+    cpg.transport.session.hooks["response"].append(hook)
     return sent
 
 
 def failures(sandbox) -> int:
     """Failed logins counted so far (1.6 stores the threshold at the first one, then counts down)."""
-    threshold = int(sandbox._coppermine.gallery.config("login_threshold"))
+    threshold = int(sandbox.coppermine_gallery.config("login_threshold"))
     with sandbox.store.read() as conn:
         row = conn.execute("SELECT brute_force FROM cpg_web_bans").fetchone()
     return 0 if row is None else threshold - row["brute_force"] + 1

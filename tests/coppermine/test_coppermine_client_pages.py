@@ -16,16 +16,10 @@ from support.hostile import Recorder, elapsed
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from galleryk.base.errors import BadReply, RedirectRefused, ReplyTooLarge, RequestTimeout
 from galleryk.cli.errors import Context, explain
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
-from galleryk.errors import (
-    BadReply,
-    CoppermineBanned,
-    CoppermineError,
-    RedirectRefused,
-    ReplyTooLarge,
-    RequestTimeout,
-)
+from galleryk.coppermine.errors import CoppermineBanned, CoppermineError
 
 WRONG = "Wrong-Secret-42"
 
@@ -59,7 +53,7 @@ def test_one_bad_page_is_read_again_and_the_listing_is_whole(stock, fault, listi
     cpg.login()
     stock.faults.set("coppermine", **{fault: 1.0}, only="thumbnails", limit=1)
     stock.faults.reset_requests("coppermine")
-    assert sorted(LISTINGS[listing](cpg)["pid"]) == [1, 2, 3, 4]
+    assert sorted(LISTINGS[listing](cpg)["id"]) == [1, 2, 3, 4]
     assert pages_read(stock) == 2
 
 

@@ -7,10 +7,11 @@ import warnings
 
 import pytest
 
+from galleryk.access import sandbox_coppermine
+from galleryk.base.results import UploadResult
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
+from galleryk.coppermine.errors import CoppermineError
 from galleryk.coppermine.pages import FormToken
-from galleryk.errors import CoppermineError
-from galleryk.results import UploadResult
 from galleryk.sandbox.demo_images import demo_catalog, render_jpeg
 
 JPEG = render_jpeg(demo_catalog(1, seed=7)[0])
@@ -33,7 +34,7 @@ def stock(sandbox):
 def client(sandbox, user: str = "alice", **options) -> Coppermine:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureGalleryWarning)
-        return sandbox.coppermine(user, **options)
+        return sandbox_coppermine(sandbox, user, **options)
 
 
 def count_posts(cpg: Coppermine, script: str) -> list[str]:
@@ -44,7 +45,7 @@ def count_posts(cpg: Coppermine, script: str) -> list[str]:
         if resp.request.method == "POST" and script in resp.request.url:
             posts.append(resp.request.url)
 
-    cpg._http.transport.session.hooks["response"].append(hook)
+    cpg.transport.session.hooks["response"].append(hook)
     return posts
 
 
@@ -61,16 +62,16 @@ def test_upload_returns_the_new_pid_that_photos_then_list(gallery, tmp_path):
     result = cpg.upload(path, album=5, title="Boat", description="At dawn", tags=["sea", "boat"])
     assert isinstance(result, UploadResult)
     assert result.status == "uploaded" and result.id is not None and result.service == "coppermine"
-    row = cpg.photos(5).set_index("pid").loc[int(result.id)]
-    assert row["title"] == "Boat" and row["caption"] == "At dawn" and row["filename"] == "boat.jpg"
-    assert {"sea", "boat"} <= set(cpg.photo_info(int(result.id))["keywords"])
+    row = cpg.photos(5).set_index("id").loc[int(result.id)]
+    assert row["title"] == "Boat" and row["description"] == "At dawn" and row["filename"] == "boat.jpg"
+    assert {"sea", "boat"} <= set(cpg.photo_info(int(result.id))["tags"])
 
 
 def test_upload_from_bytes_and_from_a_file_object(gallery):
     cpg = client(gallery)
     a = cpg.upload(JPEG, album=5)
     b = cpg.upload(io.BytesIO(JPEG), album=5, filename="fromfile.jpg")
-    names = cpg.photos(5).set_index("pid")["filename"]
+    names = cpg.photos(5).set_index("id")["filename"]
     assert names[int(a.id)].endswith(".jpg") and names[int(b.id)] == "fromfile.jpg"
 
 
@@ -82,7 +83,7 @@ def test_upload_reports_progress_to_the_end(gallery):
 
 def test_upload_by_album_title(gallery):
     result = client(gallery).upload(JPEG, album="Alice's garden", filename="rose.jpg")
-    assert result.album == "6"
+    assert result.album_id == "6"
 
 
 def test_uploaded_original_downloads_byte_for_byte(gallery, tmp_path):
@@ -95,7 +96,7 @@ def test_forbidden_characters_become_underscores_and_clashes_get_tilde_numbers(g
     cpg = client(gallery)
     first = cpg.upload(JPEG, album=5, filename="my boat&me.jpg")
     second = cpg.upload(JPEG, album=5, filename="my boat&me.jpg")
-    names = cpg.photos(5).set_index("pid")["filename"]
+    names = cpg.photos(5).set_index("id")["filename"]
     assert names[int(first.id)] == "my_boat_me.jpg"
     assert names[int(second.id)] == "my_boat_me~0.jpg"
 
@@ -110,7 +111,7 @@ def test_api_upload_into_an_album_needing_approval_still_gets_a_pid(sandbox):
     result = client(sandbox).upload(JPEG, album=3, filename="club.jpg")
     assert result.status == "uploaded" and result.id is not None
     guest = Coppermine(sandbox.coppermine_url)
-    assert int(result.id) not in set(guest.photos(3)["pid"])
+    assert int(result.id) not in set(guest.photos(3)["id"])
 
 
 def test_album_the_user_may_not_upload_to_is_error_19(gallery):
@@ -169,8 +170,8 @@ def test_create_album_in_api_mode_uses_the_gallerys_album_manager(sandbox):
 def test_a_stale_cached_form_token_is_refreshed(stock):
     cpg = client(stock)
     cpg.albums()  # signs in and caches a token
-    cached = cpg._web._token
-    cpg._web._token = FormToken(cached.form_token, str(int(cached.timestamp) - 7200))
+    cached = cpg.form_token
+    cpg.keep_form_token(FormToken(cached.form_token, str(int(cached.timestamp) - 7200)))
     posts = count_posts(cpg, "uniload.php")
     assert cpg.upload(JPEG, album=5, filename="late.jpg").status == "uploaded"
     assert len(posts) == 2  # refused once for the stale token, then sent again with a fresh one
@@ -179,8 +180,7 @@ def test_a_stale_cached_form_token_is_refreshed(stock):
 def test_an_old_cached_form_token_is_replaced_before_use(stock):
     cpg = client(stock)
     cpg.albums()
-    cpg._web._token = FormToken("0" * 32, "1")
-    cpg._web._token_at -= cpg._web.token_max_age + 1
+    cpg.keep_form_token(FormToken("0" * 32, "1"), age=cpg.form_token_max_age + 1)
     posts = count_posts(cpg, "uniload.php")
     assert cpg.upload(JPEG, album=5, filename="old.jpg").status == "uploaded"
     assert len(posts) == 1
@@ -199,4 +199,4 @@ def test_iso_8859_1_gallery_keeps_accented_titles(gallery):
     gallery.settings.coppermine_charset = "iso-8859-1"
     cpg = client(gallery)
     pid = int(cpg.upload(JPEG, album=5, title="Crème brûlée", filename="dessert.jpg").id)
-    assert cpg.photos(5).set_index("pid").loc[pid, "title"] == "Crème brûlée"
+    assert cpg.photos(5).set_index("id").loc[pid, "title"] == "Crème brûlée"

@@ -74,7 +74,7 @@ def shape(resp: requests.Response) -> dict:
         out["pages"] = (thumbs.total, thumbs.pages)
     if "displayimage.php" in resp.url:
         info = pages.picture(doc, resp.url)
-        out["picture"] = (info["title"], info["caption"], info["keywords"], info["filename"])
+        out["picture"] = (info["title"], info["description"], info["tags"], info["filename"])
     return out
 
 
@@ -293,7 +293,7 @@ def test_pictures_awaiting_approval(sandbox, real_coppermine):
         b.get("login.php"), b.get("index.php"), b.login("user")
         out = [shape(b.upload(aid, jpeg(91), "aa.jpg", title="waiting"))]
         listed = pages.thumbnails(admin.get(f"thumbnails.php?album={aid}").text, srv.url).photos
-        waiting = next(p["pid"] for p in listed if p["title"] == "waiting")
+        waiting = next(p["id"] for p in listed if p["title"] == "waiting")
         out += [shape(b.get(f"thumbnails.php?album={aid}")), shape(admin.get(f"thumbnails.php?album={aid}"))]
         for who in (b, admin):  # the owner is shown the approved picture in its place; the admin, the picture
             page = who.get(f"displayimage.php?pid={waiting}")

@@ -49,7 +49,7 @@ def test_the_newest_pictures_lead_the_front_page_and_a_private_one_only_for_its_
     assert recent[0] == (public, str(cpg_server.user_category))
     assert all(pid != private for block in home.values() for pid, _ in block)
 
-    mine = blocks(owner._web.page(f"index.php?cat={cpg_server.user_category}").text)
+    mine = blocks(owner.transport.get(cpg_server.url + f"index.php?cat={cpg_server.user_category}").text)
     assert next(v for k, v in mine.items() if k.startswith("Last additions - "))[:2] == [
         (private, str(cpg_server.user_category)),
         (public, str(cpg_server.user_category)),

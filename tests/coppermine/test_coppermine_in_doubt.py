@@ -14,7 +14,9 @@ import warnings
 import pytest
 
 import galleryk as gk
-from galleryk.errors import BadReply, CoppermineError, HttpStatusError, TransportError
+from galleryk.access import sandbox_coppermine
+from galleryk.base.errors import BadReply, HttpStatusError, TransportError
+from galleryk.coppermine.errors import CoppermineError, CoppermineServerError
 
 from .test_coppermine_servers import jpeg
 
@@ -22,7 +24,7 @@ from .test_coppermine_servers import jpeg
 def client(sandbox, user="alice", **options) -> gk.Coppermine:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
-        return sandbox.coppermine(user, **options)
+        return sandbox_coppermine(sandbox, user, **options)
 
 
 @pytest.fixture
@@ -148,7 +150,7 @@ def test_a_php_error_of_the_gallery_is_temporary_and_a_push_tries_again(stock, t
     # real 1.6.26 on PHP 8 answers this now and then to concurrent uploads into an album needing approval
     cpg = client(stock)
     stock.faults.set("coppermine", php_error=1.0, only="uniload", limit=1)
-    with pytest.raises(gk.errors.CoppermineServerError) as info:
+    with pytest.raises(CoppermineServerError) as info:
         cpg.upload(jpeg(), album="Alice's holidays", title="first try")
     assert info.value.temporary and "not stored" in str(info.value)
     assert pictures(stock, "first try") == 0

@@ -38,7 +38,12 @@ MOVED_THUMBS = """<html><body><div class="grid">
 def test_thumbnails_gives_pid_album_title_caption_and_urls():
     page = pages.thumbnails(CLASSIC_THUMBS, BASE, album=1)
     first = page.photos[0]
-    assert (first["pid"], first["album"], first["title"], first["caption"]) == (3, 1, "A boat", "Taken with a Nikon")
+    assert (first["id"], first["album_id"], first["title"], first["description"]) == (
+        3,
+        1,
+        "A boat",
+        "Taken with a Nikon",
+    )
     assert first["thumb_url"] == "https://example.org/cpg/albums/userpics/10001/thumb_boat.jpg"
     assert first["url"] == "https://example.org/cpg/albums/userpics/10001/boat.jpg"
     assert first["filename"] == "boat.jpg"
@@ -46,7 +51,7 @@ def test_thumbnails_gives_pid_album_title_caption_and_urls():
 
 def test_thumbnails_keeps_captions_with_their_own_picture():
     page = pages.thumbnails(CLASSIC_THUMBS, BASE, album=1)
-    assert [p["caption"] for p in page.photos] == ["Taken with a Nikon", ""]
+    assert [p["description"] for p in page.photos] == ["Taken with a Nikon", ""]
 
 
 def test_thumbnails_decodes_file_names():
@@ -61,7 +66,7 @@ def test_thumbnails_reads_the_page_count():
 
 def test_thumbnails_survive_a_theme_that_moves_titles_and_captions():
     page = pages.thumbnails(MOVED_THUMBS, BASE, album=1)
-    got = [(p["pid"], p["title"], p["caption"]) for p in page.photos]
+    got = [(p["id"], p["title"], p["description"]) for p in page.photos]
     assert got == [(3, "A boat", "Taken with a Nikon"), (4, "Sand", "")]
     assert page.pages == 2
 
@@ -180,13 +185,13 @@ DISPLAY = """<html><body><table>
 
 def test_picture_reads_title_caption_keywords_and_file():
     info = pages.picture(DISPLAY, "https://example.org/cpg/displayimage.php?pid=3", pid=3)
-    assert (info["title"], info["caption"], info["keywords"]) == ("A boat", "Taken with a Nikon", ["demo", "nikon"])
-    assert (info["filename"], info["album"], info["width"], info["height"]) == ("boat.jpg", 1, 1200, 800)
+    assert (info["title"], info["description"], info["tags"]) == ("A boat", "Taken with a Nikon", ["demo", "nikon"])
+    assert (info["filename"], info["album_id"], info["width"], info["height"]) == ("boat.jpg", 1, 1200, 800)
 
 
 def test_picture_points_at_the_original_beside_the_normal_size():
     info = pages.picture(DISPLAY, "https://example.org/cpg/displayimage.php?pid=3", pid=3)
-    assert info["url"] == "https://example.org/cpg/albums/userpics/10001/boat.jpg"
+    assert info["original_url"] == "https://example.org/cpg/albums/userpics/10001/boat.jpg"
     assert info["fullsize_page"] == "https://example.org/cpg/displayimage.php?pid=3&fullsize=1"
 
 
@@ -199,8 +204,8 @@ MOVED_DISPLAY = """<html><body><div id="info"><dl>
 
 def test_picture_survives_a_theme_with_a_definition_list():
     info = pages.picture(MOVED_DISPLAY, "http://h/cpg/displayimage.php?pid=8", pid=8)
-    assert (info["title"], info["keywords"], info["filename"]) == ("Sea", ["beach", "sunset"], "sea.png")
-    assert info["url"] == "http://h/cpg/albums/userpics/10002/sea.png"
+    assert (info["title"], info["tags"], info["filename"]) == ("Sea", ["beach", "sunset"], "sea.png")
+    assert info["original_url"] == "http://h/cpg/albums/userpics/10002/sea.png"
 
 
 def test_personal_category_comes_from_the_my_gallery_link():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from support.real_coppermine import THEMES
 
-from galleryk.errors import CoppermineError
+from galleryk.coppermine.errors import CoppermineError
 
 from .test_coppermine_servers import jpeg
 
@@ -46,16 +46,16 @@ def test_browsing_works_under_each_shipped_theme(themed, theme, tmp_path):
         assert albums.loc[full, "title"] == "Themed & full" and albums.loc[full, "category_id"] == srv.user_category
         assert albums.loc[srv.album("nested"), "category_path"] == "Travel / Europe & Asia"
         assert bool(albums.loc[full, "can_upload"]) and not bool(albums.loc[srv.album("closed"), "can_upload"])
-        photos = cpg.photos(full).set_index("pid")
+        photos = cpg.photos(full).set_index("id")
         assert sorted(photos.index) == pids
-        assert photos.loc[pids[0], "title"] == "Thème 0" and photos.loc[pids[0], "caption"] == "cap 0"
+        assert photos.loc[pids[0], "title"] == "Thème 0" and photos.loc[pids[0], "description"] == "cap 0"
         assert len(cpg.photos(empty)) == 0
-        assert cpg.recent_photos(full)["pid"].tolist() == pids[::-1]  # over both pages, newest first
+        assert cpg.recent_photos(full)["id"].tolist() == pids[::-1]  # over both pages, newest first
         assert cpg.recent_photos(full, 1)["title"].tolist() == ["Thème 2"]
         with pytest.raises(CoppermineError) as unknown:
             cpg.recent_photos(987654)
         assert unknown.value.code == 19
         info = cpg.photo_info(pids[1])
-        assert info["title"] == "Thème 1" and info["keywords"] == ["théme", "two words"] and info["album"] == full
+        assert info["title"] == "Thème 1" and info["tags"] == ["théme", "two words"] and info["album_id"] == full
         assert cpg.download(pids[2], tmp_path).read_bytes() == srv.stored_bytes(pids[2])
         assert cpg.keyword_separator == ";"

@@ -27,10 +27,10 @@ def test_recent_photos_give_the_newest_first_reading_only_the_pages_the_limit_ne
     before = cpg_server.served("thumbnails.php")
     df = cpg.recent_photos(aid, 15)
     after = cpg_server.served("thumbnails.php")
-    assert df["pid"].tolist() == pids[::-1][:15] and set(df["album"]) == {aid}
+    assert df["id"].tolist() == pids[::-1][:15] and set(df["album_id"]) == {aid}
     if before is not None:
         assert after - before == 2  # 12 a page (1.6.26's 4 x 3): pages 1 and 2 of 4
-    assert cpg.recent_photos(aid, 100)["pid"].tolist() == pids[::-1]
+    assert cpg.recent_photos(aid, 100)["id"].tolist() == pids[::-1]
     assert sorted(cpg.photos(aid)["filename"]) == cpg.photos(aid)["filename"].tolist()  # the album's own order
 
 
@@ -39,7 +39,7 @@ def test_recent_photos_go_by_upload_time_then_by_id(cpg_server):
     cpg = cpg_server.client()
     aid, pids = album_of(cpg_server, cpg, 3)
     cpg_server.age_picture(pids[2], 3600)  # the last upload, dated an hour back
-    assert cpg.recent_photos(aid)["pid"].tolist() == [pids[1], pids[0], pids[2]]
+    assert cpg.recent_photos(aid)["id"].tolist() == [pids[1], pids[0], pids[2]]
 
 
 def test_recent_photos_leave_out_pictures_awaiting_approval_even_for_the_admin(cpg_server):
@@ -51,7 +51,7 @@ def test_recent_photos_leave_out_pictures_awaiting_approval_even_for_the_admin(c
         cpg_server.client().upload(jpeg(2), album=aid, filename="held.jpg", title="held").status == "pending_approval"
     )
     assert "held" in set(admin.photos(aid)["title"])  # the album's own page shows it to the admin
-    assert admin.recent_photos(aid)["pid"].tolist() == [shown]
+    assert admin.recent_photos(aid)["id"].tolist() == [shown]
 
 
 def test_recent_photos_of_a_users_gallery_and_of_the_whole_gallery_begin_with_the_newest_upload(cpg_server):
@@ -59,8 +59,8 @@ def test_recent_photos_of_a_users_gallery_and_of_the_whole_gallery_begin_with_th
     cpg = cpg_server.client()
     pid = int(cpg.upload(jpeg(4), album=cpg_server.album("own"), filename="latest.jpg").id)
     mine = cpg.recent_photos(category=cpg_server.user_category, limit=1)
-    assert mine["pid"].tolist() == [pid] and mine["album"].isna().all()  # the pages name no album there
-    assert cpg.recent_photos(limit=1)["pid"].tolist() == [pid]
+    assert mine["id"].tolist() == [pid] and mine["album_id"].isna().all()  # the pages name no album there
+    assert cpg.recent_photos(limit=1)["id"].tolist() == [pid]
 
 
 def test_recent_photos_of_an_unknown_album_are_error_19_and_of_an_album_you_may_not_see_empty(cpg_server):
@@ -78,7 +78,7 @@ def test_pictures_awaiting_approval_are_shown_to_administrators_only(cpg_server)
     admin, user = cpg_server.client("admin"), cpg_server.client()
     admin.upload(jpeg(5), album=aid, filename="zz-approved.jpg", title="approved")
     user.upload(jpeg(6), album=aid, filename="aa-waiting.jpg", title="waiting")
-    listed = admin.photos(aid).set_index("title")["pid"]
+    listed = admin.photos(aid).set_index("title")["id"]
     assert set(listed.index) == {"approved", "waiting"}
     assert user.photos(aid)["title"].tolist() == ["approved"]  # its owner does not see it listed (1.6.26)
     # asked for by id, its page shows the owner the approved picture in its place: galleryk says it is not visible

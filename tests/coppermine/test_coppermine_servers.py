@@ -13,8 +13,8 @@ import os
 import pytest
 from PIL import Image
 
+from galleryk.coppermine.errors import CoppermineBanned, CoppermineError
 from galleryk.coppermine.pages import FormToken
-from galleryk.errors import CoppermineBanned, CoppermineError
 
 WRONG = "Wrong-Secret-42"
 
@@ -38,7 +38,7 @@ def posts(cpg, script: str) -> list[str]:
         if resp.request.method == "POST" and script in resp.request.url:
             sent.append(resp.request.url)
 
-    cpg._http.transport.session.hooks["response"].append(hook)
+    cpg.transport.session.hooks["response"].append(hook)
     return sent
 
 
@@ -116,7 +116,7 @@ def test_an_album_title_resolves_to_its_id(cpg_server):
     aid = cpg_server.fresh_album(title)
     cpg = cpg_server.client()
     pid = int(cpg.upload(jpeg(3), album=aid, filename="t.jpg").id)
-    assert pid in set(cpg.photos(aid)["pid"])
+    assert pid in set(cpg.photos(aid)["id"])
     titled = cpg.albums().set_index("id").loc[aid, "title"]
     assert titled == title
 
@@ -126,7 +126,8 @@ def test_an_empty_album_is_an_empty_frame_with_the_columns(cpg_server):
     cpg_server.need_uploads()
     df = cpg_server.client().photos(cpg_server.fresh_album())
     assert len(df) == 0
-    assert list(df.columns[:3]) == ["pid", "album", "title"] and str(df["pid"].dtype) == "Int64"
+    assert list(df.columns[:6]) == ["id", "album_id", "title", "description", "tags", "taken"]
+    assert str(df["id"].dtype) == "Int64"
 
 
 def test_an_unknown_album_is_error_19(cpg_server):
@@ -137,8 +138,8 @@ def test_a_guest_sees_none_of_the_pictures_of_a_private_album(cpg_server):
     cpg_server.need_uploads()
     aid = cpg_server.album("private")
     pid = int(cpg_server.client().upload(jpeg(2), album=aid, filename="secret.jpg").id)
-    assert pid in set(cpg_server.client().photos(aid)["pid"])
-    assert pid not in set(cpg_server.client(None).photos(aid)["pid"])  # 1.6.26 shows the album page, empty
+    assert pid in set(cpg_server.client().photos(aid)["id"])
+    assert pid not in set(cpg_server.client(None).photos(aid)["id"])  # 1.6.26 shows the album page, empty
 
 
 def test_photos_read_every_page_of_a_long_album(cpg_server):
@@ -148,7 +149,7 @@ def test_photos_read_every_page_of_a_long_album(cpg_server):
     pids = [int(cpg.upload(jpeg(i), album=aid, filename=f"p{i:02d}.jpg", title=f"P {i}").id) for i in range(5)]
     with cpg_server.set_thumbs_per_page(2):
         df = cpg.photos(aid)
-        assert sorted(df["pid"]) == sorted(pids)
+        assert sorted(df["id"]) == sorted(pids)
         assert len(cpg.photos(aid, limit=3)) == 3
 
 
@@ -166,8 +167,8 @@ def test_an_upload_keeps_a_non_ascii_title_and_multi_word_tags(cpg_server):
     )
     assert result.status == "uploaded" and result.id is not None
     info = cpg.photo_info(int(result.id))
-    assert info["title"] == "Crème brûlée à l'aube" and info["caption"] == "Dès l'aube"
-    assert info["keywords"] == ["sea", "harbour walk", "galleryk-0123456789abcdef"]
+    assert info["title"] == "Crème brûlée à l'aube" and info["description"] == "Dès l'aube"
+    assert info["tags"] == ["sea", "harbour walk", "galleryk-0123456789abcdef"]
 
 
 def test_the_keyword_separator_is_read_off_the_upload_form(cpg_server):
@@ -198,7 +199,7 @@ def test_stored_files_lie_in_the_users_folder_under_the_album(cpg_server):
     cpg = cpg_server.client()
     aid = cpg_server.album("own")
     pid = int(cpg.upload(jpeg(8), album=aid, filename="where.jpg").id)
-    url = cpg.photos(aid).set_index("pid").loc[pid, "url"]
+    url = cpg.photos(aid).set_index("id").loc[pid, "url"]
     assert f"/albums/userpics/{cpg_server.user_category}/{aid}/where" in url
 
 
@@ -259,8 +260,8 @@ def test_a_stale_form_token_is_refreshed_and_the_upload_sent_again(cpg_server):
     cpg_server.need_uploads()
     cpg = cpg_server.client()
     cpg.albums()  # signs in and caches a token
-    cached = cpg._web._token
-    cpg._web._token = FormToken(cached.form_token, str(int(cached.timestamp) - 7200))
+    cached = cpg.form_token
+    cpg.keep_form_token(FormToken(cached.form_token, str(int(cached.timestamp) - 7200)))
     sent = posts(cpg, "uniload.php")
     assert cpg.upload(jpeg(11), album=cpg_server.album("own"), filename="late.jpg").status == "uploaded"
     assert len(sent) == 2
@@ -295,7 +296,7 @@ def test_a_guest_page_answered_during_the_sign_in_does_not_undo_it(cpg_server):
     cpg.albums()
     cpg_server.forget_sessions("user")
     logins = posts(cpg, "login.php")
-    session = cpg._http.transport.session
+    session = cpg.transport.session
     held_thread: list[int] = []
     first_answer, posted, held_stored = threading.Event(), threading.Event(), threading.Event()
     login_answered = threading.local()

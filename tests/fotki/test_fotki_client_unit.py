@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from galleryk.errors import FotkiError, TransportError
+from galleryk.base.errors import TransportError
 from galleryk.fotki import Fotki
-from galleryk.fotki.client import _tags_text
+from galleryk.fotki.errors import FotkiError
+from galleryk.fotki.tags import tags_text
 from galleryk.fotki.tokencache import FileTokenCache, MemoryTokenCache
 
 SECRET = "s3cr3t-app-secret"
@@ -42,8 +43,8 @@ def test_bad_perms_are_refused() -> None:
 
 
 def test_tags_become_a_space_separated_string_with_quotes_for_phrases() -> None:
-    assert _tags_text(["sea", "old town", ""]) == 'sea "old town"'
-    assert _tags_text("a b") == "a b" and _tags_text(None) is None
+    assert tags_text(["sea", "old town", ""]) == 'sea "old town"'
+    assert tags_text("a b") == "a b" and tags_text(None) is None
 
 
 def test_service_error_messages_mask_secrets() -> None:

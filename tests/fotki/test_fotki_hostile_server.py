@@ -21,7 +21,8 @@ import pytest
 from PIL import Image
 from support.hostile import Recorder, elapsed
 
-from galleryk.errors import FileChanged, RedirectRefused, RequestTimeout
+from galleryk.access import sandbox_fotki
+from galleryk.base.errors import FileChanged, RedirectRefused, RequestTimeout
 from galleryk.fotki import Fotki
 from galleryk.transport import DEFAULT_MAX_REPLY
 
@@ -45,7 +46,7 @@ _MEMORY_PROBE = """
 import json, sys, threading
 import psutil
 from galleryk import Fotki
-from galleryk.errors import ReplyTooLarge
+from galleryk.base.errors import ReplyTooLarge
 a = json.loads(sys.argv[1])
 client = Fotki(a["key"], a["secret"], token=a["token"], api_url=a["api"], auth_url=a["auth"], token_cache="memory")
 client.check_token()  # a first call, so what it loads on first use is not counted below
@@ -70,7 +71,7 @@ print(json.dumps({"grew_mib": (max(peak, me.memory_info().rss) - before) / (1 <<
 
 
 def test_an_endless_reply_costs_a_bounded_amount_of_client_memory(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", endless=1.0, only="getList")
     args = {
         "key": sandbox.api_key,
@@ -88,7 +89,7 @@ def test_an_endless_reply_costs_a_bounded_amount_of_client_memory(sandbox) -> No
 
 
 def test_a_reply_dripped_a_byte_at_a_time_ends_at_the_deadline(sandbox) -> None:
-    client = sandbox.fotki("alice", deadline=1.5)
+    client = sandbox_fotki(sandbox, "alice", deadline=1.5)
     sandbox.faults.set("fotki", drip=1.0, drip_seconds=0.5)  # a 300-byte reply would take minutes
     seconds, error = elapsed(client.photosets)
     assert isinstance(error, RequestTimeout) and "deadline of 1.5 s" in str(error)
@@ -96,7 +97,7 @@ def test_a_reply_dripped_a_byte_at_a_time_ends_at_the_deadline(sandbox) -> None:
 
 
 def test_a_silent_server_is_reported_at_the_deadline_not_after_every_retry(sandbox) -> None:
-    client = sandbox.fotki("alice", deadline=1.5, timeout=(5, 1.0), retries=3)
+    client = sandbox_fotki(sandbox, "alice", deadline=1.5, timeout=(5, 1.0), retries=3)
     sandbox.faults.set("fotki", silent=1.0)
     seconds, error = elapsed(client.photosets)
     assert isinstance(error, RequestTimeout) and "deadline" in str(error)
@@ -105,7 +106,7 @@ def test_a_silent_server_is_reported_at_the_deadline_not_after_every_retry(sandb
 
 @pytest.mark.parametrize("status", [307, 308])
 def test_a_redirected_write_never_carries_token_or_signature_to_another_host(sandbox, other_host, status: int) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     token = client.check_token().token
     sandbox.faults.set("fotki", **{f"redirect_{status}": 1.0}, redirect_to=other_host.url, only="editMeta")
     with pytest.raises(RedirectRefused, match="another host") as info:
@@ -114,7 +115,7 @@ def test_a_redirected_write_never_carries_token_or_signature_to_another_host(san
 
 
 def test_a_redirected_upload_is_sent_nowhere_else(sandbox, other_host) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=other_host.url, only="upload")
     with pytest.raises(RedirectRefused):
@@ -124,7 +125,7 @@ def test_a_redirected_upload_is_sent_nowhere_else(sandbox, other_host) -> None:
 
 
 def test_a_redirected_read_keeps_its_token_at_home(sandbox, other_host) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", redirect_308=1.0, redirect_to=other_host.url, only="getList")
     with pytest.raises(RedirectRefused, match="auth_token"):
         client.photosets()
@@ -132,7 +133,7 @@ def test_a_redirected_read_keeps_its_token_at_home(sandbox, other_host) -> None:
 
 
 def test_a_download_redirected_elsewhere_keeps_its_token_at_home(sandbox, other_host, tmp_path: Path) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     photo = client.upload(_jpeg(), title="private", is_public=False).id
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=other_host.url, only="/files/")
     target = tmp_path / "downloads"
@@ -143,7 +144,7 @@ def test_a_download_redirected_elsewhere_keeps_its_token_at_home(sandbox, other_
 
 
 def test_a_redirect_on_the_same_host_is_followed(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     set_id = int(client.photosets()["id"].iloc[0])
     sandbox.faults.set("fotki", redirect_307=1.0, redirect_to=sandbox.url, only="editMeta", limit=1)
     client.edit_photoset(set_id, "renamed")
@@ -153,7 +154,7 @@ def test_a_redirect_on_the_same_host_is_followed(sandbox) -> None:
 
 @pytest.mark.parametrize("change", ["shrank", "grew"])
 def test_a_file_changing_during_upload_fails_clearly_and_stores_nothing(sandbox, tmp_path: Path, change: str) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     before = len(client.photos())
     path = tmp_path / "IMG_0001.jpg"
     path.write_bytes(_jpeg() + b"\0" * (3 << 20))

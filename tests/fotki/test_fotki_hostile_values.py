@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from galleryk.errors import BadReply, BadValue
+from galleryk.base.errors import BadReply, BadValue
 from galleryk.fotki import Fotki
 
 LISTING_XML = (

@@ -127,7 +127,7 @@ def pages():
 
 def test_the_table_is_the_same_whatever_the_concurrency(pages):
     server = pages(1234, 50)
-    frames = [server.client(max_workers=n).photos(photoset=7) for n in (1, 2, 5, 16)]
+    frames = [server.client(max_workers=n).photos(7) for n in (1, 2, 5, 16)]
     assert frames[0]["id"].tolist() == list(range(1000, 2234))
     for other in frames[1:]:
         pd.testing.assert_frame_equal(frames[0], other)
@@ -135,15 +135,15 @@ def test_the_table_is_the_same_whatever_the_concurrency(pages):
 
 def test_each_page_is_asked_for_once(pages):
     server = pages(1000, 100)
-    server.client(max_workers=4).photos(photoset=7)
+    server.client(max_workers=4).photos(7)
     assert sorted(server.requests) == list(range(1, 11))
 
 
 def test_threads_follow_the_page_count_up_to_max_workers(pages):
     few = pages(3 * 10, 10, delay=0.2)
-    few.client(max_workers=16).photos(photoset=7)
+    few.client(max_workers=16).photos(7)
     many = pages(40 * 10, 10, gather=16)  # each reply waits until 16 requests are in flight
-    many.client(max_workers=16).photos(photoset=7)
+    many.client(max_workers=16).photos(7)
     assert few.most_in_flight <= 2 and many.most_in_flight == 16
 
 
@@ -151,23 +151,23 @@ def test_a_rate_limit_keeps_the_listing_to_the_threads_that_can_keep_its_pace() 
     paced = Fotki("key", "secret", calls_per_hour=3600, max_workers=16)  # one call a second
     free = Fotki("key", "secret", max_workers=16)
     # page 1 took 0.3 s: with a call a second, two threads keep the pace; without a limit, one a page
-    assert (paced._page_workers(39, 0.3), free._page_workers(39, 0.3), free._page_workers(5, 0.3)) == (2, 16, 5)
+    assert (paced.page_workers(39, 0.3), free.page_workers(39, 0.3), free.page_workers(5, 0.3)) == (2, 16, 5)
 
 
 def test_a_rate_limited_listing_is_complete(pages):
     server = pages(6 * 10, 10)
-    df = server.client(max_workers=16, calls_per_hour=360_000).photos(photoset=7)
+    df = server.client(max_workers=16, calls_per_hour=360_000).photos(7)
     assert df["id"].tolist() == list(range(1000, 1060)) and sorted(server.requests) == list(range(1, 7))
 
 
 def test_no_page_is_asked_for_after_one_comes_back_empty(pages):
     server = pages(100 * 10, 10, empty_from=4)
-    df = server.client(max_workers=2).photos(photoset=7)
+    df = server.client(max_workers=2).photos(7)
     assert df["id"].tolist() == list(range(1000, 1030))
     assert max(server.requests) < 12 and len(server.requests) < 12  # of the 100 pages it claims
 
 
 def test_a_limit_stops_the_walk_at_the_page_that_reaches_it(pages):
     server = pages(1000, 100)
-    df = server.client(max_workers=4).photos(photoset=7, limit=250)
+    df = server.client(max_workers=4).photos(7, limit=250)
     assert df["id"].tolist() == list(range(1000, 1250)) and sorted(server.requests) == [1, 2, 3]

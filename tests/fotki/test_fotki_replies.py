@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from galleryk.errors import BadReply, FotkiAuthError, FotkiError, FotkiNotFound, FotkiUnavailable
+from galleryk.base.errors import BadReply
 from galleryk.fotki.auth import frob_from, token_from
+from galleryk.fotki.errors import FotkiAuthError, FotkiError, FotkiNotFound, FotkiUnavailable
 from galleryk.fotki.replies import parse_reply, upload_id
 
 DECL = '<?xml version="1.0" encoding="utf8" ?>\n'

@@ -6,11 +6,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from IPython.core.formatters import HTMLFormatter
 
 import galleryk as gk
-from galleryk.errors import FotkiAuthError
+from galleryk.access import sandbox_fotki
 from galleryk.fotki import Fotki
-from galleryk.fotki.tokencache import FileTokenCache
+from galleryk.fotki.errors import FotkiAuthError
+from galleryk.fotki.tokencache import CachedToken, CacheKey, FileTokenCache
 
 
 def _client(sandbox, **options) -> Fotki:
@@ -27,14 +29,14 @@ def test_frob_flow_gives_a_token_for_the_approving_user(sandbox) -> None:
     frob = client.get_frob()
     sandbox.approve(frob, "bob", "write")
     token = client.get_token(frob)
-    assert (token.username, token.perms) == ("bob", "write") and client.authorized
+    assert (token.username, token.perms) == ("bob", "write") and client.signed_in
 
 
 def test_login_returns_a_link_then_finish_signs_in(sandbox) -> None:
     client = _client(sandbox)
     pending = client.login("read")
     assert not pending.done and pending.url.startswith(sandbox.fotki_auth_url)
-    assert "href=" in pending._repr_html_()
+    assert "href=" in HTMLFormatter()(pending)  # what Jupyter shows: a link to the approval page
     sandbox.approve(_frob(pending.url), "alice", "read")
     assert client.finish_login().username == "alice" and pending.done
 
@@ -72,29 +74,29 @@ def test_cached_token_is_found_by_user_name(sandbox, tmp_path: Path) -> None:
     frob = first.get_frob()
     sandbox.approve(frob, "bob", "read")
     first.get_token(frob)
-    assert _client(sandbox, token_cache=cache, user="bob").authorized
-    assert not _client(sandbox, token_cache=cache, user="carol").authorized
+    assert _client(sandbox, token_cache=cache, user="bob").signed_in
+    assert not _client(sandbox, token_cache=cache, user="carol").signed_in
 
 
 def test_logout_forgets_the_cached_token(sandbox, tmp_path: Path) -> None:
     cache = FileTokenCache(tmp_path)
-    client = sandbox.fotki("alice", token_cache=cache)
+    client = sandbox_fotki(sandbox, "alice", token_cache=cache)
     client.logout()
-    assert not client.authorized and not _client(sandbox, token_cache=cache).authorized
+    assert not client.signed_in and not _client(sandbox, token_cache=cache).signed_in
 
 
 def test_invalid_cached_token_is_forgotten_and_a_new_login_starts(sandbox, tmp_path: Path) -> None:
     cache = FileTokenCache(tmp_path)
     client = _client(sandbox, token_cache=cache)
-    from galleryk.fotki.tokencache import CachedToken
-
-    cache.set(client._key(), CachedToken("not-a-real-token", "write", "2", "alice"))
+    key = CacheKey(client.auth_endpoint, client.api_key)  # the default user's token of this application
+    cache.set(key, CachedToken("not-a-real-token", "write", "2", "alice"))
+    assert client.signed_in  # the cached token is found
     pending = _client(sandbox, token_cache=cache).login()
-    assert not pending.done and cache.get(client._key()) is None
+    assert not pending.done and cache.get(key) is None
 
 
 def test_cached_login_with_too_few_perms_asks_again(sandbox) -> None:
-    client = sandbox.fotki("alice", perms="read")
+    client = sandbox_fotki(sandbox, "alice", perms="read")
     assert not client.login("write").done
 
 
@@ -119,7 +121,7 @@ def test_invalid_token_fails_with_98(sandbox) -> None:
 
 
 def test_read_token_cannot_write(sandbox) -> None:
-    client = sandbox.fotki("alice", perms="read")
+    client = sandbox_fotki(sandbox, "alice", perms="read")
     photo = int(client.photos()["id"].iloc[0])
     with pytest.raises(FotkiAuthError) as info:
         client.create_photoset("Nope", photo)

@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 from PIL import Image
 
+from galleryk.access import sandbox_fotki
 from galleryk.sandbox.fotki import db
 
 
@@ -54,21 +55,21 @@ def fill_photoset(sandbox, owner: str, count: int, title: str = "Bulk") -> tuple
 
 def test_listing_of_thousands_of_photos_over_many_pages(sandbox) -> None:
     set_id, ids = fill_photoset(sandbox, "carol", 3000)
-    client = sandbox.fotki("carol", per_page=100, workers=4)
-    df = client.photos(photoset=set_id)
+    client = sandbox_fotki(sandbox, "carol", per_page=100, workers=4)
+    df = client.photos(set_id)
     assert df["id"].tolist() == ids
     assert df["ispublic"].sum() == sum(1 for i in range(3000) if i % 7 != 0)
 
 
 def test_other_users_see_only_the_public_photos_of_a_big_set(sandbox) -> None:
     set_id, _ = fill_photoset(sandbox, "carol", 1500)
-    df = sandbox.fotki("alice", per_page=200).photos(photoset=set_id)
+    df = sandbox_fotki(sandbox, "alice", per_page=200).photos(set_id)
     assert len(df) == sum(1 for i in range(1500) if i % 7 != 0) and bool(df["ispublic"].all())
 
 
 def test_limit_across_pages_returns_exactly_that_many(sandbox) -> None:
     set_id, ids = fill_photoset(sandbox, "carol", 1000)
-    df = sandbox.fotki("carol", per_page=100).photos(photoset=set_id, limit=250)
+    df = sandbox_fotki(sandbox, "carol", per_page=100).photos(set_id, limit=250)
     assert df["id"].tolist() == ids[:250]
 
 
@@ -102,7 +103,7 @@ def test_large_upload_streams_from_disk_with_progress(sandbox, tmp_path: Path) -
         out.write(_jpeg((64, 64)))
         out.truncate(size)  # a valid JPEG followed by padding (sparse on disk)
     sandbox.settings.fotki_max_upload_bytes = 2 * size
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     seen: list[tuple[int, int]] = []
     with _PeakRss() as rss:
         result = client.upload(path, title="big", progress=lambda sent, total: seen.append((sent, total)))

@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from galleryk.errors import (
-    BadReply,
-    FotkiAuthError,
-    FotkiError,
-    FotkiNotFound,
-    HttpStatusError,
-    ResponseCut,
-    TransportError,
-)
+from galleryk.access import sandbox_fotki
+from galleryk.base.errors import BadReply, HttpStatusError, ResponseCut, TransportError
 from galleryk.fotki import Fotki
+from galleryk.fotki.errors import FotkiAuthError, FotkiError, FotkiNotFound
 from galleryk.fotki.tokencache import FileTokenCache
 
 MISSING_SET = 72_157_999_999
@@ -34,7 +28,7 @@ def _jpeg(size: tuple[int, int] = (32, 32)) -> bytes:
 
 @pytest.fixture(params=["xml", "json"])
 def alice(request, sandbox) -> Fotki:
-    return sandbox.fotki("alice", format=request.param)
+    return sandbox_fotki(sandbox, "alice", format=request.param)
 
 
 def _own_set(client: Fotki) -> int:
@@ -104,7 +98,7 @@ def test_photosets_of_an_unknown_user_are_not_found(alice: Fotki) -> None:
 
 def test_photos_of_a_missing_set_are_not_found(alice: Fotki) -> None:
     with pytest.raises(FotkiNotFound):
-        alice.photos(photoset=MISSING_SET)
+        alice.photos(MISSING_SET)
 
 
 def test_an_empty_listing_has_typed_columns(alice: Fotki) -> None:
@@ -113,7 +107,15 @@ def test_an_empty_listing_has_typed_columns(alice: Fotki) -> None:
     for photo in loose[1:]:
         alice.add_to_photoset(set_id, photo)
     empty = alice.photos()
-    assert empty.empty and list(empty.columns[:3]) == ["id", "title", "owner"]
+    assert empty.empty and list(empty.columns[:7]) == [
+        "id",
+        "album_id",
+        "title",
+        "description",
+        "tags",
+        "taken",
+        "owner",
+    ]
     assert str(empty["id"].dtype) == "Int64" and str(empty["ispublic"].dtype) == "boolean"
 
 
@@ -127,15 +129,15 @@ def test_error_carries_code_message_and_method_but_no_secret(alice: Fotki, sandb
 
 # -- the real-server quirks, through fault injection ----------------------------------------------
 def test_a_500_on_a_later_page_is_retried_and_the_listing_is_whole(sandbox) -> None:
-    client = sandbox.fotki("alice", per_page=2, workers=3)
-    expected = client.photos(photoset="Harbour walk")["id"].tolist()
+    client = sandbox_fotki(sandbox, "alice", per_page=2, workers=3)
+    expected = client.photos("Harbour walk")["id"].tolist()
     sandbox.faults.set("fotki", error_500=1.0, limit=2, only="getPhotos")
-    assert client.photos(photoset="Harbour walk")["id"].tolist() == expected
+    assert client.photos("Harbour walk")["id"].tolist() == expected
     assert sandbox.faults.injected("fotki")["error_500"] == 2
 
 
 def test_reads_give_up_after_their_retries_naming_the_masked_url(sandbox) -> None:
-    client = sandbox.fotki("alice", retries=1)
+    client = sandbox_fotki(sandbox, "alice", retries=1)
     sandbox.faults.set("fotki", error_500=1.0)
     with pytest.raises(HttpStatusError) as info:
         client.photosets()
@@ -145,7 +147,7 @@ def test_reads_give_up_after_their_retries_naming_the_masked_url(sandbox) -> Non
 
 
 def test_an_upload_cut_after_it_was_stored_is_reported_and_not_sent_again(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", cut=1.0, limit=1, only="upload")
     with pytest.raises(TransportError) as info:
@@ -155,7 +157,7 @@ def test_an_upload_cut_after_it_was_stored_is_reported_and_not_sent_again(sandbo
 
 
 def test_an_html_page_instead_of_an_upload_reply_is_a_bad_reply(sandbox) -> None:
-    client = sandbox.fotki("alice", format="json")
+    client = sandbox_fotki(sandbox, "alice", format="json")
     sandbox.faults.set("fotki", html_200=1.0, limit=1, only="upload")
     with pytest.raises(BadReply, match="HTML"):
         client.upload(_jpeg(), title="lost")
@@ -164,12 +166,12 @@ def test_an_html_page_instead_of_an_upload_reply_is_a_bad_reply(sandbox) -> None
 # -- the token cache on disk ------------------------------------------------------------------------
 def test_a_login_writes_a_private_token_file(sandbox, tmp_path: Path) -> None:
     cache = FileTokenCache(tmp_path / "tokens")
-    client = sandbox.fotki("alice", token_cache=cache)
+    client = sandbox_fotki(sandbox, "alice", token_cache=cache)
     files = list(cache.folder.glob("*.json"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert stat.S_IMODE(os.stat(cache.folder).st_mode) == 0o700 and client.username == "alice"
 
 
 def test_the_default_cache_for_a_sandbox_writes_nothing_to_disk(sandbox, _private_token_cache: Path) -> None:
-    sandbox.fotki("alice").photos()
+    sandbox_fotki(sandbox, "alice").photos()
     assert not any(_private_token_cache.rglob("*.json"))

@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from galleryk.errors import BadReply, HttpStatusError, RequestTimeout, ResponseCut, TransportError
+from galleryk.access import sandbox_fotki
+from galleryk.base.errors import BadReply, HttpStatusError, RequestTimeout, ResponseCut, TransportError
 
 
 def _jpeg() -> bytes:
@@ -17,14 +18,14 @@ def _jpeg() -> bytes:
 
 
 def test_reads_are_retried_after_500(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", error_500=1.0, limit=2)
     assert len(client.photosets()) == 3
     assert sandbox.faults.injected("fotki")["error_500"] == 2
 
 
 def test_uploads_are_not_retried_after_500(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     before = len(client.photos())
     sandbox.faults.set("fotki", error_500=1.0, limit=1)
     with pytest.raises(HttpStatusError, match="500") as info:
@@ -34,7 +35,7 @@ def test_uploads_are_not_retried_after_500(sandbox) -> None:
 
 
 def test_cut_reply_raises_response_cut_naming_the_masked_url(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", cut=1.0, limit=1)
     with pytest.raises(ResponseCut, match="cut short") as info:
         client.photos()
@@ -43,28 +44,28 @@ def test_cut_reply_raises_response_cut_naming_the_masked_url(sandbox) -> None:
 
 
 def test_truncated_reply_raises_bad_reply(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", truncate=1.0, limit=1)
     with pytest.raises(BadReply, match="malformed"):
         client.photosets()
 
 
 def test_truncated_json_reply_raises_bad_reply(sandbox) -> None:
-    client = sandbox.fotki("alice", format="json")
+    client = sandbox_fotki(sandbox, "alice", format="json")
     sandbox.faults.set("fotki", truncate=1.0, limit=1)
     with pytest.raises(BadReply, match="JSON"):
         client.photosets()
 
 
 def test_html_page_with_status_200_raises_bad_reply(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", html_200=1.0, limit=1)
     with pytest.raises(BadReply, match="HTML page"):
         client.photosets()
 
 
 def test_slow_server_raises_a_timeout(sandbox) -> None:
-    client = sandbox.fotki("alice", timeout=(2, 0.2), retries=0)
+    client = sandbox_fotki(sandbox, "alice", timeout=(2, 0.2), retries=0)
     sandbox.faults.set("fotki", latency=0.5)
     with pytest.raises(RequestTimeout):
         client.photosets()

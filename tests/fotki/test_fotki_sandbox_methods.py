@@ -12,9 +12,11 @@ import pytest
 from PIL import Image
 
 import galleryk.sandbox as gks
-from galleryk.errors import FotkiError, FotkiNotFound
+from galleryk.access import sandbox_fotki
+from galleryk.base.errors import AlbumNotFound
+from galleryk.base.results import UploadResult
 from galleryk.fotki import Fotki
-from galleryk.results import UploadResult
+from galleryk.fotki.errors import FotkiError, FotkiNotFound
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +34,13 @@ def shared_sandbox(seeded_template: Path, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(params=["xml", "json"])
 def reader(request, shared_sandbox: gks.Sandbox) -> Fotki:
     """Alice, on the shared sandbox, in each reply format: for tests that change nothing."""
-    return shared_sandbox.fotki("alice", format=request.param)
+    return sandbox_fotki(shared_sandbox, "alice", format=request.param)
 
 
 @pytest.fixture(params=["xml", "json"])
 def alice(request, sandbox) -> Fotki:
     """Alice on a sandbox of her own, in each reply format: for tests that change things."""
-    return sandbox.fotki("alice", format=request.param)
+    return sandbox_fotki(sandbox, "alice", format=request.param)
 
 
 def _jpeg(color: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:
@@ -64,8 +66,8 @@ def test_photosets_of_another_user_show_only_public_photos(reader: Fotki) -> Non
 
 def test_photos_of_a_set_by_id_and_by_title_agree(reader: Fotki) -> None:
     sets = reader.photosets()
-    by_id = reader.photos(photoset=sets["id"].iloc[0])
-    by_title = reader.photos(photoset="Harbour walk")
+    by_id = reader.photos(sets["id"].iloc[0])
+    by_title = reader.photos("Harbour walk")
     pd.testing.assert_frame_equal(by_id, by_title)
     assert len(by_id) == 8 and by_id["isprimary"].sum() == 1 and (by_id["owner"] == 2).all()
 
@@ -76,11 +78,11 @@ def test_photos_without_a_set_are_the_ones_in_no_set(reader: Fotki) -> None:
 
 
 def test_limit_stops_early(reader: Fotki) -> None:
-    assert len(reader.photos(photoset="Garden days", limit=3)) == 3
+    assert len(reader.photos("Garden days", limit=3)) == 3
 
 
 def test_photo_info_is_typed(reader: Fotki) -> None:
-    pid = int(reader.photos(photoset="Harbour walk")["id"].iloc[0])
+    pid = int(reader.photos("Harbour walk")["id"].iloc[0])
     info = reader.photo_info(pid)
     assert info["id"] == pid and info["owner_username"] == "alice"
     assert isinstance(info["taken"], pd.Timestamp) and "demo" in info["tags"]
@@ -88,7 +90,7 @@ def test_photo_info_is_typed(reader: Fotki) -> None:
 
 
 def test_photo_infos_gives_a_frame_with_a_tags_list_column(reader: Fotki) -> None:
-    ids = reader.photos(photoset="Harbour walk")["id"].tolist()[:3]
+    ids = reader.photos("Harbour walk")["id"].tolist()[:3]
     df = reader.photo_infos(ids)
     assert df["id"].tolist() == ids and all(isinstance(t, list) for t in df["tags"])
 
@@ -100,8 +102,8 @@ def test_missing_photo_is_not_found(reader: Fotki) -> None:
 
 
 def test_missing_photoset_title_is_not_found(reader: Fotki) -> None:
-    with pytest.raises(FotkiNotFound, match="no photoset titled"):
-        reader.photos(photoset="No such set")
+    with pytest.raises(AlbumNotFound, match="no photoset titled"):
+        reader.photos("No such set")
 
 
 def test_create_edit_add_delete_a_photoset(alice: Fotki) -> None:
@@ -128,13 +130,13 @@ def test_upload_returns_an_upload_result(alice: Fotki, tmp_path: Path) -> None:
     result = alice.upload(path, title="Red", description="a red square", tags=["red", "old town"])
     assert isinstance(result, UploadResult) and result.status == "uploaded" and result.service == "fotki"
     info = alice.photo_info(result.id)
-    assert info["title"] == "Red" and "oldtown" in info["tags"] and result.bytes == path.stat().st_size
+    assert info["title"] == "Red" and "old town" in info["tags"] and result.bytes == path.stat().st_size
 
 
 def test_upload_into_an_album_by_title(alice: Fotki) -> None:
     result = alice.upload(_jpeg("blue"), album="Garden days", title="Blue")
-    assert result.album is not None
-    assert int(result.id) in alice.photos(photoset="Garden days")["id"].tolist()
+    assert result.album_id is not None
+    assert int(result.id) in alice.photos("Garden days")["id"].tolist()
 
 
 def test_upload_can_create_the_album(alice: Fotki) -> None:

@@ -28,6 +28,8 @@ def test_albums_frame_dtypes_and_unknown_upload_right():
     assert {c: str(t) for c, t in df.dtypes.items()} == {
         "id": "Int64",
         "title": "string",
+        "description": "string",
+        "photos": "Int64",
         "category_id": "Int64",
         "category": "string",
         "category_path": "string",
@@ -40,11 +42,11 @@ def test_albums_frame_dtypes_and_unknown_upload_right():
 def test_empty_listings_keep_columns_and_dtypes():
     albums, photos = albums_frame([], source="x"), photos_frame([], source="y")
     assert len(albums) == 0 and list(albums.columns) == ALBUM_COLUMNS and str(albums["id"].dtype) == "Int64"
-    assert len(photos) == 0 and list(photos.columns) == PHOTO_COLUMNS and str(photos["pid"].dtype) == "Int64"
+    assert len(photos) == 0 and list(photos.columns) == PHOTO_COLUMNS and str(photos["id"].dtype) == "Int64"
     assert str(photos["title"].dtype) == "string"
 
 
 def test_photos_frame_keeps_extra_keys_as_extra_columns():
-    df = photos_frame([{"pid": "7", "album": 1, "title": "T", "url": None, "width": "640"}], source="z")
-    assert df["pid"].tolist() == [7] and df["url"].isna().all()
+    df = photos_frame([{"id": "7", "album_id": 1, "title": "T", "url": None, "width": "640"}], source="z")
+    assert df["id"].tolist() == [7] and df["url"].isna().all()
     assert list(df.columns) == [*PHOTO_COLUMNS, "width"]

@@ -39,9 +39,9 @@ def test_photos_not_in_set_from_the_doc_example() -> None:
 
 
 def test_photos_of_a_set_carry_isprimary_and_the_set_id() -> None:
-    df = photos_frame([_body(examples.GET_PHOTOS)], photoset=456786521)
+    df = photos_frame([_body(examples.GET_PHOTOS)], album_id=456786521)
     assert df["isprimary"].tolist() == [False, True]
-    assert df["photoset"].tolist() == [456786521, 456786521]
+    assert df["album_id"].tolist() == [456786521, 456786521]
 
 
 def test_unknown_attributes_become_extra_string_columns() -> None:
@@ -60,7 +60,7 @@ def test_get_info_example_gives_typed_values() -> None:
     assert row["taken"] == pd.Timestamp("2009-06-25 15:22:19")
     assert row["posted"] == pd.Timestamp(1711655130, unit="s", tz="UTC")
     assert row["tags"] == ["tag1", "tag2"] and bool(row["ispublic"]) and not bool(row["isfriend"])
-    assert row["url"] == "http://www.fotki.com/none/testalbum/Title.png" and pd.isna(row["original_url"])
+    assert row["page_url"] == "http://www.fotki.com/none/testalbum/Title.png" and pd.isna(row["original_url"])
 
 
 @pytest.mark.parametrize(
@@ -89,13 +89,16 @@ def test_empty_listing_has_the_columns_and_dtypes(build, kind) -> None:
     if kind == "photos":
         assert dict(empty.dtypes.astype(str)) == {
             "id": "Int64",
+            "album_id": "Int64",
             "title": "string",
+            "description": "string",
+            "tags": "object",
+            "taken": "datetime64[s]",
             "owner": "Int64",
             "ispublic": "boolean",
             "isfriend": "boolean",
             "isfamily": "boolean",
             "isprimary": "boolean",
-            "photoset": "Int64",
         }
     elif kind == "infos":
         assert str(empty["taken"].dtype) == "datetime64[s]" and str(empty["posted"].dtype) == "datetime64[s, UTC]"
@@ -141,11 +144,11 @@ def test_pages_read_in_different_shapes_join_into_one_typed_column() -> None:
     odd = etree.fromstring(
         '<photoset owner="12037949754@N01"><photo id="" ispublic="true"/><photo id="4" ispublic="no"/></photoset>'
     )
-    df = photos_frame([plain, odd], photoset=9)
+    df = photos_frame([plain, odd], album_id=9)
     assert df["id"].tolist() == [1, 2, pd.NA, 4] and str(df["id"].dtype) == "Int64"
     assert df["ispublic"].tolist() == [True, False, True, False] and str(df["ispublic"].dtype) == "boolean"
     assert df["owner"].tolist() == ["3", "3", "12037949754@N01", "12037949754@N01"]
-    assert df["photoset"].tolist() == [9, 9, 9, 9]
+    assert df["album_id"].tolist() == [9, 9, 9, 9]
 
 
 def test_many_pages_give_the_rows_of_each_in_order() -> None:

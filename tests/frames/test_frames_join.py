@@ -7,6 +7,7 @@ import warnings
 import pandas as pd
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 def _scan(folder):
@@ -17,8 +18,8 @@ def _scan(folder):
 
 def test_a_scan_joins_the_fotki_listing_of_its_upload_on_taken_without_a_cast(sandbox, tmp_path):
     local = _scan(gk.sandbox.sample_photos(tmp_path / "photos", 3, broken=True))
-    fotki = sandbox.fotki("alice")
-    gk.push(
+    fotki = sandbox_fotki(sandbox, "alice")
+    gk.push.push(
         local[local["error"].isna()], fotki, album="Joined", create=True, journal=tmp_path / "j.sqlite3", progress=False
     )
     online = fotki.photo_infos(fotki.photos("Joined")["id"])
@@ -36,12 +37,12 @@ def test_missing_values_are_na_in_every_nullable_column_of_a_scan_and_the_listin
     for column in ("format", "width", "camera_model", "orientation"):
         assert broken[column] is pd.NA, f"{column} holds {broken[column]!r}"
 
-    cpg = sandbox.coppermine("alice")
+    cpg = sandbox_coppermine(sandbox, "alice")
     stacked = pd.concat(
         [
             local[["name", "taken"]].rename(columns={"name": "title"}),
             cpg.photos("Harbour & Beach")[["title"]],
-            sandbox.fotki("alice").photo_infos([4000000001])[["title", "taken"]],
+            sandbox_fotki(sandbox, "alice").photo_infos([4000000001])[["title", "taken"]],
         ],
         ignore_index=True,
     )

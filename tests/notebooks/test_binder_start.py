@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from galleryk.cli._jupyter import free_port, listening
+from galleryk.cli.jupyter import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = """
@@ -31,10 +31,19 @@ print("".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
 def test_binder_start_gives_the_notebooks_its_sandbox_and_stops_it_with_the_session(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
-    env.update(HOME=str(tmp_path), GALLERYK_SANDBOX_PORT=str(port),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
-    done = subprocess.run(["bash", "binder/start", sys.executable, "-c", RUN, "notebooks/01-list-and-curate.ipynb"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env.update(
+        HOME=str(tmp_path),
+        GALLERYK_SANDBOX_PORT=str(port),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    done = subprocess.run(
+        ["bash", "binder/start", sys.executable, "-c", RUN, "notebooks/01-list-and-curate.ipynb"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "the sandbox named by GALLERYK_CONFIG" in done.stdout  # not a sandbox of the notebook's own
     data = tmp_path / ".galleryk-sandbox"

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from galleryk.access import sandbox_fotki
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -24,11 +25,15 @@ SECRETS = {
     "a demo password": re.compile(r"-demo-pw"),
     # the sandbox's api secret (16 hex), frobs (24) and keys (32); push markers (galleryk:sha=<16 hex>, and the
     # forms services keep of it: gallerykshaXXXX, galleryk-XXXX, gallerykXXXX) are not secret
-    "a hex secret": re.compile(r"(?<![0-9a-f])(?<!galleryk)(?<!galleryk-)(?<!sha=)"
-                               r"([0-9a-f]{16}|[0-9a-f]{24}|[0-9a-f]{32})(?![0-9a-f])"),
+    "a hex secret": re.compile(
+        r"(?<![0-9a-f])(?<!galleryk)(?<!galleryk-)(?<!sha=)"
+        r"([0-9a-f]{16}|[0-9a-f]{24}|[0-9a-f]{32})(?![0-9a-f])"
+    ),
 }
-MACHINE_PATHS = re.compile(r"/tmp/|/home/|/root/|/work/|/Users/|/var/folders/|site-packages|[A-Z]:\\\\|"
-                           r"galleryk-nb-|galleryk-sandbox-")
+MACHINE_PATHS = re.compile(
+    r"/tmp/|/home/|/root/|/work/|/Users/|/var/folders/|site-packages|[A-Z]:\\\\|"
+    r"galleryk-nb-|galleryk-sandbox-"
+)
 IMAGE_BYTES = re.compile(r"/9j/|iVBORw0KGgo|R0lGOD")  # base64 of JPEG, PNG, GIF starts
 
 
@@ -48,8 +53,9 @@ def _texts(nb: dict) -> str:
     parts.append(json.dumps(nb["metadata"]))
     text = "\n".join(parts)
     # widget model ids are random uuid4 hex, not secrets
-    return re.sub(r'(?<=IPY_MODEL_)[0-9a-f]{32}|(?<="model_id": ")[0-9a-f]{32}|"[0-9a-f]{32}"(?=: \{"model_)',
-                  "MODEL", text)
+    return re.sub(
+        r'(?<=IPY_MODEL_)[0-9a-f]{32}|(?<="model_id": ")[0-9a-f]{32}|"[0-9a-f]{32}"(?=: \{"model_)', "MODEL", text
+    )
 
 
 def test_the_worked_notebooks_and_the_app_are_all_there():
@@ -61,14 +67,14 @@ def test_saved_notebook_holds_no_secret(path: Path):
     text = _texts(_load(path))
     for what, pattern in SECRETS.items():
         found = pattern.search(text)
-        assert found is None, f"{path.name} holds {what}: …{text[max(0, found.start() - 40):found.end() + 40]}…"
+        assert found is None, f"{path.name} holds {what}: …{text[max(0, found.start() - 40) : found.end() + 40]}…"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_saved_notebook_holds_no_machine_path(path: Path):
     text = _texts(_load(path))
     found = MACHINE_PATHS.search(text)
-    assert found is None, f"{path.name}: …{text[max(0, found.start() - 60):found.end() + 60]}…"
+    assert found is None, f"{path.name}: …{text[max(0, found.start() - 60) : found.end() + 60]}…"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -121,20 +127,36 @@ def test_the_checks_catch_what_a_careless_notebook_would_save(sandbox):  # noqa:
     """Negative control: real sandbox secrets, a temp path and a JPEG in widget state are all caught."""
     import base64
 
-    fotki = sandbox.fotki("alice")
-    leaks = [sandbox.secret, fotki._token.token, fotki.auth_url(fotki.get_frob()), sandbox.users["alice"]]
+    fotki = sandbox_fotki(sandbox, "alice")
+    leaks = [sandbox.secret, fotki.check_token().token, fotki.auth_url(fotki.get_frob()), sandbox.users["alice"]]
     for leak in leaks:
-        nb = {"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": leak}]}],
-              "metadata": {}}
+        nb = {
+            "cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": leak}]}],
+            "metadata": {},
+        }
         assert any(p.search(_texts(nb)) for p in SECRETS.values()), f"not caught: {leak[:6]}…"
-    nb = {"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": "/tmp/x/a.jpg"}]}],
-          "metadata": {}}
+    nb = {
+        "cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": "/tmp/x/a.jpg"}]}],
+        "metadata": {},
+    }
     assert MACHINE_PATHS.search(_texts(nb))
     jpeg = base64.b64encode(gk_jpeg()).decode()
     assert IMAGE_BYTES.search(jpeg)
-    marker = {"cells": [{"cell_type": "code", "source": [], "outputs": [
-        {"output_type": "stream", "text": "tags [summer, galleryka5493e7820f1d919, galleryk-ecb2c65f9aa0b1c2]"}]}],
-        "metadata": {}}
+    marker = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": [],
+                "outputs": [
+                    {
+                        "output_type": "stream",
+                        "text": "tags [summer, galleryka5493e7820f1d919, galleryk-ecb2c65f9aa0b1c2]",
+                    }
+                ],
+            }
+        ],
+        "metadata": {},
+    }
     assert not any(p.search(_texts(marker)) for p in SECRETS.values()), "push markers are not secrets"
 
 

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 def make_photos(folder: Path, count: int, prefix: str = "photo", size: tuple[int, int] = (320, 240)) -> list[Path]:
@@ -63,7 +64,7 @@ def child_env(tmp_path: Path):
             "GALLERYK_FOTKI_SECRET": sandbox.secret,
             "GALLERYK_FOTKI_API_URL": sandbox.fotki_api_url,
             "GALLERYK_FOTKI_AUTH_URL": sandbox.fotki_auth_url,
-            "GALLERYK_FOTKI_TOKEN": fotki._current_token().token,
+            "GALLERYK_FOTKI_TOKEN": fotki.check_token().token,
         }
 
     return env
@@ -71,7 +72,7 @@ def child_env(tmp_path: Path):
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Push locks (and default journals) go to a folder of the test run, never the home directory."""
+    """Push locks, default journals and match's remote thumbnails go to a folder of the test run, never home."""
     monkeypatch.setenv("GALLERYK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
@@ -83,7 +84,7 @@ def photo_folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fotki(sandbox) -> gk.Fotki:
-    return sandbox.fotki("alice")
+    return sandbox_fotki(sandbox, "alice")
 
 
 @pytest.fixture
@@ -95,13 +96,13 @@ def stock_sandbox(sandbox):
 
 @pytest.fixture
 def cpg(stock_sandbox) -> gk.Coppermine:
-    return stock_sandbox.coppermine("alice")
+    return sandbox_coppermine(stock_sandbox, "alice")
 
 
 @pytest.fixture
 def cpg_api(sandbox) -> gk.Coppermine:
     sandbox.settings.coppermine_api = True
-    return sandbox.coppermine("alice")
+    return sandbox_coppermine(sandbox, "alice")
 
 
 @pytest.fixture(name="make_photos")

@@ -8,6 +8,7 @@ import zlib
 import pytest
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 def _huge_png(path, width, height):
@@ -46,10 +47,10 @@ def _status(report, name):
 @pytest.mark.parametrize("service", ["fotki", "coppermine"])
 def test_each_bad_file_has_its_reason_and_the_good_ones_arrive(service, messy_folder, sandbox, tmp_path):
     if service == "fotki":
-        client, album = sandbox.fotki("alice"), None
+        client, album = sandbox_fotki(sandbox, "alice"), None
     else:
         sandbox.settings.coppermine_api = False
-        client = sandbox.coppermine("alice")
+        client = sandbox_coppermine(sandbox, "alice")
         album = "Alice's garden"
     with pytest.warns(gk.ScanWarning):
         df = gk.scan(messy_folder, progress=False)
@@ -67,7 +68,7 @@ def test_each_bad_file_has_its_reason_and_the_good_ones_arrive(service, messy_fo
 
 def test_names_with_forbidden_characters_are_stored_under_a_safe_name(messy_folder, sandbox, tmp_path):
     sandbox.settings.coppermine_api = False
-    cpg = sandbox.coppermine("alice")
+    cpg = sandbox_coppermine(sandbox, "alice")
     with pytest.warns(gk.ScanWarning):
         df = gk.scan(messy_folder, progress=False)
     df = df[df["name"].isin(["café ünïcode.jpg", "a;b$c'd.jpg"])]
@@ -80,7 +81,7 @@ def test_names_with_forbidden_characters_are_stored_under_a_safe_name(messy_fold
 def test_a_file_that_vanished_after_the_scan_fails_alone(photo_folder, sandbox, tmp_path):
     df = gk.scan(photo_folder, progress=False)
     (photo_folder / "photo_002.jpg").unlink()
-    report = df.galleryk.push(sandbox.fotki("alice"), journal=tmp_path / "j.sqlite", progress=False)
+    report = df.galleryk.push(sandbox_fotki(sandbox, "alice"), journal=tmp_path / "j.sqlite", progress=False)
     assert _status(report, "photo_002.jpg")["error"].startswith("no such file")
     assert (report["status"] == "uploaded").sum() == 5
 
@@ -89,4 +90,6 @@ def test_a_frame_without_paths_is_refused_with_the_columns_named(sandbox, tmp_pa
     import pandas as pd
 
     with pytest.raises(ValueError, match="'path' column.*columns are: name"):
-        gk.push(pd.DataFrame({"name": ["x.jpg"]}), sandbox.fotki("alice"), journal=tmp_path / "j", progress=False)
+        gk.push.push(
+            pd.DataFrame({"name": ["x.jpg"]}), sandbox_fotki(sandbox, "alice"), journal=tmp_path / "j", progress=False
+        )

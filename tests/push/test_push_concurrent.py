@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -68,7 +69,8 @@ def test_a_push_that_cannot_wait_for_another_says_which_one_is_running(sandbox, 
     while sandbox.faults.requests("fotki").get("upload", 0) == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        with pytest.raises(gk.PushBusy, match=r"another push to Fotki \(alice\), photoset 'Busy' is running"):
+        busy = rf"another push to Fotki \(alice\) at {re.escape(fotki.endpoint)}, photoset 'Busy' is running"
+        with pytest.raises(gk.PushBusy, match=busy):
             df.galleryk.push(
                 fotki, album="Busy", create=True, journal=tmp_path / "b.sqlite", lock_timeout=0.3, progress=False
             )

@@ -35,9 +35,9 @@ def test_keywords_carry_tags_and_the_marker(photo_folder, cpg, tmp_path):
         )
     )
     info = cpg.photo_info(int(report["remote_id"].iloc[0]))
-    assert info["caption"] == "At dawn"
-    assert {"harbour", "boats"} <= set(info["keywords"])
-    assert f"galleryk:sha={report['marker'].iloc[0].split('=')[1]}" in info["keywords"]
+    assert info["description"] == "At dawn"
+    assert {"harbour", "boats"} <= set(info["tags"])
+    assert f"galleryk:sha={report['marker'].iloc[0].split('=')[1]}" in info["tags"]
 
 
 def test_in_api_mode_create_makes_the_album_on_the_gallerys_own_page(photo_folder, cpg_api, tmp_path):
@@ -57,7 +57,7 @@ def test_an_album_is_created_from_a_title_not_an_id(photo_folder, cpg_api, tmp_p
             cpg_api, album=77, create=True, journal=tmp_path / "j.sqlite", progress=False
         )
     message = str(info.value)
-    assert "created by title, not by id" in message and "Alice's holidays (5)" in message
+    assert "created from a title, not from an id" in message and "Alice's holidays (5)" in message
 
 
 def test_coppermine_needs_an_album(photo_folder, cpg, tmp_path):
@@ -116,7 +116,8 @@ def test_in_api_mode_a_refused_album_stops_the_push_at_the_first_refusal_and_say
         gk.scan(photo_folder, progress=False).galleryk.push(
             cpg_api, album="City walks", workers=1, journal=tmp_path / "j.sqlite", progress=False
         )
-    assert "refused uploads to album City walks" in str(info.value) and "does not say" in str(info.value)
+    message = str(info.value)
+    assert "may not upload to the album City walks" in message and "had not said which albums accept" in message
     assert "Alice's garden" in info.value.choices
     assert sandbox.faults.requests("coppermine")["api"] <= 3  # mode probe, album list, one refused upload
     assert len(cpg_api.photos("City walks")) == before

@@ -23,6 +23,7 @@ from PIL import Image
 from support.cpg_servers import unique
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine
 
 
 def photos(folder: Path, count: int, prefix: str = "photo") -> Path:
@@ -54,7 +55,7 @@ def test_create_makes_the_album_once_and_reruns_upload_nothing_twice(cpg_server,
     assert cpg_server.album_count(title) == 1
     assert titles(cpg, title) == Counter({f"photo_{i:03d}": 1 for i in range(4)})
     info = cpg.photo_info(int(first["remote_id"].iloc[0]))
-    assert {"sea", "harbour"} <= set(info["keywords"]) and any(k.startswith("galleryk") for k in info["keywords"])
+    assert {"sea", "harbour"} <= set(info["tags"]) and any(k.startswith("galleryk") for k in info["tags"])
 
 
 CHILD = textwrap.dedent(
@@ -106,17 +107,17 @@ def test_a_copy_between_two_galleries_keeps_title_caption_tags_and_bytes(cpg_ser
     cpg_server.need_uploads()
     target = cpg_server.client()
     with gk.sandbox.start(settings=gk.sandbox.SandboxSettings(coppermine_api=False)) as other:
-        source = other.coppermine("alice")
+        source = sandbox_coppermine(other, "alice")
         listing = source.photos("Harbour & Beach")
         title = unique("Copied")
         report = listing.galleryk.push(
             target, album=title, create=True, source=source, journal=tmp_path / "c.sqlite", progress=False
         )
         assert report["status"].tolist() == ["uploaded"] * len(listing)
-        for pid, copy in zip(listing["pid"], report["remote_id"]):
+        for pid, copy in zip(listing["id"], report["remote_id"]):
             original, copied = source.photo_info(int(pid)), target.photo_info(int(copy))
-            assert copied["title"] == original["title"] and copied["caption"] == original["caption"]
-            assert [k for k in copied["keywords"] if not k.startswith("galleryk")] == original["keywords"]
+            assert copied["title"] == original["title"] and copied["description"] == original["description"]
+            assert [k for k in copied["tags"] if not k.startswith("galleryk")] == original["tags"]
             a = source.download(int(pid), tmp_path / f"a{pid}.jpg")
             b = target.download(int(copy), tmp_path / f"b{copy}.jpg")
             assert a.read_bytes() == b.read_bytes()

@@ -21,10 +21,10 @@ def test_a_fotki_set_copied_into_a_new_coppermine_album_keeps_its_metadata(sandb
         original = fotki.photo_info(fotki_id)
         copy = cpg.photo_info(int(pid))
         assert copy["title"] == original["title"]
-        assert copy["caption"] == (original["description"] or "")
+        assert copy["description"] == (original["description"] or "")
         raw_tags = [t.get("raw") for t in fotki.call("flickr.photos.getInfo", photo_id=fotki_id).iterfind("tags/tag")]
         # each Fotki tag stays one Coppermine keyword, multi-word ones too ("Old town")
-        assert [k for k in copy["keywords"] if not k.startswith("galleryk")] == raw_tags
+        assert [k for k in copy["tags"] if not k.startswith("galleryk")] == raw_tags
         a = fotki.download(fotki_id, tmp_path / f"f{fotki_id}.jpg")
         b = cpg.download(int(pid), tmp_path / f"c{pid}.jpg")
         assert _sha(a) == _sha(b)
@@ -48,11 +48,11 @@ def test_a_coppermine_album_copied_into_a_fotki_photoset(sandbox, fotki, cpg, tm
     assert set(report["status"]) == {"uploaded"}
     copied = fotki.photos("From the gallery")
     assert sorted(copied["title"]) == sorted(album["title"].fillna(""))
-    first = cpg.photo_info(int(album["pid"].iloc[0]))
+    first = cpg.photo_info(int(album["id"].iloc[0]))
     twin = copied[copied["title"] == first["title"]]["id"].iloc[0]
     info = fotki.photo_info(twin)
-    assert first["caption"] and info["description"] == first["caption"]
-    assert set(first["keywords"]) <= set(info["tags"])
+    assert first["description"] and info["description"] == first["description"]
+    assert set(first["tags"]) <= set(info["tags"])
 
 
 def test_a_copy_whose_upload_failed_on_the_way_is_fetched_again_and_arrives_once(

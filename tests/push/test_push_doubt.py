@@ -11,13 +11,14 @@ import time
 import pytest
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 def _client(sandbox, service: str, timeout: float):
     if service == "fotki":
-        return sandbox.fotki("alice", timeout=(5.0, timeout)), None
+        return sandbox_fotki(sandbox, "alice", timeout=(5.0, timeout)), None
     sandbox.settings.coppermine_api = False
-    return sandbox.coppermine("alice", timeout=timeout), "Alice's holidays"
+    return sandbox_coppermine(sandbox, "alice", timeout=timeout), "Alice's holidays"
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_an_upload_stored_after_its_reply_was_lost_is_found_not_sent_again(
 
 def test_latency_spikes_on_uploads_make_no_duplicates(sandbox, tmp_path, make_photos, fotki_titles):
     make_photos(tmp_path / "photos", 16)
-    fotki = sandbox.fotki("alice", timeout=(5.0, 0.5))
+    fotki = sandbox_fotki(sandbox, "alice", timeout=(5.0, 0.5))
     sandbox.faults.set("fotki", store_delay=1.0, delay_share=0.3, delay_only="upload")
     report = gk.scan(tmp_path / "photos", progress=False).galleryk.push(
         fotki, album="Spiky", create=True, journal=tmp_path / "j.sqlite", retries=8, settle=0.3, progress=False

@@ -92,7 +92,7 @@ def test_resize_and_strip_metadata_upload_a_smaller_clean_copy(tmp_path, fotki):
 def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_path):
     df = gk.scan(photo_folder, progress=False)
     df.index = [f"row{i}" for i in range(len(df))]
-    report = gk.push(df, fotki, journal=tmp_path / "j.sqlite", progress=False)
+    report = gk.push.push(df, fotki, journal=tmp_path / "j.sqlite", progress=False)
     assert list(report.index) == list(df.index)
     assert list(report.columns) == [
         "item",

@@ -25,7 +25,7 @@ def test_a_scan_error_is_kept_as_the_reason_not_to_upload():
 
 
 def test_a_listing_needs_an_id_column():
-    with pytest.raises(ValueError, match="'id' \\(Fotki\\) or 'pid' \\(Coppermine\\)"):
+    with pytest.raises(ValueError, match="needs the 'id' column"):
         build_items(pd.DataFrame({"title": ["x"]}), remote=True)
 
 
@@ -33,5 +33,5 @@ def test_the_journal_key_is_the_content_for_files_and_the_source_id_for_listings
     digest = "ab" * 32
     local = build_items(pd.DataFrame({"path": ["/a/x.jpg"], "digest": [digest]}), remote=False)[0]
     assert local.key == f"sha256:{digest}" and local.token == digest[:16]
-    remote = build_items(pd.DataFrame({"pid": [17]}), remote=True)[0]
+    remote = build_items(pd.DataFrame({"id": [17]}), remote=True)[0]
     assert remote.key == "remote:17"

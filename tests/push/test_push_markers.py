@@ -45,7 +45,7 @@ def test_a_marker_in_the_description_instead_still_recognises_earlier_uploads(ph
     pushed = df.galleryk.push(
         cpg, album="Alice's garden", marker="description", journal=tmp_path / "c.sqlite", progress=False
     )
-    assert cpg.photo_info(int(pushed["remote_id"].iloc[0]))["caption"] == f"galleryk:sha={token}"
+    assert cpg.photo_info(int(pushed["remote_id"].iloc[0]))["description"] == f"galleryk:sha={token}"
 
 
 def test_without_a_marker_nothing_is_added_and_a_lost_journal_means_uploading_again(
@@ -89,7 +89,7 @@ def test_copies_between_services_leave_the_markers_behind(photo_folder, fotki, c
     info = fotki.photo_info(copied["remote_id"].iloc[0])
     token = copied["marker"].iloc[0].split("=")[1]
     assert info["description"] == "Roses"  # the source's marker stays behind
-    assert [t for t in info["tags"] if t.startswith("galleryk")] == [f"galleryksha{token}"]  # its own, as a tag
+    assert [t for t in info["tags"] if t.startswith("galleryk")] == [f"galleryk:sha={token}"]  # its own, as a tag
 
 
 def test_an_unknown_marker_choice_names_the_ones_there_are(photo_folder, fotki, tmp_path):

@@ -14,6 +14,7 @@ import time
 import pytest
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 CHILD = textwrap.dedent(
     """
@@ -126,11 +127,11 @@ def test_with_a_fifth_of_requests_failing_and_some_cut_the_result_is_complete_wi
     make_photos(tmp_path / "photos", 12)
     df = gk.scan(tmp_path / "photos", progress=False)
     if service == "fotki":
-        client, album = sandbox.fotki("alice"), "Stormy"
+        client, album = sandbox_fotki(sandbox, "alice"), "Stormy"
         options = {"create": True}
     else:
         sandbox.settings.coppermine_api = False
-        client = sandbox.coppermine("alice")
+        client = sandbox_coppermine(sandbox, "alice")
         album, options = "Alice's garden", {}
     sandbox.faults.set(service, error_500=0.2, cut=0.05)
     report = df.galleryk.push(
@@ -195,10 +196,10 @@ def test_an_error_page_after_the_upload_was_stored_never_leads_to_a_second_copy(
 ):
     make_photos(tmp_path / "photos", 3)
     if service == "fotki":
-        client, album = sandbox.fotki("alice"), None
+        client, album = sandbox_fotki(sandbox, "alice"), None
     else:
         sandbox.settings.coppermine_api = False
-        client, album = sandbox.coppermine("alice"), "Alice's garden"
+        client, album = sandbox_coppermine(sandbox, "alice"), "Alice's garden"
     sandbox.faults.set(service, stored_500=1.0, only=r"v2flkr/upload$|uniload\.php", limit=1)  # stored, then "500"
     df = gk.scan(tmp_path / "photos", progress=False)
     report = df.galleryk.push(client, album=album, journal=tmp_path / "j.sqlite", settle=0.2, progress=False)

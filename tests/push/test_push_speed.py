@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import galleryk as gk
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 @pytest.mark.parametrize("service", ["fotki", "coppermine"])
@@ -13,10 +14,10 @@ def test_a_rerun_without_the_journal_of_same_titled_photos_costs_one_lookup_each
 ):
     make_photos(tmp_path / "photos", 30)
     if service == "fotki":
-        client, album, info_call = sandbox.fotki("alice"), "Same names", "flickr.photos.getInfo"
+        client, album, info_call = sandbox_fotki(sandbox, "alice"), "Same names", "flickr.photos.getInfo"
     else:
         sandbox.settings.coppermine_api = False
-        client, album, info_call = sandbox.coppermine("alice"), "Alice's garden", "displayimage.php"
+        client, album, info_call = sandbox_coppermine(sandbox, "alice"), "Alice's garden", "displayimage.php"
     df = gk.scan(tmp_path / "photos", progress=False)
     df.galleryk.push(client, album=album, create=True, title="IMG_0001", journal=tmp_path / "a.sqlite", progress=False)
     sandbox.faults.reset_requests(service)

@@ -6,6 +6,7 @@ import shutil
 
 import galleryk as gk
 import galleryk.sandbox as gks
+from galleryk.access import sandbox_fotki
 
 
 def test_photos_deleted_by_hand_are_uploaded_again_and_the_rest_skipped(
@@ -38,12 +39,12 @@ def test_after_a_sandbox_reset_a_rerun_uploads_everything_again(seeded_template,
     sb = fresh()
     port = sb.port
     try:
-        df.galleryk.push(sb.fotki("alice"), album="Reset", create=True, journal=journal, progress=False)
+        df.galleryk.push(sandbox_fotki(sb, "alice"), album="Reset", create=True, journal=journal, progress=False)
     finally:
         sb.stop()
     sb = fresh(port)  # the same address, the data of a new sandbox: the journal's photos are not there
     try:
-        fotki = sb.fotki("alice")
+        fotki = sandbox_fotki(sb, "alice")
         again = df.galleryk.push(fotki, album="Reset", create=True, journal=journal, progress=False)
         assert again["status"].tolist() == ["uploaded"] * 6
         assert again["note"].str.contains("no longer on the service").all()
@@ -68,13 +69,13 @@ def test_a_journal_id_that_this_run_gave_to_another_photo_is_not_taken_for_the_o
     port = sb.port
     try:
         first = df.iloc[[5]].galleryk.push(
-            sb.fotki("alice"), album="Reset", create=True, journal=journal, progress=False
+            sandbox_fotki(sb, "alice"), album="Reset", create=True, journal=journal, progress=False
         )
     finally:
         sb.stop()
     sb = fresh("second", port)
     try:
-        fotki = sb.fotki("alice")
+        fotki = sandbox_fotki(sb, "alice")
         again = df.galleryk.push(fotki, album="Reset", create=True, journal=journal, workers=1, progress=False)
         assert again["remote_id"].iloc[0] == first["remote_id"].iloc[0]  # the id came round again
         assert again["status"].tolist() == ["uploaded"] * 6

@@ -13,11 +13,12 @@ import socket
 import pytest
 
 import galleryk as gk
-from galleryk.errors import TransportError
+from galleryk.access import sandbox_fotki
+from galleryk.base.errors import TransportError
 
 
 def test_calls_from_one_client_share_one_connection(sandbox):
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     before = sandbox.traffic()
     for _ in range(20):
         client.check_token()
@@ -26,12 +27,12 @@ def test_calls_from_one_client_share_one_connection(sandbox):
 
 
 def test_a_concurrent_listing_opens_no_more_connections_than_its_threads(sandbox):
-    client = sandbox.fotki("alice", per_page=1, max_workers=3)
+    client = sandbox_fotki(sandbox, "alice", per_page=1, max_workers=3)
     first = sandbox.traffic()
-    df = client.photos(photoset="Harbour walk")
+    df = client.photos("Harbour walk")
     second = sandbox.traffic()
     assert len(df) >= 4 and second.connections - first.connections <= 3
-    client.photos(photoset="Harbour walk")
+    client.photos("Harbour walk")
     assert sandbox.traffic().connections == second.connections
 
 
@@ -59,7 +60,7 @@ def test_an_http_1_0_client_gets_one_request_per_connection(sandbox):
 
 
 def test_a_reply_cut_short_on_purpose_closes_its_connection(sandbox):
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     sandbox.faults.set("fotki", cut=1.0, limit=1)
     before = sandbox.traffic()
     with pytest.raises(TransportError):
@@ -69,7 +70,7 @@ def test_a_reply_cut_short_on_purpose_closes_its_connection(sandbox):
 
 
 def test_stopping_the_sandbox_ends_the_connections_it_kept_open(sandbox):
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     client.check_token()
     assert sandbox.traffic().open >= 1
     sandbox.stop()

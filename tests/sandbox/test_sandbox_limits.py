@@ -20,6 +20,7 @@ import pytest
 import requests
 from PIL import Image
 
+from galleryk.access import sandbox_fotki
 from galleryk.sandbox.server import FIELD_LIMIT, FORM_BODY_LIMIT, PARTS_LIMIT
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's memory from /proc")
@@ -136,7 +137,7 @@ def test_an_urlencoded_body_just_under_the_limit_is_still_read(remote: _Remote) 
 
 
 def test_an_upload_larger_than_every_form_limit_still_streams_in(sandbox) -> None:
-    client = sandbox.fotki("alice")
+    client = sandbox_fotki(sandbox, "alice")
     buf = io.BytesIO()
     Image.new("RGB", (16, 16), "blue").save(buf, "JPEG")
     photo = buf.getvalue() + b"\0" * (2 * FORM_BODY_LIMIT)  # trailing bytes after the JPEG's end marker

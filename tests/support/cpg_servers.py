@@ -145,7 +145,7 @@ class SandboxServer(CpgServer):
             public_category=2,
         )
         self.sandbox = sandbox
-        self.gallery = sandbox._coppermine.gallery
+        self.gallery = sandbox.coppermine_gallery
 
     def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
         name = self.users["admin" if public else owner][0]
@@ -275,7 +275,7 @@ def _live_user_category(url: str, user: str, password: str) -> int | None:
     """The live user's personal gallery category (10000 + their id), as the gallery's pages show it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
-        return gk.Coppermine(url, user, password, mode="web")._web.personal_category()
+        return gk.Coppermine(url, user, password, mode="web").personal_category()
 
 
 class LiveServer(CpgServer):

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import requests
 
-from galleryk.cli._jupyter import die_with_parent, free_port
+from galleryk.cli.jupyter import die_with_parent, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 TARBALL_NAME = "cpg1.6.26.tar.gz"

@@ -8,7 +8,8 @@ import re
 import pytest
 from PIL import Image
 
-from galleryk import thumbcache
+from galleryk.access import sandbox_coppermine, sandbox_fotki
+from galleryk.media import thumbcache
 
 
 def size_of(data: bytes) -> tuple[int, int]:
@@ -18,7 +19,7 @@ def size_of(data: bytes) -> tuple[int, int]:
 
 
 def test_fotki_thumbnail_of_a_private_photo_comes_through_the_owners_session(sandbox):
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     private = fotki.photos()
     private = private[~private["ispublic"]].iloc[0]
     data = fotki.thumbnail(private, size=64)
@@ -26,7 +27,7 @@ def test_fotki_thumbnail_of_a_private_photo_comes_through_the_owners_session(san
 
 
 def test_fotki_thumbnail_is_fetched_once_then_served_from_memory_and_disk(sandbox, tmp_path):
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     photo_id = int(fotki.photos("Harbour walk")["id"].iloc[0])
     first = fotki.thumbnail(photo_id)
     sandbox.faults.set("fotki", error_500=1.0)  # the service is down now
@@ -41,11 +42,11 @@ def test_fotki_thumbnail_is_fetched_once_then_served_from_memory_and_disk(sandbo
 
 
 def test_coppermine_thumbnail_is_its_thumb_file(sandbox):
-    cpg = sandbox.coppermine("alice")
+    cpg = sandbox_coppermine(sandbox, "alice")
     row = cpg.photos("Harbour & Beach").iloc[0]
-    raw = cpg._http.send("GET", row["thumb_url"]).content
+    raw = cpg.transport.get(row["thumb_url"]).content
     assert cpg.thumbnail(row, size=1024) == raw  # small enough already: sent as the gallery made it
-    assert max(size_of(cpg.thumbnail(int(row["pid"]), size=40))) <= 40  # from a bare pid, downscaled
+    assert max(size_of(cpg.thumbnail(int(row["id"]), size=40))) <= 40  # from a bare id, downscaled
 
 
 def test_a_bad_size_is_refused_with_the_range():
@@ -54,14 +55,14 @@ def test_a_bad_size_is_refused_with_the_range():
 
 
 def test_thumbnails_of_a_remote_listing_render_through_its_client(sandbox):
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     listing = fotki.photos("Garden days")
     html = listing[listing["title"].notna()].head(3).galleryk.thumbnails(size=48).data
     assert html.count('src="data:image/jpeg;base64,') == 3
 
 
 def test_a_listing_that_lost_its_client_says_to_pass_one(sandbox):
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     listing = fotki.photos("Garden days")
     listing.attrs.clear()
     with pytest.raises(KeyError, match="pass client="):

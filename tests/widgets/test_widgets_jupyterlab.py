@@ -15,6 +15,7 @@ import pytest
 import widget_browser as wb
 
 import galleryk.sandbox as gks
+from galleryk.access import sandbox_fotki
 
 CELL = """\
 browser = gw.AlbumBrowser(fotki(), album="Harbour walk")
@@ -29,7 +30,7 @@ def lab(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     shutil.copytree(seeded_template, root / "data")
     sandbox = gks.start(root / "data", seed=True)
     try:
-        token = sandbox.fotki("alice")._token.token
+        token = sandbox_fotki(sandbox, "alice").check_token().token
         cfg = {
             "api_key": sandbox.api_key,
             "secret": sandbox.secret,

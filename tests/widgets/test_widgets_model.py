@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
+from support.widget_tree import find, states
 from widget_support import fill_photoset, make_photos
 
 import galleryk as gk
 import galleryk.widgets as gw
+from galleryk.access import sandbox_coppermine, sandbox_fotki
 
 
 def until(check, timeout: float = 20.0):
@@ -29,9 +32,9 @@ def test_coppermine_wrong_password_then_right_one(sandbox):
     cpg = gk.Coppermine(sandbox.coppermine_url)
     signin = gw.SignIn(cpg)
     assert not signin.signed_in
-    signin._user.value = "alice"
+    signin.type_user("alice")
     signin.type_password("not-" + sandbox.users["alice"])
-    assert signin._password.value == ""  # emptied the moment it arrived
+    assert "not-" + sandbox.users["alice"] not in states(signin)  # emptied the moment it arrived
     signin.sign_in()
     assert signin.wait() is False
     assert "did not accept that user name and password" in signin.status
@@ -44,12 +47,11 @@ def test_coppermine_wrong_password_then_right_one(sandbox):
 
 def test_coppermine_password_never_sits_in_widget_state(sandbox):
     signin = gw.SignIn(gk.Coppermine(sandbox.coppermine_url))
-    signin._user.value = "alice"
+    signin.type_user("alice")
     signin.type_password(sandbox.users["alice"])
     signin.sign_in()
     signin.wait()
-    states = [w.get_state() for w in _all_widgets(signin)]
-    assert sandbox.users["alice"] not in repr(states)
+    assert sandbox.users["alice"] not in states(signin)
 
 
 def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
@@ -63,7 +65,7 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
     signin = gw.SignIn(client, fallback_after=None)
     signin.sign_in()
     signin.wait()
-    url = signin._link.url
+    url = signin.approval_url
     assert url and "frob=" in url
     signin.continue_()
     signin.wait()
@@ -73,19 +75,10 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
     signin.continue_()
     assert signin.wait() is True
     assert signin.status == "Signed in to Fotki as alice (write)."
-    assert signin._link.url is None
-    assert frob not in repr([w.get_state() for w in _all_widgets(signin)])
+    assert signin.approval_url is None
+    assert frob not in states(signin)
     signin.sign_out()
-    assert not signin.signed_in and not client.authorized
-
-
-def _all_widgets(root):
-    out, todo = [], [root]
-    while todo:
-        w = todo.pop()
-        out.append(w)
-        todo.extend(getattr(w, "children", ()))
-    return out
+    assert not signin.signed_in and not client.signed_in
 
 
 # -- AlbumBrowser -----------------------------------------------------------------------------------------
@@ -96,7 +89,7 @@ def big_set(sandbox):
 
 def test_browse_2000_photos_select_a_range_and_push_the_selection(sandbox, big_set):
     set_id, ids = big_set
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     browser = gw.AlbumBrowser(fotki, album=set_id, fallback_after=None)
     assert browser.wait(30)
     assert len(browser.listing) == 2000 and browser.album == set_id
@@ -107,7 +100,7 @@ def test_browse_2000_photos_select_a_range_and_push_the_selection(sandbox, big_s
     selection = browser.selection
     assert selection["id"].tolist() == [*ids[10:15], ids[1995]]
 
-    cpg = sandbox.coppermine("alice")
+    cpg = sandbox_coppermine(sandbox, "alice")
     report = selection.galleryk.push(cpg, album="Alice's holidays", progress=False)
     assert (report["status"] == "uploaded").all(), report
     arrived = Counter(cpg.photos("Alice's holidays")["title"])
@@ -116,7 +109,7 @@ def test_browse_2000_photos_select_a_range_and_push_the_selection(sandbox, big_s
 
 def test_first_page_of_thumbnails_comes_before_the_whole_listing(sandbox, big_set):
     set_id, ids = big_set
-    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=None)
+    browser = gw.AlbumBrowser(sandbox_fotki(sandbox, "alice"), album=set_id, fallback_after=None)
     content, buffers = browser.grid.page(0)
     assert content["ids"] == ids[: len(content["ids"])] and len(content["ids"]) == browser.grid.grid.page_size
     assert len(buffers) == len(content["ids"]) and all(b[:3] == b"\xff\xd8\xff" for b in buffers)
@@ -127,7 +120,7 @@ def test_first_page_of_thumbnails_comes_before_the_whole_listing(sandbox, big_se
 
 def test_setting_selected_ids_from_python_updates_the_grid_and_rejects_strangers(sandbox, big_set):
     set_id, ids = big_set
-    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=None)
+    browser = gw.AlbumBrowser(sandbox_fotki(sandbox, "alice"), album=set_id, fallback_after=None)
     browser.wait(30)
     browser.selected_ids = [ids[5], ids[3]]
     assert browser.grid.grid.selected_ids == [ids[3], ids[5]]  # what the browser sees, in listing order
@@ -140,7 +133,7 @@ def test_setting_selected_ids_from_python_updates_the_grid_and_rejects_strangers
 
 
 def test_reading_the_album_again_shows_new_photos_and_keeps_the_selection(sandbox, tmp_path):
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     browser = gw.AlbumBrowser(fotki, album="Harbour walk", fallback_after=None)
     browser.wait(30)
     browser.click(2)
@@ -156,7 +149,7 @@ def test_reading_the_album_again_shows_new_photos_and_keeps_the_selection(sandbo
 
 
 def test_album_is_settable_by_title_and_an_unknown_one_lists_the_choices(sandbox):
-    browser = gw.AlbumBrowser(sandbox.fotki("alice"), fallback_after=None)
+    browser = gw.AlbumBrowser(sandbox_fotki(sandbox, "alice"), fallback_after=None)
     browser.wait(30)
     browser.album = "Garden days"
     browser.wait(30)
@@ -167,9 +160,9 @@ def test_album_is_settable_by_title_and_an_unknown_one_lists_the_choices(sandbox
 
 
 def test_coppermine_categories_show_in_the_picker_and_private_thumbnails_load(sandbox):
-    browser = gw.AlbumBrowser(sandbox.coppermine("alice"), album="Alice's garden", fallback_after=None)
+    browser = gw.AlbumBrowser(sandbox_coppermine(sandbox, "alice"), album="Alice's garden", fallback_after=None)
     browser.wait(30)
-    labels = [label for label, _ in browser._picker.options]
+    labels = [label for label, _ in find(browser, widgets.Dropdown, "Album").options]
     assert "Travel / Europe & Asia › Harbour & Beach" in labels
     content, buffers = browser.grid.page(0)
     assert content["ok"] == [True] and len(buffers) == 1  # a private album, seen by its owner
@@ -198,7 +191,7 @@ def _approved_frob(sandbox, client) -> str:
 
 def test_without_javascript_the_pager_takes_over_and_still_selects(sandbox, big_set):
     set_id, ids = big_set
-    browser = gw.AlbumBrowser(sandbox.fotki("alice"), album=set_id, fallback_after=0.2)
+    browser = gw.AlbumBrowser(sandbox_fotki(sandbox, "alice"), album=set_id, fallback_after=0.2)
     browser.wait(30)
     until(lambda: browser.view == "pager")
     pager = browser.grid.pager
@@ -214,9 +207,7 @@ def test_without_javascript_the_pager_takes_over_and_still_selects(sandbox, big_
 
 
 def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_does():
-    from galleryk.widgets._grid import TileGrid
-
-    grid = TileGrid(lambda row: f"jpeg {row['id']}".encode(), id_column="id", fallback_after=None)
+    grid = gw.TileGrid(lambda row: f"jpeg {row['id']}".encode(), id_column="id", fallback_after=None)
     try:
         grid.set_rows(pd.DataFrame({"id": pd.Series([], dtype="Int64"), "title": []}), complete=False)
         grid.use_pager()  # the JavaScript did not report before the first page of the listing came
@@ -231,13 +222,11 @@ def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_d
 def test_a_pager_refresh_that_read_the_rows_earlier_does_not_undo_a_later_one():
     import threading
 
-    from galleryk.widgets._grid import TileGrid
-
     def thumb(row: pd.Series) -> bytes:  # pictures that take a while, as over the network
         time.sleep(1.0)
         return f"jpeg {row['id']}".encode()
 
-    grid = TileGrid(thumb, id_column="id", fallback_after=None)
+    grid = gw.TileGrid(thumb, id_column="id", fallback_after=None)
     try:
         grid.set_rows(pd.DataFrame({"id": pd.Series([], dtype="Int64"), "title": []}), complete=False)
         grid.use_pager()
@@ -262,11 +251,16 @@ def test_a_pager_refresh_that_read_the_rows_earlier_does_not_undo_a_later_one():
 
 
 # -- Uploader ---------------------------------------------------------------------------------------------
+def _albums_read(uploader: gw.Uploader) -> bool:
+    """Whether the album picker holds the target's albums (it shows "Loading…", valued None, until then)."""
+    return find(uploader, widgets.Dropdown, "Album").value is not None
+
+
 def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sandbox, tmp_path):
     make_photos(tmp_path / "trip", 10)
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     uploader = gw.Uploader(tmp_path / "trip", targets=[fotki], workers=1, fallback_after=None)
-    until(lambda: len(uploader.files) == 10 and uploader._album.value is not None)
+    until(lambda: len(uploader.files) == 10 and _albums_read(uploader))
     uploader.album = "Trip 2024"
     uploader.apply_to_all(tags="trip, sea")
     sandbox.faults.set("fotki", latency=0.15)
@@ -295,9 +289,9 @@ def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sa
 
 def test_start_clicked_the_moment_the_button_comes_back_starts_the_next_run(sandbox, tmp_path):
     make_photos(tmp_path / "new", 3)
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     uploader = gw.Uploader(tmp_path / "new", targets=[fotki], workers=1, fallback_after=None)
-    until(lambda: len(uploader.files) == 3 and uploader._album.value is not None)
+    until(lambda: len(uploader.files) == 3 and _albums_read(uploader))
     uploader.album = "Brand new set"  # a new photoset: the list of albums is read again at the end
     runs = []
 
@@ -306,7 +300,7 @@ def test_start_clicked_the_moment_the_button_comes_back_starts_the_next_run(sand
             uploader.start()
             runs.append(uploader.running)
 
-    uploader._start.observe(click_when_enabled, "disabled")
+    find(uploader, widgets.Button, "Start").observe(click_when_enabled, "disabled")
     uploader.start()
     until(lambda: runs, timeout=60)
     assert runs == [True]  # the click was not swallowed by the run still ending
@@ -317,10 +311,11 @@ def test_start_clicked_the_moment_the_button_comes_back_starts_the_next_run(sand
 
 def test_uploader_per_file_title_and_a_missing_album_name_is_refused(sandbox, tmp_path):
     make_photos(tmp_path / "two", 2)
-    cpg = sandbox.coppermine("alice")
+    cpg = sandbox_coppermine(sandbox, "alice")
     uploader = gw.Uploader(gk.scan(tmp_path / "two", progress=False), targets=[cpg], fallback_after=None)
-    until(lambda: uploader._album.value is not None)
-    uploader._album.value = "+new"
+    until(lambda: _albums_read(uploader))
+    picker = find(uploader, widgets.Dropdown, "Album")
+    picker.value = next(value for label, value in picker.options if label.startswith("New "))  # no title typed
     uploader.start()
     assert "Type the new album's title first" in uploader.status and not uploader.running
     uploader.album = 5
@@ -342,11 +337,11 @@ def test_uploader_shows_a_push_error_in_words_and_can_start_again(sandbox, tmp_p
         token_cache="memory",
     )
     uploader = gw.Uploader(tmp_path / "one", targets=[fotki], fallback_after=None)
-    until(lambda: uploader._album.value is not None and len(uploader.files) == 1)
+    until(lambda: _albums_read(uploader) and len(uploader.files) == 1)
     uploader.start()
     uploader.wait(30)
     assert "not signed in to Fotki" in uploader.status
-    assert not uploader._start.disabled
+    assert not find(uploader, widgets.Button, "Start").disabled
 
 
 def test_the_core_library_does_not_import_the_widgets():

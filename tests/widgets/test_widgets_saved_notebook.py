@@ -16,23 +16,26 @@ from nbclient import NotebookClient
 from widget_browser import PRELUDE, notebook
 from widget_support import make_photos
 
+from galleryk.access import sandbox_fotki
+
 CELLS = [
     PRELUDE,
     """\
 pending = gw.SignIn(fotki(signed_in=False), fallback_after=None)
 pending.sign_in(); pending.wait()
-open(cfg["spill"], "w").write(json.dumps({"frob_url": pending._link.url}))
+open(cfg["spill"], "w").write(json.dumps({"frob_url": pending.approval_url}))
 pending""",
     """\
 cpg_signin = gw.SignIn(gk.Coppermine(cfg["cpg_url"]))
-cpg_signin._user.value = "alice"
+cpg_signin.type_user("alice")
 cpg_signin.type_password(cfg["password"])
 cpg_signin.sign_in(); cpg_signin.wait()
 cpg_signin""",
     """\
 browser = gw.AlbumBrowser(fotki(), album="Harbour walk", fallback_after=None)
 browser.wait()
-browser.grid._on_msg(None, {"type": "page", "page": 0, "version": browser.grid._version}, [])
+asked = {"type": "page", "page": 0, "version": browser.grid.grid.version}  # as the grid's JavaScript asks
+browser.grid.grid.comm.handle_msg({"content": {"data": {"method": "custom", "content": asked}}, "buffers": []})
 browser.select_all()
 browser""",
     """\
@@ -46,7 +49,7 @@ uploader""",
 @pytest.fixture
 def saved(sandbox, tmp_path, monkeypatch) -> tuple[dict, dict]:
     make_photos(tmp_path / "photos", 3)
-    token = sandbox.fotki("alice")._token.token
+    token = sandbox_fotki(sandbox, "alice").check_token().token
     cfg = {
         "api_key": sandbox.api_key,
         "secret": sandbox.secret,

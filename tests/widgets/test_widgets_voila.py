@@ -20,6 +20,7 @@ import widget_browser as wb
 from widget_support import fill_photoset, make_photos
 
 import galleryk.sandbox as gks
+from galleryk.access import sandbox_fotki
 from galleryk.sandbox.fotki.db import DEMO_APP_NAME
 
 STEP_MS = 30_000
@@ -57,7 +58,7 @@ def site(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     try:
         set_id, ids = fill_photoset(sandbox, "alice", 2000, "Big set")
         make_photos(root / "trip", 8, prefix="trip")
-        token = sandbox.fotki("alice", perms="write")._token.token
+        token = sandbox_fotki(sandbox, "alice", perms="write").check_token().token
         cfg = {
             "api_key": sandbox.api_key,
             "secret": sandbox.secret,
@@ -186,7 +187,7 @@ def test_upload_cancel_half_way_then_start_again(page, site):
     assert set(second) <= {"uploaded", "skipped"} and sum(second.values()) == 8
     wb.shot(page, "uploader-2-done")
 
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     sets = fotki.photosets()
     trip = sets[sets["title"] == "Voila trip"]
     assert len(trip) == 1

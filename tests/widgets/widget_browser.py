@@ -19,7 +19,7 @@ from pathlib import Path
 
 from support.chromium import chromium, require  # noqa: F401  (the browser tests reach them as wb.chromium, wb.require)
 
-from galleryk.cli._jupyter import (  # free_port: the browser tests reach it as wb.free_port
+from galleryk.cli.jupyter import (  # free_port: the browser tests reach it as wb.free_port
     free_port,
     listening,
 )

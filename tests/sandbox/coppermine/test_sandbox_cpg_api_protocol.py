@@ -168,7 +168,7 @@ def test_fifty_simultaneous_uploads_are_each_stored_once_intact_under_unique_nam
         replies = list(pool.map(lambda i: _upload(sandbox, images[i], name="same.jpg", title=i), images))
     pids = [int(_root(r.content).findtext("pid")) for r in replies]
     new = [p for p in _pictures(sandbox) if p["pid"] not in before]
-    gallery = sandbox._coppermine.gallery
+    gallery = sandbox.coppermine_gallery
     assert sorted(pids) == sorted(p["pid"] for p in new)
     assert len({p["filename"] for p in new}) == 50
     assert all(gallery.file_path(p).read_bytes() == images[p["title"]] for p in new)

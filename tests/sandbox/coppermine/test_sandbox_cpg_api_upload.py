@@ -61,7 +61,7 @@ def _uid(sandbox, name: str) -> int:
 
 
 def _gallery(sandbox):
-    return sandbox._coppermine.gallery
+    return sandbox.coppermine_gallery
 
 
 # -- success ------------------------------------------------------------------------------
@@ -219,11 +219,11 @@ def test_file_that_is_not_an_image_is_error_13(sandbox):
     assert _error(_upload(sandbox, data=b"this is not a picture at all")) == 13
 
 
-def test_unexpected_failure_while_storing_is_error_17(sandbox):
+def test_unexpected_failure_while_storing_is_error_17(sandbox, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the image library crashed")
 
-    _gallery(sandbox)._make_variants = broken
+    monkeypatch.setattr(_gallery(sandbox), "make_variants", broken)
     assert _error(_upload(sandbox)) == 17
 
 

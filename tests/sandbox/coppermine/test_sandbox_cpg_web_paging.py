@@ -47,10 +47,10 @@ def page(s: requests.Session, sandbox, query: str, n: int) -> requests.Response:
 def read_all(s, sandbox, query: str) -> tuple[list[int], list[int]]:
     """(pids page by page, the number of pictures on each page)."""
     first = pages.thumbnails(page(s, sandbox, query, 1).text, base(sandbox))
-    got, sizes = [p["pid"] for p in first.photos], [len(first.photos)]
+    got, sizes = [p["id"] for p in first.photos], [len(first.photos)]
     for n in range(2, first.pages + 1):
         rows = pages.thumbnails(page(s, sandbox, query, n).text, base(sandbox)).photos
-        got += [p["pid"] for p in rows]
+        got += [p["id"] for p in rows]
         sizes.append(len(rows))
     return got, sizes
 
@@ -105,7 +105,7 @@ def albums_listed(sandbox, s: requests.Session, cat: str | None) -> tuple[set[in
             row[0]
             for row in conn.execute(
                 "SELECT aid FROM cpg_pictures WHERE pid IN ({})".format(
-                    ",".join(str(int(p["pid"])) for p in listing.photos) or "0"
+                    ",".join(str(int(p["id"])) for p in listing.photos) or "0"
                 )
             )
         }

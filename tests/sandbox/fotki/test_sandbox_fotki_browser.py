@@ -114,7 +114,7 @@ def test_saying_no_shows_not_allowed_and_finish_fails_clearly(page, sandbox):
         pending.finish()
     assert info.value.code == 108
     assert "denied" in str(info.value) and "login()" in str(info.value)
-    assert not client.authorized
+    assert not client.signed_in
 
 
 def test_a_wrong_password_shows_the_error_and_grants_nothing(page, sandbox, tmp_path):
@@ -129,7 +129,7 @@ def test_a_wrong_password_shows_the_error_and_grants_nothing(page, sandbox, tmp_
     with pytest.raises(galleryk.FotkiAuthError) as info:
         pending.finish()
     assert info.value.code == 108
-    assert not client.authorized
+    assert not client.signed_in
 
 
 def test_after_a_wrong_password_the_right_one_still_gets_through(page, sandbox):

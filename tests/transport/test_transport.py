@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 import galleryk
-from galleryk.errors import (
+from galleryk.base.errors import (
     ConnectionFailed,
     FileChanged,
     HttpStatusError,
@@ -30,7 +30,7 @@ from galleryk.errors import (
     UploadStalled,
     mask_secrets,
 )
-from galleryk.transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, RateLimiter, Transport, open_source
+from galleryk.transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, RateLimiter, Transport, UploadSource
 
 SECRET_SIG = "0123456789abcdef0123456789abcdef"
 
@@ -200,7 +200,7 @@ def test_multipart_upload_sends_the_whole_file_and_reports_progress(
     path.write_bytes(data)
     source = {"path": path, "bytes": data, "fileobj": io.BytesIO(data)}[kind]
     seen: list[tuple[int, int]] = []
-    with open_source(source, "pic.jpg") as up:
+    with UploadSource(source, "pic.jpg").opened() as up:
         assert up.size == len(data)
         resp = transport.post_multipart(
             f"{server.url}/echo",
@@ -214,8 +214,8 @@ def test_multipart_upload_sends_the_whole_file_and_reports_progress(
 
 
 def test_upload_of_a_missing_file_names_it(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nothere.jpg"), open_source(tmp_path / "nothere.jpg"):
-        pass
+    with pytest.raises(FileNotFoundError, match="nothere.jpg"):
+        UploadSource(tmp_path / "nothere.jpg")
 
 
 def test_download_writes_the_file(server: _Server, transport: Transport, tmp_path: Path) -> None:
@@ -311,7 +311,7 @@ def test_a_file_that_changes_while_uploading_gets_a_clear_error(
                 out.write(b"more")
 
     with (
-        open_source(path) as up,
+        UploadSource(path).opened() as up,
         pytest.raises(FileChanged, match={"shrinks": "shrank", "grows": "grew"}[change]) as info,
     ):
         transport.post_multipart(f"{server.url}/echo", {}, ("photo", up.filename, up.stream), progress=meddle)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from galleryk.xmlparse import XmlError, declared_encoding, looks_like_html, read_xml, split_junk
+from galleryk.transport.xmlparse import XmlError, declared_encoding, looks_like_html, read_xml, split_junk
 
 PHP_NOTICE = (
     b"<br />\n<b>Notice</b>:  Undefined index:  keywords in <b>/var/www/api/index.php</b> on line <b>137</b><br />\n"

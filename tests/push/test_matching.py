@@ -16,7 +16,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 import galleryk as gk
-from galleryk.match import MAX_DISTANCE
+from galleryk.access import sandbox_coppermine, sandbox_fotki
+from galleryk.push.matching import MAX_DISTANCE
 
 
 def _jpeg(image: Image.Image, quality: int = 85) -> bytes:
@@ -50,8 +51,8 @@ def _by_name(result: pd.DataFrame) -> dict[str, tuple]:
 @pytest.fixture
 def fotki_copies(sandbox, local, tmp_path):
     """A Fotki photoset holding copies of local photos 0-5 made in six ways, and near-duplicates of 6 and 7."""
-    fotki = sandbox.fotki("alice")
-    gk.push(local.iloc[[0]], fotki, album="Copies", create=True, journal=tmp_path / "j.sqlite3", progress=False)
+    fotki = sandbox_fotki(sandbox, "alice")
+    gk.push.push(local.iloc[[0]], fotki, album="Copies", create=True, journal=tmp_path / "j.sqlite3", progress=False)
     ids = {"marker": int(fotki.photos("Copies")["id"].iloc[0])}
 
     def put(name: str, data: bytes) -> None:
@@ -109,8 +110,8 @@ def test_with_thumbnails_off_only_exact_ways_match(local, fotki_copies):
 
 
 def test_coppermine_copies_are_found_by_keyword_marker_and_by_thumbnail(sandbox, local, tmp_path):
-    cpg = sandbox.coppermine("alice")
-    gk.push(local.iloc[[0, 1]], cpg, album="Alice's garden", journal=tmp_path / "c.sqlite3", progress=False)
+    cpg = sandbox_coppermine(sandbox, "alice")
+    gk.push.push(local.iloc[[0, 1]], cpg, album="Alice's garden", journal=tmp_path / "c.sqlite3", progress=False)
     smaller = _picture(local, 2)
     smaller.thumbnail((400, 400))
     pid = cpg.upload(_jpeg(smaller, 60), album="Alice's garden", title="smaller", filename="smaller.jpg").id
@@ -119,8 +120,8 @@ def test_coppermine_copies_are_found_by_keyword_marker_and_by_thumbnail(sandbox,
     got = _by_name(result)
     assert [got[n][1] for n in local["name"].iloc[:3]] == ["marker", "marker", "phash"]
     assert got[local["name"].iloc[2]][0] == int(pid)
-    seeded = set(remote["pid"]) - {got[n][0] for n in local["name"].iloc[:3]}
-    assert set(remote_only["pid"]) == seeded and len(seeded) > 0
+    seeded = set(remote["id"]) - {got[n][0] for n in local["name"].iloc[:3]}
+    assert set(remote_only["id"]) == seeded and len(seeded) > 0
 
 
 def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path):
@@ -130,7 +131,7 @@ def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path
         again = im.convert("RGB")
     again.save(tmp_path / "a" / "copy.jpg", "JPEG", quality=70)
     local = gk.scan(tmp_path / "a", progress=False)
-    fotki = sandbox.fotki("alice")
+    fotki = sandbox_fotki(sandbox, "alice")
     fotki.upload(twice["path"].iloc[0], album="One", create_album=True, title="one")
     result, _ = gk.match(local, fotki.photos("One"))
     assert result["remote_id"].notna().sum() == 1
@@ -139,7 +140,7 @@ def test_a_remote_photo_is_the_copy_of_one_local_photo_at_most(sandbox, tmp_path
 def test_bad_input_gets_a_clear_error(local):
     with pytest.raises(ValueError, match="'path' column"):
         gk.match(pd.DataFrame({"x": [1]}), pd.DataFrame({"id": [1]}))
-    with pytest.raises(ValueError, match="'id' .* or 'pid'"):
+    with pytest.raises(ValueError, match="needs an 'id' column"):
         gk.match(local, pd.DataFrame({"title": ["a"]}))
     with pytest.raises(ValueError, match="pass client="):
         gk.match(local, pd.DataFrame({"id": pd.array([4000000001], dtype="Int64")}))

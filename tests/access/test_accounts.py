@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import galleryk as gk
-from galleryk.accounts import settings_in_environment
-from galleryk.config import write_config
+from galleryk.access.accounts import settings_in_environment
+from galleryk.base.settings import write_config
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_galleryk_config_naming_a_running_sandbox_is_used_and_signed_in_there(sa
     assert acc.fotki.username == "bob" and acc.fotki.api_url == sandbox.fotki_api_url
     assert acc.coppermine.url.startswith(sandbox.coppermine_url)
     unsigned = gk.accounts(sign_in=False)
-    assert not unsigned.fotki.authorized
+    assert not unsigned.fotki.signed_in
 
 
 def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing_is_signed_in(monkeypatch):
@@ -62,7 +62,7 @@ def test_settings_naming_another_service_are_not_taken_for_a_sandbox_and_nothing
     monkeypatch.setenv("GALLERYK_FOTKI_TOKEN", "")
     acc = gk.accounts(need=("fotki",))
     assert not acc.is_sandbox and acc.sandbox is None and acc.coppermine is None
-    assert not acc.fotki.authorized and "GALLERYK_FOTKI_API_KEY" in acc.where
+    assert not acc.fotki.signed_in and "GALLERYK_FOTKI_API_KEY" in acc.where
 
 
 def test_real_settings_for_one_service_only_name_what_the_other_needs(monkeypatch):

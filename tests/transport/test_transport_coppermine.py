@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from support.hostile import Recorder
 
+from galleryk.base.errors import FileChanged, GallerykError, ReplyTooLarge
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
 from galleryk.coppermine.http import Http
-from galleryk.errors import FileChanged, GallerykError, ReplyTooLarge
 from galleryk.sandbox.demo_images import demo_catalog, render_jpeg
 from galleryk.transport import Transport
 
