@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: setup demo sandbox test bench clean test-real-coppermine real-coppermine-packages lab app notebooks binder-check
+.PHONY: setup demo sandbox test test-loaded lint bench clean test-real-coppermine real-coppermine-packages lab app notebooks binder-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,20 @@ sandbox: $(DEMO_STAMP)
 	$(BIN)/galleryk sandbox --seed
 
 test: $(STAMP)
+	$(BIN)/ruff check galleryk tests benchmarks tools
+	$(BIN)/ruff format --check galleryk tests benchmarks tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+# ruff (lint and format) and mypy over the whole package, as `make test` runs them first.
+lint: $(STAMP)
+	$(BIN)/ruff check galleryk tests benchmarks tools
+	$(BIN)/ruff format --check galleryk tests benchmarks tools
+	$(BIN)/mypy
+
+# The suite while another process keeps every core busy: a test that races a timer fails here first.
+test-loaded: $(STAMP)
+	$(BIN)/python tools/cpu_hog.py -- $(MAKE) test
 
 # -- the real Coppermine 1.6.26 gallery in the loop (tests/support/real_coppermine.py) --------------
 CPG_PACKAGES := php-cli php-mysql php-gd php-mbstring php-xml mariadb-server

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from galleryk.cli._jupyter import free_port, listening
+from galleryk.cli.jupyter import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_ALL = """
