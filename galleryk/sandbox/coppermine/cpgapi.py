@@ -48,7 +48,9 @@ client must not require one), and albums in a category that no longer exists are
 
 QUIRK, reproduced on purpose: album and category names are written into the XML unescaped,
 as real servers did, so the seeded "Harbour & Beach" and "Europe & Asia" make every catList
-reply that shows them malformed XML. Clients must parse with recovery.
+reply that shows them malformed XML. Clients must parse with recovery. Control characters in
+a name go out as they are too (the add-on printed the stored bytes); everything the sandbox
+writes itself (the ``verbose`` text, ids) is escaped and XML-safe.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 from werkzeug.wrappers import Request, Response
 
 from ..settings import SandboxSettings
+from ..xmltext import xml_safe
 from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
 log = logging.getLogger("galleryk.sandbox")
@@ -253,7 +256,7 @@ class CpgApi:
 
 
 def _failure(code: int, message: str) -> str:
-    return f"<cpg><status>fail</status><error>{code}</error><verbose>{escape(message)}</verbose></cpg>"
+    return f"<cpg><status>fail</status><error>{code}</error><verbose>{escape(xml_safe(message))}</verbose></cpg>"
 
 
 def _positive_int(text: str) -> int | None:
