@@ -69,6 +69,7 @@ from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.wrappers import Request, Response
 
+from .. import upload_hooks
 from ..settings import SandboxSettings
 from ..xmltext import xml_safe
 from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
@@ -149,6 +150,7 @@ class CpgApi:
     # -- the functions ---------------------------------------------------------------
     def _upload(self, post: _Post) -> str:
         """cpgAPI.upload: check the request, store the picture through the gallery, answer its pid."""
+        upload_hooks.reached()
         actor = self._login(post)
         fields = post.fields
         if "aid" not in fields:
