@@ -22,6 +22,8 @@ the requests ``rate_only`` picks (all when None); beyond that, the request is an
 seconds until the window has room>`` (at least 1; left out with ``rate_retry_after=False``),
 *instead of* the service: an upload refused so stores nothing. Refused requests do not spend
 the budget. They are counted apart from the other faults (``limit`` does not stop them).
+While ``only``, ``delay_only`` or ``rate_only`` is set, each request's form is read before
+anything else (so the filters can see a cpgAPI ``function``), a refused upload's body too.
 
 When a fault strikes matters, because it decides whether the request took effect:
 
