@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import sandbox as sandbox_mod
 from ..base.settings import write_config
 from ..sandbox.faults import KINDS
-from .argtypes import port, seconds, share
+from .argtypes import port, positive, seconds, share
 from .errors import UsageError
 
 
@@ -50,6 +50,18 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         metavar="SECONDS",
         help="seconds between the bytes of the drip fault",
     )
+    p.add_argument(
+        "--rate-limit",
+        type=positive,
+        metavar="N",
+        help="answer requests beyond N in any --rate-window seconds with --rate-status and Retry-After (per service)",
+    )
+    p.add_argument(
+        "--rate-window", type=seconds, default=1.0, metavar="SECONDS", help="the rate limit's window (default: 1)"
+    )
+    p.add_argument(
+        "--rate-status", type=int, choices=[429, 503], default=429, help="the rate limit's status (default: 429)"
+    )
     p.add_argument("--quiet", action="store_true", help="do not log requests")
     p.set_defaults(func=_cmd_sandbox)
 
@@ -75,10 +87,16 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     settings = sandbox_mod.SandboxSettings(coppermine_api=not args.stock, coppermine_charset=args.charset)
     sb = sandbox_mod.start(args.data, seed=args.seed, port=args.port, settings=settings)
     faults = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind)}
+    if args.rate_limit:
+        faults.update(rate_limit=args.rate_limit, rate_window=args.rate_window, rate_status=args.rate_status)
     if faults or args.latency:
-        sb.faults.set(
-            None, latency=args.latency, redirect_to=args.redirect_to, drip_seconds=args.drip_seconds, **faults
-        )
+        try:
+            sb.faults.set(
+                None, latency=args.latency, redirect_to=args.redirect_to, drip_seconds=args.drip_seconds, **faults
+            )
+        except ValueError as exc:
+            sb.stop()
+            raise UsageError(str(exc)) from None
     print(f"galleryk sandbox running at {sb.url}  (data in {sb.data_dir})")
     print(f"  Fotki API:      {sb.fotki_api_url}/<method>")
     print(f"  Fotki auth:     {sb.fotki_auth_url}")

@@ -6,7 +6,10 @@ Layout of URLs under ``http://127.0.0.1:<port>``:
 - ``/fotki/v2flkr/<method>`` Fotki API methods
 - ``/cpg/`` the Coppermine gallery (``/cpg/api/`` for the cpgAPI, the rest for its web pages)
 - ``/_sandbox/faults`` and ``/_sandbox/settings`` (GET to read, POST JSON to change) for tests
-  that drive a sandbox started in another process.
+  that drive a sandbox started in another process; ``/_sandbox/log?service=...`` (a service's
+  request log; POST ``{"reset": true}`` empties it), ``/_sandbox/held`` (requests held by the
+  delay faults; POST ``{"release": true}`` ends the holds) and ``/_sandbox/revoke_tokens``
+  (POST ``{"user": "alice"}``, or ``{}`` for everyone's Fotki tokens).
 
 Requests are bounded like a real server's (see :class:`BoundedRequest`): a body larger than
 the server takes, too many multipart parts or a too large text field get ``413`` with a short
@@ -25,6 +28,7 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, fields
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +41,7 @@ from .coppermine import CoppermineService
 from .faults import FaultInjector
 from .fotki import FotkiService
 from .keepalive import KeepAliveHandler, Traffic, TrafficCounts
+from .request_log import RequestLog
 from .scratch import ScratchFolder
 from .seed import DEMO_USERS, seed_users
 from .settings import SandboxSettings
@@ -230,6 +235,20 @@ class Sandbox:
         """The sandbox gallery's records and rules (its settings, where a picture's files lie), as its admin sees them."""
         return self._coppermine.gallery
 
+    def revoke_tokens(self, user: str | None = None) -> int:
+        """Revoke the Fotki tokens of ``user`` (every user's when None), as when they withdraw an app's access.
+
+        Calls that carry a revoked token then fail with code 98, as the Flickr family answers.
+        Returns how many tokens were revoked; ValueError for an unknown user.
+        """
+        return self._fotki.revoke_tokens(user)
+
+    def request_log(self, service: str) -> RequestLog:
+        """What ``service`` ("fotki" or "coppermine") was asked and answered since the start (or
+        ``faults.reset_requests()``): each request with its status and fault, requests refused by the
+        rate limit, uploads that reached the upload handler, and requests handled per second."""
+        return self.faults.log(service)
+
     def traffic(self) -> TrafficCounts:
         """Connections accepted, requests answered and connections open so far (keep-alive reuses connections)."""
         return self._server.traffic.counts()  # type: ignore[attr-defined]
@@ -288,15 +307,8 @@ class Sandbox:
             return self._index()
         for prefix, service in self._services.items():
             if path == prefix or path.startswith(prefix + "/"):
-                name = service.name
-                delay = self.faults.latency(name)
-                if delay:
-                    time.sleep(delay)
-                fault = self.faults.before(name, request)
-                if fault is not None:
-                    return fault
-                response = service.handle(request, path[len(prefix) :] or "/")
-                return self.faults.after(name, request, response)
+                below = path[len(prefix) :] or "/"
+                return self.faults.serve(service.name, request, partial(service.handle, request, below))
         return Response("not found", status=404, content_type="text/plain")
 
     def _index(self) -> Response:
@@ -318,6 +330,18 @@ class Sandbox:
                     service = body.pop("service", None)
                     self.faults.set(service, **body)
                 return _json(self.faults.snapshot())
+            if what == "log":
+                return self._control_log(request)
+            if what == "held":
+                if request.method == "POST":
+                    body = request.get_json(force=True) or {}
+                    if body.get("release") is not True:
+                        raise ValueError('POST {"release": true} to end every hold')
+                    return _json({"released": self.faults.release_held()})
+                return _json({name: self.faults.held(name) for name in ("fotki", "coppermine")})
+            if what == "revoke_tokens" and request.method == "POST":
+                body = request.get_json(force=True) or {}
+                return _json({"revoked": self.revoke_tokens(body.get("user"))})
             if what == "settings":
                 if request.method == "POST":
                     body = request.get_json(force=True) or {}
@@ -332,6 +356,19 @@ class Sandbox:
         except (ValueError, TypeError) as exc:
             return _json({"error": str(exc)}, status=400)
         return _json({"error": f"unknown control {what!r}"}, status=404)
+
+    def _control_log(self, request: Request) -> Response:
+        """GET ``?service=fotki``: that service's request log; POST ``{"reset": true}`` (and a service) empties it."""
+        if request.method == "POST":
+            body = request.get_json(force=True) or {}
+            if body.get("reset") is not True:
+                raise ValueError('POST {"reset": true} (and "service") to empty the log')
+            self.faults.reset_requests(body.get("service"))
+            return _json({"reset": True})
+        service = request.args.get("service", "")
+        if not service:
+            raise ValueError("name the service: /_sandbox/log?service=fotki or coppermine")
+        return _json(self.faults.log(service).as_json())
 
 
 def _json(data: object, status: int = 200) -> Response:

@@ -96,3 +96,28 @@ def test_a_port_in_use_is_one_line_naming_the_flag(tmp_path: Path, capsys):
         "to get a free one\n"
     )
     assert not (tmp_path / "data").exists()
+
+
+def test_rate_limit_flags_make_the_sandbox_answer_503_beyond_the_budget(sandbox_data: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERYK_")}
+    flags = ["--rate-limit", "1", "--rate-window", "60", "--rate-status", "503", "--quiet"]
+    proc = subprocess.Popen(
+        [*_command(), "sandbox", "--port", "0", "--data", str(sandbox_data), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        banner, _ = _read_until(proc, "Press Ctrl-C")
+        url = re.search(r"running at (http://127\.0\.0\.1:\d+)", banner).group(1)
+        answers = [requests.get(f"{url}/cpg/index.php", timeout=10) for _ in range(2)]
+        assert [r.status_code for r in answers] == [200, 503] and int(answers[1].headers["Retry-After"]) >= 1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

@@ -48,7 +48,9 @@ client must not require one), and albums in a category that no longer exists are
 
 QUIRK, reproduced on purpose: album and category names are written into the XML unescaped,
 as real servers did, so the seeded "Harbour & Beach" and "Europe & Asia" make every catList
-reply that shows them malformed XML. Clients must parse with recovery.
+reply that shows them malformed XML. Clients must parse with recovery. Control characters in
+a name go out as they are too (the add-on printed the stored bytes); everything the sandbox
+writes itself (the ``verbose`` text, ids) is escaped and XML-safe.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.wrappers import Request, Response
 
+from .. import upload_hooks
 from ..settings import SandboxSettings
+from ..xmltext import xml_safe
 from .gallery import FIRST_USER_CAT, USER_GAL_CAT, Actor, Gallery, GalleryError
 
 log = logging.getLogger("galleryk.sandbox")
@@ -146,6 +150,7 @@ class CpgApi:
     # -- the functions ---------------------------------------------------------------
     def _upload(self, post: _Post) -> str:
         """cpgAPI.upload: check the request, store the picture through the gallery, answer its pid."""
+        upload_hooks.reached()
         actor = self._login(post)
         fields = post.fields
         if "aid" not in fields:
@@ -253,7 +258,7 @@ class CpgApi:
 
 
 def _failure(code: int, message: str) -> str:
-    return f"<cpg><status>fail</status><error>{code}</error><verbose>{escape(message)}</verbose></cpg>"
+    return f"<cpg><status>fail</status><error>{code}</error><verbose>{escape(xml_safe(message))}</verbose></cpg>"
 
 
 def _positive_int(text: str) -> int | None:

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .. import upload_hooks
 from ..settings import SandboxSettings
 from ..store import Store
 from ..users import authenticate, get_user
@@ -448,6 +449,26 @@ class Gallery:
             return False
         return bool(row["approved"]) or actor.is_admin or row["owner_id"] == actor.user_id
 
+    def other_picture(self, conn: sqlite3.Connection, uploader: int, exclude: int | None) -> StoredPicture | None:
+        """An existing picture unrelated to an upload, for the ``wrong_id`` faults to name: the oldest approved
+        one of ``uploader``, else the gallery's oldest approved one, else its oldest; None in an empty gallery."""
+        row = conn.execute(
+            "SELECT * FROM cpg_pictures WHERE pid IS NOT ? ORDER BY approved DESC, owner_id = ? DESC, pid LIMIT 1",
+            (exclude, uploader),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredPicture(
+            int(row["pid"]),
+            int(row["aid"]),
+            row["filepath"],
+            row["filename"],
+            bool(row["approved"]),
+            int(row["pwidth"]),
+            int(row["pheight"]),
+            int(row["filesize"]),
+        )
+
     def file_path(self, picture: sqlite3.Row, prefix: str = "") -> Path:
         """Where a stored picture (or its ``thumb_``/``normal_`` variant) lies on disk."""
         return self.albums_dir / picture["filepath"] / f"{prefix}{picture['filename']}"
@@ -518,6 +539,12 @@ class Gallery:
                 False if actor.is_admin else (actor.priv_upl_need_approval if own else actor.pub_upl_need_approval)
             )
             uploader = actor.user_id if actor.user_id is not None else 0
+            lie = upload_hooks.planned_lie()
+            if lie is not None and lie.unstored:
+                with self.store.read() as conn:
+                    other = self.other_picture(conn, uploader, None)
+                if lie.tell(other.pid if other else None, stored_id=None) and other is not None:
+                    return other
             filepath = f"userpics/{FIRST_USER_CAT + uploader}/{aid}/"
             folder = self.albums_dir / filepath
             try:
@@ -554,6 +581,12 @@ class Gallery:
                         with contextlib.suppress(OSError):
                             (folder / leftover).unlink(missing_ok=True)
                     raise GalleryError(12, f"Cannot move the file into the gallery: {exc.strerror}") from None
+            upload_hooks.stored(pid)
+            if lie is not None and not lie.unstored:
+                with self.store.read() as conn:
+                    other = self.other_picture(conn, uploader, pid)
+                if lie.tell(other.pid if other else None, stored_id=pid) and other is not None:
+                    return other
             return StoredPicture(pid, aid, filepath, filename, not need_approval, width, height, filesize)
         finally:
             if work != Path(source):

@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from werkzeug.wrappers import Request, Response
 
+from .. import upload_hooks
 from ..settings import SandboxSettings
 from ..store import Store
 from ..users import get_user
@@ -89,6 +90,8 @@ class FotkiApi:
         fmt = format_of(params)
         given = path.strip("/") or params.get("method", "")
         name = canonical_method(given)
+        if name == "upload" and request.method == "POST":
+            upload_hooks.reached()
         try:
             with self.store.read() as conn:
                 app = check_app(conn, params, exclude=("photo",) if name == "upload" else ())
@@ -365,7 +368,8 @@ def save_photo(
     isfriend: bool = False,
     isfamily: bool = False,
 ) -> int:
-    """Store an uploaded file and its record in one step; the new photo id. Raises UploadError."""
+    """Store an uploaded file and its record in one step; the new photo id (or the one a ``wrong_id`` fault
+    names instead, see :mod:`~galleryk.sandbox.upload_hooks`). Raises UploadError."""
     try:
         tmp, size = receive(stream, files_dir / str(owner_id), max_bytes)
     except OSError as exc:
@@ -388,12 +392,24 @@ def save_photo(
             taken=facts.taken or upload_time_taken(time.time()),
             tags=tags,
         )
+        lie = upload_hooks.planned_lie()
+        if lie is not None and lie.unstored:
+            with store.read() as conn:
+                other = db.other_photo_id(conn, owner_id, None)
+            if lie.tell(other, stored_id=None) and other is not None:
+                return other
         with store.write() as conn:
             photo_id = db.next_photo_id(conn)
             relative = f"{owner_id}/{photo_id}_o.{facts.originalformat}"
             final = files_dir / relative
             os.replace(tmp, final)
             db.insert_photo(conn, photo_id, record, relative)
+        upload_hooks.stored(photo_id)
+        if lie is not None and not lie.unstored:
+            with store.read() as conn:
+                other = db.other_photo_id(conn, owner_id, photo_id)
+            if lie.tell(other, stored_id=photo_id) and other is not None:
+                return other
         return photo_id
     except (OSError, sqlite3.Error) as exc:
         if final is not None:

@@ -181,6 +181,13 @@ def token_info(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
     ).fetchone()
 
 
+def revoke_tokens(conn: sqlite3.Connection, user_id: int | None) -> int:
+    """Forget every token of ``user_id`` (of everyone when None); how many there were."""
+    if user_id is None:
+        return conn.execute("DELETE FROM fotki_tokens").rowcount
+    return conn.execute("DELETE FROM fotki_tokens WHERE user_id = ?", (user_id,)).rowcount
+
+
 # -- browser sessions on the auth host ---------------------------------------------------------
 def new_session(conn: sqlite3.Connection, user_id: int) -> str:
     sid = secrets.token_urlsafe(24)
@@ -270,6 +277,14 @@ def insert_photo(conn: sqlite3.Connection, photo_id: int, photo: NewPhoto, filen
 def normalize_tag(raw: str) -> str:
     """Flickr's clean form of a tag: lower case, letters and digits only."""
     return "".join(c for c in raw.lower() if c.isalnum())
+
+
+def other_photo_id(conn: sqlite3.Connection, owner_id: int, exclude: int | None) -> int | None:
+    """An existing photo unrelated to an upload: the owner's oldest other photo, else anyone's oldest; None if none."""
+    row = conn.execute(
+        "SELECT id FROM fotki_photos WHERE id IS NOT ? ORDER BY owner_id = ? DESC, id LIMIT 1", (exclude, owner_id)
+    ).fetchone()
+    return None if row is None else int(row["id"])
 
 
 def get_photo(conn: sqlite3.Connection, photo_id: int, viewer_id: int | None) -> sqlite3.Row | None:

@@ -7,6 +7,12 @@ JSON follows Flickr's mapping: attributes become string values, an element's tex
 so a client never has to guess. The doc's JSON example names the upload result ``photo``
 where the XML says ``photoid``; JSON follows the doc (see ``JSON_RENAMES``).
 Built by string joins rather than a DOM, because a page of 500 photos is written per call.
+
+Every reply is well-formed whatever a user stored: the XML writes each character XML 1.0
+cannot carry (NUL and the other C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF)
+as U+FFFD, by :func:`~galleryk.sandbox.xmltext.xml_safe`. DEL and the C1 controls are legal XML
+and go through as they are; a CR is written ``&#13;`` so that parsers do not turn it into a LF. JSON escapes every control character, so it carries them all; only
+lone surrogates, which UTF-8 cannot encode, become U+FFFD there too.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Response
+
+from ..xmltext import utf8_safe, xml_safe
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8" ?>\n'
 JSON_RENAMES = {"photoid": "photo"}
@@ -62,7 +70,7 @@ def _xml(node: Node, out: list[str], indent: str) -> None:
                 _xml(child, out, inner)
         out.append(f"{indent}</{node.tag}>\n")
     elif node.text is not None:
-        out.append(f"{indent}<{node.tag}{attrs}>{escape(node.text)}</{node.tag}>\n")
+        out.append(f"{indent}<{node.tag}{attrs}>{_content(node.text)}</{node.tag}>\n")
     else:
         out.append(f"{indent}<{node.tag}{attrs} />\n")
 
@@ -78,7 +86,7 @@ def _rows_xml(rows: Rows, out: list[str], indent: str) -> None:
     out.append("".join([template % values for values in zip(*columns)]))
 
 
-_ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _ATTR_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
@@ -89,7 +97,12 @@ def _attr(value: object) -> str:
     if type(value) is int:
         return str(value)
     text = _text(value)
-    return text.translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(text) else text
+    return xml_safe(text).translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(text) else text
+
+
+def _content(text: str) -> str:
+    """Element text escaped, with what XML cannot carry replaced and CR kept as a reference."""
+    return escape(xml_safe(text), {"\r": "&#13;"})
 
 
 def _text(value: object) -> str:
@@ -141,12 +154,17 @@ def fail(code: int, message: str, fmt: str) -> Response:
     """A failure reply with Flickr's error code and message."""
     if fmt == "json":
         return _json({"stat": "fail", "code": code, "message": message})
-    body = f'{XML_DECLARATION}<rsp stat="fail">\n\t<err code="{code}" msg={quoteattr(message)} />\n</rsp>\n'
+    body = f'{XML_DECLARATION}<rsp stat="fail">\n\t<err code="{code}" msg="{_attr(message)}" />\n</rsp>\n'
     return _xml_response(body)
 
 
 def _json(data: object) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        body = utf8_safe(text).encode("utf-8")
+    return Response(body, content_type="application/json; charset=utf-8")
 
 
 def _xml_response(text: str) -> Response:

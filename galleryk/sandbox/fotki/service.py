@@ -8,6 +8,9 @@ URL layout below the service's base (``http://127.0.0.1:PORT/fotki``):
 - ``/files/<id>_o.<ext>``, ``/files/<id>_t.jpg``, ``/photos/<user>/<id>/`` and
   ``/photos/<user>/sets/<id>/``: originals, thumbnails and pages (:mod:`~galleryk.sandbox.fotki.files`).
 
+``revoke_tokens(user)`` withdraws a user's tokens (what a user does on the service's site when
+they take an application's access away): calls that carry one then fail with 98.
+
 The demo application's api_key and secret are made at random on the first start, kept in the
 database, and written to ``<data dir>/credentials.json`` (mode 0600) on every start.
 Files live in ``<data dir>/files/fotki/<user id>/``. There is no contacts model: ``isfriend``
@@ -24,9 +27,10 @@ from werkzeug.wrappers import Request, Response
 
 from ..settings import SandboxSettings
 from ..store import Store
+from ..users import get_user
 from .api import FotkiApi
 from .auth import FotkiAuth
-from .db import SCHEMA, ensure_demo_app
+from .db import SCHEMA, ensure_demo_app, revoke_tokens
 from .files import FotkiFiles
 from .seed import seed_fotki
 
@@ -74,6 +78,17 @@ class FotkiService:
     def approve(self, frob: str, user: str, perms: str) -> None:
         """What the approval page does when ``user`` says yes; ValueError for an unknown frob, user or perms."""
         self.auth.approve(frob, user, perms)
+
+    def revoke_tokens(self, user: str | None) -> int:
+        """Revoke the tokens of ``user`` (everyone's when None): calls with them then fail with 98. How many."""
+        with self.store.write() as conn:
+            user_id = None
+            if user is not None:
+                row = get_user(conn, name=user) if isinstance(user, str) else None
+                if row is None:
+                    raise ValueError(f"unknown user {user!r}")
+                user_id = int(row["id"])
+            return revoke_tokens(conn, user_id)
 
     def __repr__(self) -> str:
         return f"<FotkiService {self.base_url} api_key={self.api_key}>"

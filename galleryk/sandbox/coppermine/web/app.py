@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
+from ... import upload_hooks
 from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
 from . import pages
@@ -297,6 +298,8 @@ class CpgWeb:
         )
 
     def _uniload(self, ctx: Ctx) -> Response:
+        if ctx.request.method == "POST":
+            upload_hooks.reached()
         try:
             stored = self._receive(ctx, "Filedata")
         except UploadRefused as exc:
@@ -311,6 +314,8 @@ class CpgWeb:
     def _db_input(self, ctx: Ctx) -> Response:
         if ctx.request.form.get("event") != "picture":
             raise PageError(UNKNOWN_ACTION, "Critical error")
+        if ctx.request.method == "POST":
+            upload_hooks.reached()
         try:
             stored = self._receive(ctx, "userpicture")
         except UploadRefused as exc:
