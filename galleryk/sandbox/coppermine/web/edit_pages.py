@@ -152,6 +152,16 @@ def deleted_body(filename: str, aid: int, removed: Sequence[bool]) -> str:
 """
 
 
+def moved_box(lines: Sequence[str]) -> str:
+    """The message the picture manager shows after a save: what moved, one item each (1.6.26's markup)."""
+    items = "".join(f"<li>{h(line)}</li>" for line in lines if line)
+    return (
+        '<a name="cpgMessageBlock"></a><div id="cpgMessage" class="cpg_user_message cpg_message_info">'
+        f'<table border="0" cellspacing="0" cellpadding="0" width="100%"><tr><td colspan="6"><ul>{items}</ul></td></tr>'
+        "</table></div>\n"
+    )
+
+
 def picmgr_body(
     aid: int,
     rows: Sequence[tuple[int, str, str, str]],

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from .. import changes
 from ..gallery import FIRST_USER_CAT, Actor, Gallery
-from . import edit_pages, pages
+from . import edit_pages
 from .browse import PageError, int_arg
 from .upload import BAD_TOKEN
 
@@ -132,7 +132,7 @@ class Editing:
         body = edit_pages.picmgr_body(aid, rows, albums, token, stamp)
         message = self._recall(ctx.request.args.get("message_id"))
         if message is not None:
-            body = pages.message_box(*message) + body
+            body = edit_pages.moved_box(message[0].split("\n")) + body
         return self._html(ctx, "Picture Manager", body)
 
     def save_picture_order(self, ctx: Ctx) -> Response:
@@ -152,7 +152,7 @@ class Editing:
                     said = changes.apply_picture_order(conn, aid, form.get("picture_order", ""))
         except changes.Refused as exc:
             raise _die(exc) from None
-        key = self._remember(" ".join(said), "info")
+        key = self._remember("\n".join(said), "info")
         location = f"picmgr.php?aid={aid}&message_id={key}&message_icon=info#cpgMessageBlock"
         return Response("", status=302, headers={"Location": location}, content_type="text/html")
 
