@@ -280,6 +280,7 @@ def order_album(web: WebSession, aid: int, pids: Sequence[int]) -> AlbumOrder:
         _store_order(web, _picture_manager(web, aid), order[::-1])
         if _shown_order(web, aid, order) == expected:
             return AlbumOrder(aid, tuple(order), True)
+        _store_order(web, _picture_manager(web, aid), order)  # the pages sort otherwise, by chance the reverse
     return AlbumOrder(
         aid,
         tuple(order),

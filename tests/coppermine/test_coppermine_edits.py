@@ -202,6 +202,13 @@ def test_by_default_the_album_pages_keep_sorting_by_file_name(cpg_server):
         assert (result.shown, list(client(cpg_server).photos(aid)["pid"])) == (False, [a, b, c, d])
 
 
+def test_an_order_that_is_the_reverse_of_the_file_names_is_kept_as_asked(cpg_server):
+    aid, (c, a, d, b) = album_of_four(cpg_server)
+    with setting(cpg_server, "default_sort_order", "na"):
+        result = edits.order_album(session(cpg_server), aid, [d, c, b, a])
+    assert (result.shown, edits.album_order(session(cpg_server), aid)) == (False, [d, c, b, a])
+
+
 def test_a_gallery_sorting_by_position_shows_the_order(cpg_server):
     aid, (c, a, d, b) = album_of_four(cpg_server)
     with setting(cpg_server, "default_sort_order", "pa"):
