@@ -33,6 +33,7 @@ signed in, 19 the picture or album does not exist (or you may not see it), 20 it
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -153,7 +154,7 @@ def edit_picture(
         data = _encoded(
             {**form.fields, **changes, "apply_changes": "Apply changes", **_token(form.token)}, form.charset
         )
-        resp = _again_if_lost(lambda data=data: web.submit("edit_one_pic.php", data=data))
+        resp = _again_if_lost(functools.partial(web.submit, "edit_one_pic.php", data=data))
         if resp.status_code >= 500 or not pages.is_gallery_page(html(resp)):
             # 1.7.02: edit_one_pic.php fails with a PHP error before it stores anything; its album editor works
             return _edit_in_album(web, form, changes)
@@ -297,7 +298,7 @@ def _store_order(web: WebSession, manager: _Manager, order: list[int]) -> None:
     for fresh in (False, True):
         fields = {**manager.fields, "picture_order": "".join(f"{p}," for p in order), "apply": "Apply changes"}
         data = _encoded(fields, manager.charset)
-        resp = _again_if_lost(lambda data=data: web.submit("delete.php", data=data, params={"what": "picmgr"}))
+        resp = _again_if_lost(functools.partial(web.submit, "delete.php", data=data, params={"what": "picmgr"}))
         if resp.status_code in (301, 302, 303) and "picmgr.php" in (resp.headers.get("Location") or ""):
             break  # back to the picture manager: stored
         message = _refusal(resp)
@@ -474,16 +475,14 @@ def _again_if_lost(send: Callable[[], requests.Response]) -> requests.Response:
 
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def _charset(resp: requests.Response) -> str:
     """The charset the gallery declares for a page (header, then ``<meta>``), for the form sent back."""
-    m = _HEADER_CHARSET.search(resp.headers.get("Content-Type") or "")
-    if m is None:
-        m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", (resp.content or b"")[:4096], re.I)
-        name = m.group(1).decode("ascii") if m else "utf-8"
-    else:
-        name = m.group(1)
+    header = _HEADER_CHARSET.search(resp.headers.get("Content-Type") or "")
+    meta = _META_CHARSET.search((resp.content or b"")[:4096])
+    name = header.group(1) if header else meta.group(1).decode("ascii") if meta else "utf-8"
     try:
         "".encode(name)
     except LookupError:

@@ -201,16 +201,17 @@ def _rename(gallery: Gallery, conn: sqlite3.Connection, picture: sqlite3.Row, wa
 def delete_picture(gallery: Gallery, conn: sqlite3.Connection, actor: Actor, pid: int | None) -> tuple[int, list[bool]]:
     """Delete a picture and its files as 1.6.26's ``delete_picture`` does: (its album, which of the files
     full size, normal size, original, thumbnail were there and removed)."""
-    found = picture_with_album(conn, pid)
-    if found is None:
-        if actor.is_admin and pid is not None:
-            row = conn.execute("SELECT * FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone()
-            found = (row, None) if row is not None else None
+    if actor.is_admin:  # 1.6.26 asks an admin's picture without its album
+        picture = conn.execute("SELECT * FROM cpg_pictures WHERE pid = ?", (pid,)).fetchone() if pid else None
+        if picture is None:
+            raise Refused(NO_SUCH_PICTURE, critical=True)
+    else:
+        found = picture_with_album(conn, pid)
         if found is None:
             raise Refused(NO_SUCH_PICTURE, critical=True)
-    picture, album = found
-    if not actor.is_admin and (album is None or not may_edit(gallery, actor, picture, album)):
-        raise Refused(ACCESS_DENIED)
+        picture, album = found
+        if not may_edit(gallery, actor, picture, album):
+            raise Refused(ACCESS_DENIED)
     folder = gallery.albums_dir / picture["filepath"]
     removed = []
     for prefix in ("", "normal_", "orig_", "thumb_"):
