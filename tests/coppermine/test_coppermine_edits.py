@@ -155,6 +155,19 @@ def test_a_lost_edit_reply_is_sent_once_more_and_stores_the_same(cpg_server):
     assert len(sent) == 2
 
 
+def test_an_edit_is_saved_when_the_gallery_forgot_the_session_just_before(cpg_server):
+    pid = picture(cpg_server, title="Before")
+    inner, forgot = Http().send, []
+
+    def send(verb, url, **kw):
+        if verb == "POST" and "edit_one_pic.php" in url and not forgot:
+            forgot.append(url)
+            cpg_server.forget_sessions("user")  # as an expired session would, just before the form goes out
+        return inner(verb, url, **kw)
+
+    assert (edits.edit_picture(session(cpg_server, send=send), pid, title="After").title, len(forgot)) == ("After", 1)
+
+
 # -- deleting --------------------------------------------------------------------------------------
 def test_a_deleted_picture_is_gone_from_its_album(cpg_server):
     aid = cpg_server.fresh_album()
