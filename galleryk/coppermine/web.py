@@ -547,6 +547,27 @@ class WebSession:
             )
             raise CoppermineError(code, f"creating album {title!r} in category {category} failed: {text}")
 
+    def submit(
+        self, path: str, data: dict | None = None, params: dict | None = None, *, method: str = "POST"
+    ) -> requests.Response:
+        """Send a form as the signed-in user: a POST, or a GET link that carries a form token (a delete link).
+
+        Never repeated by the transport and never redirected: the caller reads the reply, a redirect
+        included. A reply that shows a guest (the gallery forgot the session) is sent once more after
+        signing in again: the stock pages refuse a guest's form before they change anything.
+        """
+        self.ensure_login()
+        signed = self._signins
+        resp = self._send(method, self.url(path), params=params, data=data, allow_redirects=False, retry=False)
+        if self.username and self._logged_in and resp.status_code == 200 and _looks_like_guest(resp):
+            with self._lock:
+                if self._signins == signed:  # no other thread has signed in again meanwhile
+                    self._logged_in = False
+                    self._token = None
+                self.ensure_login()
+            resp = self._send(method, self.url(path), params=params, data=data, allow_redirects=False, retry=False)
+        return resp
+
 
 def html(resp: requests.Response) -> str:
     """A response's body as text, in the charset the gallery declares (header, then ``<meta>``)."""

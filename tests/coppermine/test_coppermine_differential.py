@@ -6,7 +6,9 @@ message the page shows, the fields a client parses) and the two lists must be eq
 tokens and wording of our own making are left out; the gallery's words that clients match on
 are kept. Left out too, as content rather than protocol: what the index pages' "random files" and
 "last additions" blocks hold (which blocks a page has is kept), and the list of allowed extensions after a refusal's colon (1.6.26
-accepts documents and movies too; the sandbox, pictures only).
+accepts documents and movies too; the sandbox, pictures only). The pages that change pictures (the edit form,
+the delete link, the picture manager) are compared by the fields of their forms, the values a client reads
+back, the "saved" notice, the delete report's icons and the order of the picture manager's rows.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from support.cpg_servers import SandboxServer
 
 from galleryk.coppermine import pages
 
+from .test_coppermine_edits import setting
 from .test_coppermine_front_page import blocks
 from .test_coppermine_servers import jpeg
 
@@ -49,6 +52,7 @@ def shape(resp: requests.Response) -> dict:
         return out
     text = pages.decode(resp.content, resp.headers.get("Content-Type"))
     doc = pages.parse(text)
+    out["gallery_page"] = pages.is_gallery_page(doc)
     out["signed_in"] = pages.is_logged_in(doc)
     out["die"] = pages.die_message(doc)
     out["ban"] = pages.ban_message(doc)
@@ -75,7 +79,44 @@ def shape(resp: requests.Response) -> dict:
     if "displayimage.php" in resp.url:
         info = pages.picture(doc, resp.url)
         out["picture"] = (info["title"], info["description"], info["tags"], info["filename"])
+    out.update(change_pages(doc))
     return out
+
+
+def change_pages(doc) -> dict:
+    """What a client reads on the pages that change pictures: the edit form (its fields, the values it shows), the
+    "saved" notice, the delete report's green icons, the picture manager's fields (its rows are ``thumbs``)."""
+    out: dict = {}
+    forms = {f.get("id"): f for f in doc.forms}
+    if "cpgform_editonepic" in forms:
+        values = dict(forms["cpgform_editonepic"].form_values())
+        out["edit_form"] = sorted(values)
+        out["edit_values"] = {k: values.get(k) for k in ("title", "caption", "keywords", "filename", "approved")}
+    if "cpgformPic" in forms:
+        out["picmgr_form"] = sorted(dict(forms["cpgformPic"].form_values()))
+    saved = [li for li in doc.iter("li") if "ok.png" in (li.get("style") or "")]
+    if saved:
+        out["saved"] = " ".join(saved[0].text_content().split())
+    icons = [img for img in doc.iter("img") if "ok.png" in (img.get("src") or "") and img.get("title")]
+    if icons:
+        out["deleted_icons"] = [img.get("title") for img in icons]
+    return out
+
+
+def fields(resp: requests.Response, form_id: str) -> dict[str, str]:
+    """The fields a browser would post with one of the page's forms."""
+    doc = pages.parse(pages.decode(resp.content, resp.headers.get("Content-Type")))
+    return dict(next(f for f in doc.forms if f.get("id") == form_id).form_values())
+
+
+def pid_of(upload: requests.Response) -> int:
+    return int(parse_qs(urlsplit(upload.headers["Location"]).query)["pid"][0])
+
+
+def signed_in(srv, role: str) -> Browser:
+    b = Browser(srv)
+    b.get("login.php"), b.get("index.php"), b.login(role)
+    return b
 
 
 class Browser:
@@ -305,6 +346,117 @@ def test_pictures_awaiting_approval(sandbox, real_coppermine):
                 }
             )
         out.append(shape(admin.get(f"thumbnails.php?album=lastup&cat=-{aid}")))
+        return out
+
+    same(scenario, sandbox, real_coppermine)
+
+
+def test_editing_a_picture(sandbox, real_coppermine):
+    def scenario(b, srv):
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        own = srv.fresh_album("Differential edits")
+        token = b.token()
+        pid = pid_of(b.upload(own, jpeg(60), "edit.jpg", token, title="Before", caption="At dawn", keywords="k1;k2"))
+        page = b.get(f"edit_one_pic.php?id={pid}")
+        form = fields(page, "cpgform_editonepic")
+        apply = {"apply_changes": "Apply changes"}
+        out = [shape(page)]
+        out.append(
+            shape(b.post("edit_one_pic.php", data={**form, "title": 'Say "hi" <b>', "keywords": " a ; b;; ", **apply}))
+        )
+        out.append(shape(b.post("edit_one_pic.php", data={**form, "form_token": "0" * 32, **apply})))
+        out.append(shape(b.post("edit_one_pic.php", data={**form, "id": "987654", **apply})))
+        out.append(shape(b.post("edit_one_pic.php", data={**form, "title": "no apply_changes: nothing stored"})))
+        no_name = {k: v for k, v in form.items() if k != "filename"}
+        out.append(shape(b.post("edit_one_pic.php", data={**no_name, "title": "Stored all the same", **apply})))
+        out.append(shape(b.get(f"edit_one_pic.php?id={pid}")))
+        other = signed_in(srv, "other")
+        out.append(shape(other.get(f"edit_one_pic.php?id={pid}")))
+        out.append(shape(other.post("edit_one_pic.php", data={**form, **other.token(), **apply})))
+        admin = signed_in(srv, "admin")
+        page = admin.get(f"edit_one_pic.php?id={pid}")
+        out.append(shape(page))
+        unapproved = {k: v for k, v in fields(page, "cpgform_editonepic").items() if k != "approved"}
+        out.append(shape(admin.post("edit_one_pic.php", data={**unapproved, "title": "not stored", **apply})))
+        out.append(shape(admin.get("edit_one_pic.php?id=987654")))
+        guest = Browser(srv)
+        guest.get("login.php"), guest.get("index.php")
+        out.append(shape(guest.get(f"edit_one_pic.php?id={pid}")))
+        return out
+
+    same(scenario, sandbox, real_coppermine)
+
+
+def test_deleting_a_picture(sandbox, real_coppermine):
+    def scenario(b, srv):
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        own = srv.fresh_album("Differential deletes")
+        token = b.token()
+        pid = pid_of(b.upload(own, jpeg(61), "gone.jpg", token, title="Gone"))
+        link = {"id": str(pid), "what": "picture"}
+        other = signed_in(srv, "other")
+        out = [shape(other.get("delete.php", params={**link, **other.token()}))]
+        out.append(shape(b.get("delete.php", params=link)))
+        out.append(shape(b.get("delete.php", params={**link, **token})))
+        out.append(shape(b.get("delete.php", params={**link, **token})))
+        out.append(shape(b.get(f"thumbnails.php?album={own}")))
+        guest = Browser(srv)
+        guest.get("login.php"), guest.get("index.php")
+        out.append(shape(guest.get("delete.php", params={**link, "form_token": "0" * 32, "timestamp": "1"})))
+        return out
+
+    same(scenario, sandbox, real_coppermine)
+
+
+def test_the_picture_manager_and_the_order_of_album_pages(sandbox, real_coppermine):
+    def moved(resp: requests.Response) -> dict:
+        s = shape(resp)
+        return {**s, "notices": [re.sub(r"\d+", "#", "".join(n.split())) for n in s["notices"]]}
+
+    def scenario(b, srv):
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        aid = srv.fresh_album("Differential order")
+        token = b.token()
+        pids = [
+            pid_of(b.upload(aid, jpeg(62 + i), name, token))
+            for i, name in enumerate(["c.jpg", "a.jpg", "d.jpg", "b.jpg"])
+        ]
+        page = b.get(f"picmgr.php?aid={aid}")
+        form = fields(page, "cpgformPic")
+        order = "".join(f"{p}," for p in pids[::-1])
+        out = [shape(page), shape(b.post("delete.php?what=picmgr", data={**form, "picture_order": order}))]
+        out.append(moved(b.get(f"picmgr.php?aid={aid}&message_id=x")))
+        out.append(
+            moved(b.get(b.post("delete.php?what=picmgr", data={**form, "picture_order": order}).headers["Location"]))
+        )
+        out.append(shape(b.get(f"thumbnails.php?album={aid}")))
+        with setting(srv, "default_sort_order", "pa"):
+            out.append(shape(b.get(f"thumbnails.php?album={aid}")))
+        with setting(srv, "default_sort_order", "pd"):
+            out.append(shape(b.get(f"thumbnails.php?album={aid}")))
+        other = signed_in(srv, "other")  # 1.6.26 lets anyone who may create albums sort any album
+        theirs = other.get(f"picmgr.php?aid={aid}")
+        out.append(shape(theirs))
+        out.append(
+            shape(
+                other.post(
+                    "delete.php?what=picmgr",
+                    data={**fields(theirs, "cpgformPic"), "picture_order": "".join(f"{p}," for p in pids)},
+                )
+            )
+        )
+        out.append(shape(b.get(f"picmgr.php?aid={aid}")))
+        stale = {
+            **form,
+            "form_token": "0" * 32,
+            "picture_order": order,
+        }  # its sort_order is stored before the token is checked
+        out.append(shape(b.post("delete.php?what=picmgr", data=stale)))
+        out.append(shape(b.get(f"picmgr.php?aid={aid}")))
+        viewer = signed_in(srv, "viewer")
+        out.append(shape(viewer.get(f"picmgr.php?aid={aid}")))
+        out.append(shape(viewer.post("delete.php?what=picmgr", data={**form, **viewer.token()})))
+        out.append(shape(b.get("picmgr.php?aid=987654")))
         return out
 
     same(scenario, sandbox, real_coppermine)

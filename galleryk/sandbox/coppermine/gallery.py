@@ -144,8 +144,22 @@ CONFIG_DEFAULTS: dict[str, str] = {
     "login_expiry": "10",
     "form_token_lifetime": "3600",
     "album_uploads_default": "NO",
+    "default_sort_order": "na",
+    "users_can_edit_pics": "0",
 }
 """1.6.26's defaults for the settings the sandbox applies (names as in ``<prefix>config``); KB and minutes."""
+
+SORT_ORDERS = {
+    "na": "filename ASC, pid ASC",
+    "nd": "filename DESC, pid DESC",
+    "ta": "title ASC, pid ASC",
+    "td": "title DESC, pid DESC",
+    "da": "ctime ASC, pid ASC",
+    "dd": "ctime DESC, pid DESC",
+    "pa": "position ASC, pid ASC",
+    "pd": "position DESC, pid DESC",
+}
+"""1.6.26's sort codes for album pages (``default_sort_order``, ``get_pic_data``) and the order each gives."""
 
 # id, name, can_upload, can_create_albums, pub_upl_need_approval, priv_upl_need_approval, quota_kb (1.6.26's)
 DEFAULT_GROUPS = [
@@ -229,6 +243,7 @@ class Gallery:
         self.albums_dir.mkdir(parents=True, exist_ok=True)
         store.apply_schema(SCHEMA)
         with store.write() as conn:
+            _add_position_column(conn)
             conn.executemany("INSERT OR IGNORE INTO cpg_config (name, value) VALUES (?, ?)", CONFIG_DEFAULTS.items())
             conn.executemany("INSERT OR IGNORE INTO cpg_groups VALUES (?,?,?,?,?,?,?)", DEFAULT_GROUPS)
 
@@ -363,8 +378,13 @@ class Gallery:
         row = conn.execute("SELECT version FROM cpg_picture_versions WHERE aid = ?", (aid,)).fetchone()
         return int(row["version"]) if row is not None else 0
 
+    def album_sort(self) -> str:
+        """The ``ORDER BY`` of album pages: the gallery's ``default_sort_order`` (an unknown code sorts as ``na``)."""
+        return SORT_ORDERS.get(self.config("default_sort_order"), SORT_ORDERS["na"])
+
     def album_order(self, conn: sqlite3.Connection, actor: Actor, aid: int) -> list[int]:
-        """The pids of an album the actor may see, in 1.6's default order (by file name, ``default_sort_order`` "na").
+        """The pids of an album the actor may see, in the gallery's order (``default_sort_order``: by file name
+        unless its admin chose otherwise).
 
         Pictures awaiting approval only for an administrator (their owner does not see them either).
         """
@@ -372,13 +392,12 @@ class Gallery:
         if album is None or not self.can_see_album(actor, album):
             raise GalleryError(19, f"Album {aid} does not exist or you may not see it")
         admin = actor.is_admin
+        sort = self.album_sort()
         query = (
-            "SELECT pid FROM cpg_pictures WHERE aid = ?"
-            + ("" if admin else " AND approved = 1")
-            + " ORDER BY filename, pid"
+            "SELECT pid FROM cpg_pictures WHERE aid = ?" + ("" if admin else " AND approved = 1") + f" ORDER BY {sort}"
         )
         return self._orders.get(
-            ("album", aid, admin), self._version(conn, aid), lambda: [r[0] for r in conn.execute(query, (aid,))]
+            ("album", aid, admin, sort), self._version(conn, aid), lambda: [r[0] for r in conn.execute(query, (aid,))]
         )
 
     def recent_order(self, conn: sqlite3.Connection, aids: Sequence[int]) -> list[int]:
@@ -431,10 +450,13 @@ class Gallery:
             return None
         if row["approved"] or actor.is_admin:
             return row
-        before = conn.execute(
-            "SELECT COUNT(*) FROM cpg_pictures WHERE aid = ? AND approved = 1 AND (filename < ? OR filename = ? AND pid < ?)",
-            (row["aid"], row["filename"], row["filename"], row["pid"]),
-        ).fetchone()[0]
+        before = 0
+        for other in conn.execute(
+            f"SELECT pid, approved FROM cpg_pictures WHERE aid = ? ORDER BY {self.album_sort()}", (row["aid"],)
+        ):
+            if other["pid"] == row["pid"]:
+                break
+            before += int(bool(other["approved"]))
         order = self.album_order(conn, actor, int(row["aid"]))
         return self.pictures_by_pid(conn, order[before : before + 1])[0] if before < len(order) else None
 
@@ -653,3 +675,11 @@ def safe_filename(name: str) -> str:
     """The file name Coppermine stores: the last path part, forbidden characters replaced by ``_``."""
     base = re.split(r"[\\/]", name)[-1]
     return "".join("_" if ch in FORBIDDEN_CHARS else ch for ch in base)
+
+
+def _add_position_column(conn: sqlite3.Connection) -> None:
+    """Pictures' ``position`` (the picture manager's order; 0 for a new upload, as in 1.6), added to a gallery
+    made before the sandbox kept it."""
+    if "position" not in {row[1] for row in conn.execute("PRAGMA table_info(cpg_pictures)")}:
+        conn.execute("ALTER TABLE cpg_pictures ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE INDEX IF NOT EXISTS cpg_pictures_by_position ON cpg_pictures(aid, position, pid)")

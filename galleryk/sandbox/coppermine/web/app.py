@@ -5,7 +5,8 @@ base. Each request first finds its session (:mod:`.cpg_web_session`), refuses ba
 addresses, then runs the page. Pages that change things live here (login, logout, the
 upload form, ``uniload.php``, ``db_input.php``, album creation via ``delete.php``); the
 read-only pages are in :mod:`.cpg_web_browse`, all markup in :mod:`.cpg_web_pages`, the
-upload checks in :mod:`.cpg_web_upload`.
+upload checks in :mod:`.cpg_web_upload`, the pages that edit, delete and order pictures in
+:mod:`.editing`.
 
 Answers follow 1.6.26, word for word where a client reads them: ``cpg_die`` errors are pages
 with status 200 (a banned address gets one on every page, ``uniload.php`` included);
@@ -32,6 +33,7 @@ from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
 from . import pages
 from .browse import Browse, PageError, int_arg
+from .editing import Editing
 from .session import SessionState, WebSessions
 from .upload import ACCESS_DENIED, BAD_TOKEN, NO_ALBUMS, PERM_DENIED, UploadRefused, store_upload
 
@@ -64,6 +66,14 @@ class CpgWeb:
         site_url = self.base_url + "/"
         self.sessions = WebSessions(gallery.store, settings, site_url, urlsplit(site_url).path or "/", gallery.config)
         self.browse = Browse(gallery)
+        self.editing = Editing(
+            gallery,
+            html=self._html,
+            token_ok=self._token_ok,
+            remember=self._remember,
+            recall=self._recall,
+            form_token=self.sessions.form_token,
+        )
         self._messages: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._messages_lock = threading.Lock()
         self._routes = {
@@ -78,6 +88,8 @@ class CpgWeb:
             "/uniload.php": self._uniload,
             "/db_input.php": self._db_input,
             "/delete.php": self._delete,
+            "/edit_one_pic.php": self.editing.edit_one_pic,
+            "/picmgr.php": self.editing.picmgr,
         }
 
     def handle(self, request: Request, path: str) -> Response:
@@ -332,12 +344,17 @@ class CpgWeb:
 
     # -- album manager -------------------------------------------------------------------------------
     def _delete(self, ctx: Ctx) -> Response:
-        """``delete.php?what=albmgr&op=add``: 1.6's album manager call, answered as JSON in ``text/plain``.
+        """``delete.php?what=albmgr&op=add``: 1.6's album manager call, answered as JSON in ``text/plain``
+        (``what=picture`` and ``what=picmgr`` are :class:`.Editing`'s).
 
         Who may not manage albums gets an HTML error page; a bad form token or a missing name a
         JSON failure; anyone who may create albums may name any category (1.6 checks nothing more).
         """
         args = ctx.request.values
+        if args.get("what") == "picture":
+            return self.editing.delete_picture(ctx)
+        if args.get("what") == "picmgr":
+            return self.editing.save_picture_order(ctx)
         if args.get("what") != "albmgr":
             raise PageError(UNKNOWN_ACTION, "Critical error")
         actor = ctx.actor

@@ -1,0 +1,503 @@
+"""Changing what is online on a stock Coppermine through its own pages: edit a picture, delete it, order an album.
+
+Each function takes the client's :class:`~.web.WebSession` and does one thing, as a browser
+would on the gallery's pages (facts checked against running 1.6.26 and 1.7.02 galleries):
+
+- **edit**: ``edit_one_pic.php?id=<pid>`` shows ``form#cpgform_editonepic`` to whoever may edit the
+  picture (an admin; its owner in their own gallery; its uploader in a public album only when the
+  admin allows it, ``users_can_edit_pics``), "You don't have permission to access this page." to
+  anyone else, a missing picture included. Posting the form back (with ``apply_changes``) stores
+  *every* field as posted: a field left out is not "unchanged" (no ``filename``: the change is
+  stored, then a rename to nothing fails; no ``aid``: "does not exist"; an admin without
+  ``approved``: a database error), so galleryk posts the form as read, with only the asked fields
+  changed. The answer is the form again, with the stored values. 1.7.02's ``edit_one_pic.php``
+  cannot save (a PHP fatal error before it stores anything: HTTP 500 with an empty body, or the
+  error's text for an admin); galleryk then posts the same picture's fields to the album editor,
+  ``editpics.php?album=<aid>``, which works on both.
+- **delete**: the picture page's link ``delete.php?id=<pid>&what=picture&form_token=..&timestamp=..``
+  (a GET): the answer is a table of what was removed; "The selected album/file does not exist!"
+  when it is gone; "You don't have permission to access this page." when it is not yours.
+- **order**: the picture manager ``picmgr.php?aid=<aid>`` (rows ``tr#sort-<pid>`` by the ``position``
+  column, the albums it offers in ``select[name=aid]``) posts ``delete.php?what=picmgr`` with the
+  order as ``picture_order`` (``pid,pid,...,``); the answer is a redirect back. Album pages show
+  that order only when the gallery's "Default sort order for files" (``default_sort_order``, an
+  admin's setting) is by position; by default (``na``) they sort by file name, whatever the order.
+
+The stock pages let anyone who may create albums reorder any album, and edit any picture through
+``editpics.php``; galleryk does neither: it orders only albums the picture manager offers the
+user, and edits only pictures whose own edit page the gallery shows the user.
+
+Errors are :class:`~galleryk.errors.CoppermineError` with the cpgAPI codes of :mod:`.web`: 18 not
+signed in, 19 the picture or album does not exist (or you may not see it), 20 it is not yours to change.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import lxml.html
+import requests
+
+from ..errors import BadReply, ConnectionFailed, CoppermineError, HttpStatusError, RequestTimeout, ResponseCut
+from . import pages
+from .web import WebSession, banned, code_for, html
+
+NOT_SIGNED_IN = 18
+"""cpgAPI code: the call needs a signed-in user."""
+NOT_FOUND = 19
+"""cpgAPI code: the picture or album does not exist, or this user may not see it."""
+NOT_ALLOWED = 20
+"""cpgAPI code: the gallery does not let this user change it."""
+
+EDIT_FORM = "cpgform_editonepic"
+PICMGR_FORM = "cpgformPic"
+DEFAULT_SEPARATOR = ";"
+_LOST = (ConnectionFailed, RequestTimeout, ResponseCut)
+"""A request whose reply was lost: the gallery may or may not have acted on it."""
+_TOKEN_TROUBLE = re.compile(r"form.?token", re.I)
+_MISSING = re.compile(r"does not exist|doesn't exist", re.I)
+_DENIED = re.compile(r"permission|not allowed|denied", re.I)
+_SORT_ROW = re.compile(r"^sort-(\d+)$")
+
+
+@dataclass(frozen=True)
+class PictureForm:
+    """What a picture's edit page shows: its values, and the fields a browser would post back.
+
+    ``approved`` is None unless the user is an admin (only they see it). ``fields`` holds every
+    field of the form as read, the form token left out (it is ``token``).
+    """
+
+    pid: int
+    album: int
+    title: str
+    caption: str
+    keywords: tuple[str, ...]
+    filename: str
+    approved: bool | None
+    separator: str
+    fields: dict[str, str] = field(repr=False)
+    token: pages.FormToken = field(repr=False)
+    charset: str = field(default="utf-8", repr=False)
+
+
+@dataclass(frozen=True)
+class AlbumOrder:
+    """What :func:`order_album` did: the order stored (every picture of the album), and whether its pages show it.
+
+    ``shown`` is False when the gallery sorts its album pages otherwise (by file name, its default);
+    ``reason`` then says so.
+    """
+
+    album: int
+    order: tuple[int, ...]
+    shown: bool
+    reason: str = ""
+
+
+# -- reading -------------------------------------------------------------------------------------
+def picture_form(web: WebSession, pid: int) -> PictureForm:
+    """The edit page of one picture, as the gallery shows it to this user (18, 19 or 20 when it does not)."""
+    _need_user(web, f"editing picture {pid}")
+    resp = web.page("edit_one_pic.php", {"id": str(int(pid))})
+    form = _picture_form(resp, int(pid))
+    if form is not None:
+        return form
+    raise _refused(web, resp, f"editing picture {pid}", pid=int(pid))
+
+
+def album_order(web: WebSession, aid: int) -> list[int]:
+    """The pictures of one of the user's albums in the order its picture manager keeps (``position``)."""
+    return list(_picture_manager(web, int(aid)).pids)
+
+
+def join_keywords(tags: Iterable[str] | str, separator: str) -> str:
+    """Tags as one keyword field: a string is split on spaces; a separator inside a tag becomes ``_``."""
+    words = tags.split() if isinstance(tags, str) else [str(t) for t in tags]
+    if separator == " ":
+        joined = ["_".join(t.split()) for t in words]
+    else:
+        joined = ["_".join(" ".join(t.split()).split(separator)) for t in words]
+    return separator.join(t for t in joined if t)
+
+
+# -- editing ---------------------------------------------------------------------------------------
+def edit_picture(
+    web: WebSession,
+    pid: int,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    keywords: Iterable[str] | str | None = None,
+) -> PictureForm:
+    """Change a picture's title, caption or keywords (only those given); returns the values the gallery now shows.
+
+    ``keywords`` (a list, or a string of space-separated tags) are joined with the gallery's
+    separator, as uploads do. Safe to call again after a lost reply: it sends the whole form, so
+    repeating it stores the same values.
+    """
+    pid = int(pid)
+    form = picture_form(web, pid)
+    changes: dict[str, str] = {}
+    if title is not None:
+        changes["title"] = title
+    if caption is not None:
+        changes["caption"] = caption
+    if keywords is not None:
+        changes["keywords"] = join_keywords(keywords, form.separator)
+    what = f"editing picture {pid}"
+    fresh = False
+    while True:
+        data = _encoded(
+            {**form.fields, **changes, "apply_changes": "Apply changes", **_token(form.token)}, form.charset
+        )
+        resp = _again_if_lost(functools.partial(web.submit, "edit_one_pic.php", data=data))
+        if resp.status_code >= 500 or not pages.is_gallery_page(html(resp)):
+            # 1.7.02: edit_one_pic.php fails with a PHP error before it stores anything; its album editor works
+            return _edit_in_album(web, form, changes)
+        message = _refusal(resp)
+        after = _picture_form(resp, pid)
+        if message is None and after is not None:
+            return after
+        if message is not None and _TOKEN_TROUBLE.search(message) and not fresh:
+            fresh = True
+            form = picture_form(web, pid)
+            continue
+        raise _refused(web, resp, what, pid=pid)
+
+
+def _edit_in_album(web: WebSession, form: PictureForm, changes: dict[str, str]) -> PictureForm:
+    """Save one picture's fields through the album editor ``editpics.php`` (1.7.02), then read them back."""
+    pid = form.pid
+    values = {**form.fields, **changes}
+    data = {
+        "pid[]": str(pid),
+        f"aid{pid}": str(form.album),
+        **{f"{name}{pid}": values.get(name, "") for name in ("title", "caption", "keywords")},
+        **{f"user{n}{pid}": values.get(f"user{n}", "") for n in range(1, 5)},
+        "go": "Apply changes",
+        **_token(web.form_token()),
+    }
+    if form.approved:  # an admin's form: the album editor stores an unticked box as "not approved"
+        data[f"approved{pid}"] = "YES"
+    resp = _again_if_lost(
+        lambda: web.submit("editpics.php", data=_encoded(data, form.charset), params={"album": str(form.album)})
+    )
+    if resp.status_code >= 500 or not pages.is_gallery_page(html(resp)):
+        raise HttpStatusError(
+            f"editing picture {pid}: neither edit_one_pic.php nor editpics.php could save it (HTTP "
+            f"{resp.status_code}: {pages.error_text(html(resp))}); nothing was changed",
+            url=resp.url,
+            status=resp.status_code,
+        )
+    message = _refusal(resp)
+    after = picture_form(web, pid)
+    shows = {"title": after.title, "caption": after.caption, "keywords": form.separator.join(after.keywords)}
+    if all(_squash(shows[k]) == _squash(v) for k, v in changes.items()):
+        return after
+    if message is not None:
+        raise _refused(web, resp, f"editing picture {pid}", pid=pid)
+    raise CoppermineError(
+        0, f"editing picture {pid}: the gallery's album editor answered, but the picture still shows its old values"
+    )
+
+
+# -- deleting --------------------------------------------------------------------------------------
+def delete_picture(web: WebSession, pid: int) -> None:
+    """Delete one picture, as its page's "Delete this file" link does. When the reply is lost, galleryk looks:
+    the picture gone is success, still there means the link is followed once more."""
+    pid = int(pid)
+    what = f"deleting picture {pid}"
+    _need_user(web, what)
+    fresh = False
+    while True:
+        params = {"id": str(pid), "what": "picture", **_token(web.form_token(fresh=fresh))}
+        try:
+            resp = web.submit("delete.php", params=params, method="GET")
+        except _LOST:
+            if not exists(web, pid):
+                return
+            resp = web.submit("delete.php", params=params, method="GET")
+        message = _refusal(resp)
+        if message is not None and _TOKEN_TROUBLE.search(message) and not fresh:
+            fresh = True
+            continue
+        if message is not None or resp.status_code >= 400 or not pages.is_gallery_page(html(resp)):
+            if resp.status_code >= 500 and not exists(web, pid):
+                return  # the gallery failed after it deleted the picture
+            raise _refused(web, resp, what, pid=pid, look=False)
+        if exists(web, pid):
+            raise CoppermineError(0, f"{what}: the gallery answered, but the picture is still there")
+        return
+
+
+def exists(web: WebSession, pid: int) -> bool:
+    """Whether the picture is still in the gallery, as this user can tell: its edit page, else its own page."""
+    pid = int(pid)
+    if _picture_form(web.page("edit_one_pic.php", {"id": str(pid)}), pid) is not None:
+        return True
+    return pages.shown_pid(html(web.page("displayimage.php", {"pid": str(pid)}))) == pid
+
+
+# -- ordering --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Manager:
+    """The picture manager's page for one album."""
+
+    aid: int
+    pids: tuple[int, ...]
+    fields: dict[str, str]
+    charset: str
+
+
+def order_album(web: WebSession, aid: int, pids: Sequence[int]) -> AlbumOrder:
+    """Show album ``aid``'s pictures in the order of ``pids`` (the album's other pictures follow, in their order).
+
+    Stored through the picture manager (the ``position`` of each picture); the album's pages show it
+    when the gallery sorts them by position. If they show the exact reverse (a gallery that sorts by
+    position, descending), the order is stored reversed so that they show it. If they show another
+    order, the result says so (``shown`` False): only the gallery's admin can change how it sorts.
+    """
+    aid = int(aid)
+    wanted = [int(p) for p in pids]
+    if len(set(wanted)) != len(wanted):
+        raise ValueError(f"ordering album {aid}: a picture is named twice in {wanted}")
+    manager = _picture_manager(web, aid)
+    unknown = [p for p in wanted if p not in manager.pids]
+    if unknown:
+        raise CoppermineError(
+            NOT_FOUND, f"ordering album {aid}: picture(s) {', '.join(map(str, unknown))} are not in that album"
+        )
+    order = wanted + [p for p in manager.pids if p not in wanted]
+    _store_order(web, manager, order)
+    shown = _shown_order(web, aid, order)
+    expected = [p for p in order if p in set(shown)]
+    if shown == expected:
+        return AlbumOrder(aid, tuple(order), True)
+    if len(expected) > 1 and shown == expected[::-1]:
+        _store_order(web, _picture_manager(web, aid), order[::-1])
+        if _shown_order(web, aid, order) == expected:
+            return AlbumOrder(aid, tuple(order), True)
+        _store_order(web, _picture_manager(web, aid), order)  # the pages sort otherwise, by chance the reverse
+    return AlbumOrder(
+        aid,
+        tuple(order),
+        False,
+        "the order is stored (the picture manager's positions), but the gallery sorts its album pages otherwise "
+        "(by file name by default): its admin can set 'Default sort order for files' to 'Position ascending'; "
+        "until then visitors see it only when they sort the album by position",
+    )
+
+
+def _store_order(web: WebSession, manager: _Manager, order: list[int]) -> None:
+    """Post the picture manager's form with ``order``; check that the manager now lists the pictures so."""
+    what = f"ordering album {manager.aid}"
+    for fresh in (False, True):
+        fields = {**manager.fields, "picture_order": "".join(f"{p}," for p in order), "apply": "Apply changes"}
+        data = _encoded(fields, manager.charset)
+        resp = _again_if_lost(functools.partial(web.submit, "delete.php", data=data, params={"what": "picmgr"}))
+        if resp.status_code in (301, 302, 303) and "picmgr.php" in (resp.headers.get("Location") or ""):
+            break  # back to the picture manager: stored
+        message = _refusal(resp)
+        if message is not None and _TOKEN_TROUBLE.search(message) and not fresh:
+            manager = _picture_manager(web, manager.aid)
+            continue
+        raise _refused(web, resp, what, look=False)
+    stored = _picture_manager(web, manager.aid).pids
+    if list(stored) != order:
+        raise CoppermineError(0, f"{what}: the gallery answered, but its picture manager lists {list(stored)}")
+
+
+def _picture_manager(web: WebSession, aid: int) -> _Manager:
+    _need_user(web, f"ordering album {aid}")
+    resp = web.page("picmgr.php", {"aid": str(aid)})
+    doc = pages.parse(html(resp))
+    form = _form(doc, PICMGR_FORM)
+    if form is None:
+        raise _refused(web, resp, f"ordering album {aid}", look=False)
+    offered = {int(v) for v in form.xpath(".//select[@name='aid']//option/@value") if v.strip().isdigit()}
+    if aid not in offered:
+        raise CoppermineError(
+            NOT_FOUND,
+            f"ordering album {aid}: the gallery's picture manager does not offer this album to {web.username!r} "
+            "(it does not exist, or it is not one of your albums)",
+        )
+    pids = []
+    for row in form.iter("tr"):
+        m = _SORT_ROW.match(row.get("id") or "")
+        if m:
+            pids.append(int(m.group(1)))
+    values = {k: v for k, v in form.form_values() if k not in ("form_token", "timestamp")}
+    token = pages.form_token(doc) or web.form_token()
+    return _Manager(aid, tuple(pids), {**values, **_token(token)}, _charset(resp))
+
+
+def _shown_order(web: WebSession, aid: int, order: list[int]) -> list[int]:
+    """The pids the album's pages show this user, in page order (every page)."""
+    shown: list[int] = []
+    page, last = 1, 1
+    while page <= last:
+        resp = web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
+        thumbs = pages.thumbnails(html(resp), web.base_url, aid)
+        shown += [p["pid"] for p in thumbs.photos if p["pid"] not in shown]
+        last = thumbs.pages
+        page += 1
+    return shown
+
+
+# -- reading the pages -------------------------------------------------------------------------------
+def _form(doc: lxml.html.HtmlElement, ident: str) -> lxml.html.FormElement | None:
+    for form in doc.forms:
+        if ident in (form.get("id"), form.get("name")):
+            return form
+    return None
+
+
+def _picture_form(resp: requests.Response, pid: int) -> PictureForm | None:
+    """The edit form of picture ``pid`` on a page, or None when the page has none."""
+    doc = pages.parse(html(resp))
+    form = _form(doc, EDIT_FORM)
+    if form is None:
+        return None
+    values = dict(form.form_values())
+    if values.get("id") != str(pid):
+        return None
+    token = pages.form_token(doc)
+    if token is None:
+        return None
+    album = _form_album(form, values)
+    separator = pages.keyword_separator(doc) or DEFAULT_SEPARATOR
+    fields = {k: v for k, v in values.items() if k not in ("form_token", "timestamp")}
+    fields["aid"] = str(album)
+    approved = values.get("approved")
+    return PictureForm(
+        pid=pid,
+        album=album,
+        title=values.get("title", ""),
+        caption=_newlines(values.get("caption", "")),
+        keywords=tuple(w.strip() for w in values.get("keywords", "").split(separator) if w.strip()),
+        filename=values.get("filename", ""),
+        approved=None if approved is None and not form.xpath(".//input[@name='approved']") else approved == "YES",
+        separator=separator,
+        fields=fields,
+        token=token,
+        charset=_charset(resp),
+    )
+
+
+def _form_album(form: lxml.html.FormElement, values: dict[str, str]) -> int:
+    """The picture's own album: the form's "Thumbnail view" link names it (the album list may lack it)."""
+    for a in form.iter("a"):
+        m = pages.ALBUM_LINK.search((a.get("href") or "").replace("&amp;", "&"))
+        if m:
+            return int(m.group(1))
+    try:
+        return int(values.get("aid", ""))
+    except ValueError:
+        raise BadReply("the picture's edit form names no album", junk=str(values)[:200]) from None
+
+
+def _refusal(resp: requests.Response) -> str | None:
+    """The message of the page's ``cpg_die`` box (a heading and a ``span.cpg_user_message``), or None.
+
+    1.7.02 shows admins a warning box of its own ("Unsupported version!") without that span: not a refusal.
+    """
+    if not resp.content:
+        return None
+    doc = pages.parse(html(resp))
+    for el in doc.iter("div", "table", "td"):
+        classes = (el.get("class") or "").split()
+        if not any(c in pages.DIE_CLASSES for c in classes) or el.get("id") == "cpgMessage":
+            continue
+        span = el.xpath(".//span[contains(concat(' ', normalize-space(@class), ' '), ' cpg_user_message ')]")
+        if span:
+            return " ".join(span[0].text_content().split())
+    return None
+
+
+def _refused(
+    web: WebSession, resp: requests.Response, what: str, *, pid: int | None = None, look: bool = True
+) -> Exception:
+    """The error for a page that did not do what was asked: the gallery's words, with their code.
+
+    For an edit page that says "no permission" (the gallery words a missing picture so too),
+    ``look`` asks the picture's own page: shown means 20 (not yours), else 19 (it does not exist).
+    """
+    text = html(resp)
+    ban = pages.ban_message(text)
+    if ban:
+        return banned(what, ban)
+    message = _refusal(resp)
+    if message is None:
+        return BadReply(
+            f"{what}: the gallery answered HTTP {resp.status_code} with a page that is not the one expected: "
+            f"{pages.error_text(text)}",
+            url=resp.url,
+            status=resp.status_code,
+            junk=pages.error_text(text),
+        )
+    if _MISSING.search(message):
+        code = NOT_FOUND
+    elif _DENIED.search(message):
+        code = NOT_ALLOWED
+        if look and pid is not None:
+            shown = pages.shown_pid(html(web.page("displayimage.php", {"pid": str(pid)})))
+            code = NOT_ALLOWED if shown == pid else NOT_FOUND
+    else:
+        code = code_for(message)
+    hint = {
+        NOT_FOUND: " (it does not exist, or you may not see it)",
+        NOT_ALLOWED: " (it is not yours: the gallery lets users change only what is in their own albums, unless "
+        "its admin allows more)",
+    }.get(code, "")
+    return CoppermineError(code, f"{what}: {message}{hint}")
+
+
+def _need_user(web: WebSession, what: str) -> None:
+    if web.username is None:
+        raise CoppermineError(NOT_SIGNED_IN, f"{what} needs a signed-in user (a client with a user name and password)")
+
+
+# -- small helpers ---------------------------------------------------------------------------------
+def _token(token: pages.FormToken) -> dict[str, str]:
+    return {"form_token": token.form_token, "timestamp": token.timestamp}
+
+
+def _again_if_lost(send: Callable[[], requests.Response]) -> requests.Response:
+    """Send; when the reply is lost, send once more (only for requests that store the same thing twice)."""
+    try:
+        return send()
+    except _LOST:
+        return send()
+
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _charset(resp: requests.Response) -> str:
+    """The charset the gallery declares for a page (header, then ``<meta>``), for the form sent back."""
+    header = _HEADER_CHARSET.search(resp.headers.get("Content-Type") or "")
+    meta = _META_CHARSET.search((resp.content or b"")[:4096])
+    name = header.group(1) if header else meta.group(1).decode("ascii") if meta else "utf-8"
+    try:
+        "".encode(name)
+    except LookupError:
+        return "utf-8"
+    return name
+
+
+def _encoded(fields: dict[str, str], charset: str) -> dict[str, bytes]:
+    """Form fields in the gallery's charset (characters outside it as ``&#N;``, as browsers send them)."""
+    return {k: v.encode(charset, "xmlcharrefreplace") for k, v in fields.items()}
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _squash(text: object) -> str:
+    return " ".join(_newlines(str(text)).split())
