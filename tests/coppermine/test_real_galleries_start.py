@@ -68,3 +68,15 @@ def test_1_7_speaks_the_gallery_language_only_when_the_url_asks_for_it(real_gall
     plain = s.get(gallery.url + "index.php", timeout=60).content
     asked = s.get(gallery.url + "index.php", params={"lang": "german"}, timeout=60).content
     assert (logout_link(plain), logout_link(asked)) == ("Logout [walker]", "Abmelden [walker]")
+
+
+@pytest.mark.parametrize(("version", "lang"), [("1.4.27", "german"), ("1.5.21", "french"), ("1.6.26", "german")])
+def test_a_visitor_who_asks_for_english_once_reads_english_after_signing_in(real_gallery, version, lang):  # noqa: F811
+    gallery = real_gallery(version, lang)
+    name = user_named(gallery, "walker")
+    s = gallery.session()
+    s.get(gallery.url + "login.php", params={"lang": "english"}, timeout=60)  # kept in the <cookie>_data cookie
+    s.get(gallery.url + "index.php", timeout=60)
+    form = {"username": name, "password": gallery.users[name], "submitted": "1"}
+    s.post(gallery.url + "login.php?referer=index.php", data=form, allow_redirects=False, timeout=60)
+    assert logout_link(s.get(gallery.url + "index.php", timeout=60).content) == "Logout [walker]"
