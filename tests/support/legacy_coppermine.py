@@ -118,6 +118,20 @@ class Coppermine14(Coppermine15):
             "           $meta_album_set_array[] = $row['aid'];\n        }\n        mysql_free_result($result);\n"
             "        $meta_album_set_array = array_diff(",
         ),
+        (
+            # The admin's category manager died after each new category ("[] operator not supported for
+            # strings"): its list starts as '' (init.inc.php), which PHP 5 turned into an array.
+            "catmgr.php",
+            "    global $CONFIG, $CAT_LIST;\n",
+            "    global $CONFIG, $CAT_LIST;\n    if (!is_array($CAT_LIST)) $CAT_LIST = array();\n",
+        ),
+        (
+            # The admin's user list died ("Unknown format specifier"): its page-tab template, given to sprintf,
+            # holds width="100%", which PHP 5 passed over and PHP 8 refuses.
+            "usermgr.php",
+            "'left_text' => '<td width=\"100%\" align",
+            "'left_text' => '<td width=\"100%%\" align",
+        ),
     )
 
     def _install_form(self) -> dict[str, str]:

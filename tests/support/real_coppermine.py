@@ -333,10 +333,11 @@ class RealCoppermine:
         return last
 
     def fatal_errors(self) -> list[str]:
-        """The PHP fatal errors the gallery has logged so far (a legacy tree on PHP 8 may still meet one)."""
-        log = self.root / "php-errors.log"
+        """The requests that died of a PHP fatal error so far, as PHP's server logged them (``[500]: GET /index.php
+        - Uncaught TypeError ...``); a legacy tree on PHP 8 may still meet one."""
+        log = self.root / "php.log"
         text = log.read_text(errors="replace") if log.exists() else ""
-        return [line for line in text.splitlines() if "PHP Fatal error" in line]
+        return [line for line in text.splitlines() if " - Uncaught " in line or "PHP Fatal error" in line]
 
     def clear_bans(self) -> None:
         """Forget failed logins and bans (a ban test bans 127.0.0.1 for every test that follows)."""
