@@ -4,8 +4,11 @@ They are run as :class:`support.real_coppermine.RealCoppermine` runs 1.6.26, wit
 ``legacy/MENDS.md`` (beside their tarballs) says these trees need: ``legacy/shim.php`` prepended
 to every script (PHP 5's ``mysql_*``, ``ereg``, ``each()``...), MariaDB with ``--sql-mode=''``,
 a latin1 database (the galleries store the UTF-8 bytes they receive as they are), and each
-version's one-form installer completed with one POST. Users, categories and album properties
-are made through the same admin pages as on 1.6; 1.4's album manager is a form post of its own.
+version's one-form installer completed with one POST. Categories and album properties are made
+through the same admin pages as on 1.6; 1.4's users take ``usermgr.php``'s two steps and its
+albums the album manager's own form post; 1.5's users are written by SQL, since its new-user form
+cannot work on PHP 8. A few more edits that PHP 8 forces on 1.4 (``MENDS``) are applied to the
+unpacked tree, each said where it is made.
 """
 
 from __future__ import annotations
