@@ -1,13 +1,15 @@
-"""An unmodified Coppermine 1.6.26 gallery for the tests: private MariaDB, ``php -S``, installed over HTTP.
+"""Real Coppermine galleries for the tests: private MariaDB, ``php -S``, installed over HTTP.
 
-The release tarball is test data, never part of galleryk: it is found at
-``$GALLERYK_CPG_TARBALL``, else ``<repo>/../shared/coppermine/cpg1.6.26.tar.gz``, else
-``/work/shared/coppermine/cpg1.6.26.tar.gz``. :class:`RealCoppermine` unpacks it into a
-scratch folder, starts a MariaDB of its own on a unix socket (no TCP port), serves the tree
-with PHP's built-in server on 127.0.0.1, walks ``install.php``'s own steps, and then makes
-users, categories and albums as the admin would, through ``usermgr.php``, ``catmgr.php``
-and the album manager. Settings go into the ``<prefix>config`` table. ``stop()`` ends
-both servers and removes the scratch folder.
+The release tarballs are test data, never part of galleryk. They are found in
+``$GALLERYK_CPG_DIR``, else ``<repo>/../shared/coppermine/``, else ``/work/shared/coppermine/``
+(1.6.26 also at ``$GALLERYK_CPG_TARBALL``); :data:`VERSIONS` names them. :class:`RealCoppermine`
+(1.6.26) unpacks one into a scratch folder, starts a MariaDB of its own on a unix socket (no TCP
+port), serves the tree with PHP's built-in server on 127.0.0.1, walks ``install.php``'s own steps,
+and then makes users, categories and albums as the admin would, through ``usermgr.php``,
+``catmgr.php`` and the album manager. Settings go into the ``<prefix>config`` table; ``lang``
+picks the gallery's language. ``stop()`` ends both servers and removes the scratch folder.
+:class:`Coppermine17` is the same for 1.7.02; 1.5.21 and 1.4.27 (with the cpgAPI add-on) live in
+:mod:`support.legacy_coppermine`, and :func:`gallery_class` picks the class for a version.
 
 Without the tarball, PHP (with mysqli, gd, mbstring) or MariaDB, :func:`missing` says what
 is missing, and the tests skip with one line saying how to run them (or fail when
@@ -17,7 +19,6 @@ is missing, and the tests skip with one line saying how to run them (or fail whe
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import re
 import shutil
@@ -38,10 +39,20 @@ from galleryk.cli.jupyter import die_with_parent, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 TARBALL_NAME = "cpg1.6.26.tar.gz"
+VERSIONS = {
+    "1.4.27": "legacy/cpg1.4.27-cpgapi.tar.gz",
+    "1.5.21": "legacy/cpg1.5.21.tar.gz",
+    "1.6.26": TARBALL_NAME,
+    "1.7.02": "cpg1.7.02.tar.gz",
+}
+"""Each version's tarball, relative to the shared Coppermine folder (1.4.27 carries the cpgAPI add-on in ``api/``)."""
+LEGACY = ("1.4.27", "1.5.21")
+"""Versions that run on PHP 8 only with ``legacy/shim.php`` prepended (see ``legacy/MENDS.md``)."""
+SHIM = "legacy/shim.php"
 PACKAGES = "php-cli php-mysql php-gd php-mbstring php-xml mariadb-server"
 HOW_TO_RUN = (
     f"run `make test-real-coppermine` (it installs the Debian packages {PACKAGES} when it can), "
-    "or set GALLERYK_CPG_TARBALL to the Coppermine 1.6.26 release tarball"
+    "or set GALLERYK_CPG_DIR to the folder of the Coppermine tarballs"
 )
 REQUIRE_VAR = "GALLERYK_REQUIRE_REAL_COPPERMINE"
 PREFIX = "cpg_"
@@ -51,24 +62,36 @@ THEMES = ("curve", "eyeball", "hardwired", "rainy_day", "sample", "water_drop")
 """The themes that ship in 1.6.26's ``themes/`` folder (``curve`` is the default)."""
 
 
-def tarball() -> Path | None:
-    """Where the release tarball is, or None."""
+def _shared_dirs() -> list[Path]:
+    dirs = [Path(os.environ["GALLERYK_CPG_DIR"])] if os.environ.get("GALLERYK_CPG_DIR") else []
+    return [*dirs, REPO.parent / "shared" / "coppermine", Path("/work/shared/coppermine")]
+
+
+def tarball(version: str = "1.6.26") -> Path | None:
+    """Where the release tarball of ``version`` (a key of :data:`VERSIONS`) is, or None."""
     candidates = []
-    if os.environ.get("GALLERYK_CPG_TARBALL"):
+    if version == "1.6.26" and os.environ.get("GALLERYK_CPG_TARBALL"):
         candidates.append(Path(os.environ["GALLERYK_CPG_TARBALL"]))
-    candidates += [REPO.parent / "shared" / "coppermine" / TARBALL_NAME, Path("/work/shared/coppermine") / TARBALL_NAME]
+    candidates += [folder / VERSIONS[version] for folder in _shared_dirs()]
     return next((p for p in candidates if p.is_file()), None)
+
+
+def shim() -> Path | None:
+    """Where ``legacy/shim.php`` (the PHP 5 compatibility layer of 1.4 and 1.5) is, or None."""
+    return next((p for p in (folder / SHIM for folder in _shared_dirs()) if p.is_file()), None)
 
 
 def _which(name: str) -> str | None:
     return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/sbin")
 
 
-def missing() -> str | None:
-    """What this machine lacks to run the real gallery, or None when it has it all."""
+def missing(version: str = "1.6.26") -> str | None:
+    """What this machine lacks to run the real gallery of ``version``, or None when it has it all."""
     lacks = []
-    if tarball() is None:
-        lacks.append(f"the tarball {TARBALL_NAME}")
+    if tarball(version) is None:
+        lacks.append(f"the tarball {VERSIONS[version]}")
+    if version in LEGACY and shim() is None:
+        lacks.append(SHIM)
     php = _which("php")
     if php is None:
         lacks.append("php")
@@ -79,6 +102,19 @@ def missing() -> str | None:
         if _which(tool) is None:
             lacks.append(tool)
     return ", ".join(lacks) or None
+
+
+def gallery_class(version: str) -> type[RealCoppermine]:
+    """The class that runs ``version`` (a key of :data:`VERSIONS`)."""
+    from support import legacy_coppermine  # it builds on this module's classes
+
+    classes = {
+        "1.4.27": legacy_coppermine.Coppermine14,
+        "1.5.21": legacy_coppermine.Coppermine15,
+        "1.6.26": RealCoppermine,
+        "1.7.02": Coppermine17,
+    }
+    return classes[version]
 
 
 class RealCoppermineError(RuntimeError):
@@ -94,13 +130,25 @@ def _page_text(resp: requests.Response) -> str:
 
 
 class RealCoppermine:
-    """One running, installed Coppermine 1.6.26 gallery with its own MariaDB; see the module docstring."""
+    """One running, installed Coppermine 1.6.26 gallery with its own MariaDB; see the module docstring.
 
-    def __init__(self, *, upload_limit_mb: int = 32, workers: int = 4) -> None:
-        source = tarball()
+    ``lang`` is the gallery's language (a file of the tree's ``lang/`` folder: ``german``, ``french``...).
+    """
+
+    VERSION = "1.6.26"
+    ADMIN_PASSWORD = ADMIN[1]
+    DB_CHARSET = "utf8mb4 COLLATE utf8mb4_unicode_ci"
+    CLIENT_CHARSET = "utf8mb4"
+    DB_OPTIONS: tuple[str, ...] = ()
+    """Extra ``mariadbd`` options (the legacy trees need ``--sql-mode=``)."""
+
+    def __init__(self, *, lang: str = "english", upload_limit_mb: int = 32, workers: int = 4) -> None:
+        source = tarball(self.VERSION)
         if source is None:
-            raise RealCoppermineError(f"no {TARBALL_NAME}; {HOW_TO_RUN}")
+            raise RealCoppermineError(f"no {VERSIONS[self.VERSION]}; {HOW_TO_RUN}")
         self.source = source
+        self.version = self.VERSION
+        self.lang = lang
         self.root = Path(tempfile.mkdtemp(prefix="gk-cpg-"))  # short: a unix socket path has ~100 bytes
         self.tree = self.root / "gallery"
         self.datadir = self.root / "db"
@@ -109,7 +157,7 @@ class RealCoppermine:
         self.workers = workers
         self.port = 0
         self.url = ""
-        self.users: dict[str, str] = {ADMIN[0]: ADMIN[1]}
+        self.users: dict[str, str] = {ADMIN[0]: self.ADMIN_PASSWORD}
         self.user_ids: dict[str, int] = {}
         self._procs: list[subprocess.Popen] = []
         self._db_user = os.environ.get("USER") or "root"
@@ -123,6 +171,7 @@ class RealCoppermine:
             self._start_php()
             self._install()
             self.user_ids[ADMIN[0]] = 1
+            self._use_language()
         except BaseException:
             self.stop()
             raise
@@ -142,6 +191,9 @@ class RealCoppermine:
                     proc.wait(timeout=10)
         self._procs.clear()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.version} {self.lang} at {self.url or '(not started)'}>"
 
     def __enter__(self) -> RealCoppermine:
         return self.start()
@@ -166,6 +218,9 @@ class RealCoppermine:
         self._procs.append(proc)
         return proc
 
+    WRITABLE: tuple[str, ...] = ("albums", "include")
+    """Folders PHP must be able to write to (recursively)."""
+
     def _unpack(self) -> None:
         work = self.root / "unpack"
         with tarfile.open(self.source) as tar:
@@ -173,7 +228,7 @@ class RealCoppermine:
         top = next(p for p in work.iterdir() if p.is_dir())
         top.rename(self.tree)
         work.rmdir()
-        for folder in ("albums", "include"):
+        for folder in self.WRITABLE:
             for path in [self.tree / folder, *(self.tree / folder).rglob("*")]:
                 if path.is_dir():
                     path.chmod(0o777)
@@ -209,6 +264,7 @@ class RealCoppermine:
                 "--skip-networking",
                 "--skip-name-resolve",
                 *small,
+                *self.DB_OPTIONS,
                 f"--log-error={self.root / 'db.err'}",
             ],
             self.root / "db.log",
@@ -223,7 +279,7 @@ class RealCoppermine:
         else:
             raise RealCoppermineError(f"mariadbd did not come up: {self._log('db.err')}")
         self._client(
-            "CREATE DATABASE cpg CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+            f"CREATE DATABASE cpg CHARACTER SET {self.DB_CHARSET};"
             "CREATE USER 'cpg'@'localhost' IDENTIFIED BY 'cpg-db-pw';"
             "GRANT ALL ON cpg.* TO 'cpg'@'localhost';",
             database=None,
@@ -241,7 +297,7 @@ class RealCoppermine:
             f"--user={self._db_user}",
             "--batch",
             "--skip-column-names",
-            "--default-character-set=utf8mb4",
+            f"--default-character-set={self.CLIENT_CHARSET}",
         ]
         if database:
             args.append(database)
@@ -276,6 +332,13 @@ class RealCoppermine:
             time.sleep(0.05)
         return last
 
+    def fatal_errors(self) -> list[str]:
+        """The requests that died of a PHP fatal error so far, as PHP's server logged them (``[500]: GET /index.php
+        - Uncaught TypeError ...``); a legacy tree on PHP 8 may still meet one."""
+        log = self.root / "php.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return [line for line in text.splitlines() if " - Uncaught " in line or "PHP Fatal error" in line]
+
     def clear_bans(self) -> None:
         """Forget failed logins and bans (a ban test bans 127.0.0.1 for every test that follows)."""
         self.sql(f"DELETE FROM {PREFIX}banned")
@@ -286,30 +349,20 @@ class RealCoppermine:
         self.url = f"http://127.0.0.1:{self.port}/"
         limit = self.upload_limit_mb
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": str(self.workers)}
+        ini = {
+            "mysqli.default_socket": str(self.socket),
+            "upload_max_filesize": f"{limit}M",
+            "post_max_size": f"{limit + 8}M",
+            "display_errors": "0",
+            "log_errors": "1",
+            "error_log": str(self.root / "php-errors.log"),
+            "memory_limit": "256M",
+            "max_execution_time": "120",
+            **self._php_ini(),
+        }
+        settings = [arg for name, value in ini.items() for arg in ("-d", f"{name}={value}")]
         self._spawn(
-            [
-                _which("php"),
-                "-d",
-                f"mysqli.default_socket={self.socket}",
-                "-d",
-                f"upload_max_filesize={limit}M",
-                "-d",
-                f"post_max_size={limit + 8}M",
-                "-d",
-                "display_errors=0",
-                "-d",
-                "log_errors=1",
-                "-d",
-                f"error_log={self.root / 'php-errors.log'}",
-                "-d",
-                "memory_limit=256M",
-                "-d",
-                "max_execution_time=120",
-                "-S",
-                f"127.0.0.1:{self.port}",
-                "-t",
-                str(self.tree),
-            ],
+            [_which("php"), *settings, "-S", f"127.0.0.1:{self.port}", "-t", str(self.tree)],
             self.root / "php.log",
             env=env,
         )
@@ -321,6 +374,10 @@ class RealCoppermine:
                 raise RealCoppermineError(f"php -S stopped: {self._log('php.log')}")
             time.sleep(0.1)
         raise RealCoppermineError(f"php -S did not come up: {self._log('php.log')}")
+
+    def _php_ini(self) -> dict[str, str]:
+        """Extra ``php -d`` settings of this version."""
+        return {}
 
     def session(self) -> requests.Session:
         s = requests.Session()
@@ -367,6 +424,11 @@ class RealCoppermine:
         if not (self.tree / "include" / "config.inc.php").is_file() or "Installation completed" not in _page_text(resp):
             raise RealCoppermineError(f"install.php did not finish: {_page_text(resp)[:600]}")
 
+    def _use_language(self) -> None:
+        if not (self.tree / "lang" / f"{self.lang}.php").is_file():
+            raise RealCoppermineError(f"Coppermine {self.version} ships no language {self.lang!r}")
+        self.set_config(lang=self.lang)
+
     # -- signed-in browsing, as a person would ----------------------------------------------
     def login(self, user: str, password: str | None = None) -> requests.Session:
         """A requests session signed in as ``user`` (two page views first make the session cookie)."""
@@ -379,9 +441,13 @@ class RealCoppermine:
             timeout=60,
             data={"username": user, "password": password or self.users[user], "submitted": "1"},
         )
-        if resp.status_code != 302:
-            raise RealCoppermineError(f"login as {user} failed: {_page_text(resp)[:300]}")
+        if not self._login_accepted(resp):
+            raise RealCoppermineError(f"login as {user} failed: HTTP {resp.status_code}: {_page_text(resp)[:300]}")
         return s
+
+    def _login_accepted(self, resp: requests.Response) -> bool:
+        """Whether the reply to the login POST is this version's success (1.5 to 1.7: a redirect)."""
+        return resp.status_code == 302
 
     @property
     def admin(self) -> requests.Session:
@@ -426,25 +492,39 @@ class RealCoppermine:
         self.user_ids[name] = int(rows[0][0])
         return self.user_ids[name]
 
+    GROUP_COLUMNS: tuple[tuple[str, int], ...] = (("access_level", 3),)
+    """``<prefix>usergroups`` columns of this version beyond those every version has, and their values."""
+
     def add_group(self, name: str, *, can_upload: bool, can_create_albums: bool) -> int:
         """A user group (the group manager's table is a grid of every group at once, so this writes the row)."""
-        self.sql(
-            f"INSERT INTO {PREFIX}usergroups (group_name, group_quota, has_admin_access, can_rate_pictures,"
-            f" can_send_ecards, can_post_comments, can_upload_pictures, can_create_albums, pub_upl_need_approval,"
-            f" priv_upl_need_approval, access_level) VALUES ('{_quote(name)}', 1024, 0, 1, 1, 1, {int(can_upload)},"
-            f" {int(can_create_albums)}, 1, 0, 3)"
-        )
+        columns = {
+            "group_name": name,
+            "group_quota": 1024,
+            "has_admin_access": 0,
+            "can_rate_pictures": 1,
+            "can_send_ecards": 1,
+            "can_post_comments": 1,
+            "can_upload_pictures": int(can_upload),
+            "can_create_albums": int(can_create_albums),
+            "pub_upl_need_approval": 1,
+            "priv_upl_need_approval": 0,
+            **dict(self.GROUP_COLUMNS),
+        }
+        values = ", ".join(f"'{_quote(str(v))}'" for v in columns.values())
+        self.sql(f"INSERT INTO {PREFIX}usergroups ({', '.join(columns)}) VALUES ({values})")
         return int(self.sql(f"SELECT group_id FROM {PREFIX}usergroups WHERE group_name = '{_quote(name)}'")[0][0])
+
+    def _last_id(self, table: str, column: str) -> int:
+        return int(self.sql(f"SELECT COALESCE(MAX({column}), 0) FROM {PREFIX}{table}")[0][0])
 
     def add_category(self, name: str, parent: int = 0, description: str = "") -> int:
         """A new category through ``catmgr.php?op=createcat``; returns its id."""
+        before = self._last_id("categories", "cid")
         self._admin_post(
             "catmgr.php?op=createcat", {"parent": str(parent), "name": name, "description": description, "cid": "0"}
         )
         rows = self.sql(
-            f"SELECT cid FROM {PREFIX}categories WHERE name = '{_quote(html.escape(name, False))}'"
-            f" AND parent = {int(parent)}"
-            " ORDER BY cid DESC LIMIT 1"
+            f"SELECT cid FROM {PREFIX}categories WHERE cid > {before} AND parent = {int(parent)} ORDER BY cid DESC LIMIT 1"
         )
         if not rows:
             raise RealCoppermineError(f"catmgr.php did not create category {name!r}")
@@ -507,6 +587,17 @@ class RealCoppermine:
     def file(self, relative: str) -> Path:
         """A path inside the gallery's tree (``albums/userpics/...``)."""
         return self.tree / relative
+
+
+class Coppermine17(RealCoppermine):
+    """One running, installed Coppermine 1.7.02 gallery: installed and driven exactly as 1.6.26.
+
+    1.7 starts every request in English whatever the ``lang`` setting says (``include/cpg.inc.php``
+    picks the language before it reads the visitor's cookie); a page comes in the gallery's
+    language only when its own URL carries ``lang=<language>``.
+    """
+
+    VERSION = "1.7.02"
 
 
 def _quote(text: str) -> str:
