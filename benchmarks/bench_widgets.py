@@ -50,8 +50,8 @@ def widget_round(client: gk.Fotki, set_id: int) -> float:
         if content.get("page") == 0 and len(buffers) == PAGE_SIZE:
             sent.set()
 
-    grid._send = send
-    grid._on_msg(None, {"type": "page", "page": 0, "version": grid._version}, [])  # what the JavaScript sends
+    grid.grid.send = send  # what goes to the browser, caught here
+    grid.receive({"type": "page", "page": 0, "version": grid.version})  # what the JavaScript sends
     if not sent.wait(60):
         raise RuntimeError("the first page never came")
     elapsed = time.perf_counter() - started

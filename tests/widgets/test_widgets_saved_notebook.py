@@ -32,7 +32,7 @@ cpg_signin""",
     """\
 browser = gw.AlbumBrowser(fotki(), album="Harbour walk", fallback_after=None)
 browser.wait()
-browser.grid._on_msg(None, {"type": "page", "page": 0, "version": browser.grid._version}, [])
+browser.grid.receive({"type": "page", "page": 0, "version": browser.grid.version})
 browser.select_all()
 browser""",
     """\
