@@ -425,10 +425,10 @@ class TileGrid(widgets.VBox):
             self.grid.focus = index
             if selection_changed:
                 self._sync_selection(notify=False)
-        if self.grid.lightbox:
-            self._ask_large()
         if self._pager is not None:
             self._pager.refresh()
+        if self.grid.lightbox:
+            self._ask_large()
         self._notify("focus")
         if selection_changed:
             self._notify("selection")
@@ -515,7 +515,7 @@ class TileGrid(widgets.VBox):
         if not self.grid.lightbox or version != self._version or index is None:
             return
         if self.view == "pager":
-            self.pager.show_large(data, error)
+            self.pager.show_large(key, data, error)
             return
         position = self._selection.index_of(row_id)
         content = {

@@ -67,7 +67,9 @@ class _LargePanel(widgets.VBox):
     """The large view: one capped picture, its title, and the buttons that stand in for the keys."""
 
     def __init__(self) -> None:
-        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="100%", object_fit="contain"))
+        self.image = widgets.Image(
+            format="jpeg", layout=widgets.Layout(width="100%", height="400px", object_fit="contain")
+        )
         self.title = widgets.HTML()
         self.previous = widgets.Button(description="◀", tooltip="Previous photo", layout=widgets.Layout(width="auto"))
         self.next = widgets.Button(description="▶", tooltip="Next photo", layout=widgets.Layout(width="auto"))
@@ -216,22 +218,27 @@ class Pager(widgets.VBox):
         panel.reject.value = marks.get(row_id) == "reject"
         panel.reject.button_style = "danger" if panel.reject.value else ""
 
-    def show_large(self, data: bytes | None, error: str | None) -> None:
-        """Show the large picture that came for the large view (made no larger than PAGER_PIXELS), or why not."""
-        owner = self.owner
-        position = owner.lightbox
-        if position is None:
-            return
-        title = _escape(owner.title_of(owner.rows.iloc[position]))
-        where = f"({(owner.focus_index or 0) + 1:,} of {owner.count:,})"
+    def show_large(self, key: Any, data: bytes | None, error: str | None) -> None:
+        """Show the picture that came for ``key`` (the grid's version and the photo's id), or why there is none.
+
+        It is made no larger than PAGER_PIXELS first: while shown, it is widget state.
+        """
         if data is not None:
             try:
                 data = downscale(data, PAGER_PIXELS)
             except ValueError as exc:
                 data, error = None, str(exc)
-        with self.hold_sync():
-            self.large.image.value = data or b""
-            self.large.title.value = f"<b>{title}</b> {where}" + (f" · {_escape(error)}" if error else "")
+        with self._refreshing:
+            owner = self.owner
+            position = owner.lightbox
+            if position is None or key != (owner.version, owner.row_id(position)):
+                return  # the view moved on while it was fetched
+            self._large_key = key  # a refresh for this photo keeps it
+            title = _escape(owner.title_of(owner.rows.iloc[position]))
+            where = f"({(owner.focus_index or 0) + 1:,} of {owner.count:,})"
+            with self.hold_sync():
+                self.large.image.value = data or b""
+                self.large.title.value = f"<b>{title}</b> {where}" + (f" · {_escape(error)}" if error else "")
 
     def _load_images(self, key: tuple, rows: pd.DataFrame) -> None:
         pictures = self.owner.thumbs(rows)
