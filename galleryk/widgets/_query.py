@@ -87,7 +87,9 @@ class _Checker(ast.NodeVisitor):
         for value in node.elts:
             self.visit(value)
 
-    visit_Tuple = visit_List
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        for value in node.elts:
+            self.visit(value)
 
     def visit_Name(self, node: ast.Name) -> None:
         name = self.quoted.get(node.id, node.id)
