@@ -239,6 +239,7 @@ function render({ model, el }) {
   box.append(bar, stage);
   let largeUrl = null;
   let largeFor = null; // "version:index" of the picture shown
+  let largeInfo = null; // the last "large" message: its title and id, for a tile whose page is not here
 
   function drawLarge() {
     const open = model.get("lightbox");
@@ -248,6 +249,7 @@ function render({ model, el }) {
         if (largeUrl) URL.revokeObjectURL(largeUrl);
         largeUrl = null;
         largeFor = null;
+        largeInfo = null;
         picture.removeAttribute("src");
         viewport.focus({ preventScroll: true });
       }
@@ -259,9 +261,10 @@ function render({ model, el }) {
     }
     const index = model.get("focus");
     const found = pageOf(index);
-    const title = found ? found.page.titles[found.j] || "" : "";
+    const known = largeInfo && largeInfo.index === index && largeInfo.version === version ? largeInfo : null;
+    const title = found ? found.page.titles[found.j] || "" : known ? known.title : "";
     lbTitle.textContent = `${title}  (${(index + 1).toLocaleString()} of ${model.get("count").toLocaleString()})`;
-    const id = found ? found.page.ids[found.j] : null;
+    const id = found ? found.page.ids[found.j] : known ? known.id : null;
     const state = id === null ? "" : (model.get("marks") || {})[String(id)] || "";
     box.dataset.mark = state;
     lbMark.textContent = state === "keep" ? "✓ keep" : state === "reject" ? "✕ reject" : "";
@@ -276,6 +279,7 @@ function render({ model, el }) {
     if (largeUrl) URL.revokeObjectURL(largeUrl);
     largeUrl = null;
     largeFor = msg.version + ":" + msg.index;
+    largeInfo = msg;
     box.classList.remove("gk-lb-loading");
     if (buffers.length) {
       largeUrl = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "image/jpeg" }));
@@ -285,6 +289,7 @@ function render({ model, el }) {
       picture.removeAttribute("src");
       lbNote.textContent = msg.error || "No large picture for this photo.";
     }
+    drawLarge();
   }
 
   // -- messages and events ---------------------------------------------------------------------------
