@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
+from ..errors import mask_secrets
 from . import _keys, _query
 from ._lightbox import LargeFetcher, image_type
 from ._selection import Selection
@@ -122,7 +123,7 @@ class TileGrid(widgets.VBox):
         self._near: tuple[int, int] | None = None  # the pages on screen, once the browser said
         self._pages = ThreadPoolExecutor(2, thread_name_prefix="galleryk-pages")
         self._thumbs = ThreadPoolExecutor(THUMB_WORKERS, thread_name_prefix="galleryk-thumbs")
-        self._large = LargeFetcher(full or thumb, self._deliver_large, describe)
+        self._large = LargeFetcher(full or thumb, self._deliver_large, lambda exc: mask_secrets(describe(exc)))
         self._timer: threading.Timer | None = None
         self.view = "waiting"
         """"grid" once the JavaScript grid reported, "pager" when it did not in time, "waiting" before."""

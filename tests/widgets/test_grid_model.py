@@ -101,7 +101,7 @@ def test_arrows_move_the_focus_ring_by_tiles_and_rows(grid):
     assert grid.focus == 9 and grid.rows.iloc[grid.focus]["title"] == "photo 9"
 
 
-def test_arrows_tell_the_listener_the_focus_moved(made):
+def test_arrows_tell_the_listener_the_focus_moved():
     heard = []
     grid = TileGrid(lambda row: b"x", id_column="id", fallback_after=None, on_change=heard.append)
     grid.grid.send = Outbox()
