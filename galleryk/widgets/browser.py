@@ -262,7 +262,7 @@ class AlbumBrowser(widgets.VBox):
                 self.grid.set_rows(
                     first, complete=done, reset=False, message="" if len(first) else "This album is empty."
                 )
-                self.grid.prefetch(0)
+                self.grid.prefetch(0, wait=5.0)  # its thumbnails first: the rest of the listing would slow them
                 self._count_status(loading=not done)
             full = first if done and first is not None else self._list(album, None)
             if generation != self._generation:

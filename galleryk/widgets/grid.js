@@ -1,31 +1,43 @@
 // galleryk's thumbnail grid: a virtual scroller that asks the kernel for pages of thumbnails.
-// Plain ES module for anywidget, no build step. Thumbnails arrive as binary buffers in custom
-// messages and become blob: URLs; only the rows on screen (plus a margin) exist in the DOM, and
-// at most MAX_PAGES pages of images are kept. Clicks go to the kernel, which owns the selection.
+// Plain ES module for anywidget, no build step. Thumbnails (and the large view's picture) arrive
+// as binary buffers in custom messages and become blob: URLs; only the rows on screen (plus a
+// margin) exist in the DOM, and at most MAX_PAGES pages of images are kept. Clicks and keys go
+// to the kernel, which owns the selection, the focus, the marks and the large view: this file
+// only draws them. data-lm-suppress-shortcuts keeps JupyterLab's notebook shortcuts (K, X,
+// Enter, Space...) from acting on the notebook while the grid has the keyboard.
 
 const MAX_PAGES = 24;
 const GAP = 6;
 const CAPTION = 22;
 const BAR = 6;
+const MOVES = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
+const KEYS = new Set([...MOVES, " ", "Enter", "Escape", "k", "K", "x", "X", "a", "A"]);
+
+function element(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
 
 function render({ model, el }) {
   el.classList.add("gk-grid");
-  const viewport = document.createElement("div");
-  viewport.className = "gk-viewport";
+  const viewport = element("div", "gk-viewport");
   viewport.tabIndex = 0;
-  const canvas = document.createElement("div");
-  canvas.className = "gk-canvas";
+  viewport.setAttribute("data-lm-suppress-shortcuts", "true");
+  viewport.setAttribute("role", "grid");
+  viewport.setAttribute("aria-label", "Photos: arrows move, Space selects, Enter opens large, K keep, X reject");
+  const canvas = element("div", "gk-canvas");
   viewport.appendChild(canvas);
-  const note = document.createElement("div");
-  note.className = "gk-note";
-  el.appendChild(note);
-  el.appendChild(viewport);
+  const note = element("div", "gk-note");
+  el.append(note, viewport);
 
   let version = model.get("version");
-  let pages = new Map(); // page number -> {ids, titles, urls}
+  let pages = new Map(); // page number -> {ids, rows, titles, urls}
   let asked = new Set();
   const tiles = new Map(); // tile index -> element
   let chosen = new Set(model.get("selected_ids"));
+  let near = "";
   let frame = 0;
 
   function geometry() {
@@ -34,37 +46,44 @@ function render({ model, el }) {
     const cellW = size + 2 * GAP;
     const cols = Math.max(1, Math.floor((width - GAP) / cellW));
     const cellH = size + CAPTION + BAR + 2 * GAP;
-    return { size, cols, cellW, cellH };
+    const rows = Math.max(1, Math.floor((viewport.clientHeight || model.get("height")) / cellH));
+    return { size, cols, rows, cellW, cellH };
   }
 
   function tile(index) {
-    const t = document.createElement("div");
-    t.className = "gk-tile";
+    const t = element("div", "gk-tile");
     t.dataset.index = String(index);
-    const img = document.createElement("img");
+    t.setAttribute("role", "gridcell");
+    const img = element("img");
     img.alt = "";
     img.draggable = false;
-    const caption = document.createElement("div");
-    caption.className = "gk-caption";
-    const bar = document.createElement("div");
-    bar.className = "gk-bar";
-    bar.appendChild(document.createElement("div"));
-    t.append(img, caption, bar);
+    const bar = element("div", "gk-bar");
+    bar.appendChild(element("div"));
+    t.append(img, element("span", "gk-mark"), element("div", "gk-caption"), bar);
     return t;
+  }
+
+  function pageOf(index) {
+    const per = model.get("page_size");
+    const page = pages.get(Math.floor(index / per));
+    const j = index % per;
+    return page && j < page.ids.length ? { page, j } : null;
   }
 
   function fill(t, index) {
     const size = model.get("tile_size");
     t.style.width = size + "px";
-    t.querySelector("img").style.height = size + "px";
-    const per = model.get("page_size");
-    const page = pages.get(Math.floor(index / per));
     const img = t.querySelector("img");
+    img.style.height = size + "px";
     const caption = t.querySelector(".gk-caption");
-    if (page) {
-      const j = index % per;
+    const mark = t.querySelector(".gk-mark");
+    const found = pageOf(index);
+    let state = "";
+    if (found) {
+      const { page, j } = found;
       const id = page.ids[j];
       t.dataset.id = String(id);
+      t.dataset.row = String(page.rows[j]);
       caption.textContent = page.titles[j] || "";
       t.title = page.titles[j] || "";
       const url = page.urls[j];
@@ -78,16 +97,28 @@ function render({ model, el }) {
         caption.textContent = (page.titles[j] || "") + " (no preview)";
       }
       t.classList.toggle("gk-selected", chosen.has(id));
+      t.setAttribute("aria-selected", chosen.has(id) ? "true" : "false");
+      state = (model.get("marks") || {})[String(id)] || "";
+      const progress = (model.get("progress") || {})[String(page.rows[j])];
+      showProgress(t, progress);
     } else {
       delete t.dataset.id;
+      delete t.dataset.row;
       img.removeAttribute("src");
       caption.textContent = "…";
       t.classList.add("gk-loading");
       t.classList.remove("gk-selected", "gk-missing");
+      showProgress(t, null);
     }
+    t.classList.toggle("gk-keep", state === "keep");
+    t.classList.toggle("gk-reject", state === "reject");
+    mark.textContent = state === "keep" ? "✓ keep" : state === "reject" ? "✕ reject" : "";
+    if (state) t.dataset.mark = state;
+    else delete t.dataset.mark;
     t.classList.toggle("gk-focus", index === model.get("focus"));
-    const progress = model.get("progress") || {};
-    const p = progress[String(index)];
+  }
+
+  function showProgress(t, p) {
     const bar = t.querySelector(".gk-bar");
     if (p) {
       bar.style.visibility = "visible";
@@ -121,6 +152,12 @@ function render({ model, el }) {
       }
     }
     const per = model.get("page_size");
+    const span = Math.floor(first / per) + ":" + Math.floor(Math.max(first, last - 1) / per);
+    if (span !== near) {
+      near = span; // the kernel drops requests for pages scrolled past before their turn came
+      const [a, b] = span.split(":").map(Number);
+      model.send({ type: "near", first: a, last: b });
+    }
     for (let i = first; i < last; i++) {
       let t = tiles.get(i);
       if (!t) {
@@ -131,7 +168,9 @@ function render({ model, el }) {
       t.style.transform = `translate(${GAP + (i % cols) * cellW}px, ${GAP + Math.floor(i / cols) * cellH}px)`;
       fill(t, i);
       const k = Math.floor(i / per);
-      if (!pages.has(k) && !asked.has(k)) {
+      const page = pages.get(k);
+      const short = page && page.ids.length < per && count > k * per + page.ids.length; // the listing grew
+      if ((!page || short) && !asked.has(k)) {
         asked.add(k);
         model.send({ type: "page", page: k, version: version });
       }
@@ -165,8 +204,101 @@ function render({ model, el }) {
     for (const [i, t] of tiles) fill(t, i);
   }
 
+  // -- the large view: an overlay on the page's body, so no notebook container clips it --------------
+  const box = element("div", "gk-lightbox");
+  box.tabIndex = -1;
+  box.setAttribute("data-lm-suppress-shortcuts", "true");
+  box.setAttribute("role", "dialog");
+  box.setAttribute("aria-label", "Large view: arrows step, K keep, X reject, Escape closes");
+  const bar = element("div", "gk-lb-bar");
+  const button = (cls, text, title, key) => {
+    const b = element("button", "gk-lb-button " + cls, text);
+    b.title = title;
+    b.addEventListener("click", (event) => {
+      event.stopPropagation();
+      sendKey(key, false, false);
+    });
+    return b;
+  };
+  const lbTitle = element("span", "gk-lb-title");
+  const lbMark = element("span", "gk-lb-mark");
+  bar.append(
+    button("gk-lb-prev", "◀", "Previous (←)", "ArrowLeft"),
+    button("gk-lb-next", "▶", "Next (→)", "ArrowRight"),
+    lbTitle,
+    lbMark,
+    button("gk-lb-keep", "Keep (K)", "Mark keep (K)", "k"),
+    button("gk-lb-reject", "Reject (X)", "Mark reject (X)", "x"),
+    button("gk-lb-close", "✕", "Close (Escape)", "Escape"),
+  );
+  const stage = element("div", "gk-lb-stage");
+  const picture = element("img", "gk-lb-img");
+  picture.alt = "";
+  const lbNote = element("div", "gk-lb-note");
+  stage.append(picture, lbNote);
+  box.append(bar, stage);
+  let largeUrl = null;
+  let largeFor = null; // "version:index" of the picture shown
+  let largeInfo = null; // the last "large" message: its title and id, for a tile whose page is not here
+
+  function drawLarge() {
+    const open = model.get("lightbox");
+    if (!open) {
+      if (box.parentNode) {
+        box.remove();
+        if (largeUrl) URL.revokeObjectURL(largeUrl);
+        largeUrl = null;
+        largeFor = null;
+        largeInfo = null;
+        picture.removeAttribute("src");
+        viewport.focus({ preventScroll: true });
+      }
+      return;
+    }
+    if (!box.parentNode) {
+      document.body.appendChild(box);
+      box.focus({ preventScroll: true });
+    }
+    const index = model.get("focus");
+    const found = pageOf(index);
+    const known = largeInfo && largeInfo.index === index && largeInfo.version === version ? largeInfo : null;
+    const title = found ? found.page.titles[found.j] || "" : known ? known.title : "";
+    lbTitle.textContent = `${title}  (${(index + 1).toLocaleString()} of ${model.get("count").toLocaleString()})`;
+    const id = found ? found.page.ids[found.j] : known ? known.id : null;
+    const state = id === null ? "" : (model.get("marks") || {})[String(id)] || "";
+    box.dataset.mark = state;
+    lbMark.textContent = state === "keep" ? "✓ keep" : state === "reject" ? "✕ reject" : "";
+    if (largeFor !== version + ":" + index) {
+      box.classList.add("gk-lb-loading");
+      lbNote.textContent = "Loading…";
+    }
+  }
+
+  function showLarge(msg, buffers) {
+    if (msg.version !== version || msg.index !== model.get("focus") || !model.get("lightbox")) return;
+    if (largeUrl) URL.revokeObjectURL(largeUrl);
+    largeUrl = null;
+    largeFor = msg.version + ":" + msg.index;
+    largeInfo = msg;
+    box.classList.remove("gk-lb-loading");
+    if (buffers.length) {
+      largeUrl = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "image/jpeg" }));
+      picture.src = largeUrl;
+      lbNote.textContent = "";
+    } else {
+      picture.removeAttribute("src");
+      lbNote.textContent = msg.error || "No large picture for this photo.";
+    }
+    drawLarge();
+  }
+
+  // -- messages and events ---------------------------------------------------------------------------
   function onMessage(msg, buffers) {
-    if (!msg || msg.type !== "page" || msg.version !== version) return;
+    if (!msg) return;
+    if (msg.type === "large") return showLarge(msg, buffers);
+    if (msg.type !== "page" || msg.version !== version) return;
+    asked.delete(msg.page);
+    if (msg.dropped) return schedule();
     const urls = [];
     let b = 0;
     for (let j = 0; j < msg.ids.length; j++) {
@@ -178,10 +310,10 @@ function render({ model, el }) {
     }
     const old = pages.get(msg.page);
     if (old) for (const url of old.urls) if (url) URL.revokeObjectURL(url);
-    pages.set(msg.page, { ids: msg.ids, titles: msg.titles, urls: urls });
-    asked.delete(msg.page);
+    pages.set(msg.page, { ids: msg.ids, rows: msg.rows, titles: msg.titles, urls: urls });
     refresh();
     schedule();
+    if (model.get("lightbox")) drawLarge();
   }
 
   function onClick(event) {
@@ -196,8 +328,49 @@ function render({ model, el }) {
     viewport.focus({ preventScroll: true });
   }
 
+  function onDoubleClick(event) {
+    const t = event.target.closest(".gk-tile");
+    if (t && t.dataset.id !== undefined) sendKey("Enter", false, false);
+  }
+
   function onMouseDown(event) {
     if (event.shiftKey) event.preventDefault(); // no text selection on shift-click
+  }
+
+  function sendKey(key, shift, ctrl) {
+    const { cols, rows } = geometry();
+    model.send({ type: "key", key: key, shift: shift, ctrl: ctrl, cols: cols, rows: rows });
+  }
+
+  function onKey(event) {
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (!KEYS.has(event.key) || event.altKey) return;
+    if (ctrl && !MOVES.includes(event.key) && event.key !== "a" && event.key !== "A") return; // the browser's
+    if (!ctrl && (event.key === "a" || event.key === "A")) return;
+    event.preventDefault(); // no page scrolling, no notebook shortcut
+    event.stopPropagation();
+    sendKey(event.key, event.shiftKey, ctrl);
+  }
+
+  function onBackdrop(event) {
+    if (event.target === box || event.target === stage) sendKey("Escape", false, false);
+  }
+
+  function onFocus() {
+    const index = model.get("focus");
+    refresh();
+    if (model.get("lightbox")) drawLarge();
+    if (index < 0) return;
+    const { cols, cellH } = geometry();
+    const top = Math.floor(index / cols) * cellH;
+    const seen = viewport.clientHeight || model.get("height");
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + cellH + GAP > viewport.scrollTop + seen) viewport.scrollTop = top + cellH + GAP - seen;
+  }
+
+  function onMarks() {
+    refresh();
+    if (model.get("lightbox")) drawLarge();
   }
 
   function onVersion() {
@@ -212,37 +385,41 @@ function render({ model, el }) {
     refresh();
   }
 
+  const listeners = [
+    ["change:version", onVersion],
+    ["change:count", schedule],
+    ["change:tile_size", schedule],
+    ["change:height", schedule],
+    ["change:message", schedule],
+    ["change:page_size", onVersion],
+    ["change:selected_ids", onSelected],
+    ["change:focus", onFocus],
+    ["change:marks", onMarks],
+    ["change:lightbox", drawLarge],
+    ["change:progress", refresh],
+  ];
   model.on("msg:custom", onMessage);
-  model.on("change:version", onVersion);
-  model.on("change:count", schedule);
-  model.on("change:tile_size", schedule);
-  model.on("change:height", schedule);
-  model.on("change:message", schedule);
-  model.on("change:page_size", onVersion);
-  model.on("change:selected_ids", onSelected);
-  model.on("change:focus", refresh);
-  model.on("change:progress", refresh);
+  for (const [name, fn] of listeners) model.on(name, fn);
   viewport.addEventListener("scroll", schedule, { passive: true });
+  viewport.addEventListener("keydown", onKey);
+  box.addEventListener("keydown", onKey);
+  box.addEventListener("click", onBackdrop);
   canvas.addEventListener("click", onClick);
+  canvas.addEventListener("dblclick", onDoubleClick);
   canvas.addEventListener("mousedown", onMouseDown);
   const resized = new ResizeObserver(schedule);
   resized.observe(viewport);
 
   model.send({ type: "ready" });
   layout();
+  drawLarge();
 
   return () => {
     resized.disconnect();
     model.off("msg:custom", onMessage);
-    model.off("change:version", onVersion);
-    model.off("change:count", schedule);
-    model.off("change:tile_size", schedule);
-    model.off("change:height", schedule);
-    model.off("change:message", schedule);
-    model.off("change:page_size", onVersion);
-    model.off("change:selected_ids", onSelected);
-    model.off("change:focus", refresh);
-    model.off("change:progress", refresh);
+    for (const [name, fn] of listeners) model.off(name, fn);
+    box.remove();
+    if (largeUrl) URL.revokeObjectURL(largeUrl);
     forget();
   };
 }

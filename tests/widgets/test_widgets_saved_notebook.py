@@ -34,8 +34,7 @@ cpg_signin""",
     """\
 browser = gw.AlbumBrowser(fotki(), album="Harbour walk", fallback_after=None)
 browser.wait()
-asked = {"type": "page", "page": 0, "version": browser.grid.grid.version}  # as the grid's JavaScript asks
-browser.grid.grid.comm.handle_msg({"content": {"data": {"method": "custom", "content": asked}}, "buffers": []})
+browser.grid.receive({"type": "page", "page": 0, "version": browser.grid.version})
 browser.select_all()
 browser""",
     """\

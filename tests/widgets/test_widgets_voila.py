@@ -200,7 +200,9 @@ def test_without_the_grid_javascript_the_stock_pager_shows_and_selects(page, sit
     open_notebook(page, site, "browser")
     pager = page.locator(".galleryk-pager")
     pager.wait_for(state="visible", timeout=60_000)
-    page.locator(".galleryk-pager img[src^='blob:']").first.wait_for()
+    page.wait_for_function(  # a tile's picture drawn (an empty Image has a blob: source too)
+        "() => [...document.querySelectorAll('.galleryk-pager-tile img')].some(i => i.naturalWidth > 0)"
+    )
     assert page.locator(".gk-tile").count() == 0  # the JavaScript grid really is absent
     page.locator(".galleryk-tile-toggle").nth(1).click()
     got = wait_probe(page, lambda p: len(p["ids"]) == 1)

@@ -25,6 +25,8 @@ from galleryk.cli.jupyter import (  # free_port: the browser tests reach it as w
 )
 
 ARTIFACTS = Path(os.environ.get("GALLERYK_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "widgets"))
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+"""Where ``doc_shot`` also writes when ``GALLERYK_UPDATE_DOC_IMAGES=1`` (the screenshots the docs show)."""
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 90.0) -> None:
@@ -137,4 +139,13 @@ def element_shot(locator, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     locator.screenshot(path=str(path))
+    return path
+
+
+def doc_shot(locator, name: str) -> Path:
+    """An element's screenshot kept as an artifact, and, with ``GALLERYK_UPDATE_DOC_IMAGES=1``, in docs/images/."""
+    path = element_shot(locator, name)
+    if os.environ.get("GALLERYK_UPDATE_DOC_IMAGES") == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOC_IMAGES / path.name).write_bytes(path.read_bytes())
     return path
