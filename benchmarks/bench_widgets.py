@@ -194,7 +194,7 @@ def scroll_main(args: argparse.Namespace) -> None:
                 "secret": sandbox.secret,
                 "api_url": sandbox.fotki_api_url,
                 "auth_url": sandbox.fotki_auth_url,
-                "token": sandbox.fotki("alice", perms="write")._token.token,
+                "token": sandbox_fotki(sandbox, "alice", perms="write").check_token().token,
                 "set_id": set_id,
                 "marker": marker,
                 "cache_bytes": int(args.cache_mib * 2**20) if args.cache_mib else None,

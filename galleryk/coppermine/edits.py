@@ -27,7 +27,7 @@ The stock pages let anyone who may create albums reorder any album, and edit any
 ``editpics.php``; galleryk does neither: it orders only albums the picture manager offers the
 user, and edits only pictures whose own edit page the gallery shows the user.
 
-Errors are :class:`~galleryk.errors.CoppermineError` with the cpgAPI codes of :mod:`.web`: 18 not
+Errors are :class:`~galleryk.coppermine.errors.CoppermineError` with the cpgAPI codes of :mod:`.web`: 18 not
 signed in, 19 the picture or album does not exist (or you may not see it), 20 it is not yours to change.
 """
 
@@ -41,16 +41,17 @@ from dataclasses import dataclass, field
 import lxml.html
 import requests
 
-from ..errors import BadReply, ConnectionFailed, CoppermineError, HttpStatusError, RequestTimeout, ResponseCut
+from ..base.errors import BadReply, ConnectionFailed, HttpStatusError, RequestTimeout, ResponseCut
 from . import pages
+from .errors import Code, CoppermineError
 from .web import WebSession, banned, code_for, html
 
-NOT_SIGNED_IN = 18
-"""cpgAPI code: the call needs a signed-in user."""
-NOT_FOUND = 19
-"""cpgAPI code: the picture or album does not exist, or this user may not see it."""
-NOT_ALLOWED = 20
-"""cpgAPI code: the gallery does not let this user change it."""
+NOT_SIGNED_IN = Code.AUTHENTICATION
+"""The call needs a signed-in user."""
+NOT_FOUND = Code.ALBUM_REFUSED
+"""The picture or album does not exist, or this user may not see it."""
+NOT_ALLOWED = Code.PERMISSION
+"""The gallery does not let this user change it."""
 
 EDIT_FORM = "cpgform_editonepic"
 PICMGR_FORM = "cpgformPic"
@@ -230,7 +231,7 @@ def delete_picture(web: WebSession, pid: int) -> None:
                 return  # the gallery failed after it deleted the picture
             raise _refused(web, resp, what, pid=pid, look=False)
         if exists(web, pid):
-            raise CoppermineError(0, f"{what}: the gallery answered, but the picture is still there")
+            raise CoppermineError(Code.NONE, f"{what}: the gallery answered, but the picture is still there")
         return
 
 
@@ -308,7 +309,7 @@ def _store_order(web: WebSession, manager: _Manager, order: list[int]) -> None:
         raise _refused(web, resp, what, look=False)
     stored = _picture_manager(web, manager.aid).pids
     if list(stored) != order:
-        raise CoppermineError(0, f"{what}: the gallery answered, but its picture manager lists {list(stored)}")
+        raise CoppermineError(Code.NONE, f"{what}: the gallery answered, but its picture manager lists {list(stored)}")
 
 
 def _picture_manager(web: WebSession, aid: int) -> _Manager:
@@ -342,7 +343,7 @@ def _shown_order(web: WebSession, aid: int, order: list[int]) -> list[int]:
     while page <= last:
         resp = web.page("thumbnails.php", {"album": str(aid), "page": str(page)})
         thumbs = pages.thumbnails(html(resp), web.base_url, aid)
-        shown += [p["pid"] for p in thumbs.photos if p["pid"] not in shown]
+        shown += [p["id"] for p in thumbs.photos if p["id"] not in shown]
         last = thumbs.pages
         page += 1
     return shown
@@ -447,7 +448,7 @@ def _refused(
             shown = pages.shown_pid(html(web.page("displayimage.php", {"pid": str(pid)})))
             code = NOT_ALLOWED if shown == pid else NOT_FOUND
     else:
-        code = code_for(message)
+        code = Code(code_for(message))
     hint = {
         NOT_FOUND: " (it does not exist, or you may not see it)",
         NOT_ALLOWED: " (it is not yours: the gallery lets users change only what is in their own albums, unless "

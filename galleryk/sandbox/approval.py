@@ -71,7 +71,7 @@ def _post(
 
 def _page(resp: requests.Response) -> lxml_html.HtmlElement:
     doc = lxml_html.fromstring(resp.content, base_url=resp.url)
-    if resp.status_code >= 400 and doc.get_element_by_id("error", None) is None:
+    if resp.status_code >= 400 and not doc.xpath("//*[@id='error']"):
         raise ApprovalError(f"the approval page answered HTTP {resp.status_code}")
     return doc
 

@@ -179,7 +179,7 @@ class Sandbox:
                 f"the sandbox cannot listen on {host}:{port}: the port is in use; choose another port, "
                 "or port=0 for a free one"
             ) from None
-        self._server.daemon_threads = True
+        self._server.daemon_threads = True  # type: ignore[attr-defined]  # werkzeug's threaded server has it
         self._server.traffic = Traffic()  # type: ignore[attr-defined]
         self.host = host
         self.port = int(self._server.server_port)

@@ -116,3 +116,10 @@ class Store:
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def last_id(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT just made."""
+    if cur.lastrowid is None:
+        raise RuntimeError("the INSERT made no row")
+    return int(cur.lastrowid)

@@ -12,6 +12,8 @@ import os
 import sqlite3
 import time
 
+from .store import last_id
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     id            INTEGER PRIMARY KEY,
@@ -57,7 +59,7 @@ def create_user(
             int(time.time()),
         ),
     )
-    return int(cur.lastrowid)
+    return last_id(cur)
 
 
 def authenticate(conn: sqlite3.Connection, name: str, password: str) -> sqlite3.Row | None:

@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from ..errors import mask_secrets
+from ..base.errors import mask_secrets
 from . import _keys, _query
 from ._lightbox import LargeFetcher, image_type
 from ._selection import Selection
-from ._words import describe, status_html
+from .words import describe, status_html
 
 log = logging.getLogger("galleryk.widgets")
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..thumbcache import downscale
+from ..media.thumbcache import downscale
 from ._lightbox import PAGER_PIXELS
 
 if TYPE_CHECKING:

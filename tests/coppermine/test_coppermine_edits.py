@@ -22,10 +22,10 @@ from support import real_coppermine as rc
 from support.cpg_servers import RealServer, SandboxServer, seed_real, unique
 
 import galleryk as gk
+from galleryk.base.errors import ResponseCut
 from galleryk.coppermine import edits
 from galleryk.coppermine.http import Http
 from galleryk.coppermine.web import WebSession
-from galleryk.errors import ResponseCut
 
 from .test_coppermine_servers import code_of, jpeg
 
@@ -55,7 +55,7 @@ def picture(server, album: int | None = None, role: str = "user", **fields) -> i
 
 def pending_pid(server, aid: int) -> int:
     """The newest picture of an album, as its admin sees it (an upload awaiting approval has no pid in its reply)."""
-    return int(client(server, "admin").photos(aid)["pid"].max())
+    return int(client(server, "admin").photos(aid)["id"].max())
 
 
 @contextlib.contextmanager
@@ -100,13 +100,13 @@ def test_editing_the_title_leaves_the_caption_and_keywords_as_they_were(cpg_serv
     pid = picture(cpg_server, title="Before", description="At dawn", tags=["sea", "harbour walk"])
     edits.edit_picture(session(cpg_server), pid, title="After")
     info = client(cpg_server).photo_info(pid)
-    assert (info["title"], info["caption"], info["keywords"]) == ("After", "At dawn", ["sea", "harbour walk"])
+    assert (info["title"], info["description"], info["tags"]) == ("After", "At dawn", ["sea", "harbour walk"])
 
 
 def test_keywords_are_joined_with_the_galleries_separator(cpg_server):
     pid = picture(cpg_server, tags=["old"])
     edits.edit_picture(session(cpg_server), pid, keywords=["boats", "harbour walk", "a;b"])
-    assert client(cpg_server).photo_info(pid)["keywords"] == ["boats", "harbour walk", "a_b"]
+    assert client(cpg_server).photo_info(pid)["tags"] == ["boats", "harbour walk", "a_b"]
 
 
 def test_quotes_markup_and_line_breaks_come_back_as_written(cpg_server):
@@ -173,7 +173,7 @@ def test_a_deleted_picture_is_gone_from_its_album(cpg_server):
     aid = cpg_server.fresh_album()
     pid = picture(cpg_server, aid)
     edits.delete_picture(session(cpg_server), pid)
-    assert pid not in set(client(cpg_server).photos(aid)["pid"])
+    assert pid not in set(client(cpg_server).photos(aid)["id"])
 
 
 def test_deleting_a_picture_again_is_error_19(cpg_server):
@@ -212,7 +212,7 @@ def test_by_default_the_album_pages_keep_sorting_by_file_name(cpg_server):
     aid, (c, a, d, b) = album_of_four(cpg_server)
     with setting(cpg_server, "default_sort_order", "na"):
         result = edits.order_album(session(cpg_server), aid, [d, c, b, a])
-        assert (result.shown, list(client(cpg_server).photos(aid)["pid"])) == (False, [a, b, c, d])
+        assert (result.shown, list(client(cpg_server).photos(aid)["id"])) == (False, [a, b, c, d])
 
 
 def test_an_order_that_is_the_reverse_of_the_file_names_is_kept_as_asked(cpg_server):
@@ -226,14 +226,14 @@ def test_a_gallery_sorting_by_position_shows_the_order(cpg_server):
     aid, (c, a, d, b) = album_of_four(cpg_server)
     with setting(cpg_server, "default_sort_order", "pa"):
         result = edits.order_album(session(cpg_server), aid, [d, c, b, a])
-        assert (result.shown, list(client(cpg_server).photos(aid)["pid"])) == (True, [d, c, b, a])
+        assert (result.shown, list(client(cpg_server).photos(aid)["id"])) == (True, [d, c, b, a])
 
 
 def test_a_gallery_sorting_by_position_descending_shows_the_order_too(cpg_server):
     aid, (c, a, d, b) = album_of_four(cpg_server)
     with setting(cpg_server, "default_sort_order", "pd"):
         result = edits.order_album(session(cpg_server), aid, [d, c, b, a])
-        assert (result.shown, list(client(cpg_server).photos(aid)["pid"])) == (True, [d, c, b, a])
+        assert (result.shown, list(client(cpg_server).photos(aid)["id"])) == (True, [d, c, b, a])
 
 
 def test_an_album_of_another_user_is_not_ordered(cpg_server):
@@ -273,7 +273,7 @@ def test_on_1_7_an_edit_is_saved_through_the_album_editor(gallery_17):
     pid = picture(gallery_17, title="Before", description="At dawn")
     edits.edit_picture(session(gallery_17), pid, title="After", keywords=["sea"])
     info = client(gallery_17).photo_info(pid)
-    assert (info["title"], info["caption"], info["keywords"]) == ("After", "At dawn", ["sea"])
+    assert (info["title"], info["description"], info["tags"]) == ("After", "At dawn", ["sea"])
 
 
 def test_on_1_7_an_admin_edit_keeps_the_picture_approved(gallery_17):

@@ -20,6 +20,7 @@ import widget_browser as wb
 from widget_support import fill_photoset
 
 import galleryk.sandbox as gks
+from galleryk.access import sandbox_fotki
 
 STEP_MS = 30_000
 PHOTOS = 60
@@ -87,7 +88,7 @@ def _config(sandbox, set_id: int, root: Path) -> dict:
         "secret": sandbox.secret,
         "api_url": sandbox.fotki_api_url,
         "auth_url": sandbox.fotki_auth_url,
-        "token": sandbox.fotki("alice", perms="write")._token.token,
+        "token": sandbox_fotki(sandbox, "alice", perms="write").check_token().token,
         "set_id": set_id,
         "fallback_after": 4.0,
     }

@@ -47,7 +47,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .. import upload_hooks
 from ..settings import SandboxSettings
-from ..store import Store
+from ..store import Store, last_id
 from ..users import authenticate, get_user
 
 USER_GAL_CAT = 1
@@ -511,7 +511,7 @@ class Gallery:
             "INSERT INTO cpg_albums (title, category, visibility, uploads, pos, owner) VALUES (?, ?, 0, ?, ?, ?)",
             (title, category, uploads, position or 0, actor.user_id or 0),
         )
-        return int(cur.lastrowid)
+        return last_id(cur)
 
     def add_picture(
         self,
@@ -594,7 +594,7 @@ class Gallery:
                         int(time.time()),
                     ),
                 )
-                pid = int(cur.lastrowid)
+                pid = last_id(cur)
                 try:
                     shutil.copyfile(work, folder / filename)
                     self.make_variants(folder, filename)

@@ -61,6 +61,13 @@ class Call:
     def user_id(self) -> int | None:
         return None if self.user is None else int(self.user["user_id"])
 
+    @property
+    def owner_id(self) -> int:
+        """The signed-in caller's user id (methods that need a token are checked for one before they run)."""
+        if self.user is None:
+            raise FotkiError(99, "Insufficient permissions: this method needs a signed-in user")
+        return int(self.user["user_id"])
+
 
 @dataclass(frozen=True)
 class Method:
@@ -200,7 +207,7 @@ def get_info(api: FotkiApi, call: Call) -> Node:
 def get_not_in_set(api: FotkiApi, call: Call) -> Node:
     page, per_page = api.paging(call.params, 100)
     with api.store.read() as conn:
-        total, rows = db.photos_not_in_set(conn, call.user_id, (page - 1) * per_page, per_page, api.pages)
+        total, rows = db.photos_not_in_set(conn, call.owner_id, (page - 1) * per_page, per_page, api.pages)
     node = Node("photos", _page_attrs(page, per_page, total), lists=("photo",))
     node.children = (
         [
@@ -249,8 +256,9 @@ def create(api: FotkiApi, call: Call) -> Node:
         raise FotkiError(1, "No title specified: missing parameter btitle (or title)")
     with api.store.write() as conn:
         photo = _own_photo(conn, call, "primary_photo_id")
-        set_id = db.create_photoset(conn, call.user_id, title, call.params.get("description", ""), photo["id"])
-    return Node("photoset", {"id": set_id, "url": photoset_url(api.base_url, call.user["username"], set_id)})
+        set_id = db.create_photoset(conn, call.owner_id, title, call.params.get("description", ""), photo["id"])
+    username = call.user["username"] if call.user is not None else ""
+    return Node("photoset", {"id": set_id, "url": photoset_url(api.base_url, username, set_id)})
 
 
 def delete(api: FotkiApi, call: Call) -> None:
@@ -338,8 +346,8 @@ def upload(api: FotkiApi, call: Call) -> Node:
             api.store,
             api.files_dir,
             api.settings.fotki_max_upload_bytes,
-            file.stream,
-            owner_id=call.user_id,
+            file.stream,  # type: ignore[arg-type]  # werkzeug's spooled file is a binary stream
+            owner_id=call.owner_id,
             title=call.params.get("title", ""),
             description=call.params.get("description", ""),
             tags=parse_tags(call.params.get("tags", "")),

@@ -71,7 +71,9 @@ class FotkiAuth:
                     token = db.exchange_frob(conn, api_key, frob, self.settings.fotki_frob_lifetime)
                     if token is None:
                         raise FotkiError(108, "Invalid frob")
-                    return ok(_auth_node(db.token_info(conn, token)), fmt)
+                    info = db.token_info(conn, token)
+                    assert info is not None  # the token was made just now
+                    return ok(_auth_node(info), fmt)
             if name == "flickr.auth.checkToken":
                 token = params.get("auth_token", "")
                 with self.store.read() as conn:
@@ -110,8 +112,9 @@ class FotkiAuth:
             app = db.get_app(conn, fields["api_key"])
             sid = request.cookies.get(COOKIE, "")
             signed_in = db.session(conn, sid) if sid else None
-        if problem:
-            return _page("Cannot authorise", f"<h1 id='error'>{html.escape(problem)}</h1>", status=400)
+        if problem or app is None:
+            why = problem or "Unknown application"
+            return _page("Cannot authorise", f"<h1 id='error'>{html.escape(why)}</h1>", status=400)
         action = params.get("action", "") if request.method == "POST" else ""
         if action == "login":
             return self._login(params, fields, app)
@@ -157,6 +160,7 @@ class FotkiAuth:
                 return self._login_form(fields, app, "Wrong user name or password.", params.get("username", ""))
             sid = db.new_session(conn, int(user["id"]))
             signed_in = db.session(conn, sid)
+        assert signed_in is not None  # the session was made just now
         response = self._consent(fields, app, signed_in)
         response.set_cookie(COOKIE, sid, path=self.base_path or "/", httponly=True, samesite="Lax")
         return response

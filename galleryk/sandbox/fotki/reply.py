@@ -64,7 +64,7 @@ def _xml(node: Node, out: list[str], indent: str) -> None:
         out.append(f"{indent}<{node.tag}{attrs}>\n")
         inner = indent + "\t"
         for child in node.children:
-            if type(child) is Rows:
+            if isinstance(child, Rows):
                 _rows_xml(child, out, inner)
             else:
                 _xml(child, out, inner)
@@ -119,14 +119,18 @@ def to_json_value(node: Node) -> dict:
     for name in node.lists:
         obj[name] = []
     for child in node.children:
-        if type(child) is Rows:
+        if isinstance(child, Rows):
             items = [{n: _text(v) for n, v in zip(child.names, row)} for row in child.rows]
-            obj.setdefault(child.tag, []).extend(items)  # type: ignore[union-attr]
+            rows = obj.setdefault(child.tag, [])
+            assert isinstance(rows, list)
+            rows.extend(items)
             continue
         name = JSON_RENAMES.get(child.tag, child.tag)
         value = to_json_value(child)
         if child.tag in node.lists:
-            obj[name].append(value)  # type: ignore[union-attr]
+            listed = obj[name]
+            assert isinstance(listed, list)
+            listed.append(value)
         elif name in obj:
             existing = obj[name]
             obj[name] = [*existing, value] if isinstance(existing, list) else [existing, value]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from ..demo_images import DemoPicture, demo_catalog, render_jpeg
 from ..store import Store
@@ -31,7 +32,7 @@ def seed_fotki(store: Store, files_dir: Path, max_bytes: int) -> None:
     """Create the demo photos and sets; call once, after the demo users exist."""
     pictures = iter(demo_catalog(sum(plan[3] for plan in _PLAN), seed=41))
     with store.read() as conn:
-        owners = {name: int(get_user(conn, name=name)["id"]) for name in {plan[0] for plan in _PLAN}}
+        owners = {name: _user_id(conn, name) for name in {plan[0] for plan in _PLAN}}
     for owner, set_title, set_description, count, private in _PLAN:
         ids = [
             _seed_photo(store, files_dir, max_bytes, owners[owner], next(pictures), set_title, i in private)
@@ -67,3 +68,10 @@ def _seed_photo(
         tags=tags,
         ispublic=not private,
     )
+
+
+def _user_id(conn: Any, name: str) -> int:
+    row = get_user(conn, name=name)
+    if row is None:
+        raise LookupError(f"seed_fotki: the demo user {name!r} does not exist yet (seed the users first)")
+    return int(row["id"])

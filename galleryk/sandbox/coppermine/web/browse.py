@@ -160,7 +160,7 @@ class Browse:
             return self.recent(conn, actor, cat, page, per_page)
         aid = int_arg(album)
         row = self.gallery.album(conn, aid) if aid is not None else None
-        if row is None:
+        if row is None or aid is None:
             raise PageError(NO_SUCH_ALBUM, "Error", "warning")
         chain = self.category_chain(conn, int(row["category"]))
         crumbs = pages.breadcrumb(chain, (aid, row["title"]))
@@ -183,7 +183,8 @@ class Browse:
         g = self.gallery
         cid = int_arg(cat)
         visible = {int(a["aid"]): a for a in g.visible_albums(conn, actor)}
-        heading, crumbs, query = RECENT_TITLE, "", {"album": RECENT}
+        heading, crumbs = RECENT_TITLE, ""
+        query: dict[str, object] = {"album": RECENT}
         if cid is not None and cid < 0:
             row = g.album(conn, -cid)
             if row is not None:  # 1.6.26 names and links the album, whether or not you may see it
