@@ -242,7 +242,7 @@ def test_a_photo_that_cannot_be_fetched_large_says_why_in_the_view():
     grid.set_rows(listing())
     grid.open_lightbox(0)
     content, buffers = until(lambda: grid.grid.send.of("large"))[0]
-    assert buffers == [] and "the service is down" in content["error"]
+    assert buffers == [] and "the service is down" in content["error"].lower()
     grid.close()
 
 
