@@ -37,12 +37,12 @@ from ..base.results import UploadResult
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..media import thumbcache
 from ..services import paging
-from ..services.contract import AlbumRef, Capabilities, PhotoRef, Progress, Service, Source, photo_id
+from ..services.contract import AlbumRef, Capabilities, Ordered, PhotoRef, Progress, Service, Source, photo_id
 from ..services.once import make_once
 from ..services.registry import tag_listing
 from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, Transport, UploadSource
 from ..transport.retry import RetryPolicy
-from . import api, pages, tree
+from . import api, edits, pages, tree
 from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
 from .web import WebSession, banned, html
@@ -121,7 +121,14 @@ class Coppermine(Service):
     name = "Coppermine"
     album_noun = "album"
     capabilities = Capabilities(
-        sign_in="password", loose_photos=False, album_needs_photo=False, adds_to_album=False, guest_uploads=True
+        sign_in="password",
+        loose_photos=False,
+        album_needs_photo=False,
+        adds_to_album=False,
+        guest_uploads=True,
+        edit_photos=True,
+        delete_photos=True,
+        order_albums=True,
     )
 
     def __init__(
@@ -711,11 +718,58 @@ class Coppermine(Service):
         return self._separator or self._web.keyword_separator or DEFAULT_SEPARATOR
 
     def _keywords(self, tags: Iterable[str] | str | None) -> str:
-        sep = self.keyword_separator
-        words = tags.split() if isinstance(tags, str) else [str(t) for t in tags or []]
-        # a tag holding the separator itself would be split: the separator becomes "_" there
-        joined = ["_".join(" ".join(t.split()).split(sep)) if sep != " " else "_".join(t.split()) for t in words]
-        return sep.join(t for t in joined if t)
+        return edits.join_keywords(tags or [], self.keyword_separator)
+
+    # -- changing what is online: the gallery's own edit, delete and picture manager pages (both modes) --------
+    def edit_photo(
+        self,
+        photo: PhotoRef,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """Change a picture's title, caption (``description``) or keywords (``tags``) through its edit page
+        (``edit_one_pic.php``; on 1.7.02 the album editor ``editpics.php``); returns id, album_id, title,
+        description and tags as the gallery now stores them. Whoever may edit: the picture's owner in their own
+        gallery, an admin (error 20 otherwise; 19 when the picture is gone)."""
+        form = edits.edit_picture(
+            self._web, photo_id(photo), title=title, caption=description, keywords=None if tags is None else list(tags)
+        )
+        return {
+            "id": form.pid,
+            "album_id": form.album,
+            "title": form.title,
+            "description": form.caption,
+            "tags": list(form.keywords),
+        }
+
+    def delete_photo(self, photo: PhotoRef) -> None:
+        """Delete a picture as its page's "Delete this file" link does (``delete.php``); error 19 when it is gone
+        already, 20 when it is not the user's to delete."""
+        edits.delete_picture(self._web, photo_id(photo))
+
+    def edit_album(self, album: AlbumRef, *, title: str | None = None, description: str | None = None) -> None:
+        """Unsupported: galleryk does not drive the gallery's album properties page (``modifyalb.php``) yet."""
+        raise self._unsupported(
+            "edit_album", "galleryk does not change Coppermine albums yet: use the album's properties page"
+        )
+
+    def delete_album(self, album: AlbumRef) -> None:
+        """Unsupported: galleryk does not drive the gallery's album manager (``albmgr.php``) to delete albums yet."""
+        raise self._unsupported(
+            "delete_album", "galleryk does not delete Coppermine albums yet: delete it in the gallery's album manager"
+        )
+
+    def order_album(self, album: AlbumRef, photos: Iterable[PhotoRef]) -> Ordered:
+        """Store the album's order in the picture manager (``picmgr.php``): ``photos`` first, the others after.
+
+        ``shown`` says whether the album pages show it: they do only when the gallery sorts them by
+        position (its admin's "Default sort order for files"; by file name by default).
+        """
+        aid = self.resolve_album(album)
+        done = edits.order_album(self._web, aid, [photo_id(p) for p in photos])
+        return Ordered(done.album, done.order, done.shown, done.reason)
 
     # -- the cpgAPI ------------------------------------------------------------------------
     def _api(

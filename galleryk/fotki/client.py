@@ -65,6 +65,13 @@ _NOT_RETRIED = frozenset({"flickr.auth.getToken"})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
 _T = TypeVar("_T")
 DEFAULT_RECENT = 50
+FLICKR_CALLS_PER_HOUR = 3600.0
+"""What the Flickr family allows one api key (about 3,600 calls an hour)."""
+_FLICKR_CALLS = {
+    "edit_photo": ("flickr.photos.setMeta", "flickr.photos.setTags"),
+    "delete_photo": ("flickr.photos.delete",),
+}
+"""Flickr's calls for what Fotki's documented API cannot do; asked for once per client before they are used."""
 
 
 def dotted(method: str) -> str:
@@ -164,6 +171,7 @@ class Fotki(Service):
         self._pending: auth.PendingLogin | None = None
         self._lock = threading.RLock()
         self._set_urls: dict[int, str] = {}  # photoset id -> its page, as photosets.create named it
+        self._answers: dict[str, bool] = {}  # operation -> whether the service answers its Flickr calls
 
     # -- identity --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -571,6 +579,103 @@ class Fotki(Service):
     def delete_photoset(self, photoset_id: int | str) -> None:
         """Delete a photoset (its photos stay)."""
         self._call("flickr.photosets.delete", {"photoset_id": _id_text(photoset_id, "photoset_id")})
+
+    # -- changing what is online (the contract) ---------------------------------------------------------
+    def edit_album(self, album: AlbumRef, *, title: str | None = None, description: str | None = None) -> None:
+        """Change a photoset's title or description through photosets.editMeta (which needs the title, and is
+        always sent the description too: a service may clear one left out)."""
+        set_id = self.resolve_album(album)
+        if title is None or description is None:
+            sets = self.photosets()
+            row = sets[sets["id"] == set_id]
+            if not len(row):
+                raise FotkiNotFound(1, f"no photoset {set_id} of yours", "flickr.photosets.editMeta")
+            current = row.iloc[0]
+            title = title if title is not None else str(current["title"] or "")
+            if description is None:
+                description = "" if pd.isna(current["description"]) else str(current["description"])
+        self.edit_photoset(set_id, title, description)
+
+    def delete_album(self, album: AlbumRef) -> None:
+        """Delete a photoset (photosets.delete); its photos stay in the photostream."""
+        self.delete_photoset(self.resolve_album(album))
+
+    def order_album(self, album: AlbumRef, photos: Iterable[PhotoRef]) -> Any:
+        """Unsupported: a photoset lists its photos in the order they were added, and no documented call changes it."""
+        raise self._unsupported(
+            "order_album",
+            "Fotki's documented API has no call to reorder a photoset: it lists its photos in the order they "
+            "were added (galleryk adds a push's photos in the selection's order)",
+        )
+
+    def unsupported(self, operation: str) -> Any:
+        """As :meth:`Service.unsupported`; for a photo's edit or delete, which Fotki's documented API lacks, the
+        service is asked once whether it answers the Flickr call anyway (flickr.photos.setMeta and setTags,
+        flickr.photos.delete), with no photo named, so nothing changes."""
+        if operation not in _FLICKR_CALLS:
+            return super().unsupported(operation)
+        with self._lock:
+            if operation not in self._answers:
+                self._answers[operation] = all(self._answers_call(m) for m in _FLICKR_CALLS[operation])
+            answered = self._answers[operation]
+        if answered:
+            return None
+        verb = "edit" if operation == "edit_photo" else "delete"
+        calls = " and ".join(_FLICKR_CALLS[operation])
+        return self._unsupported(
+            operation,
+            f"Fotki's documented API has no call to {verb} a photo, and this service does not answer the Flickr "
+            f"call for it ({calls}): {verb} it on the service's website",
+        )
+
+    def _answers_call(self, method: str) -> bool:
+        """Whether the service knows ``method``: anything but "method not found" to a call that names no photo."""
+        try:
+            self._call(method, {})
+        except FotkiError as exc:
+            return exc.code != Code.METHOD_NOT_FOUND
+        return True
+
+    def edit_photo(
+        self,
+        photo: PhotoRef,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """Change a photo's title, description or tags through the Flickr calls (flickr.photos.setMeta, setTags),
+        where the service answers them; Unsupported otherwise (Fotki's documented API has none)."""
+        refusal = self.unsupported("edit_photo")
+        if refusal is not None:
+            raise refusal
+        pid = str(photo_id(photo))
+        if title is not None or description is not None:
+            current = self.photo_info(pid) if title is None or description is None else {}
+            self._call(
+                "flickr.photos.setMeta",
+                {
+                    "photo_id": pid,
+                    "title": title if title is not None else current.get("title") or "",
+                    "description": description if description is not None else current.get("description") or "",
+                },
+            )
+        if tags is not None:
+            self._call("flickr.photos.setTags", {"photo_id": pid, "tags": tags_text(list(tags)) or ""})
+        return self.photo_info(pid)
+
+    def delete_photo(self, photo: PhotoRef) -> None:
+        """Delete a photo through flickr.photos.delete, where the service answers it; Unsupported otherwise."""
+        refusal = self.unsupported("delete_photo")
+        if refusal is not None:
+            raise refusal
+        self._call("flickr.photos.delete", {"photo_id": str(photo_id(photo))})
+
+    @property
+    def calls_per_hour(self) -> float | None:
+        """This client's own limit (``calls_per_hour=``), else the Flickr family's documented ~3,600 an hour."""
+        limiter = self.transport.limiter
+        return 3600.0 / limiter.interval if limiter is not None else FLICKR_CALLS_PER_HOUR
 
     # -- files ---------------------------------------------------------------------------------------------
     def upload(

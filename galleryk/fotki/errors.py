@@ -27,6 +27,8 @@ class Code(enum.IntEnum):
     """"Write operation failed": temporary."""
     INVALID_FROB = 108
     """The frob was not approved (yet), expired, or is unknown."""
+    METHOD_NOT_FOUND = 112
+    """The service has no method of that name."""
     TOO_MANY_REQUESTS = 429
     """What galleryk reports for an HTTP 429 without a service code."""
 

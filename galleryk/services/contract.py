@@ -41,6 +41,15 @@ PHOTO_COLUMNS = ("id", "album_id", "title", "description", "tags", "taken")
 list per row, or None when the listing does not say), taken (datetime64[s], NaT when unknown)."""
 INFO_KEYS = ("id", "album_id", "title", "description", "tags", "taken", "page_url", "original_url")
 """Keys every ``photo_info()`` dict has (None when the service does not say)."""
+OPERATIONS = ("edit_photo", "delete_photo", "order_album", "edit_album", "delete_album")
+"""The changes to what is online that a service may or may not offer (see :meth:`Service.unsupported`)."""
+_CAPABILITY = {
+    "edit_photo": ("edit_photos", "change a photo's title, description or tags"),
+    "delete_photo": ("delete_photos", "delete a photo"),
+    "order_album": ("order_albums", "set the order of an {noun}'s photos"),
+    "edit_album": ("edit_albums", "change an {noun}'s title or description"),
+    "delete_album": ("delete_albums", "delete an {noun}"),
+}
 
 SignIn = Literal["approval", "password"]
 PERMS = ("read", "write", "delete")
@@ -79,6 +88,20 @@ class Capabilities:
     """The order of an album's photos can be set after they are in it."""
     keeps_add_order: bool = False
     """An album lists its photos in the order they were added (so adding in order keeps the order)."""
+
+
+@dataclass(frozen=True)
+class Ordered:
+    """What :meth:`Service.order_album` did: the order stored (every photo of the album), and whether visitors see it.
+
+    ``shown`` is False when the service keeps the order but shows the album otherwise (a gallery
+    sorting its pages by file name); ``reason`` then says so, in words for the user.
+    """
+
+    album: int
+    order: tuple[int, ...]
+    shown: bool
+    reason: str = ""
 
 
 class Service(abc.ABC):
@@ -197,6 +220,57 @@ class Service(abc.ABC):
         """A web page that shows the album, when the service has one."""
         return None
 
+    # -- changing what is online (each raises Unsupported where the service has no way) ----------
+    def edit_photo(
+        self,
+        photo: PhotoRef,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """Change a photo's title, description or tags (only those given; tags replace all of them, markers
+        included); returns the photo's details as the service now shows them."""
+        raise self._unsupported("edit_photo")
+
+    def delete_photo(self, photo: PhotoRef) -> None:
+        """Delete a photo from the service; deleting one that is gone already is a NOT_FOUND ServiceError."""
+        raise self._unsupported("delete_photo")
+
+    def order_album(self, album: AlbumRef, photos: Iterable[PhotoRef]) -> Ordered:
+        """Put the album's photos in the order of ``photos`` (its other photos follow, as they were); says
+        whether visitors see that order."""
+        raise self._unsupported("order_album")
+
+    def edit_album(self, album: AlbumRef, *, title: str | None = None, description: str | None = None) -> None:
+        """Change an album's title or description (only those given)."""
+        raise self._unsupported("edit_album")
+
+    def delete_album(self, album: AlbumRef) -> None:
+        """Delete an album (what becomes of its photos is the service's rule: a photoset's photos stay)."""
+        raise self._unsupported("delete_album")
+
+    def unsupported(self, operation: str) -> Unsupported | None:
+        """Why this service cannot do ``operation`` (one of :data:`OPERATIONS`), as the error it would raise, or
+        None when it can. Read off :attr:`capabilities`; a client whose service may answer more than its
+        documented calls asks the service (at most once, changing nothing)."""
+        if operation not in _CAPABILITY:
+            raise ValueError(f"operation must be one of {', '.join(OPERATIONS)}, not {operation!r}")
+        flag, _ = _CAPABILITY[operation]
+        return None if getattr(self.capabilities, flag) else self._unsupported(operation)
+
+    def _unsupported(self, operation: str, why: str | None = None) -> Unsupported:
+        """The Unsupported error for ``operation``: ``why`` in the service's words, else a plain sentence."""
+        _, what = _CAPABILITY[operation]
+        text = why or f"{self.name} has no way to {what.format(noun=self.album_noun)}"
+        return Unsupported(text, service=self.service, operation=operation)
+
+    @property
+    def calls_per_hour(self) -> float | None:
+        """The most calls an hour this client makes (its own limit, else the service's documented allowance);
+        None when neither is known. Used to estimate how long a plan takes to apply."""
+        return None
+
     # -- files --------------------------------------------------------------------------
     @abc.abstractmethod
     def download(self, photo: PhotoRef, dest: str | os.PathLike | None = None) -> Path:
@@ -245,10 +319,12 @@ def check_service(client: object, what: str) -> Service:
 __all__ = [
     "ALBUM_COLUMNS",
     "INFO_KEYS",
+    "OPERATIONS",
     "PERMS",
     "PHOTO_COLUMNS",
     "AlbumRef",
     "Capabilities",
+    "Ordered",
     "PhotoRef",
     "Progress",
     "Service",
