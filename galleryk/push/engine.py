@@ -80,6 +80,20 @@ def push(
     """
     opts = (options or PushOptions()).with_(**option)
     adapter = make_target(target, album=album, create=create, policy=opts.policy)
+    return push_to(adapter, df, source=source, journal=journal, opts=opts)
+
+
+def push_to(
+    adapter: Target,
+    df: pd.DataFrame,
+    *,
+    source: Any = None,
+    journal: str | Path | Journal | None = None,
+    opts: PushOptions,
+    arrange: bool = True,
+) -> pd.DataFrame:
+    """:func:`push` to a target made already; ``arrange=False`` leaves the album's order (and, on a service that
+    keeps the order photos are added in, the adding) to the caller: an apply orders every row of its plan."""
     items = build_items(df, remote=source is not None, title=opts.title, description=opts.description, tags=opts.tags)
     cancel = opts.cancel or threading.Event()
     from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
@@ -102,7 +116,10 @@ def push(
             jr = journal if isinstance(journal, Journal) else Journal(journal or default_journal_path(adapter))
             path = jr.path
             try:
-                _run(_Job(items, outcomes, adapter, jr, opts, source, cancel, bar))
+                job = _Job(items, outcomes, adapter, jr, opts, source, cancel, bar)
+                _run(job)
+                if arrange:
+                    _arrange(job)
             finally:
                 if own_journal:
                     jr.close()
@@ -242,4 +259,24 @@ def _run(job: _Job) -> None:
         raise runner.refusal
 
 
-__all__ = ["check", "default_journal_path", "push"]
+def _arrange(job: _Job) -> None:
+    """Put the album in the selection's order once the uploads are done (see :meth:`Target.arrange`); a photo that
+    could not be put in the album fails, saying it was uploaded."""
+    uploaded = [o for o in job.outcomes.values() if o.status == "uploaded"]
+    if not uploaded and not job.adapter.waiting():
+        return  # nothing new: the album is as an earlier run left it
+    order = [(item.key, job.outcomes[id(item)].remote_id) for item in job.items if id(item) in job.outcomes]
+    for key, exc in job.adapter.arrange(job.jr, order).items():
+        for item in job.items:
+            outcome = job.outcomes.get(id(item))
+            if item.key == key and outcome is not None and outcome.status in ("uploaded", "skipped"):
+                outcome.status, outcome.error = (
+                    "failed",
+                    (
+                        f"uploaded as {outcome.remote_id} but not added to the album ({describe(exc)}); rerun the push "
+                        "to retry"
+                    ),
+                )
+
+
+__all__ = ["check", "default_journal_path", "push", "push_to"]

@@ -4,7 +4,9 @@ A push writes an item's *intent* before it uploads and its *outcome* after, each
 committed transaction. So after a crash, a Ctrl-C or a lost reply, a rerun knows exactly which
 items are done (skip them), which never started (upload them), and which are *in doubt*:
 started, with no outcome recorded. An item in doubt is looked for on the service before it is
-tried again, so nothing is uploaded twice.
+tried again, so nothing is uploaded twice. An apply (:mod:`.apply`) also writes each change it
+makes beside its uploads (an update with the values it overwrites, a delete, a new album), each
+under the apply's run id, before it is sent: that is what :mod:`.undo` reads.
 
 A damaged file (a disk that filled up, a copy cut short) raises :class:`JournalCorrupt`, which
 names the file and the way out: move it aside and push again; the photos already uploaded are
@@ -45,6 +47,18 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS albums (
     target   TEXT PRIMARY KEY,
     album_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    run        TEXT NOT NULL,
+    target     TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    remote_id  TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('started', 'done', 'failed', 'undone')),
+    old        TEXT NOT NULL DEFAULT '{}',
+    new        TEXT NOT NULL DEFAULT '{}',
+    key        TEXT,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (run, target, action, remote_id)
 );
 """
 
@@ -112,6 +126,21 @@ class Entry:
     def in_doubt(self) -> bool:
         """Started, with no outcome written: the reply may have been lost."""
         return self.state == "started"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change an apply made (or began): which run, where, what, on which photo or album, and the values."""
+
+    run: str
+    target: str
+    action: str
+    remote_id: str
+    state: str
+    old: dict
+    new: dict
+    key: str | None = None
+    """The journal key of the item an upload was for (a file's digest, a copied photo's id)."""
 
 
 class Journal:
@@ -258,6 +287,52 @@ class Journal:
         with self._lock:
             rows = self._conn.execute(f"SELECT key, {_COLUMNS} FROM items WHERE target = ?", (target,)).fetchall()
         return {r[0]: _entry(r[1:]) for r in rows}
+
+    # -- changes an apply made beside its uploads (what undo needs) --------------------------------
+    @_guarded
+    def change(
+        self,
+        run: str,
+        target: str,
+        action: str,
+        remote_id: str,
+        *,
+        old: dict | None = None,
+        new: dict | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Write, before it is sent, a change of run ``run`` (an update, a delete, a new album, an upload) with the
+        values it overwrites (``old``), so that the run can be undone."""
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO changes (run, target, action, remote_id, state, old, new, key, updated_at)"
+                " VALUES (?, ?, ?, ?, 'started', ?, ?, ?, ?)"
+                " ON CONFLICT(run, target, action, remote_id) DO UPDATE SET state = 'started', old = excluded.old,"
+                " new = excluded.new, key = excluded.key, updated_at = excluded.updated_at",
+                (run, target, action, str(remote_id), json.dumps(old or {}), json.dumps(new or {}), key, time.time()),
+            )
+
+    @_guarded
+    def change_state(self, run: str, target: str, action: str, remote_id: str, state: str) -> None:
+        """A change's outcome: "done", "failed", or "undone" (by undo)."""
+        with self._tx() as c:
+            c.execute(
+                "UPDATE changes SET state = ?, updated_at = ? WHERE run = ? AND target = ? AND action = ?"
+                " AND remote_id = ?",
+                (state, time.time(), run, target, action, str(remote_id)),
+            )
+
+    @_guarded
+    def changes(self, run: str) -> list[Change]:
+        """The changes of run ``run``, in the order they were written."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run, target, action, remote_id, state, old, new, key FROM changes WHERE run = ? ORDER BY rowid",
+                (run,),
+            ).fetchall()
+        return [
+            Change(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), json.loads(r[6] or "{}"), r[7]) for r in rows
+        ]
 
     def close(self) -> None:
         with self._lock:

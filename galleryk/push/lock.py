@@ -25,6 +25,8 @@ from ..base.cachedir import cache_dir
 from ..base.errors import Cancelled, GallerykError
 
 log = logging.getLogger("galleryk.push")
+_held = threading.local()
+"""The lock keys each thread holds (so that an apply's own push does not wait for the apply)."""
 
 
 class PushBusy(GallerykError):
@@ -77,7 +79,12 @@ def album_lock(
 
     ``timeout``: seconds to wait for another holder (None: as long as it runs; 0: not at all).
     ``on_wait(message)`` is called once when the lock is busy, before waiting.
+    A thread that holds the lock already (an apply running its uploads as a push) enters again at once.
     """
+    held: set[str] = _held.__dict__.setdefault("keys", set())
+    if key in held:
+        yield
+        return
     path = lock_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     from filelock import FileLock, Timeout  # here: only a push needs it
@@ -110,8 +117,10 @@ def album_lock(
         who = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time(), "push": label}
         with contextlib.suppress(OSError):
             path.with_suffix(".who").write_text(json.dumps(who), encoding="utf-8")
+        held.add(key)
         yield
     finally:
+        held.discard(key)
         with contextlib.suppress(OSError):
             path.with_suffix(".who").unlink()
         lock.release()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
@@ -255,31 +255,74 @@ def _by_picture(
     """Local position -> (remote id, distance, rotation) for the closest pairs within ``max_distance``, one to one."""
     rows = {int(r[id_column]): r for _, r in remote.iterrows()}
     paths = files["path"]
-    local_bits = list(_pool_map(lambda i: _bits(thumbnail(str(paths.iloc[i]), THUMB_SIZE)), wanted, workers))
-    remote_bits = list(
-        _pool_map(lambda rid: _remote_bits(client.thumbnail(rows[rid], size=THUMB_SIZE)), others, workers)
-    )
-    ours = np.stack(local_bits).astype(np.float32) * 2 - 1  # (n, bits) as +-1
-    theirs = np.stack(remote_bits).astype(np.float32) * 2 - 1  # (m, 4, bits)
-    bits = ours.shape[1]
-    pairs: list[tuple[int, int, int, int]] = []
-    flat = theirs.reshape(-1, bits)
-    for start in range(0, len(ours), 512):
-        block = ours[start : start + 512]
-        distance = np.rint((bits - block @ flat.T) / 2).astype(np.int64).reshape(len(block), len(others), 4)
-        best_turn = distance.argmin(axis=2)
-        best = np.take_along_axis(distance, best_turn[..., None], axis=2)[..., 0]
-        for a, b in zip(*np.nonzero(best <= max_distance)):
-            pairs.append((int(best[a, b]), start + int(a), int(b), ROTATIONS[int(best_turn[a, b])]))
-    pairs.sort()
+    ours = local_hashes([str(paths.iloc[i]) for i in wanted], workers)
+    theirs = remote_hashes(lambda rid: client.thumbnail(rows[rid], size=THUMB_SIZE), others, workers)
     out: dict[int, tuple[int, int, int]] = {}
     used: set[int] = set()
-    for distance, a, b, rotation in pairs:
+    for distance, a, b, rotation in close_pairs(ours, theirs, max_distance):
         if wanted[a] in out or b in used:
             continue
         out[wanted[a]] = (others[b], distance, rotation)
         used.add(b)
     return out
+
+
+def local_hashes(paths: Sequence[str], workers: int = 4) -> np.ndarray:
+    """The perceptual hash of each local picture (its upright thumbnail): shape (n, bits), booleans."""
+    if not paths:
+        return np.zeros((0, HASH_SIZE**2), dtype=bool)
+    return np.stack(list(_pool_map(lambda path: _bits(thumbnail(str(path), THUMB_SIZE)), paths, workers)))
+
+
+def remote_hashes(
+    fetch: Callable[[Any], bytes], refs: Sequence[Any], workers: int = 4, *, skip_failures: bool = False
+) -> np.ndarray:
+    """The hash of each remote thumbnail (``fetch(ref)`` gives its JPEG bytes) in each quarter turn: shape
+    (m, 4, bits). With ``skip_failures``, a thumbnail that cannot be fetched or read gets a row that matches
+    nothing (the reason is lost; the photo is simply not recognised by its picture)."""
+
+    def one(ref: Any) -> np.ndarray | None:
+        try:
+            return _remote_bits(fetch(ref))
+        except Exception:
+            if not skip_failures:
+                raise
+            return None
+
+    rows = list(_pool_map(one, refs, workers))
+    bits = HASH_SIZE**2
+    out = np.zeros((len(rows), len(ROTATIONS), bits), dtype=bool)
+    for i, row in enumerate(rows):
+        if row is None:
+            out[i, :, : bits // 2] = True  # half the bits set, half not: far from any real picture's hash
+        else:
+            out[i] = row
+    return out
+
+
+def close_pairs(ours: np.ndarray, theirs: np.ndarray, max_distance: int) -> list[tuple[int, int, int, int]]:
+    """Every (distance, local position, remote position, rotation) within ``max_distance`` bits, closest first.
+
+    ``ours`` (n, bits) from :func:`local_hashes`, ``theirs`` (m, 4, bits) from :func:`remote_hashes`;
+    the rotation is the quarter turn (degrees clockwise) of the remote copy that fits best.
+    """
+    if not len(ours) or not len(theirs):
+        return []
+    signed_ours = ours.astype(np.float32) * 2 - 1  # (n, bits) as +-1
+    signed_theirs = theirs.astype(np.float32) * 2 - 1  # (m, 4, bits)
+    bits = signed_ours.shape[1]
+    pairs: list[tuple[int, int, int, int]] = []
+    flat = signed_theirs.reshape(-1, bits)
+    count = len(theirs)
+    for start in range(0, len(signed_ours), 512):
+        block = signed_ours[start : start + 512]
+        distance = np.rint((bits - block @ flat.T) / 2).astype(np.int64).reshape(len(block), count, len(ROTATIONS))
+        best_turn = distance.argmin(axis=2)
+        best = np.take_along_axis(distance, best_turn[..., None], axis=2)[..., 0]
+        for a, b in zip(*np.nonzero(best <= max_distance)):
+            pairs.append((int(best[a, b]), start + int(a), int(b), ROTATIONS[int(best_turn[a, b])]))
+    pairs.sort()
+    return pairs
 
 
 def _pool_map(fn: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterable[Any]:
@@ -290,4 +333,4 @@ def _pool_map(fn: Callable[[Any], Any], items: Iterable[Any], workers: int) -> I
         return list(pool.map(fn, items))
 
 
-__all__ = ["HASH_SIZE", "MAX_DISTANCE", "Match", "match"]
+__all__ = ["HASH_SIZE", "MAX_DISTANCE", "Match", "close_pairs", "local_hashes", "match", "remote_hashes"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..services.registry import client_ref
 from .items import Item
 from .markers import EXPLANATION, marker_text
 from .outcomes import Outcome
@@ -25,6 +26,8 @@ REPORT_COLUMNS = [
     "marker",
 ]
 STATUSES = ["uploaded", "skipped", "failed", "cancelled"]
+TARGET_ATTR = "galleryk_target"
+"""The ``attrs`` entry naming the client a report's photos went to (see :mod:`galleryk.services.registry`)."""
 
 
 def build_report(
@@ -63,6 +66,10 @@ def build_report(
     report.attrs["album_id"] = adapter.album_id
     report.attrs["album_url"] = adapter.album_url
     report.attrs["journal"] = str(journal) if journal is not None else None
+    report.attrs["identity"] = adapter.identity  # the journal's name for this service, user and album
+    report.attrs["album_created"] = adapter.created
+    report.attrs["order"] = adapter.order_note
+    report.attrs[TARGET_ATTR] = client_ref(adapter.client)  # so that report.galleryk.undo() finds the client
     report.attrs["marker"] = (
         f"{style}: {EXPLANATION}"
         if style is not None

@@ -5,13 +5,20 @@ the album, lists the album, lists the newest photos, and reads one photo's detai
 service what it can do (:class:`~galleryk.services.contract.Capabilities`), never which service
 it is: a service whose photos are added to albums after the upload (a Fotki photoset) gets its
 album made lazily with the first photo as primary; one whose photos are uploaded into their
-album (a Coppermine gallery) gets it made before the first upload. Albums are made exactly once
+album (a Coppermine gallery) gets it made before the first upload.
+
+Order: uploads run concurrently and finish in any order, so the album's order is made after
+them (:meth:`Target.arrange`): a service whose albums list photos in the order they were added
+(``keeps_add_order``) gets its photos added only then, in the selection's order (the album made
+with the selection's first new photo); a service that can order an album (``order_albums``) is
+asked to, once; any other keeps its own order, and the note says so. Albums are made exactly once
 by the clients (:func:`galleryk.services.once.make_once`). A :class:`Source` downloads a listed
 photo with its title, description and tags, so a listing from one service can be pushed to another.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -95,8 +102,13 @@ class Target:
         self.album_id: str | None = None
         self.uploads_known = True
         """Whether the service told, before any upload, that the user may upload to the album."""
+        self.created = False
+        """Whether this target made the album (found none, and ``create`` asked for it)."""
+        self.order_note: str | None = None
+        """What :meth:`arrange` did about the album's order, in words (None until it ran)."""
         self._visible: list[str] = []
         self._lock = threading.Lock()
+        self._waiting: dict[str, str] = {}  # key -> remote id of photos to add in order (see arrange)
 
     # -- what the push says about itself ---------------------------------------------------
     @property
@@ -208,6 +220,7 @@ class Target:
             return  # made with the first photo uploaded (see place)
         else:
             aid = self.client.create_album(str(spec))
+            self.created = True
             albums = self._albums()
             rights = albums["can_upload"] if "can_upload" in albums else pd.Series(pd.NA, index=albums.index)
         row = albums["id"] == aid
@@ -245,16 +258,30 @@ class Target:
         note = "awaiting the gallery admin's approval" if result.status == "pending_approval" else None
         return result.id, note
 
+    @property
+    def adds_in_order(self) -> bool:
+        """Whether photos are put in the album after the uploads, in the selection's order (see :meth:`arrange`)."""
+        return self.caps.adds_to_album and self.caps.keeps_add_order and self.album_spec is not None
+
     def place(self, remote_id: str, journal: Journal, key: str) -> None:
-        """Make sure an uploaded photo is in the album (made now, with it, when it needs a first photo)."""
+        """Make sure an uploaded photo is in the album (made now, with it, when it needs a first photo); on a
+        service that keeps the order photos are added in, it waits for :meth:`arrange`."""
         if not self.caps.adds_to_album or self.album_spec is None:
             journal.added_to_album(self.identity, key)
             return
+        if self.adds_in_order:
+            with self._lock:
+                self._waiting[key] = str(remote_id)
+            return
+        self._add(remote_id, journal, key)
+
+    def _add(self, remote_id: str, journal: Journal, key: str) -> None:
         with self._lock:
             if self.album_id is None:
                 made = self.client.create_album(str(self.album_spec), photo=remote_id)
                 journal.set_album(self.identity, str(made))
                 self._named(str(self.album_spec), made)
+                self.created = True
                 journal.added_to_album(self.identity, key)
                 return
         try:
@@ -263,6 +290,61 @@ class Target:
             if exc.reason is not Reason.ALREADY:  # in the album already: a rerun after a lost reply
                 raise
         journal.added_to_album(self.identity, key)
+
+    def waiting(self) -> dict[str, str]:
+        """Photos uploaded (or found) and not yet in the album: key -> remote id (see :meth:`arrange`)."""
+        with self._lock:
+            return dict(self._waiting)
+
+    def arrange(
+        self, journal: Journal, order: list[tuple[str, str | None]], *, set_order: bool = False
+    ) -> dict[str, GallerykError]:
+        """Give the album the selection's order, after the uploads: ``order`` is every item's (key, remote id) in
+        the selection's order. Photos waiting to be added (:meth:`place`) are added now, in that order; with
+        ``set_order``, a service that can order an album is asked to (the selection's photos first, the album's
+        others after). Returns the errors of photos that could not be put in the album, by key; what was done
+        about the order is in :attr:`order_note`.
+        """
+        failed: dict[str, GallerykError] = {}
+        if self.album_spec is None:
+            return failed
+        waiting = self.waiting()
+        if waiting:
+            pending = [(k, waiting[k]) for k, _ in order if k in waiting]
+            pending += [(k, r) for k, r in waiting.items() if k not in {k2 for k2, _ in pending}]
+            first_error: GallerykError | None = None
+            for key, remote_id in pending:
+                if first_error is not None and self.album_id is None:  # the album could not be made
+                    failed[key] = first_error
+                    continue
+                try:
+                    self.policy.call(functools.partial(self._add, remote_id, journal, key))
+                except GallerykError as exc:
+                    failed[key] = exc
+                    first_error = first_error or exc
+                with self._lock:
+                    self._waiting.pop(key, None)
+            self.order_note = (
+                f"the {self.noun} lists its photos in the order they were added: the {len(pending) - len(failed)} "
+                "added now went in the selection's order, after the photos it held already"
+            )
+        if set_order and self.caps.order_albums and self.album_id is not None:
+            ids = [int(r) for _, r in order if r]
+            if ids:
+                self.order_note = self._order(ids)
+        elif set_order and not (self.caps.order_albums or self.caps.keeps_add_order):
+            self.order_note = f"{self.client.name} keeps no order of its own for an {self.noun}'s photos"
+        return failed
+
+    def _order(self, ids: list[int]) -> str:
+        """Ask the service to show the album in the order of ``ids``; what came of it, in words."""
+        try:
+            done = self.policy.call(lambda: self.client.order_album(int(self.album_id or 0), ids))
+        except GallerykError as exc:
+            return f"the {self.noun}'s order could not be set: {type(exc).__name__}: {exc}"
+        if done.shown:
+            return f"the {self.noun} shows its photos in the selection's order"
+        return f"the selection's order is stored, but not shown to visitors: {done.reason}"
 
     def list_album(self) -> list[Listed]:
         """Every photo of the album (for a push without an album: the photos in none)."""

@@ -38,9 +38,10 @@ def tag_listing(df: Any, client: Any) -> Any:
     return df
 
 
-def client_for(df: Any) -> Any | None:
-    """The live client a listing came from, or None (not a listing, or the client is gone)."""
-    name = getattr(df, "attrs", {}).get(ATTR)
+def client_for(df: Any, attr: str = ATTR) -> Any | None:
+    """The live client a listing came from (or the one another ``attrs`` entry, ``attr``, names), or None (not a
+    listing, or the client is gone)."""
+    name = getattr(df, "attrs", {}).get(attr)
     if not name:
         return None
     with _clients_lock:
