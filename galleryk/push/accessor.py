@@ -9,7 +9,8 @@ import pandas as pd
 
 @pd.api.extensions.register_dataframe_accessor("galleryk")
 class GallerykAccessor:
-    """``df.galleryk.push(target, ...)`` and ``df.galleryk.thumbnails()`` on a selection of photos."""
+    """``df.galleryk.push(target, ...)``, ``.plan(target, ...)`` and ``.thumbnails()`` on a selection of photos;
+    ``plan.galleryk.apply()`` on a plan; ``report.galleryk.undo()`` on a push's or an apply's report."""
 
     def __init__(self, df: pd.DataFrame) -> None:
         self._df = df
@@ -28,6 +29,26 @@ class GallerykAccessor:
             if found is not None:
                 options["source"] = found
         return push(self._df, target, **options)
+
+    def plan(self, target: Any, **options: Any) -> pd.DataFrame:
+        """What pushing (or, for a listing of ``target`` itself, editing) these rows would do, one row per action,
+        changing nothing online; see :func:`galleryk.push.plan.plan`."""
+        from .plan import plan
+
+        return plan(self._df, target, **options)
+
+    def apply(self, target: Any = None, **options: Any) -> pd.DataFrame:
+        """Carry out the rows left in this plan and return the report; see :func:`galleryk.push.apply.apply`."""
+        from .apply import apply
+
+        return apply(self._df, target, **options)
+
+    def undo(self, target: Any = None, **options: Any) -> pd.DataFrame:
+        """Take back what the push or apply of this report did, where the service allows; see
+        :func:`galleryk.push.undo.undo`."""
+        from .undo import undo
+
+        return undo(self._df, target, **options)
 
     def thumbnails(self, path_column: str = "path", size: int = 128, max_rows: int = 200, client: Any = None) -> Any:
         """The table as HTML with a thumbnail per row, for a notebook cell.
