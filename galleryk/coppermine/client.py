@@ -373,8 +373,8 @@ class Coppermine(Service):
                 + ("" if allowed is None else "; can_upload: web page upload.php?single"),
             )
             df.attrs["can_upload"] = why
-            return df
-        return self._web_albums()
+            return tag_listing(df, self)
+        return tag_listing(self._web_albums(), self)
 
     def _upload_permissions(self) -> tuple[set[int] | None, str]:
         """The ids the upload form offers this user (api mode asks the web pages), or None and why not."""

@@ -395,8 +395,8 @@ class Fotki(Service):
         return df
 
     def albums(self) -> pd.DataFrame:
-        """Your photosets: the same table as :meth:`photosets`."""
-        return self.photosets()
+        """Your photosets: the same table as :meth:`photosets` (linked to this client, so it can be planned)."""
+        return tag_listing(self.photosets(), self)
 
     def photos(self, album: AlbumRef | None = None, limit: int | None = None, *, details: bool = False) -> pd.DataFrame:
         """The photos of a photoset (id or exact title), or with none given your photos in no set (getNotInSet).

@@ -12,8 +12,9 @@ The rows are applied in this order, under the push's lock for the target and alb
 4. ``update`` rows are sent: the photo's current values are read and written to the journal
    before the change goes out (what :mod:`.undo` restores), and only what still differs is sent;
 5. ``delete`` rows are deleted (a photo gone already counts as deleted);
-6. the album is put in the order of the rows' ``position`` (the service's way: photos added in
-   that order, or the album ordered after); the report's ``attrs["order"]`` says what visitors see.
+6. the album is put in the order of the plan's rows (sort the plan to change it), the service's
+   way: photos added in that order, or the album ordered after; the report's ``attrs["order"]``
+   says what visitors see.
 
 ``conflict`` and ``impossible`` rows are never applied; their report rows say why. A push is
 this with a plan of ``upload`` rows only.
@@ -81,18 +82,14 @@ def apply(
     if found is None:
         raise ValueError("the plan's target client is gone (the plan was saved and loaded): pass target=")
     client = check_service(found, "apply")
-    if not str(plan.attrs["identity"]).startswith(_account(client)):
-        raise ValueError(
-            f"this plan was made for {plan.attrs.get('target')}, not for {client.label}: plan again for this client"
-        )
     opts = (options or PushOptions()).with_(**option).with_(title="title", description="description", tags="tags")
     src = source if source is not None else plan_client(plan, SOURCE_ATTR)
     job = _Apply(plan, client, src, opts, journal)
+    if job.identity != plan.attrs["identity"]:
+        raise ValueError(
+            f"this plan was made for {plan.attrs.get('target')}, not for {client.label}: plan again for this client"
+        )
     return job.run()
-
-
-def _account(client: Service) -> str:
-    return f"{client.service}|{client.endpoint}|"
 
 
 class _Apply:
@@ -307,7 +304,6 @@ class _Apply:
     # -- order and the album ---------------------------------------------------------------------------
     def _arrange(self, jr: Journal) -> None:
         staying = self.plan[self.plan["action"].isin(["upload", "skip", "update"]) & (self.plan["kind"] == "photo")]
-        staying = staying.assign(_at=range(len(staying))).sort_values(["position", "_at"], na_position="last")
         order: list[tuple[str, str | None]] = []
         labels: dict[str, Any] = {}
         for label, row in staying.iterrows():

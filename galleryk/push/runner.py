@@ -165,7 +165,8 @@ class Runner:
         """A skip when the photo the journal calls done is on the service; else (None, why it goes again)."""
         a = self.adapter
         token = entry.info.get("token") or item.token
-        title = entry.info.get("title") or item.title
+        # a photo an apply adopted carries no marker: the album listing it is proof enough
+        title = None if entry.info.get("adopted") else entry.info.get("title") or item.title
         rid = entry.remote_id
         if not rid:  # held for a Coppermine admin's approval when it was uploaded
             found = self.view.find(token, title)

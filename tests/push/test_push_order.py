@@ -1,0 +1,53 @@
+"""A push keeps the selection's order where the service keeps the order photos are added in (a Fotki photoset).
+
+The uploads run concurrently and finish in any order; the photos go into the photoset after
+them, in the selection's order. Each test makes the finishing order deterministic by holding
+the first photo's upload (through the push's own progress callback) until the others are done.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+from support.plan_photos import folder, scan
+
+
+def held_first(df: pd.DataFrame, others: int) -> dict:
+    """Callbacks that keep the first row's upload from finishing until ``others`` other rows are done."""
+    done, seen = threading.Event(), set()
+    first = df.index[0]
+
+    def on_progress(index, sent, total):
+        if index == first and sent == total:
+            done.wait(30)
+
+    def on_item(index, status):
+        seen.add(index)
+        if len(seen - {first}) >= others:
+            done.set()
+
+    return {"on_progress": on_progress, "on_item": on_item, "workers": len(df), "progress": False}
+
+
+def test_a_new_photoset_holds_the_photos_in_the_selections_order(fotki, tmp_path):
+    df = scan(folder(tmp_path, 5))
+    report = df.galleryk.push(fotki, album="Ordered", create=True, **held_first(df, 4))
+    assert fotki.photos("Ordered")["id"].astype(str).tolist() == report["remote_id"].tolist()
+
+
+def test_photos_added_to_a_photoset_follow_the_ones_it_held_in_the_selections_order(fotki, tmp_path):
+    df = scan(folder(tmp_path, 5))
+    first = df.iloc[:2].galleryk.push(fotki, album="Ordered", create=True, progress=False)
+    rest = df.iloc[2:].galleryk.push(fotki, album="Ordered", **held_first(df.iloc[2:], 2))
+    expected = first["remote_id"].tolist() + rest["remote_id"].tolist()
+    assert fotki.photos("Ordered")["id"].astype(str).tolist() == expected
+
+
+def test_a_photo_that_cannot_be_added_fails_saying_it_was_uploaded(fotki, sandbox, tmp_path):
+    df = scan(folder(tmp_path, 3))
+    df.iloc[:1].galleryk.push(fotki, album="Ordered", create=True, progress=False)
+    sandbox.faults.set("fotki", error_500=1.0, only="addPhoto")
+    report = df.iloc[1:].galleryk.push(fotki, album="Ordered", progress=False, retries=0)
+    assert report["status"].tolist() == ["failed", "failed"]
+    assert all("but not added to the album" in e for e in report["error"])
