@@ -20,6 +20,9 @@ class SandboxSettings:
     fotki_frob_lifetime: float = 600.0
     """Seconds a frob may wait for approval and exchange; it is good for one exchange only."""
     fotki_max_per_page: int = 500
+    fotki_flickr_photo_calls: bool = False
+    """Whether the service also answers Flickr's flickr.photos.setMeta, setTags and delete (Fotki's documentation
+    has none of them: off, it answers 112 "Method not found", as Fotki would)."""
 
     # Coppermine
     coppermine_api: bool = True

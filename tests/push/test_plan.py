@@ -214,3 +214,15 @@ def test_a_copy_made_by_another_tool_is_found_by_comparing_the_two_services_thum
     plan = listing.galleryk.plan(cpg, album="Copied by hand", update=False)
     row = plan.iloc[0]
     assert (row["action"], row["match"], row["remote_id"]) == ("skip", "perceptual", int(made.id))
+
+
+def test_a_service_that_answers_flickrs_edit_call_gets_photo_updates(fotki, sandbox, photos):
+    sandbox.settings.fotki_flickr_photo_calls = True
+    other_tool(fotki, files(photos)[:2], "Half")
+    listing = fotki.photos("Half", details=True)
+    listing.loc[0, "title"] = "Harbour at dawn"
+    listing.at[1, "tags"] = ["sea"]
+    report = listing.galleryk.plan(fotki).galleryk.apply(progress=False)
+    assert report["status"].tolist() == ["updated", "updated"]
+    after = fotki.photos("Half", details=True)
+    assert (after.loc[0, "title"], after.at[1, "tags"]) == ("Harbour at dawn", ["sea"])

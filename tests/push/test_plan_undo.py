@@ -75,3 +75,11 @@ def test_undoing_a_photoset_edit_restores_its_title(fotki):
 def test_a_table_that_is_not_a_report_is_refused(photos):
     with pytest.raises(ValueError, match="needs the report of a push or an apply"):
         scan(photos).galleryk.undo()
+
+
+def test_on_a_service_that_answers_flickrs_delete_call_the_uploads_go(fotki, sandbox, photos):
+    sandbox.settings.fotki_flickr_photo_calls = True
+    report = scan(photos).galleryk.push(fotki, album="Made", create=True, progress=False)
+    undone = report.galleryk.undo()
+    assert undone["status"].tolist() == ["undone"] * 4 + ["already"]  # the photoset went with its last photo
+    assert not set(report["remote_id"]) & set(fotki.photos()["id"].astype(str))

@@ -21,7 +21,10 @@ too. Choices where the doc is silent, following Flickr:
   (see :mod:`galleryk.sandbox.fotki.files`);
 - uploads take ``is_public``/``is_friend``/``is_family`` (default public); tags are split
   on spaces and commas with "double quotes" around multi-word tags; ``taken`` comes from
-  EXIF DateTimeOriginal, else the upload time (UTC); ``rotation`` from EXIF orientation.
+  EXIF DateTimeOriginal, else the upload time (UTC); ``rotation`` from EXIF orientation;
+- no undocumented method is answered (112, "Method not found"), unless
+  ``settings.fotki_flickr_photo_calls`` asks for Flickr's setMeta, setTags and delete
+  (:mod:`.flickr_extras`).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from .. import upload_hooks
 from ..settings import SandboxSettings
 from ..store import Store
 from ..users import get_user
-from . import db
+from . import db, flickr_extras
 from .call import FotkiError, check_app, check_token, format_of, params_of
 from .files import original_url, photo_page_url, photoset_url, thumbnail_url
 from .paging import IdIndex
@@ -103,6 +106,8 @@ class FotkiApi:
             with self.store.read() as conn:
                 app = check_app(conn, params, exclude=("photo",) if name == "upload" else ())
                 method = METHODS.get(name)
+                if method is None and self.settings.fotki_flickr_photo_calls:
+                    method = FLICKR_EXTRAS.get(name)
                 if method is None:
                     raise FotkiError(112, f'Method "{given}" not found')
                 user = check_token(conn, params, app["api_key"], method.needs)
@@ -438,3 +443,9 @@ METHODS: dict[str, Method] = {
     "flickr.photosets.getPhotos": Method(get_photos, None),
     "upload": Method(upload, "write"),
 }
+FLICKR_EXTRAS: dict[str, Method] = {
+    "flickr.photos.setMeta": Method(flickr_extras.set_meta, "write"),
+    "flickr.photos.setTags": Method(flickr_extras.set_tags, "write"),
+    "flickr.photos.delete": Method(flickr_extras.delete, "delete"),
+}
+"""Flickr's calls beyond Fotki's documentation, answered only with ``settings.fotki_flickr_photo_calls``."""
