@@ -23,12 +23,14 @@ from ..push import JournalError, check
 from ..services.contract import Service
 from .argtypes import positive
 from .errors import UsageError
+from .plan_table import cost_lines, plan_lines
 from .terminal import check_writable, progress_wanted
 
 EXAMPLES = """\
 examples:
   galleryk push ~/Pictures/trip --to fotki --album Trip --create
   galleryk push ~/Pictures/trip --to coppermine --album "Alice's holidays" --resize 2048
+  galleryk push ~/Pictures/trip --to fotki --album Trip --plan     (what it would do; nothing is sent)
 Run the same command again to resume an interrupted push or retry failed files: the journal
 remembers what is done, and nothing is uploaded twice.
 """
@@ -70,6 +72,18 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help="the journal file (default: one per service, user and album in galleryk's cache folder)",
     )
     p.add_argument("--report", type=Path, metavar="FILE", help="also write one row per file to this CSV file")
+    p.add_argument(
+        "--plan",
+        action="store_true",
+        help="print what the push would do, one line per file (upload, skip and how it was found online, "
+        "conflict), with the requests and time it would take, and change nothing",
+    )
+    p.add_argument(
+        "--adopt",
+        action="store_true",
+        help="push as the plan says: photos found online by their picture (uploaded by another tool, without "
+        "galleryk's marker) are adopted, not uploaded again",
+    )
     p.set_defaults(func=run)
 
 
@@ -99,21 +113,29 @@ def run(args: argparse.Namespace) -> int:
     if selection.empty:
         print(f"No image files in {args.folder}: nothing to push.")
         return 0
+    if args.plan:
+        return show_plan(selection, client, args, journal)
     where = client.name + (f", {client.album_noun} {args.album!r}" if args.album is not None else "")
     print(f"Pushing {len(selection)} files from {args.folder} to {where}...", flush=True)
-    report = push(
-        selection,
-        client,
-        album=args.album,
-        create=args.create,
-        tags=_tags(args.tags),
-        marker=None if args.marker == "none" else args.marker,
-        resize=args.resize,
-        strip_metadata=args.strip_metadata,
-        workers=args.workers,
-        journal=journal,
-        progress=progress_wanted(),
-    )
+    how = {
+        "marker": None if args.marker == "none" else args.marker,
+        "resize": args.resize,
+        "strip_metadata": args.strip_metadata,
+        "workers": args.workers,
+        "progress": progress_wanted(),
+    }
+    if args.adopt:
+        report = adopt(selection, client, args, journal, how)
+    else:
+        report = push(
+            selection,
+            client,
+            album=args.album,
+            create=args.create,
+            tags=_tags(args.tags),
+            journal=journal,
+            **how,
+        )
     files = file_names(selection, report, args.folder)
     print()
     print(summary_table(report, files))
@@ -129,6 +151,32 @@ def run(args: argparse.Namespace) -> int:
         report.assign(file=files).to_csv(args.report, index=False)
         print(f"report:  {args.report}")
     return _exit_status(report)
+
+
+def show_plan(selection: pd.DataFrame, client: Service, args: argparse.Namespace, journal: Path | None) -> int:
+    """``--plan``: print the plan the push would follow (see :mod:`.plan_table`); nothing is sent."""
+    from ..push.plan import plan
+
+    print(f"Planning {len(selection)} files from {args.folder} for {client.name}...", flush=True)
+    planned = plan(selection, client, album=args.album, create=args.create, tags=_tags(args.tags), journal=journal)
+    print()
+    for line in [*plan_lines(planned, args.folder), "", *cost_lines(planned, client)]:
+        print(line)
+    if args.report is not None:
+        planned.to_csv(args.report, index=False)
+        print(f"plan:    {args.report}")
+    return 0
+
+
+def adopt(
+    selection: pd.DataFrame, client: Service, args: argparse.Namespace, journal: Path | None, how: dict
+) -> pd.DataFrame:
+    """``--adopt``: plan, then apply every row (conflicts are left, and say so in the summary)."""
+    from ..push.apply import apply
+    from ..push.plan import plan
+
+    planned = plan(selection, client, album=args.album, create=args.create, tags=_tags(args.tags), journal=journal)
+    return apply(planned, client, journal=journal, **how)
 
 
 def preflight(client: Service, args: argparse.Namespace) -> Path | None:
