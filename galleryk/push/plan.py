@@ -470,7 +470,9 @@ class _Planner:
                     row.reason = "not on the service (no journal entry, marker or look-alike): uploaded"
         self.claimed = set(taken) | {c for r in rows for c in (r.candidates or [])}
 
-    def _found(self, row: Row, rid: int, how: str, taken: dict[int, Row], why: str, distance: int = 0) -> None:
+    def _found(
+        self, row: Row, rid: int, how: str, taken: dict[int, Row], why: str, distance: int | None = None
+    ) -> None:
         seen = self.online[rid]
         row.action, row.remote_id, row.match, row.distance, row.in_album = "skip", rid, how, distance, seen.in_album
         where = "" if seen.in_album else f"; it is in no {self.client.album_noun}: put in this one, not uploaded again"

@@ -119,7 +119,8 @@ class _Undo:
 
     # -- updates, deletes, the album --------------------------------------------------------------------
     def _updates(self) -> None:
-        for change in self.changes:
+        order = {str(r): i for i, r in enumerate(self.report["remote_id"]) if not pd.isna(r)}
+        for change in sorted(self.changes, key=lambda c: order.get(c.remote_id, len(order))):  # the report's order
             if change.action not in ("update", "update_album") or change.state == "undone":
                 if change.action in ("update", "update_album"):
                     self._add(f"#{change.remote_id}", "restore", "already", change.remote_id, "undone before")

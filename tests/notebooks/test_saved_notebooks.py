@@ -16,7 +16,7 @@ from galleryk.access import sandbox_fotki
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
-WORKED = ["00-quickstart", "01-list-and-curate", "02-push-and-copy", "03-explore", "04-uploader"]
+WORKED = ["00-quickstart", "01-list-and-curate", "02-push-and-copy", "03-explore", "04-uploader", "05-plan-and-apply"]
 
 SECRETS = {
     "an approval signature": re.compile(r"api_sig"),

@@ -66,7 +66,7 @@ def test_what_a_push_uploaded_is_known_by_the_journal_without_a_thumbnail(cpg, p
     df = scan(photos)
     pushed = df.galleryk.push(cpg, album="Mine", create=True, journal=tmp_path / "j.sqlite", progress=False)
     plan = df.galleryk.plan(cpg, album="Mine", journal=tmp_path / "j.sqlite")
-    assert plan["match"].tolist() == ["journal"] * 6
+    assert plan["match"].tolist() == ["journal"] * 6 and plan["distance"].isna().all()
     assert plan["remote_id"].astype(str).tolist() == pushed["remote_id"].tolist()
     assert plan.attrs["thumbnails_read"] == 0
 
