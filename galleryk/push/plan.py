@@ -4,8 +4,9 @@
     plan[plan.action == "conflict"]                   # two photos online look like this one: decide
     report = plan[plan.action != "delete"].galleryk.apply()
 
-A plan reads the album (and, on a service where photos live outside albums, the photos in no
-album), the push journal, and where needed thumbnails or details; it sends no change. Each row
+A plan reads the album, the push journal, and only where needed more: the photos in no album
+(on a service where photos live outside albums, when the album does not explain every row),
+thumbnails, details; it sends no change. Each row
 of the selection becomes one row of the plan, and so does each album to make and each photo to
 delete. How a local photo is recognised online, cheapest first:
 
@@ -200,6 +201,7 @@ class _Planner:
         self.refusals: dict[str, Unsupported | None] = {}
         self.source: Service | None = None
         self.claimed: set[int] = set()
+        self.account_read = False
         self.thumbnails_read = 0
         self.journal_file: Path | None = None
 
@@ -208,7 +210,7 @@ class _Planner:
         """Local files (a scan): recognise what is online, upload the rest."""
         items = build_items(df, remote=False, **specs)
         with self._journal() as jr:
-            self._read_online(account=True)
+            self._read_online()
             rows = [self._file_row(item, df.loc[item.index] if df.index.is_unique else None) for item in items]
             self._recognise(rows, jr)
         return self._finish(rows, "files")
@@ -218,7 +220,7 @@ class _Planner:
         self.source = source
         items = build_items(df, remote=True, **specs)
         with self._journal() as jr:
-            self._read_online(account=True)
+            self._read_online()
             rows = [
                 Row(
                     "upload",
@@ -240,7 +242,7 @@ class _Planner:
         if "id" not in df.columns:
             raise ValueError("a listing planned against its own service needs its 'id' column")
         with self._journal():
-            self._read_online(account=False)
+            self._read_online()
         claimed: set[int] = set()
         rows: list[Row] = []
         for index, values in df.iterrows():
@@ -329,8 +331,8 @@ class _Planner:
             self.round_trip = time.monotonic() - started
             yield jr
 
-    def _read_online(self, *, account: bool) -> None:
-        """The album's photos (and, where photos live outside albums, those in none)."""
+    def _read_online(self) -> None:
+        """The album's photos (for a push to no album: the photos in none)."""
         if not self.missing_album and (self.target.album_id is not None or self.album is None):
             aid = int(self.target.album_id) if self.target.album_id is not None else None
             listed = self.policy.call(lambda: self.client.photos(aid))
@@ -338,10 +340,16 @@ class _Planner:
                 self._add_online(row, in_album=aid is not None, place=place)
                 if not pd.isna(row.get("id")):
                     self.album_order.append(int(row["id"]))
-        if account and self.album is not None and self.client.capabilities.loose_photos:
-            loose = self.policy.call(lambda: self.client.photos(None))
-            for _, row in loose.iterrows():
-                self._add_online(row, in_album=False, place=None)
+
+    def _read_account(self) -> bool:
+        """Where photos live outside albums, the photos in none too (once); whether that listing was read now."""
+        if self.album is None or not self.client.capabilities.loose_photos or self.account_read:
+            return False
+        self.account_read = True
+        loose = self.policy.call(lambda: self.client.photos(None))
+        for _, row in loose.iterrows():
+            self._add_online(row, in_album=False, place=None)
+        return True
 
     def _add_online(self, row: pd.Series, *, in_album: bool, place: int | None) -> None:
         rid = _int(row.get("id"))
@@ -432,29 +440,9 @@ class _Planner:
                 seen_keys[key] = row
         open_rows = [r for r in open_rows if r.action == "upload"]
         entries = jr.entries(self.target.identity)
-        by_token: dict[str, int] = {}
-        by_digest: dict[str, int] = {}
-        for rid, seen in self.online.items():
-            for token in tokens(seen.tags, seen.description):
-                by_token.setdefault(token, rid)
-            digest = seen.row.get("digest") if hasattr(seen.row, "get") else None
-            if isinstance(digest, str) and len(digest) == 64:
-                by_digest.setdefault(digest, rid)
-        for row in open_rows:
-            item = row.item
-            assert item is not None
-            entry = entries.get(item.key)
-            known = _int(entry.remote_id) if entry is not None and entry.state == "uploaded" else None
-            if known is not None and known in self.online and known not in taken:
-                self._found(row, known, "journal", taken, "pushed from this machine before (the push journal says so)")
-                continue
-            token_hit = by_token.get(item.token) if item.digest is not None else None
-            if token_hit is not None and token_hit not in taken:
-                self._found(row, token_hit, "marker", taken, "carries the galleryk marker of this file's content")
-                continue
-            digest_hit = by_digest.get(item.digest) if item.digest is not None else None
-            if digest_hit is not None and digest_hit not in taken:
-                self._found(row, digest_hit, "digest", taken, "the service's file has the same sha256")
+        self._exactly(open_rows, entries, taken)
+        if any(r.action == "upload" for r in open_rows) and self._read_account():
+            self._exactly([r for r in open_rows if r.action == "upload"], entries, taken)
         self._by_picture([r for r in open_rows if r.action == "upload"], taken)
         self._details(
             [r.remote_id for r in rows if r.action == "skip" and r.remote_id is not None and self._needs_details(r)]
@@ -469,6 +457,32 @@ class _Planner:
                 if self.album is None:
                     row.reason = "not on the service (no journal entry, marker or look-alike): uploaded"
         self.claimed = set(taken) | {c for r in rows for c in (r.candidates or [])}
+
+    def _exactly(self, rows: list[Row], entries: dict[str, Any], taken: dict[int, Row]) -> None:
+        """The ways that cost nothing but the listings read: the journal, a marker shown, a digest said."""
+        by_token: dict[str, int] = {}
+        by_digest: dict[str, int] = {}
+        for rid, seen in self.online.items():
+            for token in tokens(seen.tags, seen.description):
+                by_token.setdefault(token, rid)
+            digest = seen.row.get("digest") if hasattr(seen.row, "get") else None
+            if isinstance(digest, str) and len(digest) == 64:
+                by_digest.setdefault(digest, rid)
+        for row in rows:
+            item = row.item
+            assert item is not None
+            entry = entries.get(item.key)
+            known = _int(entry.remote_id) if entry is not None and entry.state == "uploaded" else None
+            if known is not None and known in self.online and known not in taken:
+                self._found(row, known, "journal", taken, "pushed from this machine before (the push journal says so)")
+                continue
+            token_hit = by_token.get(item.token) if item.digest is not None else None
+            if token_hit is not None and token_hit not in taken:
+                self._found(row, token_hit, "marker", taken, "carries the galleryk marker of this file's content")
+                continue
+            digest_hit = by_digest.get(item.digest) if item.digest is not None else None
+            if digest_hit is not None and digest_hit not in taken:
+                self._found(row, digest_hit, "digest", taken, "the service's file has the same sha256")
 
     def _found(
         self, row: Row, rid: int, how: str, taken: dict[int, Row], why: str, distance: int | None = None
