@@ -8,7 +8,8 @@
 Modules: :mod:`.engine` (push, check), :mod:`.runner` (one item), :mod:`.targets` (the service
 adapter), :mod:`.remote` (what the push knows of the album), :mod:`.journal`, :mod:`.lock`,
 :mod:`.markers`, :mod:`.items`, :mod:`.options`, :mod:`.report`, :mod:`.watch`, :mod:`.matching` (match),
-:mod:`.accessor` (``df.galleryk``).
+:mod:`.plan` (``df.galleryk.plan``: one row per action, nothing sent), :mod:`.apply` (``plan.galleryk.apply()``),
+:mod:`.undo` (``report.galleryk.undo()``), :mod:`.estimate`, :mod:`.accessor` (``df.galleryk``).
 """
 
 from .engine import check, default_journal_path, push
