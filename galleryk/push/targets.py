@@ -329,7 +329,7 @@ class Target:
                 "added now went in the selection's order, after the photos it held already"
             )
         if set_order and self.caps.order_albums and self.album_id is not None:
-            ids = [int(r) for _, r in order if r]
+            ids = list(dict.fromkeys(int(r) for _, r in order if r))  # a photo named twice keeps its first place
             if ids:
                 self.order_note = self._order(ids)
         elif set_order and not (self.caps.order_albums or self.caps.keeps_add_order):

@@ -226,3 +226,14 @@ def test_a_service_that_answers_flickrs_edit_call_gets_photo_updates(fotki, sand
     assert report["status"].tolist() == ["updated", "updated"]
     after = fotki.photos("Half", details=True)
     assert (after.loc[0, "title"], after.at[1, "tags"]) == ("Harbour at dawn", ["sea"])
+
+
+def test_a_plan_against_a_photoset_galleryk_filled_costs_no_more_than_listing_it(fotki, sandbox, photos, tmp_path):
+    df = scan(photos)
+    df.galleryk.push(fotki, album="Pushed", create=True, journal=tmp_path / "j.sqlite", progress=False)
+    sandbox.faults.reset_requests("fotki")
+    fotki.photos("Pushed")
+    listing = sum(sandbox.faults.requests("fotki").values())
+    sandbox.faults.reset_requests("fotki")
+    df.galleryk.plan(fotki, album="Pushed", journal=tmp_path / "j.sqlite")
+    assert sum(sandbox.faults.requests("fotki").values()) == listing
