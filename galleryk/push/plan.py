@@ -453,9 +453,9 @@ class _Planner:
             elif row.action == "upload":
                 where = "the new album" if self.missing_album else f"the {self.client.album_noun}"
                 row.match = "none"
-                row.reason = f"not on the service (no journal entry, marker or look-alike): uploaded into {where}"
+                row.reason = f"nothing online matches it: uploaded into {where}"
                 if self.album is None:
-                    row.reason = "not on the service (no journal entry, marker or look-alike): uploaded"
+                    row.reason = "nothing online matches it: uploaded"
         self.claimed = set(taken) | {c for r in rows for c in (r.candidates or [])}
 
     def _exactly(self, rows: list[Row], entries: dict[str, Any], taken: dict[int, Row]) -> None:
@@ -474,7 +474,7 @@ class _Planner:
             entry = entries.get(item.key)
             known = _int(entry.remote_id) if entry is not None and entry.state == "uploaded" else None
             if known is not None and known in self.online and known not in taken:
-                self._found(row, known, "journal", taken, "pushed from this machine before (the push journal says so)")
+                self._found(row, known, "journal", taken, "the push journal has it")
                 continue
             token_hit = by_token.get(item.token) if item.digest is not None else None
             if token_hit is not None and token_hit not in taken:
