@@ -8,8 +8,9 @@
 Modules: :mod:`.engine` (push, check), :mod:`.runner` (one item), :mod:`.targets` (the service
 adapter), :mod:`.remote` (what the push knows of the album), :mod:`.journal`, :mod:`.lock`,
 :mod:`.markers`, :mod:`.items`, :mod:`.options`, :mod:`.report`, :mod:`.watch`, :mod:`.matching` (match),
-:mod:`.plan` (``df.galleryk.plan``: one row per action, nothing sent), :mod:`.apply` (``plan.galleryk.apply()``),
-:mod:`.undo` (``report.galleryk.undo()``), :mod:`.estimate`, :mod:`.accessor` (``df.galleryk``).
+:mod:`.plan` (``df.galleryk.plan``: one row per action, nothing sent; its rows in :mod:`.planrows`, look-alikes
+in :mod:`.lookalikes`), :mod:`.apply` (``plan.galleryk.apply()``), :mod:`.undo` (``report.galleryk.undo()``),
+:mod:`.estimate`, :mod:`.accessor` (``df.galleryk``).
 """
 
 from .engine import check, default_journal_path, push

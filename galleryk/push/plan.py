@@ -28,11 +28,9 @@ With ``delete=True`` the album's photos that no row accounts for become ``delete
 from __future__ import annotations
 
 import contextlib
-import math
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -42,83 +40,33 @@ from ..base.errors import AlbumNotFound, Reason, ServiceError, Unsupported
 from ..media import file_digest
 from ..services.contract import Service, check_service
 from ..services.registry import ATTR, client_for, client_ref
+from . import lookalikes
 from .engine import default_journal_path
 from .estimate import estimate
 from .items import Item, build_items
 from .journal import Journal
 from .markers import is_marker, tokens
-from .matching import MAX_DISTANCE, THUMB_SIZE, close_pairs, local_hashes, remote_hashes
+from .matching import MAX_DISTANCE
 from .options import PushOptions
+from .planrows import (
+    ACTIONS,
+    COLUMNS,
+    EDITABLE,
+    MATCHES,
+    Online,
+    Row,
+    int_of,
+    said,
+    said_value,
+    table,
+    tag_list,
+    text_of,
+)
 from .report import TARGET_ATTR
 from .targets import Target, make_target
 
-ACTIONS = ["create_album", "upload", "skip", "update", "delete", "conflict", "impossible"]
-"""What a plan row does; ``conflict`` and ``impossible`` rows are never applied."""
-MATCHES = ["journal", "marker", "digest", "perceptual", "id", "none"]
-"""How a row's photo was recognised online (``id``: the row is that online photo, from a listing of the service)."""
-COLUMNS = [
-    "action",
-    "reason",
-    "kind",
-    "row",
-    "path",
-    "source_id",
-    "title",
-    "description",
-    "tags",
-    "remote_id",
-    "match",
-    "distance",
-    "candidates",
-    "changes",
-    "position",
-    "in_album",
-    "digest",
-    "bytes",
-]
 SOURCE_ATTR = "galleryk_source"
 """The ``attrs`` entry naming the client a copy's photos come from."""
-EDITABLE = ("title", "description", "tags")
-
-
-@dataclass
-class Row:
-    """One row of a plan while it is being made (see :data:`COLUMNS`)."""
-
-    action: str
-    reason: str
-    kind: str = "photo"
-    row: Any = None
-    path: str | None = None
-    source_id: str | None = None
-    title: str | None = None
-    description: str | None = None
-    tags: list[str] | None = None
-    remote_id: int | None = None
-    match: str | None = None
-    distance: int | None = None
-    candidates: list[int] | None = None
-    changes: str | None = None
-    position: int | None = None
-    in_album: bool | None = None
-    digest: str | None = None
-    bytes: int | None = None
-    item: Item | None = field(default=None, repr=False)
-
-
-@dataclass
-class Online:
-    """What a plan knows of one photo online: from a listing, and details when they were read."""
-
-    id: int
-    title: str | None
-    description: str | None
-    tags: list[str] | None
-    in_album: bool
-    place: int | None
-    row: pd.Series = field(repr=False)
-    detailed: bool = False
-    """Whether description and tags were read from the photo's details (else from a listing, or unknown)."""
 
 
 def plan(
@@ -229,7 +177,7 @@ class _Planner:
                     source_id=item.remote_id,
                     title=item.title,
                     description=item.description,
-                    tags=list(item.tags) if item.tags or _said(df, "tags", item.index) else None,
+                    tags=list(item.tags) if item.tags or said(df, "tags", item.index) else None,
                     item=item,
                 )
                 for item in items
@@ -246,7 +194,7 @@ class _Planner:
         claimed: set[int] = set()
         rows: list[Row] = []
         for index, values in df.iterrows():
-            rid = _int(values.get("id"))
+            rid = int_of(values.get("id"))
             if rid is None:
                 rows.append(Row("impossible", "the row has no photo id", row=index))
                 continue
@@ -257,9 +205,9 @@ class _Planner:
                 source_id=str(rid),
                 remote_id=rid,
                 match="id",
-                title=_text(values.get("title")),
-                description=_text(values.get("description")),
-                tags=_tag_list(values.get("tags")),
+                title=text_of(values.get("title")),
+                description=text_of(values.get("description")),
+                tags=tag_list(values.get("tags")),
             )
             claimed.add(rid)
             rows.append(row)
@@ -283,9 +231,9 @@ class _Planner:
         rows: list[Row] = []
         kept: set[int] = set()
         for index, values in df.iterrows():
-            aid = _int(values.get("id"))
+            aid = int_of(values.get("id"))
             row = Row("skip", "unchanged", kind="album", row=index, remote_id=aid, match="id")
-            row.title, row.description = _text(values.get("title")), _text(values.get("description"))
+            row.title, row.description = text_of(values.get("title")), text_of(values.get("description"))
             rows.append(row)
             if aid is None or aid not in by_id:
                 row.action, row.reason = "impossible", f"no {self.client.album_noun} {aid} of yours on the service"
@@ -293,9 +241,9 @@ class _Planner:
             kept.add(aid)
             old = by_id[aid]
             changed = {
-                name: (_text(old.get(name)), getattr(row, name))
+                name: (text_of(old.get(name)), getattr(row, name))
                 for name in ("title", "description")
-                if getattr(row, name) is not None and _text(old.get(name)) != getattr(row, name)
+                if getattr(row, name) is not None and text_of(old.get(name)) != getattr(row, name)
             }
             if changed and self.update:
                 self._changed(row, changed, "edit_album")
@@ -303,7 +251,7 @@ class _Planner:
             for aid, old in by_id.items():
                 if aid not in kept:
                     row = Row("delete", "not in the selection", kind="album", remote_id=aid, match="none")
-                    row.title = _text(old.get("title"))
+                    row.title = text_of(old.get("title"))
                     self._refusable(row, "delete_album")
                     rows.append(row)
         return self._frame(rows, "albums")
@@ -352,14 +300,14 @@ class _Planner:
         return True
 
     def _add_online(self, row: pd.Series, *, in_album: bool, place: int | None) -> None:
-        rid = _int(row.get("id"))
+        rid = int_of(row.get("id"))
         if rid is None or rid in self.online:
             return
         self.online[rid] = Online(
             rid,
-            _text(row.get("title")),
-            _text(row.get("description")),
-            _tag_list(row.get("tags")),
+            text_of(row.get("title")),
+            text_of(row.get("description")),
+            tag_list(row.get("tags")),
             in_album,
             place,
             row,
@@ -400,11 +348,11 @@ class _Planner:
                 self.online.pop(rid, None)
                 continue
             if seen is None:  # on the service, outside the album
-                seen = Online(rid, _text(info.get("title")), None, None, False, None, pd.Series(info))
+                seen = Online(rid, text_of(info.get("title")), None, None, False, None, pd.Series(info))
                 self.online[rid] = seen
-            seen.title = _text(info.get("title")) if info.get("title") is not None else seen.title
-            seen.description = _text(info.get("description")) or ""
-            seen.tags = _tag_list(info.get("tags")) or []
+            seen.title = text_of(info.get("title")) if info.get("title") is not None else seen.title
+            seen.description = text_of(info.get("description")) or ""
+            seen.tags = tag_list(info.get("tags")) or []
             seen.detailed = True
 
     # -- recognising local files and copies ----------------------------------------------------------
@@ -412,7 +360,7 @@ class _Planner:
         assert item.path is not None
         row = Row("upload", "", row=item.index, path=str(item.path), item=item)
         row.title, row.description = item.title, item.description
-        row.tags = list(item.tags) if item.tags or (values is not None and _said_value(values.get("tags"))) else None
+        row.tags = list(item.tags) if item.tags or (values is not None and said_value(values.get("tags"))) else None
         if item.problem:
             row.action, row.reason = "impossible", f"not readable: {item.problem}"
         elif not item.path.is_file():
@@ -472,7 +420,7 @@ class _Planner:
             item = row.item
             assert item is not None
             entry = entries.get(item.key)
-            known = _int(entry.remote_id) if entry is not None and entry.state == "uploaded" else None
+            known = int_of(entry.remote_id) if entry is not None and entry.state == "uploaded" else None
             if known is not None and known in self.online and known not in taken:
                 self._found(row, known, "journal", taken, "the push journal has it")
                 continue
@@ -495,32 +443,16 @@ class _Planner:
 
     def _by_picture(self, rows: list[Row], taken: dict[int, Row]) -> None:
         """Perceptual hashes: a thumbnail per remote photo nothing else explained, at most once each."""
-        others = [rid for rid in self.online if rid not in taken]
+        others = {rid: seen.row for rid, seen in self.online.items() if rid not in taken}
         if self.max_distance is None or not rows or not others:
             return
         if self.source is not None:
-            source = self.source
-            ours = remote_hashes(
-                lambda sid: source.thumbnail(int(sid), size=THUMB_SIZE),
-                [r.source_id for r in rows],
-                self.workers,
-                skip_failures=True,
-            )[:, 0, :]
+            ours = lookalikes.of_photos(self.source, [int(r.source_id or 0) for r in rows], self.workers)
         else:
-            ours = local_hashes([r.path for r in rows if r.path is not None], self.workers)
-        theirs = remote_hashes(
-            lambda rid: self.client.thumbnail(self.online[rid].row, size=THUMB_SIZE),
-            others,
-            self.workers,
-            skip_failures=True,
-        )
-        self.thumbnails_read = len(others)
-        by_local: dict[int, list[tuple[int, int]]] = {}
-        by_remote: dict[int, list[int]] = {}
-        for distance, a, b, _turn in close_pairs(ours, theirs, int(self.max_distance)):
-            by_local.setdefault(a, []).append((others[b], distance))
-            by_remote.setdefault(others[b], []).append(a)
-        for a, found in by_local.items():
+            ours = lookalikes.of_files([r.path or "" for r in rows], self.workers)
+        pairs = lookalikes.look_alikes(ours, self.client, others, int(self.max_distance), self.workers)
+        self.thumbnails_read = pairs.thumbnails
+        for a, found in pairs.by_row.items():
             row = rows[a]
             if len(found) > 1:
                 row.action, row.match, row.candidates = "conflict", "perceptual", [rid for rid, _ in found]
@@ -530,8 +462,8 @@ class _Planner:
                 )
                 continue
             rid, distance = found[0]
-            if len(by_remote[rid]) > 1:
-                names = [Path(rows[i].path or "").name or f"#{rows[i].source_id}" for i in by_remote[rid]]
+            if len(pairs.by_photo[rid]) > 1:
+                names = [Path(rows[i].path or "").name or f"#{rows[i].source_id}" for i in pairs.by_photo[rid]]
                 row.action, row.match, row.candidates, row.distance = "conflict", "perceptual", [rid], distance
                 row.reason = f"photo {rid} online looks like {len(names)} of the selection ({', '.join(names[:5])})"
                 continue
@@ -620,15 +552,7 @@ class _Planner:
                     row.position = after
 
     def _frame(self, rows: list[Row], mode: str) -> pd.DataFrame:
-        names = [f.name for f in fields(Row) if f.name != "item"]
-        data = {name: [getattr(r, name) for r in rows] for name in names}
-        out = pd.DataFrame(data, columns=COLUMNS)
-        out["action"] = pd.Categorical(out["action"], categories=ACTIONS)
-        for name in ("reason", "kind", "path", "source_id", "title", "description", "match", "changes", "digest"):
-            out[name] = out[name].astype("string")
-        for name in ("remote_id", "distance", "position", "bytes"):
-            out[name] = pd.array([None if v is None else int(v) for v in data[name]], dtype="Int64")
-        out["in_album"] = pd.array(data["in_album"], dtype="boolean")
+        out = table(rows)
         caps = self.client.capabilities
         out.attrs.update(
             {
@@ -669,43 +593,6 @@ def _order_words(client: Service, caps: Any) -> str:
             f"selection's order, after those it holds; those keep their places"
         )
     return f"{client.name} keeps no order of its own for an {noun}'s photos"
-
-
-# -- small readers -----------------------------------------------------------------------------------
-def _int(value: Any) -> int | None:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
-    return str(value)
-
-
-def _tag_list(value: Any) -> list[str] | None:
-    """A tags cell as a list; None when it says nothing (not read)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, str):
-        return [t for t in value.split() if t]
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    return [str(t) for t in value if str(t)]
-
-
-def _said_value(value: Any) -> bool:
-    return _tag_list(value) is not None
-
-
-def _said(df: pd.DataFrame, column: str, index: Any) -> bool:
-    if column not in df.columns or not df.index.is_unique:
-        return False
-    return _said_value(df.at[index, column])
 
 
 def plan_client(plan_df: pd.DataFrame, attr: str = TARGET_ATTR) -> Service | None:
