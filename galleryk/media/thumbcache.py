@@ -157,6 +157,24 @@ def default_cache() -> ThumbCache:
     return _default
 
 
+def enough(pixels: int, size: int) -> bool:
+    """Whether a service's preview ``pixels`` a side serves a thumbnail of ``size``: it may be drawn up to twice as large.
+
+    A tile a little larger than a gallery's thumbnails uses them; a large view (800 px from a
+    128 px preview) is made from the original instead.
+    """
+    return pixels * 2 >= size
+
+
+def longest_side(data: bytes) -> int:
+    """The longest side in pixels of the image in ``data`` (read from its header; 0 when Pillow cannot read it)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return max(im.size)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+
+
 def downscale(data: bytes, size: int, quality: int = 80) -> bytes:
     """JPEG bytes of ``data`` (any image Pillow reads) fitting in ``size`` x ``size``, upright.
 
