@@ -58,8 +58,10 @@ def _texts(nb: dict) -> str:
     )
 
 
-def test_the_worked_notebooks_and_the_app_are_all_there():
-    assert [p.stem for p in PATHS] == [*WORKED, "app"]
+def test_the_worked_notebooks_are_all_there_and_the_app_ships_in_the_package_unrun():
+    assert [p.stem for p in PATHS] == WORKED
+    app = _load(NOTEBOOKS.parent / "galleryk" / "app" / "app.ipynb")
+    assert all(not c.get("outputs") for c in app["cells"]) and "widgets" not in app["metadata"]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
