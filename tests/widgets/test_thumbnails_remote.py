@@ -35,7 +35,9 @@ def test_fotki_thumbnail_is_fetched_once_then_served_from_memory_and_disk(sandbo
         assert fotki.thumbnail(photo_id) == first
         thumbcache.default_cache().clear_memory()
         assert fotki.thumbnail(photo_id) == first  # from the disk cache
-        files = list(thumbcache.cache_dir().rglob("*.jpg"))
+        folder = thumbcache.cache_dir(sandbox.fotki_api_url)
+        assert folder.is_relative_to(sandbox.data_dir)  # a sandbox's thumbnails go with it
+        files = list(folder.rglob("*.jpg"))
         assert files and all(re.fullmatch(r"[0-9a-f]{40}\.jpg", f.name) for f in files)
     finally:
         sandbox.faults.clear("fotki")
@@ -45,7 +47,8 @@ def test_coppermine_thumbnail_is_its_thumb_file(sandbox):
     cpg = sandbox_coppermine(sandbox, "alice")
     row = cpg.photos("Harbour & Beach").iloc[0]
     raw = cpg.transport.get(row["thumb_url"]).content
-    assert cpg.thumbnail(row, size=1024) == raw  # small enough already: sent as the gallery made it
+    assert cpg.thumbnail(row, size=200) == raw  # serves that size: sent as the gallery made it
+    assert max(size_of(cpg.thumbnail(row, size=1024))) > max(size_of(raw))  # a large view: from the picture
     assert max(size_of(cpg.thumbnail(int(row["id"]), size=40))) <= 40  # from a bare id, downscaled
 
 
