@@ -170,3 +170,11 @@ def gk_jpeg() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, "JPEG")
     return buf.getvalue()
+
+
+def test_the_quickstart_ends_with_its_widgets_showing():
+    """Run All leaves the showcase on screen: no cell closes a widget or stops what they show, the last shows one."""
+    code = [c for c in _load(NOTEBOOKS / "00-quickstart.ipynb")["cells"] if c["cell_type"] == "code"]
+    assert not [c for c in code if ".close()" in "".join(c["source"])]
+    last = code[-1]["outputs"]
+    assert last and "application/vnd.jupyter.widget-view+json" in last[-1].get("data", {})
