@@ -72,7 +72,8 @@ def register_scope(url: str, folder: str | os.PathLike) -> Callable[[], None]:
     Returns the function that ends the scope (when the sandbox stops), in the cache folder it was made in.
     """
     root, key, value = cache_root(), origin(url), str(Path(folder).resolve())
-    _update(root, lambda found: {**found, key: value})
+    # records of sandboxes whose folder is gone (a process killed outright) are dropped on the way
+    _update(root, lambda found: {**{k: v for k, v in found.items() if Path(v).parent.is_dir()}, key: value})
     return lambda: _update(root, lambda found: {k: v for k, v in found.items() if k != key or v != value})
 
 
