@@ -81,7 +81,7 @@ class App(widgets.VBox):
                 "This is a practice copy of Fotki and Coppermine running on this computer, with demo "
                 "accounts and photos: nothing you do here reaches the real services."
             )
-        return f"Working on your own accounts ({self.accounts.where})."
+        return "Working on your own accounts, as galleryk's settings name them: what you do here is real."
 
     # -- messages ----------------------------------------------------------------------------------------
     @property

@@ -71,3 +71,17 @@ def test_a_listing_that_lost_its_client_says_to_pass_one(sandbox):
     with pytest.raises(KeyError, match="pass client="):
         listing.galleryk.thumbnails()
     assert "base64" in listing.head(1).galleryk.thumbnails(client=fotki).data
+
+
+def test_coppermine_large_preview_is_made_from_the_picture_on_the_sandbox_and_the_real_gallery(cpg_server, tmp_path):
+    cpg_server.need_uploads()
+    cpg = cpg_server.client()
+    aid = cpg_server.fresh_album("Large previews")
+    picture = Image.new("RGB", (1600, 1200), (30, 120, 200))
+    picture.save(tmp_path / "big.jpg", "JPEG", quality=85)
+    pid = int(cpg.upload(tmp_path / "big.jpg", album=aid, title="Big").id)
+    row = cpg.photos(aid).iloc[0]
+    assert int(row["id"]) == pid
+    tile, large = cpg.thumbnail(row, size=120), cpg.thumbnail(row, size=800)
+    assert max(size_of(tile)) <= 120
+    assert max(size_of(large)) == 800  # the gallery's thumb_ file is far smaller: the picture, downscaled
