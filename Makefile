@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # The demo (and the sandbox) need galleryk and its own dependencies only: no test tools, no browser driver.
+# pip's own output goes to $(VENV)/setup.log (shown only when it fails), so the demo is all there is to read.
 $(DEMO_STAMP): pyproject.toml
 	@echo "== Setting up $(VENV): a virtual environment with galleryk and what it needs"
 	@echo "   (pandas, Pillow, lxml, requests, tqdm, werkzeug, ipywidgets: a minute or two the first time)"
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install -e .
-	touch $(DEMO_STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/python -m pip install --upgrade pip && $(BIN)/python -m pip install -e .; } > $(VENV)/setup.log 2>&1 \
+		|| { tail -n 25 $(VENV)/setup.log; echo "== Setting up failed: the whole story is in $(VENV)/setup.log"; exit 1; }
+	@touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
 	@echo "== Running the demo: galleryk demo, against a sandbox on 127.0.0.1 that is gone when it ends"

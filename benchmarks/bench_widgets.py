@@ -139,8 +139,9 @@ def main() -> None:
 
 
 SCROLL_CELL = """\
+from galleryk.media import thumbcache
 if cfg["cache_bytes"]:
-    gk.thumbcache.default_cache().memory_bytes = cfg["cache_bytes"]
+    thumbcache.default_cache().memory_bytes = cfg["cache_bytes"]
 browser = gw.AlbumBrowser(fotki(), album=cfg["set_id"], height=600)
 probe = widgets.HTML()
 def show(*_):

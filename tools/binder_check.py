@@ -4,7 +4,7 @@
    (repo2docker's step for this repository), on ``binder/runtime.txt``'s Python if it is here.
 2. ``binder/start`` around an nbclient run of every notebook: each must say it works on the
    sandbox named by ``GALLERYK_CONFIG`` (the one binder/start runs), not one of its own.
-3. ``binder/start`` around Voilà serving ``notebooks/app.ipynb``, opened in Debian's Chromium;
+3. ``binder/start`` around Voilà serving ``galleryk/app/app.ipynb``, opened in Debian's Chromium;
    the app must render and say which sandbox it uses. Then the server stops, and the sandbox
    must stop with it.
 
@@ -93,7 +93,7 @@ def main() -> int:
                 str(venv_bin / "python"),
                 "-m",
                 "voila",
-                "notebooks/app.ipynb",
+                "galleryk/app/app.ipynb",
                 "--no-browser",
                 f"--port={port}",
                 "--Voila.ip=127.0.0.1",

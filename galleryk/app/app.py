@@ -1,16 +1,18 @@
 """The galleryk app: sign in, browse and select, upload a folder, copy a selection, in one page (Voilà).
 
     from galleryk.app import App
-    App()          # notebooks/app.ipynb: `galleryk app` serves it with Voilà
+    App()          # galleryk/app/app.ipynb: `galleryk app` serves it with Voilà
 
 Built from the widgets (``SignIn``, ``AlbumBrowser``, ``Uploader``) for people who do not
-write code. Every action is a button, runs off the kernel's main thread, and shows its errors
-in the page in plain words (Voilà hides tracebacks).
+write code. Every action is a button, runs off the kernel's main thread, and says what
+happened, errors included, in plain words under the step it belongs to (Voilà hides
+tracebacks); a warning goes away once what it asks for has changed.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,24 +23,29 @@ from ..access.accounts import Accounts, accounts
 from ..sandbox import approve_in_page
 from ..widgets import AlbumBrowser, SignIn, Uploader
 from ..widgets import albums as pickers
-from ..widgets.words import describe, status_html
+from ..widgets.words import describe
+from .notes import Note
 
 NEW = pickers.NEW_ALBUM
+STEPS = ("sign_in", "browse", "upload", "copy")
+TITLES = ("1 Sign in", "2 Browse", "3 Upload", "4 Copy")
+START_FOLDER = "GALLERYK_APP_FOLDER"
+"""Where a folder typed without a full path is looked for (``galleryk app`` sets it to the folder it was started in)."""
 DROP_NOTE = (
-    "Files dropped on this page are not offered: they would have to cross the page's connection to the "
-    "server, which closes without a word above about 10 MB. Put the photos in a folder on the server "
-    "(in JupyterLab or on Binder: drag them into the file browser, which uploads in chunks) and type "
-    "that folder here."
+    "Photos cannot be dropped on this page: a page can hand the app only about 10 MB at a time, and "
+    "larger transfers fail without a word. Type the folder that holds them instead (in JupyterLab or on "
+    "Binder, first drag them into the file browser on the left, which copies large files safely)."
 )
 
 
 class App(widgets.VBox):
     """The whole app; ``App(accounts)`` (default: ``galleryk.accounts(sign_in=False)``).
 
-    Public, as the buttons: ``tabs``, ``fotki_signin``, ``cpg_signin``, ``approve_on_sandbox()``,
-    ``browse(service)``, ``browser`` (the AlbumBrowser shown), ``open_folder(path)``,
-    ``uploader``, ``copy(album=None)``, ``wait()`` (for the copy running), ``report``
-    (the last copy's push report), ``status``.
+    Public, as the buttons: ``tabs``, ``signins`` (one ``SignIn`` per service), ``fotki_signin``,
+    ``cpg_signin``, ``approve_on_sandbox()``, ``browse(service)``, ``browser`` (the AlbumBrowser
+    shown), ``open_folder(path)``, ``uploader``, ``copy(album=None)``, ``wait()`` (for the step
+    running), ``report`` (the last copy's push report), ``notes`` (each step's message line:
+    ``notes["copy"].text``), ``status`` (the last message said, in any step).
     """
 
     def __init__(self, acc: Accounts | None = None) -> None:
@@ -46,42 +53,56 @@ class App(widgets.VBox):
         self.accounts = acc if acc is not None else accounts(sign_in=False, need=("fotki",))
         self.fotki, self.cpg = self.accounts.fotki, self.accounts.coppermine
         self.services = self.accounts.services
-        self.status = ""
         self.report = None
         self.browser: AlbumBrowser | None = None
         self.uploader: Uploader | None = None
+        self.notes = {step: Note() for step in STEPS}
         self._browsers: dict[str, AlbumBrowser] = {}
         self._work: threading.Thread | None = None
-        self._status = widgets.HTML()
         self.add_class("galleryk-app")
-        where = html.escape(self.accounts.where)
-        head = widgets.HTML(f"<div style='color:#57606a'>Working on {where}.</div>")
+        head = widgets.HTML(f"<div class='galleryk-app-where' style='opacity:0.75'>{html.escape(self._where())}</div>")
         self.tabs = widgets.Tab(
             children=[self._sign_in_tab(), self._browse_tab(), self._upload_tab(), self._copy_tab()]
         )
-        for i, title in enumerate(["1 Sign in", "2 Browse", "3 Upload", "4 Copy"]):
+        for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)
         self.tabs.observe(self._tab_changed, "selected_index")
-        self.children = [head, self._status, self.tabs]
+        self.children = [head, self.tabs]
         for key, client in self.services.items():
-            if getattr(client, "can_sign_in", False) and not client.signed_in:
+            with_password = client.capabilities.sign_in == "password" and getattr(client, "can_sign_in", False)
+            if with_password and not client.signed_in:
                 threading.Thread(
-                    target=self._guard, args=(self._sign_in_from_settings, key), daemon=True, name="galleryk-app"
+                    target=self._guard, args=("sign_in", self._sign_in_from_settings, key), daemon=True
                 ).start()
 
-    # -- status ---------------------------------------------------------------------------------
-    def _say(self, text: str, kind: str = "info") -> None:
-        self.status = text
-        self._status.value = status_html(text, kind)
+    def _where(self) -> str:
+        if self.accounts.is_sandbox:
+            return (
+                "This is a practice copy of Fotki and Coppermine running on this computer, with demo "
+                "accounts and photos: nothing you do here reaches the real services."
+            )
+        return "Working on your own accounts, as galleryk's settings name them: what you do here is real."
 
-    def _guard(self, step: Any, *args: Any) -> None:
+    # -- messages ----------------------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The message said last, in whichever step."""
+        return self._last
+
+    _last = ""
+
+    def _say(self, step: str, text: str, kind: str = "info") -> None:
+        self._last = text
+        self.notes[step].say(text, kind)
+
+    def _guard(self, step: str, action: Any, *args: Any) -> None:
         try:
-            step(*args)
-        except Exception as exc:  # Voilà shows no traceback: the page says what went wrong
-            self._say(describe(exc), "error")
+            action(*args)
+        except Exception as exc:  # Voilà shows no traceback: the step says what went wrong
+            self._say(step, describe(exc), "error")
 
-    def _in_thread(self, step: Any, *args: Any) -> None:
-        self._work = threading.Thread(target=self._guard, args=(step, *args), daemon=True, name="galleryk-app")
+    def _in_thread(self, step: str, action: Any, *args: Any) -> None:
+        self._work = threading.Thread(target=self._guard, args=(step, action, *args), daemon=True, name="galleryk-app")
         self._work.start()
 
     def wait(self, timeout: float | None = 120.0) -> None:
@@ -99,30 +120,34 @@ class App(widgets.VBox):
             self.signins[key] = signin
             parts.append(signin)
             if self.accounts.is_sandbox and client.capabilities.sign_in == "approval":
-                approve = widgets.Button(
-                    description="Sandbox: approve for me",
-                    icon="magic",
-                    tooltip="Plays you on the sandbox's approval page (only on the sandbox)",
-                    layout=widgets.Layout(width="auto"),
+                parts.append(self._approve_row(client.name))
+        if len(self.services) < 2:
+            parts.append(
+                widgets.HTML(
+                    "<i>Only one service is set up here. To copy between two, galleryk's settings need the "
+                    "other one too (for a Coppermine gallery: its address, user name and password).</i>"
                 )
-                approve.on_click(lambda _: self.approve_on_sandbox())
-                parts.append(
-                    widgets.HBox(
-                        [
-                            approve,
-                            widgets.HTML(
-                                "<i>On the sandbox only: signs in on its approval page as the demo user and says yes, "
-                                "for when this page cannot open it (Binder). On a real account, use the link above.</i>"
-                            ),
-                        ]
-                    )
-                )
-        if "coppermine" not in self.services:
-            parts.append(widgets.HTML("<i>No Coppermine gallery is set (GALLERYK_COPPERMINE_URL).</i>"))
+            )
+        parts.append(self.notes["sign_in"].widget)
         self.fotki_signin = self.signins.get("fotki")
         self.cpg_signin = self.signins.get("coppermine")
         self._sign_in_box = widgets.VBox(parts)
         return self._sign_in_box
+
+    def _approve_row(self, name: str) -> widgets.Widget:
+        approve = widgets.Button(
+            description="Approve for me",
+            icon="magic",
+            tooltip=f"On this practice copy only: says yes on {name}'s approval page for the demo user",
+            layout=widgets.Layout(width="auto", flex="0 0 auto"),
+        )
+        approve.on_click(lambda _: self.approve_on_sandbox())
+        why = widgets.HTML(
+            f"<i>Practice copy only: answers {html.escape(name)}'s approval page for you, for when the link "
+            "above cannot open (Binder). With a real account, use the link.</i>",
+            layout=widgets.Layout(flex="1 1 auto", min_width="0"),
+        )
+        return widgets.HBox([approve, why], layout=widgets.Layout(align_items="center", grid_gap="8px"))
 
     def _sign_in_from_settings(self, key: str) -> None:
         # the settings hold the password: sign in with it, and let the sign-in form show it
@@ -130,30 +155,28 @@ class App(widgets.VBox):
         self.signins[key].refresh()
 
     def approve_on_sandbox(self) -> None:
-        """Sandbox only: start the Fotki sign-in if needed, approve it on the sandbox's page, then Continue."""
+        """Practice copy (sandbox) only: start the sign-in that needs approval, approve it on its page, Continue."""
         if not self.accounts.is_sandbox:
-            self._say("This works on the sandbox only: open the approval link instead.", "warn")
+            self._say("sign_in", "This works on the practice copy only: open the approval link instead.", "warn")
             return
-        self._in_thread(self._approve)
+        self.notes["sign_in"].clear()
+        self._in_thread("sign_in", self._approve)
 
     def _approve(self) -> None:
         signin = next((s for s in self.signins.values() if s.client.capabilities.sign_in == "approval"), None)
-        if signin is None:
-            return
-        if signin.signed_in:
-            self._say("Already signed in to Fotki.", "ok")
-            return
+        if signin is None or signin.signed_in:
+            return  # its sign-in form already says who is signed in
         if signin.approval_url is None:
             signin.sign_in()
             signin.wait()
         url = signin.approval_url
         if url is None:
-            raise RuntimeError("Fotki gave no approval link: see the message under the Fotki sign-in")
-        self._say("Approving on the sandbox's page…", "busy")
+            return  # the sign-in form says why there is no link
+        self._say("sign_in", f"Saying yes on {signin.client.name}'s approval page…", "busy")
         approve_in_page(url)
         signin.continue_()
         signin.wait()
-        self._say(signin.status, "ok" if signin.signed_in else "warn")
+        self.notes["sign_in"].clear()  # the sign-in form says the outcome
 
     def _signed_in_changed(self, service: str) -> None:
         browser = self._browsers.get(service)
@@ -165,9 +188,9 @@ class App(widgets.VBox):
     def _browse_tab(self) -> widgets.Widget:
         names = [(client.name, key) for key, client in self.services.items()]
         self._service = widgets.ToggleButtons(options=names, value=names[0][1], description="Service")
-        self._service.observe(lambda c: self.browse(c["new"]), "value")
+        self._service.observe(lambda c: self._guard("browse", self.browse, c["new"]), "value")
         self._browse_box = widgets.VBox()
-        return widgets.VBox([self._service, self._browse_box])
+        return widgets.VBox([self._service, self.notes["browse"].widget, self._browse_box])
 
     def browse(self, service: str) -> AlbumBrowser:
         """Show the album browser of ``service`` ("fotki" or "coppermine")."""
@@ -185,7 +208,7 @@ class App(widgets.VBox):
 
     def _tab_changed(self, change: dict) -> None:
         if change["new"] == 1 and self.browser is None:
-            self._guard(self.browse, self._service.value)
+            self._guard("browse", self.browse, self._service.value)
         if change["new"] == 3:
             self._copy_targets()
 
@@ -193,30 +216,35 @@ class App(widgets.VBox):
     def _upload_tab(self) -> widgets.Widget:
         self._folder = widgets.Text(
             description="Folder",
-            placeholder="a folder of photos on the server",
+            placeholder="the folder that holds your photos, e.g. ~/Pictures/trip",
             layout=widgets.Layout(width="min(520px, 100%)"),
         )
+        self._folder.observe(lambda _: self.notes["upload"].settle(), "value")
         go = widgets.Button(description="Open folder", icon="folder-open", button_style="primary")
+        go.layout.flex = "0 0 auto"
         go.on_click(lambda _: self.open_folder(self._folder.value))
         self._upload_box = widgets.VBox()
-        note = widgets.HTML(f"<p style='color:#57606a;max-width:60em'>{html.escape(DROP_NOTE)}</p>")
-        return widgets.VBox([widgets.HBox([self._folder, go]), note, self._upload_box])
+        note = widgets.HTML(f"<p style='opacity:0.75;max-width:60em'>{html.escape(DROP_NOTE)}</p>")
+        return widgets.VBox([widgets.HBox([self._folder, go]), self.notes["upload"].widget, note, self._upload_box])
 
     def open_folder(self, folder: str) -> None:
-        """Show an uploader for ``folder`` (as the Open folder button)."""
-        path = Path(str(folder or "").strip()).expanduser()
-        if not str(folder or "").strip():
-            self._say("Type the folder that holds your photos first.", "warn")
+        """Show an uploader for ``folder`` (as the Open folder button); a relative path starts where the app did."""
+        typed = str(folder or "").strip()
+        if not typed:
+            self._say("upload", "Type the folder that holds your photos first.", "warn")
             return
+        path = Path(typed).expanduser()
+        if not path.is_absolute():
+            path = Path(os.environ.get(START_FOLDER) or Path.cwd()) / path
         if not path.is_dir():
-            self._say(f"There is no folder {path} on the server.", "error")
+            self._say("upload", f"There is no folder {path}.", "warn")
             return
-        self._folder.value = str(path)
+        self._folder.value = typed
+        self.notes["upload"].clear()
         if self.uploader is not None:
             self.uploader.close()
-        self.uploader = Uploader(path, targets=list(self.services.values()))
+        self.uploader = Uploader(path, targets=list(self.services.values()))  # it says how its reading goes
         self._upload_box.children = [self.uploader]
-        self._say(f"Reading {path.name}…", "info")
 
     # -- 4. copy and report -------------------------------------------------------------------------------
     def _copy_tab(self) -> widgets.Widget:
@@ -227,19 +255,21 @@ class App(widgets.VBox):
         self._copy_new = widgets.Text(
             description="New album", placeholder="its title", layout=widgets.Layout(width="min(460px, 100%)")
         )
-        self._copy_album.observe(
-            lambda c: setattr(self._copy_new.layout, "display", None if c["new"] == NEW else "none"), "value"
-        )
+        self._copy_album.observe(self._album_chosen, "value")
+        self._copy_new.observe(lambda _: self.notes["copy"].settle(), "value")
         self._copy_go = widgets.Button(
             description="Copy the selection", icon="copy", button_style="primary", layout=widgets.Layout(width="220px")
         )
         self._copy_go.on_click(lambda _: self.copy())
-        self._copy_status = widgets.HTML()
         self._report = widgets.HTML()
         self._copy_summary()
         return widgets.VBox(
-            [self._copy_what, self._copy_album, self._copy_new, self._copy_go, self._copy_status, self._report]
+            [self._copy_what, self._copy_album, self._copy_new, self._copy_go, self.notes["copy"].widget, self._report]
         )
+
+    def _album_chosen(self, change: dict) -> None:
+        self._copy_new.layout.display = None if change["new"] == NEW else "none"
+        self.notes["copy"].settle()
 
     def _source_target(self) -> tuple[Any, Any, str]:
         """The service browsed (the copy's source), the other one (its target) and the target's name."""
@@ -253,15 +283,16 @@ class App(widgets.VBox):
         source, _, target = self._source_target()
         self._copy_what.value = (
             f"<p><b>{chosen}</b> photo{'s' if chosen != 1 else ''} selected on {html.escape(source.name)} "
-            f"(tab 2) will be copied to <b>{html.escape(target)}</b>, with titles, descriptions and tags.</p>"
+            f"(step 2) will be copied to <b>{html.escape(target)}</b>, with titles, descriptions and tags.</p>"
         )
+        self.notes["copy"].settle()  # "select photos first" is no longer true, or will be said again
 
     def _copy_targets(self) -> None:
         self._copy_summary()
         _, target, _ = self._source_target()
         if target is None:
             return
-        threading.Thread(target=self._guard, args=(self._fill_albums, target), daemon=True).start()
+        threading.Thread(target=self._guard, args=("copy", self._fill_albums, target), daemon=True).start()
 
     def _fill_albums(self, target: Any) -> None:
         _, after = pickers.extra_choices(target, new=True)
@@ -277,19 +308,20 @@ class App(widgets.VBox):
         """Copy the browser's selection to the other service (as the Copy button); the report shows below."""
         source, target, where = self._source_target()
         if self.browser is None or not len(self.browser.selected_ids):
-            self._copy_status.value = status_html("Select photos in tab 2 first.", "warn")
+            self._say("copy", "Select photos in step 2 (Browse) first.", "warn")
             return
         if target is None:
-            self._copy_status.value = status_html("There is no other service to copy to.", "warn")
+            self._say("copy", "There is no other service to copy to.", "warn")
             return
         if album is None:
             album = self._copy_new.value.strip() if self._copy_album.value == NEW else self._copy_album.value
         if not album:
-            self._copy_status.value = status_html("Type the new album's title first.", "warn")
+            self._say("copy", "Type the new album's title first.", "warn")
             return
         selection = self.browser.selection
         self._copy_go.disabled = True
-        self._copy_status.value = status_html(f"Copying {len(selection)} photos to {where}…", "busy")
+        self._report.value = ""
+        self._say("copy", f"Copying {len(selection)} photos to {where}…", "busy")
         self._work = threading.Thread(
             target=self._copy, args=(selection, source, target, album), daemon=True, name="galleryk-copy"
         )
@@ -299,7 +331,7 @@ class App(widgets.VBox):
         try:
             report = selection.galleryk.push(target, album=album, create=True, source=source, progress=False)
         except Exception as exc:
-            self._copy_status.value = status_html(describe(exc), "error")
+            self._say("copy", describe(exc), "error")
             return
         finally:
             self._copy_go.disabled = False
@@ -307,9 +339,24 @@ class App(widgets.VBox):
         counts = report["status"].astype(str).value_counts()
         text = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         failed = counts.get("failed", 0)
-        self._copy_status.value = status_html(f"Copied: {text}.", "warn" if failed else "ok")
-        self._report.value = _report_html(report, selection)
+        self._say("copy", f"Copied: {text}.", "warn" if failed else "ok")
+        self._report.value = _album_link(report, target.name) + _report_html(report, selection)
         self._copy_targets()
+
+
+def _album_link(report: Any, service: str) -> str:
+    """A line naming the album the copy went to, linked to its page when the service has one."""
+    title = report.attrs.get("album") or report.attrs.get("album_id")
+    if not title:
+        return ""
+    name = html.escape(str(title))
+    url = report.attrs.get("album_url")
+    if url and str(url).startswith(("http://", "https://")):
+        name = (
+            f"<a href='{html.escape(str(url))}' target='_blank' rel='noopener' "
+            f"style='color:var(--jp-content-link-color, #0969da);text-decoration:underline'>{name} ↗</a>"
+        )
+    return f"<p class='galleryk-copy-album'>The album on {html.escape(service)}: {name}</p>"
 
 
 def _report_html(report: Any, selection: Any) -> str:

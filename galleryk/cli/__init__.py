@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 from ..base.errors import mask_secrets
-from . import app_cmd, demo, lab_cmd, listing_cmds, login_cmd, push_cmd, sandbox_cmd
+from . import app_cmd, cache_cmd, demo, lab_cmd, listing_cmds, login_cmd, push_cmd, sandbox_cmd
 from .errors import Context, explain
 from .parsing import Parser
 
@@ -60,6 +60,7 @@ def build_parser() -> Parser:
     push_cmd.add_parser(sub, common)
     lab_cmd.add_parser(sub, common)
     app_cmd.add_parser(sub, common)
+    cache_cmd.add_parser(sub, common)
     return parser
 
 

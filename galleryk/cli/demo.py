@@ -55,8 +55,9 @@ The sandbox and the photos were temporary, and are gone now. To go on:
   galleryk sandbox --seed     keep a sandbox running; it prints the settings to export in another terminal
   galleryk login fotki        then: galleryk albums --service fotki
   galleryk push FOLDER --to fotki --album NAME --create
-  galleryk lab                JupyterLab on the worked notebooks (from a clone), with a seeded sandbox
   galleryk app                the galleryk app in your browser, for people who do not code
+                              (it needs a few more packages: pip install 'galleryk[app]')
+  galleryk lab                JupyterLab on the worked notebooks of a clone, with a seeded sandbox
   galleryk --help             every command, each with its own --help
 In Python or Jupyter: import galleryk as gk; acc = gk.accounts(); fotki, cpg = acc.fotki, acc.coppermine"""
 

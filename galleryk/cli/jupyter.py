@@ -3,12 +3,14 @@
 The sandbox's settings go to a config file (mode 600) named by ``GALLERYK_CONFIG`` in the
 server's environment, so its notebooks, kernels and terminals all use that sandbox. The server
 runs in a session of its own: Ctrl-C reaches this command only, which stops the server, then
-the sandbox, then removes the temporary data folder.
+the sandbox, then removes the temporary data folder. What a server needs beyond galleryk itself
+comes with an extra (``pip install 'galleryk[app]'``); without it the command says that one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import secrets
 import signal
@@ -40,22 +42,45 @@ def add_options(p: argparse.ArgumentParser, server: str, notebooks: str) -> None
     )
     p.add_argument("--data", type=Path, help="keep the sandbox's data in this folder (default: a temporary one)")
     p.add_argument("--cpgapi", action="store_true", help="give the sandbox gallery the cpgAPI add-on (default: stock)")
-    p.add_argument("--notebooks", type=Path, help=f"{notebooks} (default: ./notebooks)")
+    p.add_argument("--notebooks", type=Path, metavar="FOLDER", help=notebooks)
 
 
-def find_notebooks(given: Path | None) -> Path:
-    """The notebooks folder: ``given``, else ./notebooks, else the one beside the package (a clone)."""
+def require(what: str, modules: tuple[str, ...], extra: str) -> None:
+    """Stop with the one pip line that installs what ``what`` (the app, ...) needs, when any of ``modules`` is missing."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        raise UsageError(
+            f"{what} needs {names}, which {'is' if len(missing) == 1 else 'are'} not installed. "
+            f"Install {'it' if len(missing) == 1 else 'them'} with: pip install 'galleryk[{extra}]'"
+        )
+
+
+def find_notebooks(given: Path | None, first: str = "00-quickstart.ipynb") -> Path:
+    """The worked notebooks: ``given``, else ./notebooks, else the folder beside the package (in a clone)."""
     candidates = (
         [given] if given is not None else [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
     )
     for folder in candidates:
-        if folder is not None and (folder / "app.ipynb").is_file():
+        if folder is not None and (folder / first).is_file():
             return folder.resolve()
-    where = given or "./notebooks"
+    if given is not None:
+        raise UsageError(f"no galleryk notebooks in {given} ({first} is not there)")
     raise UsageError(
-        f"no galleryk notebooks in {where} (app.ipynb is missing); run this from a clone of galleryk "
-        "or pass --notebooks FOLDER"
+        "this command opens the worked notebooks of a clone of galleryk, and there are none in ./notebooks. "
+        "Get them with: git clone https://github.com/galleryk/galleryk && cd galleryk && make lab "
+        "(or pass --notebooks FOLDER). The app needs no clone: galleryk app"
     )
+
+
+def app_notebook(given: Path | None = None) -> Path:
+    """The app's notebook: ``given`` (a folder holding app.ipynb, or the file), else the one galleryk ships."""
+    if given is None:
+        return Path(__file__).resolve().parents[1] / "app" / "app.ipynb"  # package data, read as a file
+    path = given / "app.ipynb" if given.is_dir() else given
+    if not path.is_file():
+        raise UsageError(f"no app notebook at {path}")
+    return path.resolve()
 
 
 def free_port() -> int:
@@ -105,10 +130,12 @@ def serve(
     data: Path | None,
     port: int,
     stock: bool,
-    notebooks: Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
     say: Callable[[str], None] = print,
 ) -> int:
-    """Start the sandbox and ``argv_for(port, token)``; print where to go; stop both on Ctrl-C or SIGTERM."""
+    """Start the sandbox and ``argv_for(port, token)`` in ``cwd`` (with ``env`` added to its environment);
+    print where to go; stop both on Ctrl-C or SIGTERM."""
     temporary = data is None
     scratch = ScratchFolder("galleryk-sandbox-") if temporary else None  # gone even if this command is killed
     folder = scratch.path if scratch is not None else Path(str(data)).expanduser().resolve()
@@ -124,8 +151,8 @@ def serve(
         say(f"galleryk {name}: sandbox running at {sb.url}; starting {name} on 127.0.0.1:{port}…")
         proc = subprocess.Popen(
             argv_for(port, token),
-            cwd=notebooks,
-            env=child_env(config),
+            cwd=cwd,
+            env={**child_env(config), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

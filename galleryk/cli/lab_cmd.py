@@ -6,17 +6,26 @@ import argparse
 import os
 import sys
 
-from .jupyter import add_options, find_notebooks, serve
+from .jupyter import add_options, find_notebooks, require, serve
+
+NEEDS = ("jupyterlab", "anywidget", "ipykernel", "matplotlib")
+"""What the worked notebooks and JupyterLab need beyond galleryk itself: the ``notebooks`` extra."""
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("lab", parents=[common], help="JupyterLab on the notebooks, with a seeded sandbox they use")
-    add_options(p, "JupyterLab", "the notebooks folder")
+    p = sub.add_parser(
+        "lab",
+        parents=[common],
+        help="JupyterLab on the worked notebooks of a clone, with a seeded sandbox they use; "
+        "needs pip install 'galleryk[notebooks]'",
+    )
+    add_options(p, "JupyterLab", "the notebooks folder (default: ./notebooks, in a clone of galleryk)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     notebooks = find_notebooks(args.notebooks)
+    require("JupyterLab with the worked notebooks", NEEDS, "notebooks")
 
     def argv(port: int, token: str) -> list[str]:
         out = [
@@ -39,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
         data=args.data,
         port=args.port,
         stock=not args.cpgapi,
-        notebooks=notebooks,
+        cwd=notebooks,
     )

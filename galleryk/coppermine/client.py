@@ -599,6 +599,11 @@ class Coppermine(Service):
                 Code.ALBUM_REFUSED if resp.status_code in (403, 404) else Code.NONE,
                 f"picture {pid}: its thumbnail answered HTTP {resp.status_code}",
             )
+        if resp.url != full and not thumbcache.enough(thumbcache.longest_side(resp.content), size):
+            full = full or self.photo_info(pid)["original_url"]  # a large view: made from the picture itself
+            bigger = self._http.send("GET", full, retry=True) if full else None
+            if bigger is not None and bigger.status_code < 400:
+                resp = bigger
         try:
             return thumbcache.downscale(resp.content, size)
         except ValueError as exc:

@@ -767,8 +767,8 @@ class Fotki(Service):
     def thumbnail(self, photo: Any, size: int = thumbcache.DEFAULT_SIZE) -> bytes:
         """JPEG bytes of a small preview of ``photo`` (an id or a listing row), at most ``size`` pixels a side.
 
-        The service's own thumbnail (getInfo's ``thumbnail`` URL) when it names one, else the
-        original downscaled once; fetched through this client's session (private photos get
+        The service's own thumbnail (getInfo's ``thumbnail`` URL) when it names one that serves
+        ``size`` (a large view, 800 px say, is made from the original), else the original downscaled once; fetched through this client's session (private photos get
         the token) and cached in memory and on disk by service, viewer, photo and size.
         """
         size = thumbcache.check_size(size)
@@ -777,8 +777,12 @@ class Fotki(Service):
         return thumbcache.default_cache().fetch(key, lambda: self._fetch_thumbnail(pid, size))
 
     def _fetch_thumbnail(self, pid: str, size: int) -> bytes:
+        previews = (("thumbnail", 100), ("small", 240))  # Flickr's sizes of its named previews
         urls = self.photo_info(pid)["urls"]
-        url = urls.get("thumbnail") or urls.get("small") or urls.get("original")
+        # the smallest preview that serves the size asked, else the original (a large view), else any preview
+        serving = [name for name, pixels in previews if thumbcache.enough(pixels, size)]
+        names = [*serving, "original", *(name for name, _ in reversed(previews) if name not in serving)]
+        url = next((urls[name] for name in names if urls.get(name)), None)
         if not url:
             raise FotkiNotFound(1, f"photo {pid}: the service gives no image URL", "flickr.photos.getInfo")
         params = {}

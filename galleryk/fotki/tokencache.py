@@ -4,7 +4,8 @@ A token is cached per (endpoint, api_key, user) so that a notebook does not ask 
 every run. :class:`FileTokenCache` writes one small JSON file per key under
 ``$GALLERYK_CACHE_DIR/tokens``, else ``$XDG_CACHE_HOME/galleryk/tokens``, else
 ``~/.cache/galleryk/tokens`` (tests and CI point either variable at a temporary folder), in a directory of mode
-0700 with files of mode 0600, named by a hash of the key so no file name reveals anything.
+0700 with files of mode 0600, named by a hash of the key so no file name reveals anything. A
+sandbox's tokens go to its own cache folder, and with it (:mod:`galleryk.base.cachedir`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..base.cachedir import cache_dir
+from ..base.cachedir import cache_dir, scope_for
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,17 @@ class FileTokenCache:
     """One JSON file per key, mode 0600, in a 0700 directory (``folder`` or :func:`default_cache_dir`)."""
 
     def __init__(self, folder: str | os.PathLike | None = None) -> None:
+        self._given = folder is not None
         self.folder = Path(folder).expanduser() if folder is not None else default_cache_dir()
+
+    def folder_for(self, key: CacheKey) -> Path:
+        """The folder of ``key``'s token: the one given, else the cache's (a sandbox's own, for its endpoint)."""
+        scope = None if self._given else scope_for(key.endpoint)
+        return self.folder if scope is None else scope / "tokens"
 
     def path(self, key: CacheKey) -> Path:
         """The file that holds ``key``'s token."""
-        return self.folder / f"{key.digest()}.json"
+        return self.folder_for(key) / f"{key.digest()}.json"
 
     def get(self, key: CacheKey) -> CachedToken | None:
         try:
@@ -111,10 +118,11 @@ class FileTokenCache:
             return None
 
     def set(self, key: CacheKey, token: CachedToken) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(self.folder, 0o700)
+        folder = self.folder_for(key)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
         data = {**asdict(key), "token": asdict(token)}
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".token-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".token-", suffix=".tmp")
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:

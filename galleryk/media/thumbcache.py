@@ -4,7 +4,8 @@ The protocol clients fetch thumbnails through their own sessions (private photos
 sandbox on the kernel's loopback) and keep them here, keyed by service, viewer, photo and
 size, so a grid scrolled twice or a notebook rerun fetches nothing again. Files go under
 ``$GALLERYK_CACHE_DIR/thumbs``, else ``$XDG_CACHE_HOME/galleryk/thumbs``, else
-``~/.cache/galleryk/thumbs`` (mode 0700), named by a hash of the key."""
+``~/.cache/galleryk/thumbs`` (mode 0700), named by a hash of the key; a sandbox's thumbnails
+go to its own cache folder, and with it (:mod:`galleryk.base.cachedir`)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,15 @@ class ThumbKey:
         text = "\n".join((self.service, self.viewer, self.photo, str(self.size)))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
 
+    @property
+    def url(self) -> str:
+        """The service's address (``service`` is its kind, a space, and its address)."""
+        return self.service.rpartition(" ")[2]
 
-def cache_dir() -> Path:
-    """Where thumbnails are kept on disk (see the module docstring)."""
-    return galleryk_cache_dir("thumbs")
+
+def cache_dir(url: str | None = None) -> Path:
+    """Where thumbnails are kept on disk (for the service at ``url``: a sandbox keeps its own; see the docstring)."""
+    return galleryk_cache_dir("thumbs", url=url)
 
 
 def check_size(size: int) -> int:
@@ -75,9 +81,12 @@ class ThumbCache:
     def directory(self) -> Path:
         return self._directory if self._directory is not None else cache_dir()
 
+    def _folder(self, key: ThumbKey) -> Path:
+        return self._directory if self._directory is not None else cache_dir(key.url)
+
     def _path(self, key: ThumbKey) -> Path:
         digest = key.digest()
-        return self.directory / digest[:2] / f"{digest}.jpg"
+        return self._folder(key) / digest[:2] / f"{digest}.jpg"
 
     def get(self, key: ThumbKey) -> bytes | None:
         """The cached bytes, from memory or disk, or None."""
@@ -102,7 +111,7 @@ class ThumbCache:
         self._remember(str(path), data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.directory, 0o700)
+            os.chmod(path.parent.parent, 0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".thumb-", suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -155,6 +164,24 @@ _default = ThumbCache()
 def default_cache() -> ThumbCache:
     """The process-wide thumbnail cache the clients use."""
     return _default
+
+
+def enough(pixels: int, size: int) -> bool:
+    """Whether a service's preview ``pixels`` a side serves a thumbnail of ``size``: it may be drawn up to twice as large.
+
+    A tile a little larger than a gallery's thumbnails uses them; a large view (800 px from a
+    128 px preview) is made from the original instead.
+    """
+    return pixels * 2 >= size
+
+
+def longest_side(data: bytes) -> int:
+    """The longest side in pixels of the image in ``data`` (read from its header; 0 when Pillow cannot read it)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return max(im.size)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
 
 
 def downscale(data: bytes, size: int, quality: int = 80) -> bytes:

@@ -32,10 +32,11 @@ from typing import Any
 
 import pandas as pd
 
+from ..base.cachedir import cache_dir
 from ..base.errors import AlbumNotFound, GallerykError, ServiceError, TransportError
 from .items import Item, build_items
 from .journal import Journal
-from .lock import PushCancelled, album_lock, cache_root
+from .lock import PushCancelled, album_lock
 from .markers import check_style
 from .options import PushOptions
 from .outcomes import Doubt, Outcome
@@ -51,7 +52,7 @@ log = logging.getLogger("galleryk.push")
 def default_journal_path(target: Target) -> Path:
     """Where a push's journal lives unless told otherwise: one file per service, user and album asked for."""
     name = hashlib.sha256(f"{target.identity}\n{target.album_key}".encode()).hexdigest()[:20]
-    return cache_root() / "journals" / f"push-{name}.sqlite3"
+    return cache_dir("journals", url=target.client.endpoint) / f"push-{name}.sqlite3"  # a sandbox keeps its own
 
 
 def push(
@@ -110,7 +111,14 @@ def push_to(
     except (TransportError, ServiceError):  # the album's title could not be read: lock on what was asked for
         key = adapter.identity
     try:
-        with album_lock(key, adapter.lock_label(), timeout=opts.lock_timeout, cancel=cancel, on_wait=bar.describe):
+        with album_lock(
+            key,
+            adapter.lock_label(),
+            timeout=opts.lock_timeout,
+            cancel=cancel,
+            on_wait=bar.describe,
+            url=adapter.client.endpoint,
+        ):
             bar.describe(f"push to {adapter.label}")
             own_journal = not isinstance(journal, Journal)
             jr = journal if isinstance(journal, Journal) else Journal(journal or default_journal_path(adapter))

@@ -46,9 +46,9 @@ def cache_root() -> Path:
     return cache_dir()
 
 
-def lock_path(key: str) -> Path:
-    """The lock file for a target-and-album key."""
-    return cache_root() / "locks" / f"push-{hashlib.sha256(key.encode()).hexdigest()[:24]}.lock"
+def lock_path(key: str, url: str | None = None) -> Path:
+    """The lock file for a target-and-album key; ``url``: the target's address (a sandbox keeps its own locks)."""
+    return cache_dir("locks", url=url) / f"push-{hashlib.sha256(key.encode()).hexdigest()[:24]}.lock"
 
 
 def _holder_text(holder: dict) -> str:
@@ -74,6 +74,7 @@ def album_lock(
     timeout: float | None = None,
     cancel: threading.Event | None = None,
     on_wait: Callable[[str], None] | None = None,
+    url: str | None = None,
 ) -> Iterator[None]:
     """Hold the lock of ``key`` for the block; ``label`` names the push in messages (no secrets).
 
@@ -85,7 +86,7 @@ def album_lock(
     if key in held:
         yield
         return
-    path = lock_path(key)
+    path = lock_path(key, url)
     path.parent.mkdir(parents=True, exist_ok=True)
     from filelock import FileLock, Timeout  # here: only a push needs it
 

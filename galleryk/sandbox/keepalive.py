@@ -6,7 +6,10 @@ request). :class:`KeepAliveHandler` runs the WSGI application itself instead: th
 out with its ``Content-Length`` (or chunked when the application streams without one), what
 is left of the request body is read up to its declared length and no further, and the
 connection stays open for the client's next request unless the client, the application
-(``Connection: close``, as the ``cut`` fault sends) or an error asks to close it.
+(``Connection: close``, as the ``cut`` fault sends) or an error asks to close it. A kept-alive
+connection that stays idle for ``timeout`` seconds is closed without a word: a client keeping
+connections in its pool is no error (``make app`` printed "Request timed out" for every idle
+one); a request that stops half-way still reaches ``log_error``.
 
 :class:`Traffic` counts what the server saw, so tests can check that connections are reused,
 and holds the open connections so that stopping the sandbox closes them (a kept-alive
@@ -116,6 +119,20 @@ class KeepAliveHandler(WSGIRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.server.traffic.opened(self.connection)  # type: ignore[attr-defined]
+
+    def handle_one_request(self) -> None:
+        if not self._next_request_comes():
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def _next_request_comes(self) -> bool:
+        """Wait up to ``timeout`` for the first byte of the next request (or the client's close); False when idle."""
+        try:
+            self.rfile.peek(1)  # type: ignore[attr-defined]  # a BufferedReader: the byte stays for the request
+        except TimeoutError:
+            return False
+        return True
 
     def finish(self) -> None:
         try:

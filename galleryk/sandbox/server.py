@@ -15,7 +15,9 @@ Requests are bounded like a real server's (see :class:`BoundedRequest`): a body 
 the server takes, too many multipart parts or a too large text field get ``413`` with a short
 body, before any service runs, and never sit in memory.
 
-It imports nothing from galleryk's clients: it is the other side of the wire.
+It imports nothing from galleryk's clients: it is the other side of the wire. While it runs, what
+galleryk caches for its address (tokens, push journals and locks, thumbnails) is kept in its
+data folder's ``cache`` (:func:`galleryk.base.cachedir.register_scope`), and goes with it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from ..base.cachedir import register_scope
 from . import users as users_mod
 from .coppermine import CoppermineService
 from .faults import FaultInjector
@@ -205,6 +208,7 @@ class Sandbox:
         )
         self._thread.start()
         self._stopped = False
+        self._end_scope = register_scope(self.url, self.data_dir / "cache")  # clients' files for it live here
 
     # -- what tests and clients need -------------------------------------------------
     @property
@@ -264,6 +268,7 @@ class Sandbox:
         self._server.traffic.close_all()  # type: ignore[attr-defined]  # kept-alive connections end with the server
         self._thread.join(timeout=10)
         self.store.close()
+        self._end_scope()
         if self._scratch is not None:
             self._scratch.remove()
 

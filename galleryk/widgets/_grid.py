@@ -740,6 +740,9 @@ class TileGrid(widgets.VBox):
             self._ask_large()
 
     def close(self) -> None:
+        if not hasattr(self, "_pager_box"):  # the constructor raised (ipywidgets closes it when collected)
+            super().close()
+            return
         if self._timer is not None:
             self._timer.cancel()
         self._pages.shutdown(wait=False, cancel_futures=True)

@@ -3,7 +3,9 @@
 The first page of the listing is asked for alone (``photos(album, limit=page)``) so its
 thumbnails are on screen at once; the rest of the listing follows in the background, then
 the grid grows. Thumbnails come through the kernel (``client.thumbnail``), cached, a page
-at a time. ``.selection`` is the selected rows of the listing, ready for ``.galleryk.push``.
+at a time. ``.selection`` is the selected rows of the listing, ready for ``.galleryk.push``;
+the grid's keys, keep/reject marks, filter and large view (:class:`~._grid.TileGrid`) are
+forwarded as ``.marks``, ``.query``/``.filtered``, ``press()`` and ``open_lightbox()``.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ import pandas as pd
 import traitlets
 
 from ..base.errors import AlbumNotFound
+from ..media import thumbcache
 from ..push.markers import is_marker
 from ..services.albums import resolve
 from ..services.contract import Service, check_service
 from ..services.registry import tag_listing
 from . import albums as pickers
-from ._grid import FALLBACK_AFTER, PAGE_SIZE, TileGrid
+from ._grid import FALLBACK_AFTER, MARKS, PAGE_SIZE, TileGrid
 from .words import describe, status_html
 
 NOT_IN_SET = "not-in-set"
 """The pseudo-album of a service that keeps photos outside albums: your photos in none."""
+LARGE_SIZE = 1024
+"""The longest side, in pixels, of the picture the large view shows (the most a thumbnail may be)."""
 
 
 class AlbumBrowser(widgets.VBox):
@@ -34,14 +39,23 @@ class AlbumBrowser(widgets.VBox):
 
     Public: ``client``, ``album`` (id; settable, by id or title), ``albums`` (the table behind
     the picker), ``listing`` (the album's rows), ``selected_ids`` (settable), ``selection``
-    (DataFrame), ``focused`` (the row clicked last, or None), ``status``, ``view`` ("grid" or
-    "pager"), ``select_all()``, ``select_none()``, ``click(i, shift=, toggle=)``, ``refresh()``,
-    ``wait(timeout)`` (until the listing is complete).
+    (DataFrame), ``marks`` (id -> "keep"/"reject"; settable), ``marked_rows(kind=None)``,
+    ``query`` (a pandas filter; settable), ``filtered`` (the rows it lets through), ``focused``
+    (the row clicked or reached last, or None), ``press(key, shift=, ctrl=)``, ``lightbox``,
+    ``open_lightbox(i=None)``, ``close_lightbox()``, ``status``, ``view`` ("grid" or "pager"),
+    ``select_all()``, ``select_none()``, ``click(i, shift=, toggle=)``, ``refresh()``,
+    ``wait(timeout)`` (until the listing is complete). ``large_size``: the longest side of the
+    large view's picture (made from the original when the service's thumbnails are smaller).
+    ``details=True`` reads each photo's tags, date taken and description with the listing (one
+    call per photo, as ``photos(details=True)``), so that the filter can use them.
     """
 
     NOT_IN_SET = NOT_IN_SET
     selected_ids: traitlets.List = traitlets.List(
         help="Ids of the selected photos, in listing order; set it to select, observe it."
+    )
+    marks: traitlets.Dict = traitlets.Dict(
+        help="Photo id -> 'keep' or 'reject' (K and X); set it to mark from Python, observe it to follow the keys."
     )
 
     def __init__(
@@ -53,9 +67,13 @@ class AlbumBrowser(widgets.VBox):
         height: int = 420,
         page_size: int = PAGE_SIZE,
         fallback_after: float | None = FALLBACK_AFTER,
+        large_size: int = LARGE_SIZE,
+        details: bool = False,
     ) -> None:
         super().__init__()
         self.client = check_service(client, "AlbumBrowser")
+        self.large_size = thumbcache.check_size(large_size)
+        self.details = bool(details)
         self.id_column = "id"
         self.status = ""
         self.albums: pd.DataFrame | None = None
@@ -67,6 +85,7 @@ class AlbumBrowser(widgets.VBox):
         self._thumb_px = max(16, min(int(tile_size), 1024))
         self._quiet = False
         self._syncing = False
+        self._syncing_marks = False
         noun = self.client.album_noun.capitalize()
         self._labels: dict[Any, str] = {}
         self._picker = widgets.Dropdown(
@@ -85,6 +104,7 @@ class AlbumBrowser(widgets.VBox):
         self._details = widgets.HTML(layout=widgets.Layout(width="240px", min_width="200px", padding="0 0 0 10px"))
         self.grid = TileGrid(
             self._thumbnail,
+            full=self._large_picture,
             id_column=self.id_column,
             page_size=page_size,
             tile_size=tile_size,
@@ -93,6 +113,7 @@ class AlbumBrowser(widgets.VBox):
             on_change=self._grid_changed,
         )
         self.grid.layout.flex = "1 1 auto"
+        self.grid.observe(self._grid_marks, "marks")
         self.children = [
             widgets.HBox([self._picker, self._reload, self._all, self._none]),
             self._status,
@@ -136,7 +157,7 @@ class AlbumBrowser(widgets.VBox):
 
     @property
     def focused(self) -> pd.Series | None:
-        """The row of the photo clicked last."""
+        """The row of the photo clicked or reached with the keys last (the one the details pane shows)."""
         index = self.grid.focus
         return None if index is None or index >= len(self.grid.rows) else self.grid.rows.iloc[index]
 
@@ -144,8 +165,74 @@ class AlbumBrowser(widgets.VBox):
     def view(self) -> str:
         return self.grid.view
 
+    # -- marks --------------------------------------------------------------------------------------
+    @traitlets.validate("marks")
+    def _check_marks(self, proposal: dict) -> dict:
+        if self._syncing_marks:
+            return dict(proposal["value"])
+        self.grid.marks = proposal["value"]  # raises ValueError for a wrong mark or an id not in the listing
+        return dict(self.grid.marks)
+
+    def _grid_marks(self, change: dict) -> None:
+        self._syncing_marks = True
+        try:
+            self.marks = dict(change["new"])
+        finally:
+            self._syncing_marks = False
+
+    def marked_rows(self, kind: str | None = None) -> pd.DataFrame:
+        """The marked rows of the listing with a ``mark`` column ("keep" or "reject"); ``kind``: only those.
+
+        Like ``selection``, it remembers its client: ``browser.marked_rows("keep").galleryk.push(...)``.
+        """
+        if kind is not None and kind not in MARKS:
+            raise ValueError(f"a mark is 'keep' or 'reject', not {kind!r}")
+        rows = self.grid.rows
+        marks: dict[Any, str] = dict(self.grid.marks)
+        mark = pd.Series([marks.get(int(i)) for i in rows[self.id_column]], index=rows.index, dtype="object")
+        wanted = mark.isin(MARKS if kind is None else (kind,))
+        return tag_listing(rows[wanted].assign(mark=mark[wanted].astype("string")), self.client)
+
+    # -- the filter -------------------------------------------------------------------------------------
+    @property
+    def query(self) -> str:
+        """The grid's filter, a pandas query on the listing ("" shows every photo); see ``TileGrid.query``.
+
+        ``browser.query = "tags.str.contains('sea') and taken.dt.year == 2024"``; a query that
+        cannot run raises ValueError and leaves the filter as it was. Selected and marked photos
+        the filter hides stay selected and marked.
+        """
+        return self.grid.query
+
+    @query.setter
+    def query(self, text: str) -> None:
+        self.grid.query = text
+
+    @property
+    def filtered(self) -> pd.DataFrame:
+        """The rows of the listing the filter lets through (all of them without a filter), ready to push."""
+        return tag_listing(self.grid.filtered.copy(), self.client)
+
+    # -- keys and the large view ----------------------------------------------------------------------
+    def press(self, key: str, shift: bool = False, ctrl: bool = False) -> None:
+        """Press ``key`` on the grid (a ``KeyboardEvent.key``: "ArrowRight", " ", "Enter", "k", ...), as the browser would."""
+        self.grid.press(key, shift=shift, ctrl=ctrl)
+
+    @property
+    def lightbox(self) -> int | None:
+        """Row position in ``listing`` of the photo shown large, or None when the large view is closed."""
+        return self.grid.lightbox
+
+    def open_lightbox(self, index: int | None = None) -> None:
+        """Show tile ``index`` (default: the focused photo) large, from the original; the arrows step on."""
+        self.grid.open_lightbox(index)
+
+    def close_lightbox(self) -> None:
+        """Close the large view."""
+        self.grid.close_lightbox()
+
     def click(self, index: int, shift: bool = False, toggle: bool = False) -> None:
-        """Click tile ``index`` (row position), as the browser would."""
+        """Click tile ``index`` (its place among the photos shown), as the browser would."""
         self.grid.click(index, shift=shift, toggle=toggle)
 
     def select_all(self) -> None:
@@ -247,7 +334,7 @@ class AlbumBrowser(widgets.VBox):
         ).start()
 
     def _list(self, album: Any, limit: int | None) -> pd.DataFrame:
-        return self.client.photos(None if album == NOT_IN_SET else album, limit=limit)
+        return self.client.photos(None if album == NOT_IN_SET else album, limit=limit, details=self.details)
 
     def _load_listing(self, album: Any, generation: int, refreshing: bool = False) -> None:
         per = self.grid.grid.page_size
@@ -304,11 +391,15 @@ class AlbumBrowser(widgets.VBox):
     def _thumbnail(self, row: pd.Series) -> bytes:
         return self.client.thumbnail(row, size=self._thumb_px)
 
+    def _large_picture(self, row: pd.Series) -> bytes:
+        return self.client.thumbnail(row, size=self.large_size)
+
     def _show_details(self, index: int | None) -> None:
         if index is None or index >= len(self.grid.rows):
             self._details.value = (
                 '<div class="galleryk-details"><i>Click a photo to see its details. '
-                "Shift-click selects a range, Ctrl/⌘-click adds or removes one.</i></div>"
+                "Shift-click selects a range, Ctrl/⌘-click adds or removes one. On the grid: the arrows "
+                "move, Space selects, Enter shows the photo large, K marks it keep and X reject.</i></div>"
             )
             return
         row = self.grid.rows.iloc[index]
@@ -365,7 +456,8 @@ class AlbumBrowser(widgets.VBox):
         self._status.value = status_html(text, kind)
 
     def close(self) -> None:
-        self.grid.close()
+        if hasattr(self, "grid"):  # not there when the constructor raised (ipywidgets closes it when collected)
+            self.grid.close()
         super().close()
 
 

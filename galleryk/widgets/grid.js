@@ -93,8 +93,7 @@ function render({ model, el }) {
       } else {
         img.removeAttribute("src");
         t.classList.add("gk-missing");
-        t.classList.remove("gk-loading");
-        caption.textContent = (page.titles[j] || "") + " (no preview)";
+        t.classList.remove("gk-loading");  // "no preview" is drawn in the picture's place (grid.css): the caption keeps the whole title
       }
       t.classList.toggle("gk-selected", chosen.has(id));
       t.setAttribute("aria-selected", chosen.has(id) ? "true" : "false");

@@ -116,7 +116,8 @@ class SignIn(widgets.VBox):
         self._form.type_password(password)
 
     def close(self) -> None:
-        self._form.close()
+        if hasattr(self, "_form"):  # not there when the constructor raised (ipywidgets closes it when collected)
+            self._form.close()
         super().close()
 
 

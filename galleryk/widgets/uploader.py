@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -69,6 +70,7 @@ class Uploader(widgets.VBox):
         self._files = pd.DataFrame({"path": pd.Series([], dtype="string"), "title": [], "tags": []})
         self._thread: threading.Thread | None = None
         self._active = False  # from Start until the controls are given back (the thread may still be ending)
+        self._again = False  # start() asked for while a cancelled run was ending
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._thumb_px = max(16, min(int(tile_size), 1024))
@@ -130,7 +132,7 @@ class Uploader(widgets.VBox):
         self._target.observe(self._target_changed, "value")
         self._album.observe(self._album_changed, "value")
         self._start = widgets.Button(description="Start", button_style="primary", icon="upload")
-        self._stop = widgets.Button(description="Cancel", button_style="warning", icon="stop", disabled=True)
+        self._stop = widgets.Button(description="Cancel", icon="stop", disabled=True)  # coloured only while it can act
         self._start.on_click(lambda _: self.start())
         self._stop.on_click(lambda _: self.cancel())
         self._overall = widgets.FloatProgress(
@@ -333,8 +335,17 @@ class Uploader(widgets.VBox):
         return self._active
 
     def start(self) -> None:
-        """Start (or resume) sending every file to the chosen target and album, in the background."""
+        """Start (or resume) sending every file to the chosen target and album, in the background.
+
+        Right after ``cancel()``, while the files being sent are still stopping, the next run
+        starts once they have; while a run goes on uncancelled, the status says so and nothing starts.
+        """
         if self.running:
+            if self._cancel.is_set():
+                self._again = True
+                self._say("Cancelling; the next run starts once the files being sent have stopped…", "busy")
+            else:
+                self._say("Already sending: press Cancel first, or wait for this run to end.", "warn")
             return
         files = self._files
         if len(files) == 0:
@@ -372,10 +383,12 @@ class Uploader(widgets.VBox):
         self._say("Cancelling…", "warn")
 
     def wait(self, timeout: float | None = None) -> pd.DataFrame | None:
-        """Wait for the run to end; returns ``report``."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        """Wait for the run to end (and for the one a ``start()`` after ``cancel()`` asked for); returns ``report``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (thread := self._thread) is not None:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            if thread.is_alive() or self._thread is thread:
+                break  # timed out, or no run started after this one
         return self.report
 
     def _run(self, files: pd.DataFrame, target: Any, album: Any, create: bool) -> None:
@@ -439,6 +452,9 @@ class Uploader(widgets.VBox):
         self._say(text, kind)
         self._active = False
         self._busy(False)
+        if self._again:  # start() was called after cancel(), while this run was ending
+            self._again = False
+            self.start()
 
     def _tick(self, stop: threading.Event) -> None:
         while not stop.wait(1.0 / UPDATES_PER_SECOND):
@@ -458,6 +474,7 @@ class Uploader(widgets.VBox):
             self._start.disabled = busy
             self._start.description = "Start again" if (not busy and self._ran) else "Start"
             self._stop.disabled = not busy
+            self._stop.button_style = "warning" if busy else ""
             for w in (self._target, self._album, self._new_album, self._apply, self._all_title, self._all_tags):
                 w.disabled = busy
             self._title.disabled = self._tags.disabled = busy or self.grid.focus is None
@@ -467,8 +484,9 @@ class Uploader(widgets.VBox):
         self._status.value = status_html(text, kind)
 
     def close(self) -> None:
-        self._cancel.set()
-        self.grid.close()
+        if hasattr(self, "grid"):  # not there when the constructor raised (ipywidgets closes it when collected)
+            self._cancel.set()
+            self.grid.close()
         super().close()
 
 

@@ -41,8 +41,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             str(port),
             "--data",
             str(folder / "data"),
-            "--notebooks",
-            str(ROOT / "notebooks"),
         ],
         cwd=folder,
         env=env,
@@ -95,10 +93,10 @@ def test_the_command_prints_where_to_go_and_binds_loopback_only(served):
 def test_a_folder_that_is_not_there_is_said_in_the_page_and_dropped_files_are_explained(page, served):
     _open(page, served)
     page.get_by_role("tab", name="3 Upload").click()
-    page.get_by_placeholder("a folder of photos on the server").fill(str(served["folder"] / "no-such-folder"))
+    page.get_by_placeholder("the folder that holds your photos").fill(str(served["folder"] / "no-such-folder"))
     page.get_by_role("button", name="Open folder").click()
     page.get_by_text("There is no folder").wait_for()
-    assert page.get_by_text("Files dropped on this page are not offered").is_visible()
+    assert page.get_by_text("Photos cannot be dropped on this page").is_visible()
 
 
 def test_sign_in_browse_select_copy_and_see_the_report(page, served):
@@ -134,7 +132,44 @@ def test_sign_in_browse_select_copy_and_see_the_report(page, served):
     page.get_by_role("button", name="Copy the selection").click()
     page.get_by_text("Copied: 3 uploaded.").wait_for(timeout=60_000)
     assert page.locator("table.galleryk-copy-report tbody tr").count() == 3
+    link = page.locator(".galleryk-copy-album a")
+    assert link.inner_text().startswith("From the app") and link.get_attribute("href").startswith("http://127.0.0.1")
     wb.shot(page, "app-report")
+
+
+CUT_LABELS = """() => [...document.querySelectorAll(
+    '.jupyter-button, .widget-label, .widget-toggle-button, .lm-TabBar-tabLabel, .widget-html-content i')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent.trim())"""
+
+
+def test_no_label_is_cut_at_1280_pixels_and_messages_sit_under_their_step(served):
+    context = served["browser"].new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(STEP_MS)
+    try:
+        page = context.new_page()
+        _open(page, served)
+        page.get_by_text("Signed in to the gallery as alice.").wait_for()
+        wb.shot(page, "app-sign-in-1280")
+        assert page.evaluate(CUT_LABELS) == []
+        page.get_by_role("tab", name="3 Upload").click()
+        page.get_by_role("button", name="Open folder").click()
+        note = page.get_by_text("Type the folder that holds your photos first.")
+        tabs = page.locator(".lm-TabBar, .p-TabBar").first
+        assert note.bounding_box()["y"] > tabs.bounding_box()["y"]  # under the step, not above the tabs
+        assert page.evaluate(CUT_LABELS) == []
+        page.get_by_placeholder("the folder that holds your photos").fill("trip")
+        note.wait_for(state="detached")  # no longer true once a folder is typed
+        page.get_by_role("tab", name="2 Browse").click()
+        page.get_by_role("button", name="Coppermine").click()  # signed in from the settings
+        page.locator(".galleryk-albumbrowser .galleryk-status-info").first.wait_for()  # an album is open
+        wb.shot(page, "app-browse-1280")
+        assert page.evaluate(CUT_LABELS) == []
+        page.get_by_role("tab", name="4 Copy").click()
+        page.get_by_role("button", name="Copy the selection").wait_for()
+        assert page.evaluate(CUT_LABELS) == []
+    finally:
+        context.close()
 
 
 def test_ctrl_c_stops_voila_and_the_sandbox(served):

@@ -88,10 +88,30 @@ def test_lab_serves_the_notebooks_with_the_sandbox_config_exported_and_stops_on_
                 proc.wait(10)
 
 
-def test_without_the_notebooks_the_commands_say_where_they_looked_and_what_to_pass(tmp_path, capsys):
+def test_lab_with_a_folder_without_notebooks_says_so(tmp_path, capsys):
     from galleryk.cli import main
 
-    for command in ("lab", "app"):
-        assert main([command, "--notebooks", str(tmp_path)]) == 2
-        err = capsys.readouterr().err
-        assert f"galleryk {command}: no galleryk notebooks in {tmp_path}" in err and "--notebooks" in err
+    assert main(["lab", "--notebooks", str(tmp_path)]) == 2
+    assert f"galleryk lab: no galleryk notebooks in {tmp_path}" in capsys.readouterr().err
+
+
+def test_the_app_needs_no_clone_its_notebook_ships_in_the_package():
+    from galleryk.cli.jupyter import app_notebook
+
+    notebook = app_notebook()
+    assert notebook.is_file() and "galleryk" in notebook.parts[-3]
+    assert "App(" in notebook.read_text(encoding="utf-8")
+
+
+def test_without_the_extra_each_command_says_the_one_line_that_installs_it(capsys, monkeypatch):
+    import importlib.util
+
+    from galleryk.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a))
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "galleryk app: the app needs voila, which is not installed. Install it with: pip install 'galleryk[app]'"
+    )

@@ -44,3 +44,33 @@ def test_the_demo_ends_with_what_to_try_next(demo_run):
     tail = text[text.index("== Done") :]
     for step in ("galleryk sandbox --seed", "galleryk login fotki", "galleryk --help"):
         assert step in tail
+
+
+@pytest.mark.timeout(900)
+def test_make_demo_shows_only_galleryks_own_output(tmp_path):
+    """``make demo`` on a fresh machine: pip's hundred lines go to a log, the terminal shows the demo."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GALLERYK_", "VIRTUAL_ENV"))}
+    env["GALLERYK_CACHE_DIR"] = str(tmp_path / "cache")
+    done = subprocess.run(
+        ["make", "--no-print-directory", "demo", f"VENV={tmp_path / 'venv'}"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=800,
+    )
+    text = done.stdout + done.stderr
+    assert done.returncode == 0, text
+    lines = text.splitlines()
+    assert lines[0].startswith("== Setting up") and "== Done" in text
+    pip_words = ("Collecting", "Requirement already", "Successfully", "Installing", "Downloading", "WARNING", "pip")
+    assert [line for line in lines if line.lstrip().startswith(pip_words)] == []
+    assert (tmp_path / "venv" / "setup.log").is_file()  # where pip's output went

@@ -11,7 +11,7 @@ import pytest
 import galleryk
 from galleryk.cli import build_parser
 
-COMMANDS = ["demo", "sandbox", "login", "logout", "albums", "photos", "push", "lab", "app"]
+COMMANDS = ["demo", "sandbox", "login", "logout", "albums", "photos", "push", "lab", "app", "cache"]
 TRACEBACK = "Traceback (most recent call last)"
 
 

@@ -58,8 +58,10 @@ def _texts(nb: dict) -> str:
     )
 
 
-def test_the_worked_notebooks_and_the_app_are_all_there():
-    assert [p.stem for p in PATHS] == [*WORKED, "app"]
+def test_the_worked_notebooks_are_all_there_and_the_app_ships_in_the_package_unrun():
+    assert [p.stem for p in PATHS] == WORKED
+    app = _load(NOTEBOOKS.parent / "galleryk" / "app" / "app.ipynb")
+    assert all(not c.get("outputs") for c in app["cells"]) and "widgets" not in app["metadata"]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -168,3 +170,11 @@ def gk_jpeg() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, "JPEG")
     return buf.getvalue()
+
+
+def test_the_quickstart_ends_with_its_widgets_showing():
+    """Run All leaves the showcase on screen: no cell closes a widget or stops what they show, the last shows one."""
+    code = [c for c in _load(NOTEBOOKS / "00-quickstart.ipynb")["cells"] if c["cell_type"] == "code"]
+    assert not [c for c in code if ".close()" in "".join(c["source"])]
+    last = code[-1]["outputs"]
+    assert last and "application/vnd.jupyter.widget-view+json" in last[-1].get("data", {})

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
+from typing import ClassVar
 
 import pytest
+from werkzeug.serving import make_server
 
 import galleryk as gk
 from galleryk.access import sandbox_fotki
 from galleryk.base.errors import TransportError
+from galleryk.sandbox.keepalive import KeepAliveHandler, Traffic
 
 
 def test_calls_from_one_client_share_one_connection(sandbox):
@@ -82,3 +86,57 @@ def test_stopping_the_sandbox_ends_the_connections_it_kept_open(sandbox):
 def test_a_port_in_use_is_an_error_naming_the_port_not_an_exit(sandbox):
     with pytest.raises(OSError, match=f"{sandbox.port}.*in use"):
         gk.sandbox.start(port=sandbox.port, seed=False)
+
+
+# -- a quiet terminal: idle connections are closed without a word, stalled requests are still reported -------
+class _Recorded(KeepAliveHandler):
+    """The sandbox's handler with a short idle limit, recording what it would log as an error."""
+
+    timeout = 0.3
+    errors: ClassVar[list[str]] = []
+
+    def log_error(self, format: str, *args) -> None:
+        self.errors.append(format % args)
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+@pytest.fixture
+def short_idle_server():
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    _Recorded.errors = []
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Recorded)
+    server.traffic = Traffic()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _closed_by_server(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65536):  # until the server hangs up
+        data += chunk
+    return data
+
+
+def test_a_kept_alive_connection_left_idle_is_closed_without_an_error(short_idle_server):
+    with socket.create_connection(("127.0.0.1", short_idle_server.server_port), timeout=30) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = _closed_by_server(sock)  # answered, then idle until the server's limit
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"ok")
+    assert _Recorded.errors == []
+
+
+def test_a_request_that_stops_half_way_is_still_reported(short_idle_server):
+    with socket.create_connection(("127.0.0.1", short_idle_server.server_port), timeout=30) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost:")  # and nothing more
+        _closed_by_server(sock)
+    assert len(_Recorded.errors) == 1 and "timed out" in _Recorded.errors[0]

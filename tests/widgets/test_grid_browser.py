@@ -51,6 +51,24 @@ show()
 widgets.VBox([grid, probe], layout=widgets.Layout(width="760px"))
 """
 
+BROWSER_CELL = """\
+import html
+browser = gw.AlbumBrowser(fotki(), album=cfg["set_id"], height=330, fallback_after=cfg["fallback_after"])
+probe = widgets.HTML()
+def show(*_):
+    focused = browser.focused
+    state = {"selected": browser.selected_ids, "marks": {str(k): v for k, v in browser.marks.items()},
+             "lightbox": browser.lightbox, "query": browser.query, "shown": len(browser.filtered),
+             "focused": None if focused is None else int(focused["id"])}
+    probe.value = "<pre id='gk-probe'>" + html.escape(json.dumps(state)) + "</pre>"
+browser.observe(show, "selected_ids")
+browser.observe(show, "marks")
+for name in ("lightbox", "focus", "count"):
+    browser.grid.grid.observe(show, name)
+show()
+widgets.VBox([browser, probe], layout=widgets.Layout(width="960px"))
+"""
+
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
@@ -73,6 +91,7 @@ def site(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory, chromi
         pages = root / "notebooks"
         pages.mkdir()
         wb.notebook(pages / "grid.ipynb", wb.PRELUDE, GRID_CELL)
+        wb.notebook(pages / "albumbrowser.ipynb", wb.PRELUDE, BROWSER_CELL)
         env = {"GALLERYK_WIDGET_TEST": json.dumps(cfg), "GALLERYK_CACHE_DIR": str(root / "cache")}
         with wb.voila(pages, env) as base:
             yield {"base": base, "browser": chromium, "ids": ids}
@@ -241,6 +260,64 @@ def test_without_the_grid_javascript_the_pager_marks_and_shows_a_photo_large(pag
     page.wait_for_function("() => document.querySelector('.galleryk-pager-large img').naturalWidth > 120")
     kernel(page, "p.lightbox === 3")
     wb.doc_shot(page.locator(".galleryk-tilegrid"), "grid-fallback")
+
+
+# -- the album browser over the grid: the same keys, its own API, the large view from the original ---------------
+def open_browser(page, site, query: str = "") -> None:
+    page.goto(f"{site['base']}/voila/render/albumbrowser.ipynb{query}", timeout=90_000)
+    page.locator(".gk-tile img[src^='blob:']").first.wait_for()
+
+
+def test_album_browser_keys_marks_and_the_large_view_from_the_original(page, site):
+    ids = site["ids"]
+    open_browser(page, site)
+    page.locator(".gk-tile").nth(0).click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+    page.keyboard.press("k")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("x")
+    got = kernel(page, "Object.keys(p.marks).length === 2 && p.selected.length === 2")
+    assert got["selected"] == ids[0:2] and got["marks"] == {str(ids[1]): "keep", str(ids[2]): "reject"}
+    assert got["focused"] == ids[2]  # the details pane follows the keys
+    page.locator(".galleryk-details h4", has_text="Grid set 3").wait_for()
+    wb.doc_shot(page.locator(".galleryk-albumbrowser"), "albumbrowser-triage")
+    page.keyboard.press("Enter")
+    big = page.locator(".gk-lightbox img.gk-lb-img[src^='blob:']")
+    big.wait_for()
+    assert big.evaluate("img => img.decode().then(() => img.naturalWidth)") > 200  # not a 100 px thumbnail
+    kernel(page, "p.lightbox === 2")
+    wb.doc_shot(page.locator(".gk-lightbox"), "albumbrowser-lightbox")
+    page.keyboard.press("Escape")
+    page.locator(".gk-lightbox").wait_for(state="detached")
+    kernel(page, "p.lightbox === null")
+
+
+def test_album_browser_filter_box_in_the_dark_theme(page, site):
+    ids = site["ids"]
+    open_browser(page, site, "?theme=dark")
+    page.locator(".gk-tile").nth(1).click()
+    kernel(page, "p.selected.length === 1")
+    box = page.locator(".galleryk-filter input")
+    box.fill("title.str.endswith('5')")
+    box.press("Enter")
+    got = kernel(page, "p.shown === 6")
+    assert got["query"] == "title.str.endswith('5')" and got["selected"] == [ids[1]]  # hidden, still selected
+    page.wait_for_function("() => document.querySelectorAll('.gk-tile[data-id]').length === 6")
+    page.get_by_text("1 selected, 1 hidden by the filter").wait_for()
+    page.locator(".gk-tile").nth(0).click()
+    page.keyboard.press("k")
+    kernel(page, f"p.marks['{ids[4]}'] === 'keep'")
+    colours = page.evaluate(
+        """() => {
+        const css = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+        return {background: css('.gk-viewport', 'backgroundColor'), details: css('.galleryk-details', 'color'),
+                status: css('.galleryk-albumbrowser .galleryk-status', 'color')};
+    }"""
+    )
+    assert _luminance(colours["background"]) < 0.1, colours
+    assert _luminance(colours["details"]) > 0.6 and _luminance(colours["status"]) > 0.6, colours
+    wb.doc_shot(page.locator(".galleryk-albumbrowser"), "albumbrowser-dark")
 
 
 def _luminance(css: str) -> float:

@@ -35,7 +35,9 @@ def test_fotki_thumbnail_is_fetched_once_then_served_from_memory_and_disk(sandbo
         assert fotki.thumbnail(photo_id) == first
         thumbcache.default_cache().clear_memory()
         assert fotki.thumbnail(photo_id) == first  # from the disk cache
-        files = list(thumbcache.cache_dir().rglob("*.jpg"))
+        folder = thumbcache.cache_dir(sandbox.fotki_api_url)
+        assert folder.is_relative_to(sandbox.data_dir)  # a sandbox's thumbnails go with it
+        files = list(folder.rglob("*.jpg"))
         assert files and all(re.fullmatch(r"[0-9a-f]{40}\.jpg", f.name) for f in files)
     finally:
         sandbox.faults.clear("fotki")
@@ -45,7 +47,8 @@ def test_coppermine_thumbnail_is_its_thumb_file(sandbox):
     cpg = sandbox_coppermine(sandbox, "alice")
     row = cpg.photos("Harbour & Beach").iloc[0]
     raw = cpg.transport.get(row["thumb_url"]).content
-    assert cpg.thumbnail(row, size=1024) == raw  # small enough already: sent as the gallery made it
+    assert cpg.thumbnail(row, size=200) == raw  # serves that size: sent as the gallery made it
+    assert max(size_of(cpg.thumbnail(row, size=1024))) > max(size_of(raw))  # a large view: from the picture
     assert max(size_of(cpg.thumbnail(int(row["id"]), size=40))) <= 40  # from a bare id, downscaled
 
 
@@ -68,3 +71,17 @@ def test_a_listing_that_lost_its_client_says_to_pass_one(sandbox):
     with pytest.raises(KeyError, match="pass client="):
         listing.galleryk.thumbnails()
     assert "base64" in listing.head(1).galleryk.thumbnails(client=fotki).data
+
+
+def test_coppermine_large_preview_is_made_from_the_picture_on_the_sandbox_and_the_real_gallery(cpg_server, tmp_path):
+    cpg_server.need_uploads()
+    cpg = cpg_server.client()
+    aid = cpg_server.fresh_album("Large previews")
+    picture = Image.new("RGB", (1600, 1200), (30, 120, 200))
+    picture.save(tmp_path / "big.jpg", "JPEG", quality=85)
+    pid = int(cpg.upload(tmp_path / "big.jpg", album=aid, title="Big").id)
+    row = cpg.photos(aid).iloc[0]
+    assert int(row["id"]) == pid
+    tile, large = cpg.thumbnail(row, size=120), cpg.thumbnail(row, size=800)
+    assert max(size_of(tile)) <= 120
+    assert max(size_of(large)) == 800  # the gallery's thumb_ file is far smaller: the picture, downscaled
