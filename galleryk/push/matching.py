@@ -39,7 +39,9 @@ MAX_DISTANCE = 12
 """Bits (of 256) two pictures may differ by and still be copies. Measured on the sample photos:
 resized and recompressed copies differ by 0 to 4 bits, near-duplicates (a 6 % crop, one shape
 added) by 22 or more, different pictures by about 130."""
-THUMB_SIZE = 256
+THUMB_SIZE = 128
+"""Pixels a side of the pictures hashed: the hash reads 64 x 64, so a service's own small preview (Fotki's
+100 px thumbnail, Coppermine's 128 px one) serves, and no original is downloaded to match."""
 ROTATIONS = (0, 90, 180, 270)
 
 
