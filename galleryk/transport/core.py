@@ -197,10 +197,11 @@ class Transport:
         kwargs.setdefault("timeout", self.timeout)
         masked = mask_url(url, kwargs.get("params"))
         label = what or f"{method} {masked}"
+        kind = f"{method} {urlsplit(url).path}"
         paused = 0.0
         while True:
             try:
-                self.gate.wait()
+                self.gate.wait(kind)
             except Closed as closed:
                 raise self._closed(label, masked, closed, None) from None
             sent = self.gate.now()
@@ -216,12 +217,12 @@ class Transport:
                 **kwargs,
             )
             if response.status_code not in REFUSAL_STATUSES:
-                self.gate.admitted(sent)
+                self.gate.admitted(sent, kind)
                 return response
             asked = parse_retry_after(response.headers.get("Retry-After"))
             response.close()
             try:
-                paused += self.gate.refused(asked, sent)
+                paused += self.gate.refused(asked, sent, kind)
             except Closed as closed:
                 raise self._closed(label, masked, closed, response.status_code) from None
             log.info(

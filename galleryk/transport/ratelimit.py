@@ -9,10 +9,11 @@ each of them find that out for itself and carry on at full speed. So every reque
 - a refusal **pauses the whole client**: no thread sends anything until ``Retry-After`` has
   passed (or, without one, 1 s, doubling with each refusal in a row, at most 60 s), plus a
   little jitter so that several clients do not come back at the same instant;
-- the gate **learns a pace** from the refusal: how many requests the service had admitted in the
-  ``Retry-After`` span before it (a sliding-window budget is full just then), and from then on
-  spaces requests evenly at :data:`PACE_SHARE` of that rate, so the budget is not met again;
-  five minutes without a refusal and the learned pace is dropped;
+- the gate **learns a pace** from the refusal: how many requests of that kind (method and path)
+  the service had admitted in the ``Retry-After`` span before it (a sliding-window budget is
+  full just then), and from then on spaces that kind's requests evenly, one fewer than that per
+  span and at most :data:`PACE_SHARE` of it, so the budget is not met again; five minutes
+  without a refusal and the learned pace is dropped;
 - a budget the user gave (``calls_per_hour``) is a pace too; the slower of the two applies;
 - a service that asks for more than ``max_retry_after`` seconds (a day, say) is not waited
   for: every request fails at once with :class:`~galleryk.base.errors.RateLimited`, saying until
@@ -34,7 +35,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 from ..base.errors import Cancelled
@@ -108,8 +109,23 @@ class Closed(Exception):
         self.until = until
 
 
+@dataclass
+class _Kind:
+    """The learned pace of one kind of request (its method and path), and what the service admitted of it."""
+
+    next: float = 0.0
+    learned: float = 0.0
+    last_refusal: float | None = None
+    admitted: deque[float] = field(default_factory=deque)
+
+
 class RateGate:
-    """The one pause and pace of a client's requests (see the module). Safe to share between threads."""
+    """The one pause and pace of a client's requests (see the module). Safe to share between threads.
+
+    Requests are told apart by *kind* (their method and path, as the transport names them): a
+    service may limit uploads alone, so each kind learns its own pace from what the service
+    admitted of it. The pause, and a budget the user gave, hold for every kind.
+    """
 
     def __init__(
         self,
@@ -130,10 +146,8 @@ class RateGate:
         self._next = 0.0
         self._paused_until = 0.0
         self._closed_until = 0.0
-        self._learned = 0.0
-        self._last_refusal: float | None = None
         self._in_a_row = 0
-        self._admitted: deque[float] = deque()
+        self._kinds: dict[str, _Kind] = {}
         self.refusals = 0
         """Refusals (429/503) this gate has seen."""
 
@@ -144,9 +158,16 @@ class RateGate:
 
     @property
     def interval(self) -> float:
-        """Seconds between requests now: the slower of the user's budget and the learned pace (0: no pace)."""
+        """Seconds between requests of the most paced kind: the user's budget or a learned pace (0: no pace)."""
         with self._lock:
-            return max(self.given_interval, self._learned_now(self._clock()))
+            now = self._clock()
+            return max([self.given_interval, *(self._learned(k, now) for k in self._kinds.values())])
+
+    def pace(self, kind: str = "") -> float:
+        """Seconds between requests of ``kind`` now (0: no pace)."""
+        with self._lock:
+            known = self._kinds.get(kind)
+            return max(self.given_interval, self._learned(known, self._clock()) if known else 0.0)
 
     @property
     def paused_until(self) -> float | None:
@@ -155,14 +176,22 @@ class RateGate:
             left = self._paused_until - self._clock()
         return self._wall() + left if left > 0 else None
 
-    def _learned_now(self, now: float) -> float:
-        if self._learned and self._last_refusal is not None and now - self._last_refusal > RELAX_AFTER:
-            self._learned = 0.0
-        return self._learned
+    @staticmethod
+    def _learned(kind: _Kind, now: float) -> float:
+        if kind.learned and kind.last_refusal is not None and now - kind.last_refusal > RELAX_AFTER:
+            kind.learned = 0.0
+        return kind.learned
+
+    def _kind(self, name: str) -> _Kind:
+        known = self._kinds.get(name)
+        if known is None:
+            known = self._kinds[name] = _Kind()
+        return known
 
     # -- before and after each request ---------------------------------------------------------
-    def wait(self) -> float:
-        """Block until a request may go (the pause is over and its pace slot has come); return the seconds waited.
+    def wait(self, kind: str = "") -> float:
+        """Block until a request of ``kind`` may go (the pause is over, its pace slot has come); return the seconds
+        waited.
 
         Raises :class:`Closed` while the service has asked for a wait longer than the gate grants,
         and :class:`~galleryk.base.errors.Cancelled` when the thread's scope is cancelled meanwhile.
@@ -175,9 +204,11 @@ class RateGate:
                 now = self._clock()
                 if self._closed_until > now:
                     raise Closed(self._closed_until - now, self._wall() + self._closed_until - now)
-                target = max(self._next, self._paused_until)
+                own = self._kind(kind)
+                target = max(self._next, own.next, self._paused_until)
                 if target <= now:
-                    self._next = now + max(self.given_interval, self._learned_now(now))
+                    self._next = now + self.given_interval
+                    own.next = now + self._learned(own, now)
                     return waited
                 paused = self._paused_until > now
                 until = self._wall() + (self._paused_until - now)
@@ -192,26 +223,27 @@ class RateGate:
                 time.sleep(pause)
             waited += pause
 
-    def admitted(self, sent_at: float) -> None:
-        """A request sent at ``sent_at`` (this gate's clock) was not refused."""
+    def admitted(self, sent_at: float, kind: str = "") -> None:
+        """A request of ``kind`` sent at ``sent_at`` (this gate's clock) was not refused."""
         with self._lock:
             self._in_a_row = 0
-            self._admitted.append(sent_at)
-            while self._admitted and self._admitted[0] < sent_at - self.max_retry_after:
-                self._admitted.popleft()
+            seen = self._kind(kind).admitted
+            seen.append(sent_at)
+            while seen and seen[0] < sent_at - self.max_retry_after:
+                seen.popleft()
 
-    def refused(self, retry_after: float | None, sent_at: float) -> float:
-        """A request sent at ``sent_at`` was refused (429/503), asking for ``retry_after`` seconds (None: not said).
+    def refused(self, retry_after: float | None, sent_at: float, kind: str = "") -> float:
+        """A request of ``kind`` sent at ``sent_at`` was refused (429/503), asking for ``retry_after`` seconds
+        (None: not said).
 
-        Pauses every request of the client and learns a pace (see the module); returns the
-        seconds paused from now. Raises :class:`Closed` when the wait asked for is longer than
-        ``max_retry_after``.
+        Pauses every request of the client and learns the kind's pace (see the module); returns
+        the seconds paused from now. Raises :class:`Closed` when the wait asked for is longer
+        than ``max_retry_after``.
         """
         with self._lock:
             now = self._clock()
             self.refusals += 1
             self._in_a_row += 1
-            self._last_refusal = now
             if retry_after is not None and retry_after > self.max_retry_after:
                 self._closed_until = max(self._closed_until, now + retry_after)
                 raise Closed(retry_after, self._wall() + retry_after)
@@ -222,19 +254,21 @@ class RateGate:
             )
             wait += min(JITTER_MAX, JITTER_SHARE * wait) * self._rng()
             self._paused_until = max(self._paused_until, now + wait)
-            self._learn(retry_after, sent_at)
+            own = self._kind(kind)
+            own.last_refusal = now
+            # a sliding-window budget is full when it refuses: what it admitted in the span (up to this answer,
+            # sent before or after this request) is its budget; keep one below it, and at most PACE_SHARE of it
+            span = max(1.0, retry_after or 1.0)
+            admitted = sum(1 for t in own.admitted if t > sent_at - span)
+            if admitted:
+                allowed = max(min(admitted - 1, admitted * PACE_SHARE), admitted / 2)
+                own.learned = max(own.learned, span / allowed)
             return self._paused_until - now
-
-    def _learn(self, retry_after: float | None, sent_at: float) -> None:
-        """Pace from what the service admitted in the ``Retry-After`` span before refusing (at least 1 s)."""
-        span = max(1.0, retry_after or 1.0)
-        admitted = sum(1 for t in self._admitted if sent_at - span < t <= sent_at)
-        if admitted:
-            self._learned = max(self._learned, span / (admitted * PACE_SHARE))
 
     def __repr__(self) -> str:
         pace = self.interval
-        return f"<galleryk RateGate {'%.3g requests/s' % (1 / pace) if pace else 'no pace'}, {self.refusals} refusals>"
+        shown = f"{1 / pace:.3g} requests/s" if pace else "no pace"
+        return f"<galleryk RateGate {shown}, {self.refusals} refusals>"
 
 
 def rounded_up(seconds: float) -> int:
