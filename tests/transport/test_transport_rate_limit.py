@@ -177,7 +177,7 @@ def test_a_learned_pace_keeps_the_client_within_the_budget_after_the_first_refus
 ) -> None:
     server.script.budget, server.script.window = 5, 1.0
     with _threads(4) as run:
-        run(lambda i: transport.get(f"{server.url}/item{i}"), 30)
+        run(lambda i: transport.get(f"{server.url}/item", params={"i": i}), 30)
     statuses = server.statuses()
     first_ok_after = next(i for i, s in enumerate(statuses) if s == 429)
     refusals_later = [s for s in statuses[first_ok_after + 4 :] if s == 429]  # at most one in flight per thread
@@ -189,7 +189,7 @@ def test_a_user_budget_paces_every_request(server: _Server) -> None:
     with Transport(calls_per_hour=3600 * 10) as paced:  # ten a second
         started = time.monotonic()
         with _threads(4) as run:
-            run(lambda i: paced.get(f"{server.url}/p{i}"), 11)
+            run(lambda i: paced.get(f"{server.url}/p", params={"i": i}), 11)
         assert time.monotonic() - started >= 0.95
     assert server.statuses().count(429) == 0
 
