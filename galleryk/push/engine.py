@@ -32,8 +32,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..base.errors import AlbumNotFound, GallerykError, ServiceError, TransportError
-from .items import Item, build_items
+from ..base import cachedir
+from ..base.errors import AlbumNotFound, GallerykError, RateLimited, ServiceError, TransportError
+from ..base.names import check_album_name
+from ..transport import ratelimit
+from .items import Item, build_items, check_items
 from .journal import Journal
 from .lock import PushCancelled, album_lock, cache_root
 from .markers import check_style
@@ -72,6 +75,8 @@ def push(
     ``cancelled``; ``note`` says how each was settled, ``marker`` what it carries.
 
     ``album``/``create``: the album (photoset) by id or title, and whether to make it when missing.
+    Titles, descriptions, tags and the album's name are checked before anything is sent: an
+    empty or blank album name, or a control character, raises :class:`~galleryk.base.names.BadName`.
     ``source``: the client a listing ``df`` comes from, for a copy between services.
     ``journal``: where intent and outcome are recorded (default: one file per service, user and
     album in galleryk's cache folder). How the push goes (metadata, marker, resize, workers,
@@ -79,8 +84,11 @@ def push(
     its fields by name.
     """
     opts = (options or PushOptions()).with_(**option)
-    adapter = make_target(target, album=album, create=create, policy=opts.policy)
+    check_album_name(album)
     items = build_items(df, remote=source is not None, title=opts.title, description=opts.description, tags=opts.tags)
+    check_items(items)  # names that cannot be sent are refused before anything is: not after the first uploads
+    cachedir.check_writable("locks", *(() if journal is not None else ("journals",)))
+    adapter = make_target(target, album=album, create=create, policy=opts.policy)
     cancel = opts.cancel or threading.Event()
     from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
 
@@ -102,7 +110,8 @@ def push(
             jr = journal if isinstance(journal, Journal) else Journal(journal or default_journal_path(adapter))
             path = jr.path
             try:
-                _run(_Job(items, outcomes, adapter, jr, opts, source, cancel, bar))
+                with ratelimit.scope(cancel=cancel, on_pause=bar.paused):
+                    _run(_Job(items, outcomes, adapter, jr, opts, source, cancel, bar))
             finally:
                 if own_journal:
                     jr.close()
@@ -171,8 +180,8 @@ def _run(job: _Job) -> None:
     try:
         opts.policy.call(lambda: adapter.prepare(jr), cancel=cancel)  # a listing cut short is read again
     except (TransportError, ServiceError) as exc:
-        if isinstance(exc, ServiceError) and not exc.temporary:
-            raise  # the service said no (a bad password, a revoked token): nothing a rerun alone would change
+        if (isinstance(exc, ServiceError) and not exc.temporary) or isinstance(exc, RateLimited):
+            raise  # the service said no (a bad password, a revoked token, wait until tomorrow): a rerun now cannot help
         for item in items:  # the album could not be read or made, for now: nothing was uploaded
             outcomes[id(item)] = Outcome(
                 "failed", error=f"not uploaded: the album could not be prepared ({describe(exc)}); rerun the push"

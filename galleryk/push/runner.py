@@ -1,4 +1,11 @@
-"""Pushing one item: skip what is there, settle what is in doubt, upload the rest; shared by the push's threads."""
+"""Pushing one item: skip what is there, settle what is in doubt, upload the rest; shared by the push's threads.
+
+Some failures stop the whole push rather than one item: the service no longer accepts the
+sign-in (a revoked token) or refuses uploads to the album, or asks to wait longer than galleryk
+waits. The first such error is kept (:attr:`Runner.refusal`), no new item starts, and the push
+raises it once the uploads in flight are done. A rate limit's shorter pauses never get here:
+the transport waits them out for every thread at once.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +20,37 @@ from ..base.errors import (
     Cancelled,
     FileChanged,
     GallerykError,
+    NotSignedIn,
+    RateLimited,
+    Reason,
     RedirectRefused,
     ServiceError,
     TransportError,
 )
 from ..media import discard_prepared, file_digest, prepare_for_upload
 from ..services.albums import listing
+from ..transport import ratelimit
 from .items import Item
 from .journal import Entry, Journal
 from .lock import PushCancelled
 from .markers import check_style
 from .options import PushOptions
-from .outcomes import Doubt, Outcome, PlacementFailed, Refused
-from .remote import AlbumView, Ambiguous
+from .outcomes import Doubt, Outcome, PlacementFailed, Refused, Stopped
+from .remote import AlbumView, Ambiguous, norm
 from .targets import Target, make_source
-from .watch import STOPPED_SENDING, Watch
+from .watch import NOT_SENT, STOPPED_SENDING, Watch
 
 RECENT_MARGIN = 100
 """Photos beyond this push's own uploads read when looking for a lost one."""
+STOP_REASONS = frozenset({Reason.SIGNED_OUT, Reason.SCOPE})
+"""Service refusals that every later upload would meet too: they stop the push."""
+
+
+def stops_push(exc: BaseException) -> bool:
+    """Whether ``exc`` means no later upload can pass either: signed out, lacking the right, or a long rate limit."""
+    if isinstance(exc, (NotSignedIn, RateLimited)):
+        return True
+    return isinstance(exc, ServiceError) and exc.reason in STOP_REASONS
 
 
 class Runner:
@@ -56,7 +76,8 @@ class Runner:
         self._started: dict[int, float] = {}
         self._guard = threading.Lock()
         self._stop = threading.Event()
-        self.refusal: AlbumNotFound | None = None
+        self.refusal: GallerykError | None = None
+        """The error that stopped the push (the album refused, the sign-in gone, a long rate limit), if one did."""
 
     # -- entry points (worker threads) ---------------------------------------------------
     def run(self, item: Item) -> Outcome | Doubt:
@@ -68,13 +89,20 @@ class Runner:
 
     def _finish(self, item: Item, work: Any) -> Outcome | Doubt:
         try:
-            outcome = work()
+            with ratelimit.scope(cancel=self.cancel, on_pause=self.watch.paused):
+                outcome = work()
         except PushCancelled:
             outcome = Outcome("cancelled", error="cancelled", bytes=item.bytes)
         except Refused as refused:
             self._refuse(refused.error)
             outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes)
+        except Stopped as stop:
+            self._stop_with(stop.error)
+            outcome = Outcome("failed", error=f"not uploaded: {describe(stop.error)}", bytes=item.bytes)
         except (GallerykError, OSError, ValueError) as exc:
+            cause = exc.__cause__ if isinstance(exc, PlacementFailed) else exc
+            if isinstance(cause, GallerykError) and stops_push(cause):
+                self._stop_with(cause)
             outcome = Outcome("failed", error=describe(exc), bytes=item.bytes)
         if isinstance(outcome, Outcome):
             outcome.seconds = round(time.monotonic() - self._started.get(id(item), time.monotonic()), 3)
@@ -229,9 +257,15 @@ class Runner:
             except PushCancelled:
                 jr.failed(a.identity, key, STOPPED_SENDING)
                 raise
+            except Cancelled:  # while it waited for a rate limit's pause: this try was not sent, or refused unread
+                jr.failed(a.identity, key, NOT_SENT)
+                raise PushCancelled("cancelled") from None
             except (FileChanged, RedirectRefused) as exc:  # the service did not get the file: final, not in doubt
                 jr.failed(a.identity, key, describe(exc))
                 return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
+            except (RateLimited, NotSignedIn) as exc:  # refused unread, or never sent: not in doubt; stops the push
+                jr.failed(a.identity, key, describe(exc))
+                raise Stopped(exc) from None
             except TransportError as exc:
                 if sending.aborted:  # the transport reports the body it was told to stop as a broken connection
                     jr.failed(a.identity, key, STOPPED_SENDING)
@@ -246,12 +280,19 @@ class Runner:
                         raise PushCancelled("cancelled") from None
                     continue
                 jr.failed(a.identity, key, describe(exc))
+                if exc.reason in STOP_REASONS:
+                    raise Stopped(exc) from None
                 if not a.uploads_known and a.refused(exc):
                     raise Refused(exc) from None
                 return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
             finally:
                 if upload_path != item.path:
                     discard_prepared(upload_path)
+            wrong = self._wrong_reply(item, remote_id) if remote_id else None
+            if wrong is not None:  # not this photo: never put in the album; looked for by its marker instead
+                lost = time.time()
+                jr.lost(a.identity, key, lost, lost - begun)
+                return Doubt(item, lost + self.settle + (lost - begun), begun, wrong, wrong_reply=True)
             jr.uploaded(a.identity, key, remote_id or "")
             if remote_id:
                 self.view.uploaded(remote_id, item)
@@ -295,6 +336,8 @@ class Runner:
                 how = "by its marker" if self.style is not None else "by its title, as the one new photo so titled"
                 if doubt.orphan:
                     note = f"an earlier run stopped before its reply came; the upload had arrived (found {how})"
+                elif doubt.wrong_reply:
+                    note = f"{doubt.error}; the upload had arrived: found on the service {how} as {found}"
                 else:
                     note = (
                         f"its reply was lost ({doubt.error}); the upload had arrived: found on the service {how} "
@@ -313,6 +356,8 @@ class Runner:
             why = (
                 "an earlier run stopped before its reply came, and it had not arrived: uploaded again"
                 if doubt.orphan
+                else f"{doubt.error}, and the upload had not arrived: uploaded again"
+                if doubt.wrong_reply
                 else f"its reply was lost ({doubt.error}) and it had not arrived: uploaded again"
             )
             if self.style is None and doubt.orphan:
@@ -342,12 +387,40 @@ class Runner:
         return self.jr.started_since(self.adapter.identity, since - 1.0) + RECENT_MARGIN
 
     # -- helpers -------------------------------------------------------------------------
+    def _wrong_reply(self, item: Item, remote_id: str) -> str | None:
+        """Why the photo an upload's reply names is not the one just sent (None when it is, or cannot be told).
+
+        The photo is looked up: it must carry the item's marker (without markers: its title).
+        """
+        if self.view.claimed_elsewhere(remote_id, item.token):
+            return f"the service answered with the id of another photo of this push ({remote_id}), not this one's"
+        try:
+            got = self.view.details(remote_id)
+        except (TransportError, ServiceError):
+            return None  # could not be looked up: taken at its word (a sign-in gone stops the push at its next call)
+        if got is None:
+            return f"the service answered with photo id {remote_id}, which it does not have"
+        same = item.token in got.tokens if self.style is not None else norm(got.title) == norm(item.title)
+        if same:
+            return None
+        return (
+            f"the service answered with the id of another photo ({remote_id}, titled {got.title!r}), "
+            "not the one just sent; it was not put in the album"
+        )
+
     def _info(self, item: Item) -> dict:
         return {"label": item.label, "token": item.token, "title": item.title}
 
     def _attempts(self, key: str) -> int:
         entry = self.jr.get(self.adapter.identity, key)
         return entry.attempts if entry else 0
+
+    def _stop_with(self, error: GallerykError) -> None:
+        """Stop the push: no new item starts, and the push raises ``error`` (the first such) when it ends."""
+        with self._guard:
+            if self.refusal is None:
+                self.refusal = error
+            self._stop.set()
 
     def _refuse(self, error: GallerykError) -> None:
         with self._guard:
@@ -382,7 +455,7 @@ class Runner:
                 raise PushCancelled("cancelled") from None
             raise PlacementFailed(
                 f"uploaded as {remote_id} but not added to the album ({describe(exc)}); rerun the push to retry"
-            ) from None
+            ) from exc
 
     def _prepared(self, item: Item) -> Path:
         assert item.path is not None  # fetched or local by now
