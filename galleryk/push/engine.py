@@ -129,9 +129,13 @@ def check(
     """What a push would need, checked before anything is read from disk or sent: the album exists, or
     ``create`` can make it, and the user may upload to it; returns the journal file the push will use.
 
-    Nothing is made. Raises AlbumNotFound (with ``choices`` and ``can_create``), NotSignedIn,
-    JournalCorrupt for a journal that is not galleryk's, or the service's error.
+    Nothing is made. Raises BadName for an empty or blank album name, CacheDirError when galleryk's
+    cache folder (journals, locks) cannot be written, AlbumNotFound (with ``choices`` and
+    ``can_create``), NotSignedIn, JournalCorrupt for a journal that is not galleryk's, or the
+    service's error.
     """
+    check_album_name(album)
+    cachedir.check_writable("locks", *(() if journal is not None else ("journals",)))
     adapter = make_target(target, album=album, create=False, policy=PushOptions().policy)
     path = Path(journal) if journal is not None else default_journal_path(adapter)
     with contextlib.ExitStack() as stack:

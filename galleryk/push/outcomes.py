@@ -37,6 +37,9 @@ class Outcome:
     bytes: int | None = None
     seconds: float = 0.0
     attempts: int = 0
+    retry: bool = True
+    """For a failure: whether running the push again may get past it (False: the file, a name or a right
+    must change first)."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from ..base.errors import (
     ServiceError,
     TransportError,
 )
+from ..base.problems import retryable
 from ..media import discard_prepared, file_digest, prepare_for_upload
 from ..services.albums import listing
 from ..transport import ratelimit
@@ -95,15 +96,17 @@ class Runner:
             outcome = Outcome("cancelled", error="cancelled", bytes=item.bytes)
         except Refused as refused:
             self._refuse(refused.error)
-            outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes)
+            outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes, retry=False)
         except Stopped as stop:
             self._stop_with(stop.error)
-            outcome = Outcome("failed", error=f"not uploaded: {describe(stop.error)}", bytes=item.bytes)
+            outcome = Outcome(
+                "failed", error=f"not uploaded: {describe(stop.error)}", bytes=item.bytes, retry=retryable(stop.error)
+            )
         except (GallerykError, OSError, ValueError) as exc:
             cause = exc.__cause__ if isinstance(exc, PlacementFailed) else exc
             if isinstance(cause, GallerykError) and stops_push(cause):
                 self._stop_with(cause)
-            outcome = Outcome("failed", error=describe(exc), bytes=item.bytes)
+            outcome = Outcome("failed", error=describe(exc), bytes=item.bytes, retry=retryable(cause or exc))
         if isinstance(outcome, Outcome):
             outcome.seconds = round(time.monotonic() - self._started.get(id(item), time.monotonic()), 3)
         return outcome
@@ -125,7 +128,7 @@ class Runner:
     def _run(self, item: Item) -> Outcome | Doubt:
         self._check()
         if item.problem:
-            return Outcome("failed", error=f"not uploaded: {item.problem}", bytes=item.bytes)
+            return Outcome("failed", error=f"not uploaded: {item.problem}", bytes=item.bytes, retry=False)
         if item.path is None:
             with self._key_lock(item):
                 entry = self.jr.get(self.adapter.identity, item.key)
@@ -138,10 +141,10 @@ class Runner:
                 self._fetch_remote(item, Path(tmp))
                 return self._push(item, reason)
         if not item.path.is_file():
-            return Outcome("failed", error=f"no such file: {item.path}")
+            return Outcome("failed", error=f"no such file: {item.path}", retry=False)
         item.bytes = item.path.stat().st_size
         if item.bytes == 0:
-            return Outcome("failed", error=f"not uploaded: the file is empty: {item.path}", bytes=0)
+            return Outcome("failed", error=f"not uploaded: the file is empty: {item.path}", bytes=0, retry=False)
         if item.digest is None:
             item.digest = file_digest(item.path)
         if not item.title:
@@ -262,7 +265,9 @@ class Runner:
                 raise PushCancelled("cancelled") from None
             except (FileChanged, RedirectRefused) as exc:  # the service did not get the file: final, not in doubt
                 jr.failed(a.identity, key, describe(exc))
-                return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
+                return Outcome(
+                    "failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key), retry=retryable(exc)
+                )
             except (RateLimited, NotSignedIn) as exc:  # refused unread, or never sent: not in doubt; stops the push
                 jr.failed(a.identity, key, describe(exc))
                 raise Stopped(exc) from None
@@ -284,7 +289,9 @@ class Runner:
                     raise Stopped(exc) from None
                 if not a.uploads_known and a.refused(exc):
                     raise Refused(exc) from None
-                return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
+                return Outcome(
+                    "failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key), retry=retryable(exc)
+                )
             finally:
                 if upload_path != item.path:
                     discard_prepared(upload_path)
