@@ -92,8 +92,9 @@ class Runner:
         try:
             with ratelimit.scope(cancel=self.cancel, on_pause=self.watch.paused):
                 outcome = work()
-        except PushCancelled:
-            outcome = Outcome("cancelled", error="cancelled", bytes=item.bytes)
+        except PushCancelled as stop:
+            why = "cancelled while sending: the service stored nothing of it" if "sending" in str(stop) else None
+            outcome = Outcome("cancelled", error=why or "cancelled before it started", bytes=item.bytes)
         except Refused as refused:
             self._refuse(refused.error)
             outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes, retry=False)
