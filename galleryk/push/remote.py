@@ -153,6 +153,18 @@ class AlbumView:
                 self._reading.add(remote_id)
             self._read(remote_id)
 
+    def details_now(self, remote_id: str) -> Details | None:
+        """One photo's details read now, not from what this push saw of that id before (an id can change
+        hands: a service reset hands out the same ids again)."""
+        got = self.policy.call(lambda: self.target.details(remote_id), cancel=self.cancel)
+        with self._cond:
+            self._details[remote_id] = got
+            if got is not None:
+                for token in got.tokens:
+                    self._by_token.setdefault(token, remote_id)
+            self._cond.notify_all()
+        return got
+
     def _read(self, remote_id: str) -> None:
         """Read the details of a photo this thread has reserved; index its markers."""
         try:
