@@ -23,6 +23,7 @@ SCRIPTS = {
     "bench_media": ["--cache"],
     "bench_import": [],
     "bench_push": [],
+    "bench_push_ratelimit": [],
     "bench_widgets": [],
 }
 
