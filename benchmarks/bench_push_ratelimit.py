@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -151,7 +152,7 @@ def _round(server: _Server, scenario: dict[str, Any], selection: Any, rate: int,
     if scenario["only_uploads"]:
         limit["rate_only"] = UPLOADS[service]
     server.command("limit", service, limit)
-    journal = Path(tempfile.mkdtemp(prefix="gk-bench-journal-")) / "push.sqlite3"
+    journal = Path(os.environ["GALLERYK_CACHE_DIR"]) / f"journal-{tag}.sqlite3"
     started = time.perf_counter()
     report = selection.galleryk.push(
         client,
@@ -229,18 +230,21 @@ def main(argv: list[str] | None = None) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="gk-bench-ratelimit-"))
     os.environ["GALLERYK_CACHE_DIR"] = str(scratch / "cache")
-    folder = _photos(scratch / "photos", args.photos)
-    selection = gk.scan(folder, progress=False)
-    server = _Server(str(scratch / "sandbox"))
     results: dict[str, list[dict[str, Any]]] = {s["name"]: [] for s in scenarios}
     try:
-        for r in range(args.rounds):
-            for scenario in scenarios:
-                results[scenario["name"]].append(
-                    _round(server, scenario, selection, args.rate, args.photos, f"r{r}-{time.time_ns()}")
-                )
+        folder = _photos(scratch / "photos", args.photos)
+        selection = gk.scan(folder, progress=False)
+        server = _Server(str(scratch / "sandbox"))
+        try:
+            for r in range(args.rounds):
+                for scenario in scenarios:
+                    results[scenario["name"]].append(
+                        _round(server, scenario, selection, args.rate, args.photos, f"r{r}-{time.time_ns()}")
+                    )
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     rows, summary = [], {}
     for name, runs in results.items():
         ratio_key = "x_requests_floor" if "every request" in name else "x_photos_floor"
