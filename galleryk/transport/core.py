@@ -231,6 +231,8 @@ class Transport:
                 response.status_code,
                 f"{asked:g} s" if asked is not None else "(not said how long)",
             )
+            if _has_stream(kwargs.get("files")):  # requests read those files: a second send would be empty
+                raise self._refused(label, masked, response.status_code, asked, "its files cannot be sent again")
             body = kwargs.get("data")
             if hasattr(body, "read"):
                 fresh = body.rewound() if isinstance(body, ChunkedBody) else None
@@ -449,6 +451,17 @@ class Transport:
             f"<galleryk Transport timeout={self.timeout} deadline={self.deadline} stall={self.stall} "
             f"max_reply={self.max_reply} retries={self.retries}{limit}>"
         )
+
+
+def _has_stream(files: Any) -> bool:
+    """Whether requests' ``files=`` holds a file object anywhere (read by the first send), not only text parts."""
+    if hasattr(files, "read"):
+        return True
+    if isinstance(files, dict):
+        return any(_has_stream(value) for value in files.values())
+    if isinstance(files, (list, tuple)):
+        return any(_has_stream(value) for value in files)
+    return False
 
 
 def _read_capped(response: requests.Response, limit: int | None, label: str, masked: str) -> None:

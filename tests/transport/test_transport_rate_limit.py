@@ -261,3 +261,12 @@ class _threads:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
+
+
+def test_a_refused_request_whose_files_were_read_is_not_sent_again_empty(server: _Server, transport: Transport) -> None:
+    import io
+
+    server.script.refuse, server.script.retry_after = 1, "1"
+    with pytest.raises(RateLimited, match="cannot be sent again"):
+        transport.post(f"{server.url}/form", files={"photo": ("a.jpg", io.BytesIO(b"\xff\xd8\xff data"))})
+    assert server.statuses() == [429]
