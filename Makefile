@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_push.py
+	$(BIN)/python benchmarks/bench_push_ratelimit.py
 
 # The worked notebooks and the Voila app (issue 12): what they need only, then the command.
 NB_STAMP := $(VENV)/.notebooks

@@ -2,7 +2,8 @@
 
 ``$GALLERYK_CACHE_DIR``, else ``$XDG_CACHE_HOME/galleryk`` (when it is an absolute path, as the
 XDG spec asks), else ``~/.cache/galleryk``; each kind of file in a folder of its own below it
-(``tokens``, ``thumbs``, ``journals``, ``locks``, ``logins``).
+(``tokens``, ``thumbs``, ``journals``, ``locks``, ``logins``, ``pending``). :func:`check_writable`
+says, before anything is sent, when the folder cannot be written, and what moves it.
 
 A sandbox's files go with the sandbox. A running sandbox registers its address and its own
 cache folder (inside its data folder) in the cache folder's ``scopes.json``
@@ -21,6 +22,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .errors import GallerykError
 
 SCOPES = "scopes.json"
 """The file, in the cache folder, that maps a sandbox's address to its own cache folder."""
@@ -126,3 +129,34 @@ def _update(root: Path, change: Callable[[dict], dict]) -> None:
         pass  # a read-only home: the sandbox's files then go where the others go
     with _lock:
         _read.pop(str(path), None)
+
+
+class CacheDirError(GallerykError, PermissionError):
+    """galleryk cannot write its cache folder (``folder``); the message names it and the variable that moves it."""
+
+    def __init__(self, message: str, *, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(message)
+
+
+def check_writable(*kinds: str) -> Path:
+    """Make sure the cache folder's ``kinds`` subfolders (the folder itself without any) exist and take files.
+
+    Raises :class:`CacheDirError` naming the folder and ``GALLERYK_CACHE_DIR``, before anything
+    is done that would need them (a push writes its journal and lock there).
+    """
+    folders = [cache_dir(kind) for kind in kinds] or [cache_dir()]
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".galleryk-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise CacheDirError(
+                f"galleryk cannot write its cache folder {folder} ({why}); it keeps push journals and locks "
+                "there: set GALLERYK_CACHE_DIR to a folder you can write",
+                folder=folder,
+            ) from None
+    return folders[0]

@@ -13,6 +13,7 @@
     │   │   └── UploadStalled      an upload made no progress for ``stall`` seconds
     │   ├── ResponseCut            the reply stopped before its announced end
     │   ├── HttpStatusError        an HTTP error status (5xx, or a 4xx the protocol does not use)
+    │   │   └── RateLimited        429/503: the service asks to wait longer than galleryk waits (nothing was done)
     │   ├── ReplyTooLarge          the reply is larger than the client's cap (``max_reply``)
     │   ├── RedirectRefused        a redirect that would carry the body (and its secrets) elsewhere
     │   └── BadReply               a reply that is not what the protocol sends (HTML page, broken XML/JSON)
@@ -224,6 +225,30 @@ class Reason(str, enum.Enum):
     UNRECOGNISED = "unrecognised"
     """The service answered something galleryk cannot read as success or as a known failure."""
     OTHER = "other"
+
+
+class RateLimited(HttpStatusError):
+    """The service refused the request for now (HTTP 429 or 503) and asks to wait longer than galleryk waits.
+
+    Nothing was done: the request may be sent again from ``until`` (a ``time.time()`` value), when
+    known; ``retry_after`` is the wait asked for, in seconds (None: the service did not say).
+    Shorter waits never reach the caller: the transport pauses and sends the request again.
+    """
+
+    reason = Reason.RATE_LIMITED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        until: float | None = None,
+    ) -> None:
+        super().__init__(message, url=url, status=status)
+        self.retry_after = retry_after
+        self.until = until
 
 
 class ServiceError(GallerykError):

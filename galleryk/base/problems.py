@@ -12,20 +12,26 @@ a name, a flag) from "it failed on the way" (trying again may help).
 from __future__ import annotations
 
 import errno
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .cachedir import CacheDirError
 from .errors import (
     AlbumNotFound,
     AmbiguousAlbum,
     BadReply,
+    BadValue,
     Cancelled,
     ConnectionFailed,
     FileChanged,
     GallerykError,
     HttpStatusError,
     NotSignedIn,
+    RateLimited,
     Reason,
+    RedirectRefused,
+    ReplyTooLarge,
     RequestTimeout,
     ResponseCut,
     ServiceError,
@@ -33,6 +39,7 @@ from .errors import (
     Unsupported,
     mask_secrets,
 )
+from .names import BadName
 from .settings import ConfigError
 
 NAMES = {"fotki": "Fotki", "coppermine": "Coppermine"}
@@ -129,6 +136,37 @@ class Phrasebook:
         return f"Something went wrong ({type(exc).__name__}: {exc})."
 
 
+FIXED_ONLY_BY_A_CHANGE = frozenset(
+    {
+        Reason.FILE,
+        Reason.QUOTA,
+        Reason.PERMISSION,
+        Reason.INVALID,
+        Reason.NOT_FOUND,
+        Reason.KEYS,
+        Reason.PASSWORD,
+        Reason.SCOPE,
+        Reason.SIGNED_OUT,
+        Reason.NOT_APPROVED,
+    }
+)
+"""Service refusals that the same request, sent again, meets again: the file, the rights or the sign-in must change."""
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether trying the same thing again (later) may get past ``exc``: a failure on the way or a service's
+    passing trouble, not one that only a change (to the file, a name, a right, a setting) can fix."""
+    if isinstance(exc, (BadName, AlbumNotFound, NotSignedIn, ConfigError, Unsupported, CacheDirError)):
+        return False
+    if isinstance(exc, ServiceError):
+        return exc.reason not in FIXED_ONLY_BY_A_CHANGE
+    if isinstance(exc, (RedirectRefused, ReplyTooLarge, BadValue)):
+        return False  # the same request would meet the same reply
+    if isinstance(exc, (TransportError, FileChanged, Cancelled)):
+        return True
+    return not isinstance(exc, (OSError, ValueError, TypeError, LookupError))
+
+
 def explain(exc: BaseException, book: Phrasebook | None = None, context: Context | None = None) -> Problem:
     """``exc`` in plain words for the front end whose :class:`Phrasebook` is ``book`` (see the module)."""
     book = book or Phrasebook()
@@ -142,7 +180,7 @@ def _explain(exc: BaseException, book: Phrasebook, ctx: Context) -> tuple[str, b
         return book.not_signed_in(exc.service or ctx.service, exc.how), True
     if isinstance(exc, AlbumNotFound):
         return _album_not_found(exc, book, ctx), True
-    if isinstance(exc, ConfigError):
+    if isinstance(exc, (ConfigError, BadName, CacheDirError)):
         return str(exc), True
     if isinstance(exc, Cancelled):
         return "cancelled: nothing more was sent; run it again to go on where it stopped", False
@@ -202,9 +240,15 @@ def _service_error(exc: ServiceError, book: Phrasebook, ctx: Context) -> tuple[s
         return f"{name} does not know this api_key: {book.check(service, 'api_key')}", True
     if why is Reason.SIGNED_OUT:
         given = book.token_given(service)
+        after = (
+            "; the push stopped, and once you are signed in, the same push goes on where it stopped "
+            "(nothing is uploaded twice)"
+            if ctx.command == "push"
+            else ""
+        )
         if given is not None:
-            return f"{name} does not accept the token in your settings: {given}", True
-        return f"{name} no longer accepts your saved sign-in: {book.sign_in_again(service)}", True
+            return f"{name} does not accept the token in your settings: {given}{after}", True
+        return f"{name} no longer accepts your saved sign-in: {book.sign_in_again(service)}{after}", True
     if why is Reason.SCOPE:
         return f"your {name} sign-in lacks the permission for this: {book.more_permission(service)}", True
     if why is Reason.NOT_APPROVED:
@@ -243,6 +287,12 @@ def _transport(exc: TransportError, book: Phrasebook, ctx: Context) -> str:
     hint = f" {hint}" if hint else ""
     details = book.details()
     details = f" ({details})" if details else ""
+    if isinstance(exc, RateLimited):
+        when = f" until {time.strftime('%H:%M:%S', time.localtime(exc.until))}" if exc.until else ""
+        return (
+            f"{name} refuses requests for now (too many requests) and asks to wait{when}: nothing more was sent; "
+            f"{book.try_again()} after that"
+        )
     if isinstance(exc, ConnectionFailed):
         return f"cannot connect to {where}: is the server running, and is the address right?{hint}"
     if isinstance(exc, RequestTimeout):
@@ -274,4 +324,4 @@ def _os_error(exc: OSError) -> str:
     return f"{exc.strerror or exc}{': ' + str(target) if target else ''}"
 
 
-__all__ = ["NAMES", "Context", "Phrasebook", "Problem", "explain", "service_name", "with_article"]
+__all__ = ["NAMES", "Context", "Phrasebook", "Problem", "explain", "retryable", "service_name", "with_article"]

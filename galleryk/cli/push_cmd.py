@@ -146,7 +146,10 @@ def run(args: argparse.Namespace) -> int:
     journal = report.attrs.get("journal") or journal
     if journal is not None:
         print(f"journal: {journal}")
-        print("         (run the same command again to resume or retry: nothing is uploaded twice)")
+        if _to_retry(report):
+            print("         (run the same command again to resume or retry: nothing is uploaded twice)")
+        else:
+            print("         (the same command again uploads nothing twice)")
     if args.report is not None:
         report.assign(file=files).to_csv(args.report, index=False)
         print(f"report:  {args.report}")
@@ -208,16 +211,19 @@ def file_names(selection: pd.DataFrame, report: pd.DataFrame, folder: Path) -> p
 
 
 def summary_table(report: pd.DataFrame, files: pd.Series) -> str:
-    """Uploaded and skipped counted by reason; every failed or cancelled file on its own line, with why."""
+    """Uploaded, skipped and cancelled counted by reason; every failed file on its own line, with why."""
     rows: list[tuple[str, str, str]] = []
     for status in ("uploaded", "skipped"):
         done = report[report["status"] == status]
         for why, group in done.groupby(done["note"].fillna(""), sort=False):
             rows.append((status, str(len(group)), str(why)))
-    for status in ("failed", "cancelled"):
-        for idx, row in report[report["status"] == status].iterrows():
-            why = row["error"] if isinstance(row["error"], str) else "no reason given"
-            rows.append((status, "1", f"{files[idx]}: {why}"))
+    for idx, row in report[report["status"] == "failed"].iterrows():
+        why = row["error"] if isinstance(row["error"], str) else "no reason given"
+        rows.append(("failed", "1", f"{files[idx]}: {why}"))
+    cancelled = report[report["status"] == "cancelled"]
+    for why, group in cancelled.groupby(cancelled["error"].fillna("no reason given"), sort=False):
+        named = f"{files[group.index[0]]}: {why}" if len(group) == 1 else str(why)
+        rows.append(("cancelled", str(len(group)), named))
     widths = [max(len(r[i]) for r in [("status", "files", "why"), *rows]) for i in range(2)]
     lines = [f"{'status':<{widths[0]}}  {'files':>{widths[1]}}  why"]
     lines += [f"{s:<{widths[0]}}  {n:>{widths[1]}}  {why}".rstrip() for s, n, why in rows]
@@ -279,14 +285,23 @@ def _exit_status(report: pd.DataFrame) -> int:
         return 130
     if "failed" in statuses:
         failed = int((report["status"] == "failed").sum())
+        retry = _to_retry(report)
+        if retry == failed:
+            advice = "run the same command again to retry them"
+        elif retry:
+            advice = f"run the same command again to retry {retry} of them; the others need the file or album fixed"
+        else:
+            advice = "running it again will not help them: the files (or the album) need fixing first"
         sys.stdout.flush()
-        print(
-            f"galleryk push: {failed} of {len(report)} files failed (see above); "
-            "run the same command again to retry them",
-            file=sys.stderr,
-        )
+        print(f"galleryk push: {failed} of {len(report)} files failed (see above); {advice}", file=sys.stderr)
         return 1
     return 0
+
+
+def _to_retry(report: pd.DataFrame) -> int:
+    """How many rows failed or were cancelled in a way that running the push again may get past."""
+    left = report[report["status"].isin(["failed", "cancelled"])]
+    return int(left["retry"].fillna(True).astype(bool).sum()) if "retry" in left else len(left)
 
 
 def _tags(text: str | None) -> list[str] | None:

@@ -33,6 +33,7 @@ from ..base.errors import (
     ResponseCut,
     TransportError,
 )
+from ..base.names import check_album_name, check_text
 from ..base.results import UploadResult
 from ..frames.coppermine import album_row, albums_frame, photos_frame
 from ..media import thumbcache
@@ -617,6 +618,7 @@ class Coppermine(Service):
         and sits on a stock gallery whose pages are there. A Coppermine album starts empty:
         ``photo`` (the contract's first photo, for services that need one) is not taken.
         """
+        check_album_name(title, "title")
         if photo is not None:
             raise ValueError("a Coppermine album starts empty: upload pictures into it after creating it")
         if not self.username:
@@ -641,9 +643,18 @@ class Coppermine(Service):
             new = sorted(set(self._albums_titled(title, category)) - set(before))
             return new[-1] if new else None
 
+        def existing() -> int | None:
+            """After a process died while it asked: the album of that title, whoever made it."""
+            titled = self._albums_titled(title, category)
+            return titled[-1] if titled else None
+
         position = len(before)
         return make_once(
-            lambda: self._web.create_album(category, title, position), made, what=f"creating the album {title!r}"
+            lambda: self._web.create_album(category, title, position),
+            made,
+            what=f"creating the album {title!r}",
+            key=f"{self.account}|album|{category}|{' '.join(title.split())}",
+            existing=existing,
         )
 
     def _albums_titled(self, title: str, category: int) -> list[int]:
@@ -677,6 +688,10 @@ class Coppermine(Service):
             raise AlbumNotFound(
                 "a Coppermine picture is uploaded into an album: pass album= (an id or its title)", service=self.service
             )
+        check_album_name(album)
+        check_text("title", title)
+        check_text("description", description)
+        check_text("tags", [tags] if isinstance(tags, str) else tags)
         aid = self.resolve_album(album)
         up = UploadSource(source, filename)
         keywords = self._keywords(tags)

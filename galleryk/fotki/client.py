@@ -31,7 +31,8 @@ import pandas as pd
 import requests
 from lxml import etree
 
-from ..base.errors import AlbumNotFound, AmbiguousAlbum, BadValue, HttpStatusError, NotSignedIn
+from ..base.errors import AlbumNotFound, AmbiguousAlbum, BadValue, HttpStatusError, NotSignedIn, Reason
+from ..base.names import check_album_name, check_text
 from ..base.results import UploadResult
 from ..frames.fotki import chunks_frame, info_values, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
 from ..media import thumbcache
@@ -273,6 +274,10 @@ class Fotki(Service):
         token = self._current_token() if "auth_token" not in params else None
         if token is not None and name not in ("flickr.auth.getFrob", "flickr.auth.getToken"):
             full["auth_token"] = token.token
+        elif (
+            token is None and "auth_token" not in params and not name.startswith("flickr.auth.") and not _is_read(name)
+        ):
+            self._require_token(name)  # a write without a token is refused (99): never sent unsigned, say so here
         query = signed(self._secret, full)
         verb = (http_method or ("GET" if _is_read(name) else "POST")).upper()
         retry = False if name in _NOT_RETRIED else None
@@ -298,7 +303,10 @@ class Fotki(Service):
             Transport.check_status(resp, f"{method}: the server failed")
         try:
             return parse_reply(resp.content, self.format, method=method, url=masked)
-        except FotkiError:
+        except FotkiError as exc:
+            if exc.reason is Reason.RATE_LIMITED:  # the service's own "too many requests": the client's one pause
+                gate = self.transport.gate
+                gate.refused(None, gate.now(), f"{resp.request.method if resp.request else 'POST'} {method}")
             raise
         except Exception:
             if resp.status_code >= 400:
@@ -523,6 +531,8 @@ class Fotki(Service):
         """Create a photoset holding ``primary_photo_id``; return its id. Sends ``btitle`` (the doc) and ``title``."""
         if not title or not str(title).strip():
             raise ValueError("a photoset needs a title")
+        check_album_name(title, "title")
+        check_text("description", description)
         params = {"btitle": title, "title": title, "primary_photo_id": _id_text(primary_photo_id, "primary_photo_id")}
         if description is not None:
             params["description"] = description
@@ -540,19 +550,28 @@ class Fotki(Service):
         Exactly once: when the reply is lost, the photoset whose primary is ``photo`` (or a new one
         of that title) is looked for before photosets.create is sent again.
         """
+        check_album_name(title, "title")
         if photo is None:
             raise ValueError("a Fotki photoset is made with its first photo: pass photo= (an uploaded photo's id)")
+        self._require_token("creating a photoset")
         primary = photo_id(photo)
         before = set(self.photosets()["id"].dropna().astype(int))
 
-        def made() -> int | None:
+        def made(new_only: bool = True) -> int | None:
             sets = self.photosets()
             mine = sets[sets["primary"].astype("Int64") == primary]
             if not len(mine):
-                mine = sets[(sets["title"] == title) & ~sets["id"].isin(before)]
+                titled = sets["title"] == title
+                mine = sets[titled & ~sets["id"].isin(before)] if new_only else sets[titled]
             return int(mine["id"].max()) if len(mine) else None
 
-        return make_once(lambda: self.create_photoset(title, primary), made, what=f"creating the photoset {title!r}")
+        return make_once(
+            lambda: self.create_photoset(title, primary),
+            made,
+            what=f"creating the photoset {title!r}",
+            key=f"{self.account}|photoset|{title}",
+            existing=lambda: made(new_only=False),
+        )
 
     def add_to_album(self, album: AlbumRef, photo: PhotoRef) -> None:
         """Append an uploaded photo to a photoset of yours (id or exact title)."""
@@ -700,6 +719,12 @@ class Fotki(Service):
         space-separated string. ``progress(bytes_sent, total)`` follows the request body.
         Never retried: an upload that fails on the way may still have arrived.
         """
+        check_text("title", title)
+        check_text("description", description)
+        check_text("tags", [tags] if isinstance(tags, str) else tags)
+        if album is not None:
+            check_album_name(album)
+        self._require_token("upload")  # never sent unsigned: the service would refuse it (99) after the bytes went
         set_id = None
         new_album = None
         up = UploadSource(source, filename)

@@ -1,9 +1,10 @@
 """Lazy opening of image files: the header only, with the pixel limit galleryk chooses.
 
-``Image.open`` reads just the header, but refuses outright (``DecompressionBombError``) past
-Pillow's own limit, before anyone learns the image's size. Here such a file is re-identified
-through Pillow's registry of format openers, which read the header without that check, so a
-caller can report "30000x30000, too large" instead of a bare failure and apply its own limit.
+``Image.open`` reads just the header, but warns past Pillow's own pixel limit and refuses
+outright (``DecompressionBombError``) past twice that, before anyone learns the image's size.
+Here files are identified through Pillow's registry of format openers, which read the header
+without that check, so a caller can report "30000x30000, too large" instead of a bare failure
+(or a raw library warning) and apply its own limit.
 """
 
 from __future__ import annotations
@@ -37,22 +38,27 @@ def enable_optional_formats() -> None:
 
 
 def open_header(fp: IO[bytes], label: str) -> Image.Image:
-    """Identify the image in ``fp`` from its header, decoding no pixels; raise UnreadableImage if it is none."""
+    """Identify the image in ``fp`` from its header, decoding no pixels; raise UnreadableImage if it is none.
+
+    Pillow's format openers are asked directly, as ``Image.open`` asks them, but without its
+    pixel check: that check warns (``DecompressionBombWarning``, a raw library warning in the
+    middle of a scan) or refuses before anyone learns the size, where galleryk applies its own
+    limit (:data:`~galleryk.media.errors.MAX_PIXELS`) and says "30000x30000, too large".
+    """
     enable_optional_formats()
     try:
-        return Image.open(fp)
-    except Image.DecompressionBombError:
-        return _open_without_pillow_limit(fp, label)
+        return _identify(fp, label)
     except UnidentifiedImageError:
         raise UnreadableImage(f"{label}: not an image Pillow can read (unknown or unsupported format)") from None
     except (SyntaxError, ValueError, struct.error, IndexError, TypeError, EOFError) as exc:
         raise UnreadableImage(f"{label}: broken image header ({exc})") from None
 
 
-def _open_without_pillow_limit(fp: IO[bytes], label: str) -> Image.Image:
+def _identify(fp: IO[bytes], label: str) -> Image.Image:
+    """The first of Pillow's openers that accepts ``fp`` (errors as ``Image.open`` raises them)."""
+    Image.init()
     fp.seek(0)
     prefix = fp.read(16)
-    Image.init()
     for fmt in list(Image.ID):
         factory, accept = Image.OPEN[fmt]
         accepted = accept(prefix) if accept else True
@@ -61,9 +67,9 @@ def _open_without_pillow_limit(fp: IO[bytes], label: str) -> Image.Image:
         fp.seek(0)
         try:
             return factory(fp, "")
-        except (SyntaxError, IndexError, TypeError, ValueError, struct.error, EOFError):
+        except (SyntaxError, IndexError, TypeError, struct.error):
             continue
-    raise UnreadableImage(f"{label}: not an image Pillow can read (unknown or unsupported format)")
+    raise UnidentifiedImageError(f"cannot identify image file {label}")
 
 
 def source_label(source: Any) -> str:

@@ -32,9 +32,12 @@ from typing import Any
 
 import pandas as pd
 
+from ..base import cachedir
 from ..base.cachedir import cache_dir
-from ..base.errors import AlbumNotFound, GallerykError, ServiceError, TransportError
-from .items import Item, build_items
+from ..base.errors import AlbumNotFound, GallerykError, RateLimited, ServiceError, TransportError
+from ..base.names import check_album_name
+from ..transport import ratelimit
+from .items import Item, build_items, check_items
 from .journal import Journal
 from .lock import PushCancelled, album_lock
 from .markers import check_style
@@ -73,6 +76,8 @@ def push(
     ``cancelled``; ``note`` says how each was settled, ``marker`` what it carries.
 
     ``album``/``create``: the album (photoset) by id or title, and whether to make it when missing.
+    Titles, descriptions, tags and the album's name are checked before anything is sent: an
+    empty or blank album name, or a control character, raises :class:`~galleryk.base.names.BadName`.
     ``source``: the client a listing ``df`` comes from, for a copy between services.
     ``journal``: where intent and outcome are recorded (default: one file per service, user and
     album in galleryk's cache folder). How the push goes (metadata, marker, resize, workers,
@@ -80,6 +85,7 @@ def push(
     its fields by name.
     """
     opts = (options or PushOptions()).with_(**option)
+    check_album_name(album)
     adapter = make_target(target, album=album, create=create, policy=opts.policy)
     return push_to(adapter, df, source=source, journal=journal, opts=opts)
 
@@ -96,6 +102,8 @@ def push_to(
     """:func:`push` to a target made already; ``arrange=False`` leaves the album's order (and, on a service that
     keeps the order photos are added in, the adding) to the caller: an apply orders every row of its plan."""
     items = build_items(df, remote=source is not None, title=opts.title, description=opts.description, tags=opts.tags)
+    check_items(items)  # names that cannot be sent are refused before anything is: not after the first uploads
+    cachedir.check_writable("locks", *(() if journal is not None else ("journals",)))
     cancel = opts.cancel or threading.Event()
     from tqdm.auto import tqdm  # here: tqdm.auto loads asyncio, which import galleryk need not pay for
 
@@ -125,9 +133,10 @@ def push_to(
             path = jr.path
             try:
                 job = _Job(items, outcomes, adapter, jr, opts, source, cancel, bar)
-                _run(job)
-                if arrange:
-                    _arrange(job)
+                with ratelimit.scope(cancel=cancel, on_pause=bar.paused):
+                    _run(job)
+                    if arrange:
+                        _arrange(job)
             finally:
                 if own_journal:
                     jr.close()
@@ -145,9 +154,13 @@ def check(
     """What a push would need, checked before anything is read from disk or sent: the album exists, or
     ``create`` can make it, and the user may upload to it; returns the journal file the push will use.
 
-    Nothing is made. Raises AlbumNotFound (with ``choices`` and ``can_create``), NotSignedIn,
-    JournalCorrupt for a journal that is not galleryk's, or the service's error.
+    Nothing is made. Raises BadName for an empty or blank album name, CacheDirError when galleryk's
+    cache folder (journals, locks) cannot be written, AlbumNotFound (with ``choices`` and
+    ``can_create``), NotSignedIn, JournalCorrupt for a journal that is not galleryk's, or the
+    service's error.
     """
+    check_album_name(album)
+    cachedir.check_writable("locks", *(() if journal is not None else ("journals",)))
     adapter = make_target(target, album=album, create=False, policy=PushOptions().policy)
     path = Path(journal) if journal is not None else default_journal_path(adapter)
     with contextlib.ExitStack() as stack:
@@ -196,8 +209,8 @@ def _run(job: _Job) -> None:
     try:
         opts.policy.call(lambda: adapter.prepare(jr), cancel=cancel)  # a listing cut short is read again
     except (TransportError, ServiceError) as exc:
-        if isinstance(exc, ServiceError) and not exc.temporary:
-            raise  # the service said no (a bad password, a revoked token): nothing a rerun alone would change
+        if (isinstance(exc, ServiceError) and not exc.temporary) or isinstance(exc, RateLimited):
+            raise  # the service said no (a bad password, a revoked token, wait until tomorrow): a rerun now cannot help
         for item in items:  # the album could not be read or made, for now: nothing was uploaded
             outcomes[id(item)] = Outcome(
                 "failed", error=f"not uploaded: the album could not be prepared ({describe(exc)}); rerun the push"

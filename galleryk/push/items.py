@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..base.names import check_rows
 from .markers import is_marker, marker_text, without_markers
 
 MetaSpec = str | list | Callable[[pd.Series], Any] | None
@@ -118,3 +119,15 @@ def build_items(
             item.tags = [t for t in item.tags if not is_marker(t)]
         items.append(item)
     return items
+
+
+def check_items(items: list[Item]) -> None:
+    """Refuse, before anything is sent, items whose title, description or tags hold control characters
+    (:class:`~galleryk.base.names.BadName` naming each row and field)."""
+    check_rows(
+        (
+            f"row {item.index!r} ({Path(item.label).name if item.path is not None else item.label})",
+            {"title": item.title, "description": item.description, "tags": item.tags},
+        )
+        for item in items
+    )

@@ -19,6 +19,13 @@ class Refused(Exception):
         self.error = error
 
 
+class Stopped(Exception):
+    """No later upload can pass either (the sign-in is no longer accepted, a long rate limit): stop the push."""
+
+    def __init__(self, error: GallerykError) -> None:
+        self.error = error
+
+
 @dataclass
 class Outcome:
     """An item's final status (uploaded, skipped, failed, cancelled), with the id, the reason and the costs."""
@@ -30,6 +37,9 @@ class Outcome:
     bytes: int | None = None
     seconds: float = 0.0
     attempts: int = 0
+    retry: bool = True
+    """For a failure: whether running the push again may get past it (False: the file, a name or a right
+    must change first)."""
 
 
 @dataclass
@@ -44,3 +54,5 @@ class Doubt:
     error: str
     orphan: bool = False
     """Left in doubt by an earlier run (not this push's own lost reply)."""
+    wrong_reply: bool = False
+    """The reply named a photo that is not the one sent (``error`` says which): was it stored?"""

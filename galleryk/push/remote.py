@@ -20,7 +20,8 @@ from .markers import tokens
 from .targets import Details, Listed, Target
 
 
-def _norm(title: str | None) -> str:
+def norm(title: str | None) -> str:
+    """A title with runs of white space made one, for comparing."""
     return " ".join(str(title or "").split())
 
 
@@ -79,7 +80,7 @@ class AlbumView:
 
     def _add(self, row: Listed, snapshot: bool = False, album: bool = False) -> None:
         if row.id not in self._listed:
-            title = _norm(row.title)
+            title = norm(row.title)
             self._listed[row.id] = title
             self._by_title.setdefault(title, []).append(row.id)
         if snapshot:
@@ -96,7 +97,7 @@ class AlbumView:
         with self._cond:
             self._ours[remote_id] = item.token
             self._by_token[item.token] = remote_id
-            self._details[remote_id] = Details(remote_id, _norm(item.title), frozenset({item.token}))
+            self._details[remote_id] = Details(remote_id, norm(item.title), frozenset({item.token}))
             self._claimed.add(remote_id)
             self._cond.notify_all()
 
@@ -110,13 +111,21 @@ class AlbumView:
         with self._cond:
             self._claimed.add(remote_id)
 
+    def claimed_elsewhere(self, remote_id: str, token: str) -> bool:
+        """Whether ``remote_id`` is known to be another photo than the one with marker ``token``: in the album
+        before this push began, or found or uploaded for another item."""
+        with self._cond:
+            if remote_id in self._snapshot:
+                return True
+            return remote_id in self._claimed and self._ours.get(remote_id) != token
+
     # -- looking things up ---------------------------------------------------------------
     def find(self, token: str, title: str | None) -> str | None:
         """The id of the listed photo carrying marker ``token``, among those titled ``title`` (any, when None)."""
         if self.style is None:
             return None
         self.load()
-        wanted = _norm(title) if title is not None else None
+        wanted = norm(title) if title is not None else None
         while True:
             with self._cond:
                 hit = self._by_token.get(token)
@@ -144,6 +153,18 @@ class AlbumView:
                 self._reading.add(remote_id)
             self._read(remote_id)
 
+    def details_now(self, remote_id: str) -> Details | None:
+        """One photo's details read now, not from what this push saw of that id before (an id can change
+        hands: a service reset hands out the same ids again)."""
+        got = self.policy.call(lambda: self.target.details(remote_id), cancel=self.cancel)
+        with self._cond:
+            self._details[remote_id] = got
+            if got is not None:
+                for token in got.tokens:
+                    self._by_token.setdefault(token, remote_id)
+            self._cond.notify_all()
+        return got
+
     def _read(self, remote_id: str) -> None:
         """Read the details of a photo this thread has reserved; index its markers."""
         try:
@@ -170,7 +191,7 @@ class AlbumView:
                 return "listed" if self._ours[remote_id] == token else "missing"
             listed_title = self._listed.get(remote_id)
         if listed_title is not None:
-            if self.style is None or title is None or listed_title == _norm(title):
+            if self.style is None or title is None or listed_title == norm(title):
                 return "listed"
             got = self.details(remote_id)
             return "listed" if got is not None and token in got.tokens else "missing"
@@ -185,9 +206,7 @@ class AlbumView:
         Raises Ambiguous when there are several.
         """
         with self._cond:
-            new = [
-                i for i in self._by_title.get(_norm(title), ()) if i not in self._snapshot and i not in self._claimed
-            ]
+            new = [i for i in self._by_title.get(norm(title), ()) if i not in self._snapshot and i not in self._claimed]
             if len(new) > 1:
                 raise Ambiguous(f"{len(new)} new photos are titled {title!r}")
             if new:

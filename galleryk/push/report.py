@@ -24,6 +24,7 @@ REPORT_COLUMNS = [
     "seconds",
     "attempts",
     "marker",
+    "retry",
 ]
 STATUSES = ["uploaded", "skipped", "failed", "cancelled"]
 TARGET_ATTR = "galleryk_target"
@@ -53,12 +54,14 @@ def build_report(
                 o.seconds,
                 o.attempts,
                 mark,
+                o.retry if o.status in ("failed", "cancelled") else None,
             ]
         )
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS, index=[i.index for i in items])
     report["status"] = pd.Categorical(report["status"], categories=STATUSES)
     report["bytes"] = report["bytes"].astype("Int64")
     report["attempts"] = report["attempts"].astype("Int64")
+    report["retry"] = report["retry"].astype("boolean")
     for col in ("item", "remote_id", "album", "album_id", "error", "note", "marker"):
         report[col] = report[col].astype("string")
     report.attrs["target"] = adapter.label

@@ -1,7 +1,15 @@
-"""Pushing one item: skip what is there, settle what is in doubt, upload the rest; shared by the push's threads."""
+"""Pushing one item: skip what is there, settle what is in doubt, upload the rest; shared by the push's threads.
+
+Some failures stop the whole push rather than one item: the service no longer accepts the
+sign-in (a revoked token) or refuses uploads to the album, or asks to wait longer than galleryk
+waits. The first such error is kept (:attr:`Runner.refusal`), no new item starts, and the push
+raises it once the uploads in flight are done. A rate limit's shorter pauses never get here:
+the transport waits them out for every thread at once.
+"""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 import time
@@ -13,24 +21,40 @@ from ..base.errors import (
     Cancelled,
     FileChanged,
     GallerykError,
+    NotSignedIn,
+    RateLimited,
+    Reason,
     RedirectRefused,
     ServiceError,
     TransportError,
 )
+from ..base.problems import retryable
 from ..media import discard_prepared, file_digest, prepare_for_upload
 from ..services.albums import listing
+from ..transport import ratelimit
 from .items import Item
 from .journal import Entry, Journal
 from .lock import PushCancelled
 from .markers import check_style
 from .options import PushOptions
-from .outcomes import Doubt, Outcome, PlacementFailed, Refused
-from .remote import AlbumView, Ambiguous
+from .outcomes import Doubt, Outcome, PlacementFailed, Refused, Stopped
+from .remote import AlbumView, Ambiguous, norm
 from .targets import Target, make_source
-from .watch import STOPPED_SENDING, Watch
+from .watch import NOT_SENT, STOPPED_SENDING, Watch
+
+log = logging.getLogger("galleryk.push")
 
 RECENT_MARGIN = 100
 """Photos beyond this push's own uploads read when looking for a lost one."""
+STOP_REASONS = frozenset({Reason.SIGNED_OUT, Reason.SCOPE})
+"""Service refusals that every later upload would meet too: they stop the push."""
+
+
+def stops_push(exc: BaseException) -> bool:
+    """Whether ``exc`` means no later upload can pass either: signed out, lacking the right, or a long rate limit."""
+    if isinstance(exc, (NotSignedIn, RateLimited)):
+        return True
+    return isinstance(exc, ServiceError) and exc.reason in STOP_REASONS
 
 
 class Runner:
@@ -56,7 +80,8 @@ class Runner:
         self._started: dict[int, float] = {}
         self._guard = threading.Lock()
         self._stop = threading.Event()
-        self.refusal: AlbumNotFound | None = None
+        self.refusal: GallerykError | None = None
+        """The error that stopped the push (the album refused, the sign-in gone, a long rate limit), if one did."""
 
     # -- entry points (worker threads) ---------------------------------------------------
     def run(self, item: Item) -> Outcome | Doubt:
@@ -68,14 +93,24 @@ class Runner:
 
     def _finish(self, item: Item, work: Any) -> Outcome | Doubt:
         try:
-            outcome = work()
-        except PushCancelled:
-            outcome = Outcome("cancelled", error="cancelled", bytes=item.bytes)
+            with ratelimit.scope(cancel=self.cancel, on_pause=self.watch.paused):
+                outcome = work()
+        except PushCancelled as stop:
+            why = "cancelled while sending: the service stored nothing of it" if "sending" in str(stop) else None
+            outcome = Outcome("cancelled", error=why or "cancelled before it started", bytes=item.bytes)
         except Refused as refused:
             self._refuse(refused.error)
-            outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes)
+            outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes, retry=False)
+        except Stopped as stop:
+            self._stop_with(stop.error)
+            outcome = Outcome(
+                "failed", error=f"not uploaded: {describe(stop.error)}", bytes=item.bytes, retry=retryable(stop.error)
+            )
         except (GallerykError, OSError, ValueError) as exc:
-            outcome = Outcome("failed", error=describe(exc), bytes=item.bytes)
+            cause = exc.__cause__ if isinstance(exc, PlacementFailed) else exc
+            if isinstance(cause, GallerykError) and stops_push(cause):
+                self._stop_with(cause)
+            outcome = Outcome("failed", error=describe(exc), bytes=item.bytes, retry=retryable(cause or exc))
         if isinstance(outcome, Outcome):
             outcome.seconds = round(time.monotonic() - self._started.get(id(item), time.monotonic()), 3)
         return outcome
@@ -97,7 +132,7 @@ class Runner:
     def _run(self, item: Item) -> Outcome | Doubt:
         self._check()
         if item.problem:
-            return Outcome("failed", error=f"not uploaded: {item.problem}", bytes=item.bytes)
+            return Outcome("failed", error=f"not uploaded: {item.problem}", bytes=item.bytes, retry=False)
         if item.path is None:
             with self._key_lock(item):
                 entry = self.jr.get(self.adapter.identity, item.key)
@@ -110,10 +145,10 @@ class Runner:
                 self._fetch_remote(item, Path(tmp))
                 return self._push(item, reason)
         if not item.path.is_file():
-            return Outcome("failed", error=f"no such file: {item.path}")
+            return Outcome("failed", error=f"no such file: {item.path}", retry=False)
         item.bytes = item.path.stat().st_size
         if item.bytes == 0:
-            return Outcome("failed", error=f"not uploaded: the file is empty: {item.path}", bytes=0)
+            return Outcome("failed", error=f"not uploaded: the file is empty: {item.path}", bytes=0, retry=False)
         if item.digest is None:
             item.digest = file_digest(item.path)
         if not item.title:
@@ -230,9 +265,17 @@ class Runner:
             except PushCancelled:
                 jr.failed(a.identity, key, STOPPED_SENDING)
                 raise
+            except Cancelled:  # while it waited for a rate limit's pause: this try was not sent, or refused unread
+                jr.failed(a.identity, key, NOT_SENT)
+                raise PushCancelled("cancelled") from None
             except (FileChanged, RedirectRefused) as exc:  # the service did not get the file: final, not in doubt
                 jr.failed(a.identity, key, describe(exc))
-                return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
+                return Outcome(
+                    "failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key), retry=retryable(exc)
+                )
+            except (RateLimited, NotSignedIn) as exc:  # refused unread, or never sent: not in doubt; stops the push
+                jr.failed(a.identity, key, describe(exc))
+                raise Stopped(exc) from None
             except TransportError as exc:
                 if sending.aborted:  # the transport reports the body it was told to stop as a broken connection
                     jr.failed(a.identity, key, STOPPED_SENDING)
@@ -247,12 +290,21 @@ class Runner:
                         raise PushCancelled("cancelled") from None
                     continue
                 jr.failed(a.identity, key, describe(exc))
+                if exc.reason in STOP_REASONS:
+                    raise Stopped(exc) from None
                 if not a.uploads_known and a.refused(exc):
                     raise Refused(exc) from None
-                return Outcome("failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key))
+                return Outcome(
+                    "failed", error=describe(exc), bytes=item.bytes, attempts=self._attempts(key), retry=retryable(exc)
+                )
             finally:
                 if upload_path != item.path:
                     discard_prepared(upload_path)
+            wrong = self._wrong_reply(item, remote_id) if remote_id else None
+            if wrong is not None:  # not this photo: never put in the album; looked for by its marker instead
+                lost = time.time()
+                jr.lost(a.identity, key, lost, lost - begun)
+                return Doubt(item, lost + self.settle + (lost - begun), begun, wrong, wrong_reply=True)
             jr.uploaded(a.identity, key, remote_id or "")
             if remote_id:
                 self.view.uploaded(remote_id, item)
@@ -296,6 +348,8 @@ class Runner:
                 how = "by its marker" if self.style is not None else "by its title, as the one new photo so titled"
                 if doubt.orphan:
                     note = f"an earlier run stopped before its reply came; the upload had arrived (found {how})"
+                elif doubt.wrong_reply:
+                    note = f"{doubt.error}; the upload had arrived: found on the service {how} as {found}"
                 else:
                     note = (
                         f"its reply was lost ({doubt.error}); the upload had arrived: found on the service {how} "
@@ -314,6 +368,8 @@ class Runner:
             why = (
                 "an earlier run stopped before its reply came, and it had not arrived: uploaded again"
                 if doubt.orphan
+                else f"{doubt.error}, and the upload had not arrived: uploaded again"
+                if doubt.wrong_reply
                 else f"its reply was lost ({doubt.error}) and it had not arrived: uploaded again"
             )
             if self.style is None and doubt.orphan:
@@ -343,12 +399,46 @@ class Runner:
         return self.jr.started_since(self.adapter.identity, since - 1.0) + RECENT_MARGIN
 
     # -- helpers -------------------------------------------------------------------------
+    def _wrong_reply(self, item: Item, remote_id: str) -> str | None:
+        """Why the photo an upload's reply names is not the one just sent (None when it is, or cannot be told).
+
+        The photo is looked up: it must carry the item's marker (without markers: its title). Only a photo
+        that is there and is another one counts: one not shown (yet) is taken at the reply's word.
+        """
+        if self.view.claimed_elsewhere(remote_id, item.token):
+            return f"the service answered with the id of another photo of this push ({remote_id}), not this one's"
+        try:
+            got = self.view.details_now(remote_id)
+        except (TransportError, ServiceError):
+            return None  # could not be looked up: taken at its word (a sign-in gone stops the push at its next call)
+        if got is None:
+            # not (yet) shown: a real 1.6.26 gallery under load may not show a picture at once; only a photo that
+            # is there and is another one is taken as a wrong answer, lest a lag make a second copy
+            log.info(
+                "push: photo %s, named by the reply to %s, is not shown yet; taken at its word", remote_id, item.label
+            )
+            return None
+        same = item.token in got.tokens if self.style is not None else norm(got.title) == norm(item.title)
+        if same:
+            return None
+        return (
+            f"the service answered with the id of another photo ({remote_id}, titled {got.title!r}), "
+            "not the one just sent; it was not put in the album"
+        )
+
     def _info(self, item: Item) -> dict:
         return {"label": item.label, "token": item.token, "title": item.title}
 
     def _attempts(self, key: str) -> int:
         entry = self.jr.get(self.adapter.identity, key)
         return entry.attempts if entry else 0
+
+    def _stop_with(self, error: GallerykError) -> None:
+        """Stop the push: no new item starts, and the push raises ``error`` (the first such) when it ends."""
+        with self._guard:
+            if self.refusal is None:
+                self.refusal = error
+            self._stop.set()
 
     def _refuse(self, error: GallerykError) -> None:
         with self._guard:
@@ -383,7 +473,7 @@ class Runner:
                 raise PushCancelled("cancelled") from None
             raise PlacementFailed(
                 f"uploaded as {remote_id} but not added to the album ({describe(exc)}); rerun the push to retry"
-            ) from None
+            ) from exc
 
     def _prepared(self, item: Item) -> Path:
         assert item.path is not None  # fetched or local by now

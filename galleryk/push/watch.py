@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,8 +24,33 @@ class Watch:
         self.bar, self.on_item, self.on_progress = bar, on_item, on_progress
         self._told: set[int] = set()
         self._lock = threading.Lock()
+        self._text = ""
+        self._paused_until: float | None = None
 
     def describe(self, text: str) -> None:
+        """What the push is doing now (shown unless it is waiting for a rate limit's pause)."""
+        with self._lock:
+            self._text = text
+            if self._paused_until is not None and time.time() < self._paused_until:
+                return
+        self.bar.set_description_str(text)
+
+    def paused(self, until: float) -> None:
+        """The service's rate limit holds every request until ``until`` (a ``time.time()`` value): say so."""
+        clock = time.strftime("%H:%M:%S", time.localtime(until))
+        with self._lock:
+            known = self._paused_until is not None and abs(self._paused_until - until) < 1.0
+            self._paused_until = until
+        if not known:
+            log.info("push: the service asks to slow down; waiting for its rate limit until %s", clock)
+        self.bar.set_description_str(f"waiting for the rate limit until {clock}")
+
+    def _resume(self) -> None:
+        with self._lock:
+            if self._paused_until is None or time.time() < self._paused_until:
+                return
+            self._paused_until = None
+            text = self._text
         self.bar.set_description_str(text)
 
     def done(self, item: Item, outcome: Outcome) -> None:
@@ -33,6 +59,7 @@ class Watch:
             if id(item) in self._told:
                 return
             self._told.add(id(item))
+        self._resume()
         self.bar.update(1)
         if self.on_item is not None:
             call_quietly(self.on_item, item.index, outcome.status)
@@ -51,6 +78,7 @@ class Watch:
 
 
 STOPPED_SENDING = "cancelled while sending: the service got part of the file only, so it stored nothing"
+NOT_SENT = "cancelled before it was sent (while waiting for the service's rate limit)"
 
 
 class Sending:

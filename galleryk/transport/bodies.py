@@ -117,11 +117,22 @@ class _Unclosing(io.RawIOBase):
 
     def __init__(self, stream: IO[bytes], size: int) -> None:
         self._stream = stream
+        self._base = stream.tell()
         self.len = size
         self._pos = 0
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Only to a position within the part given (the start, for sending it again), or its end."""
+        target = {os.SEEK_SET: offset, os.SEEK_CUR: self._pos + offset, os.SEEK_END: self.len + offset}[whence]
+        self._pos = max(0, min(target, self.len))
+        self._stream.seek(self._base + self._pos)
+        return self._pos
 
     def tell(self) -> int:
         return self._pos
@@ -135,6 +146,16 @@ class _Unclosing(io.RawIOBase):
         data = self.read(len(b))
         b[: len(data)] = data
         return len(data)
+
+
+def start_of(stream: Any) -> int | None:
+    """Where ``stream`` is now, to come back to for sending it again; None when it cannot seek."""
+    if not _seekable(stream):
+        return None
+    try:
+        return int(stream.tell())
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def remaining_size(stream: Any) -> int:
@@ -231,12 +252,23 @@ def checked_file(stream: IO[bytes], filename: str) -> Any:
 
 
 class ChunkedBody:
-    """Hands a multipart encoder to http.client in big reads (1 MiB), not its default 16 KiB ones."""
+    """Hands a multipart encoder to http.client in big reads (1 MiB), not its default 16 KiB ones.
 
-    def __init__(self, body: Any, size: int = 1 << 20) -> None:
+    ``rebuild()``, when given, makes the same body again from its first byte (for a request the
+    server refused unread, with 429 or 503): :meth:`rewound` calls it.
+    """
+
+    def __init__(self, body: Any, size: int = 1 << 20, *, rebuild: Callable[[], Any] | None = None) -> None:
         self._body = body
         self._size = size
+        self._rebuild = rebuild
         self.len = body.len
+
+    def rewound(self) -> ChunkedBody | None:
+        """The same body again, from its first byte; None when its source cannot go back."""
+        if self._rebuild is None:
+            return None
+        return ChunkedBody(self._rebuild(), self._size, rebuild=self._rebuild)
 
     def __len__(self) -> int:
         return self.len

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -22,6 +23,7 @@ from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncod
 from ..base.errors import (
     ConnectionFailed,
     HttpStatusError,
+    RateLimited,
     ReplyTooLarge,
     RequestTimeout,
     ResponseCut,
@@ -30,8 +32,9 @@ from ..base.errors import (
     mask_secrets,
 )
 from . import calls
-from .bodies import ChunkedBody, Progress, checked_file, content_type_for
+from .bodies import ChunkedBody, Progress, checked_file, content_type_for, start_of
 from .logs import redact_logs
+from .ratelimit import MAX_PAUSED, MAX_RETRY_AFTER, REFUSAL_STATUSES, Closed, RateGate, parse_retry_after, rounded_up
 from .redirects import check_redirect
 
 log = logging.getLogger("galleryk.transport")
@@ -46,7 +49,9 @@ DEFAULT_MAX_REPLY = 64 * 1024 * 1024
 """Bytes an API reply or page may have (downloads stream to disk and are not capped)."""
 MAX_REDIRECTS = 10
 REDIRECT_BODY_LIMIT = 1024 * 1024
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+RETRY_STATUSES = (500, 502, 504)
+"""Statuses a safe request is repeated for at once by urllib3; 429 and 503 pause the whole client instead
+(:mod:`galleryk.transport.ratelimit`)."""
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 _READ_CHUNK = 128 * 1024
 _UNSET: Any = object()
@@ -108,6 +113,12 @@ class Transport:
     ``retries``: how many times a safe request is repeated; ``backoff``: urllib3's backoff factor.
     ``pool_size``: connections kept per host (match the thread pools that share this transport).
     ``calls_per_hour``: optional rate limit for careful clients (the Flickr family allows ~3600).
+
+    A request the server refuses with 429 or 503 was not acted on: every request of this
+    transport waits (``Retry-After``, or a growing default), then it is sent again, an upload's
+    body too; the pace the server keeps to is learned (:attr:`gate`, a
+    :class:`~galleryk.transport.ratelimit.RateGate`). A server that asks for more than
+    ``max_retry_after`` seconds raises :class:`~galleryk.base.errors.RateLimited` instead.
     """
 
     def __init__(
@@ -123,6 +134,7 @@ class Transport:
         deadline: float | None = DEFAULT_DEADLINE,
         stall: float | None = DEFAULT_STALL,
         max_reply: int | None = DEFAULT_MAX_REPLY,
+        max_retry_after: float | None = None,
     ) -> None:
         if max_reply is not None and max_reply < 0:
             raise ValueError(f"max_reply must be a number of bytes or None, not {max_reply!r}")
@@ -145,13 +157,19 @@ class Transport:
             status_forcelist=RETRY_STATUSES,
             allowed_methods=SAFE_METHODS,
             raise_on_status=False,
-            respect_retry_after_header=True,
+            respect_retry_after_header=False,  # 429/503 are the gate's: one pause for every thread, not one each
         )
         adapter = calls.WatchedAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.limiter = RateLimiter(calls_per_hour) if calls_per_hour else None
+        self.gate = RateGate(calls_per_hour, max_retry_after=max_retry_after or MAX_RETRY_AFTER)
+        """The one pause and pace of this transport's requests (see :mod:`galleryk.transport.ratelimit`)."""
         redact_logs()
+
+    @property
+    def limiter(self) -> RateGate | None:
+        """The gate when it paces requests now (a budget given, or a pace learned from refusals), else None."""
+        return self.gate if self.gate.interval > 0 else None
 
     # -- requests ----------------------------------------------------------------------------
     def request(
@@ -177,11 +195,94 @@ class Transport:
         """
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
+        masked = mask_url(url, kwargs.get("params"))
+        label = what or f"{method} {masked}"
+        kind = f"{method} {urlsplit(url).path}"
+        paused = 0.0
+        while True:
+            try:
+                self.gate.wait(kind)
+            except Closed as closed:
+                raise self._closed(label, masked, closed, None) from None
+            sent = self.gate.now()
+            response = self._request_once(
+                method,
+                url,
+                retry=retry,
+                label=label,
+                masked=masked,
+                deadline=deadline,
+                stall=stall,
+                max_reply=max_reply,
+                **kwargs,
+            )
+            if response.status_code not in REFUSAL_STATUSES:
+                self.gate.admitted(sent, kind)
+                return response
+            asked = parse_retry_after(response.headers.get("Retry-After"))
+            response.close()
+            try:
+                paused += self.gate.refused(asked, sent, kind)
+            except Closed as closed:
+                raise self._closed(label, masked, closed, response.status_code) from None
+            log.info(
+                "%s: HTTP %s, the service asks to wait %s; every request of this client waits",
+                label,
+                response.status_code,
+                f"{asked:g} s" if asked is not None else "(not said how long)",
+            )
+            if _has_stream(kwargs.get("files")):  # requests read those files: a second send would be empty
+                raise self._refused(label, masked, response.status_code, asked, "its files cannot be sent again")
+            body = kwargs.get("data")
+            if hasattr(body, "read"):
+                fresh = body.rewound() if isinstance(body, ChunkedBody) else None
+                if fresh is None:
+                    raise self._refused(label, masked, response.status_code, asked, "its body cannot be sent again")
+                kwargs["data"] = fresh
+            if paused > MAX_PAUSED:
+                raise self._refused(
+                    label, masked, response.status_code, asked, f"it was refused for {rounded_up(paused)} s in all"
+                )
+
+    def _closed(self, label: str, masked: str, closed: Closed, status: int | None) -> RateLimited:
+        same_day = time.localtime(closed.until)[:3] == time.localtime()[:3]
+        when = time.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S", time.localtime(closed.until))
+        return RateLimited(
+            f"{label}: the service refuses requests for now and asks to wait {rounded_up(closed.seconds)} s, "
+            f"until {when}, longer than galleryk waits ({self.gate.max_retry_after:g} s); nothing was done: "
+            "try again then",
+            url=masked,
+            status=status,
+            retry_after=closed.seconds,
+            until=closed.until,
+        )
+
+    def _refused(self, label: str, masked: str, status: int, asked: float | None, why: str) -> RateLimited:
+        return RateLimited(
+            f"{label}: HTTP {status}: the service refuses requests for now (too many requests), and {why}; "
+            "nothing was done: try again later",
+            url=masked,
+            status=status,
+            retry_after=asked,
+        )
+
+    def _request_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        retry: bool | None,
+        label: str,
+        masked: str,
+        deadline: float | None,
+        stall: float | None,
+        max_reply: int | None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """One try of :meth:`request`, under one :class:`~galleryk.transport.calls.Call`."""
         stream = bool(kwargs.pop("stream", False))
         follow = kwargs.pop("allow_redirects", True)
         limit = self.max_reply if max_reply is _UNSET else max_reply
-        masked = mask_url(url, kwargs.get("params"))
-        label = what or f"{method} {masked}"
         streamed_body = hasattr(kwargs.get("data"), "read")
         call = calls.Call(
             label,
@@ -190,8 +291,6 @@ class Transport:
             retry=retry,
             deadline_after_body=streamed_body,
         )
-        if self.limiter is not None:
-            self.limiter.wait()
         token = calls.current.set(call)
         started = time.monotonic()
         try:
@@ -265,19 +364,29 @@ class Transport:
         (characters outside it as ``&#N;``, as browsers do).
         """
         if codecs.lookup(charset).name == "utf-8":
-            parts: dict[str, Any] = {name: str(value) for name, value in fields.items()}
+            texts: dict[str, Any] = {name: str(value) for name, value in fields.items()}
         else:
-            parts = {name: (None, str(value).encode(charset, "xmlcharrefreplace")) for name, value in fields.items()}
-        if file is not None:
-            field, filename, stream, *ctype = file
-            parts[field] = (filename, checked_file(stream, filename), ctype[0] if ctype else content_type_for(filename))
-        encoder = MultipartEncoder(fields=parts)
-        if progress is not None:
-            monitor = MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
-            body: Any = monitor
-        else:
-            body = encoder
-        return {"data": ChunkedBody(body), "headers": {"Content-Type": encoder.content_type}}
+            texts = {name: (None, str(value).encode(charset, "xmlcharrefreplace")) for name, value in fields.items()}
+        start = start_of(file[2]) if file is not None else None
+        boundary = uuid.uuid4().hex  # the same for a body built again, so the headers still hold
+
+        def build() -> Any:
+            parts = dict(texts)
+            if file is not None:
+                field, filename, stream, *ctype = file
+                if start is not None:
+                    stream.seek(start)
+                kind = ctype[0] if ctype else content_type_for(filename)
+                parts[field] = (filename, checked_file(stream, filename), kind)
+            encoder = MultipartEncoder(fields=parts, boundary=boundary)
+            if progress is None:
+                return encoder
+            return MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, m.len))
+
+        first = build()
+        rebuild = build if file is None or start is not None else None
+        content_type = first.content_type if hasattr(first, "content_type") else first.encoder.content_type
+        return {"data": ChunkedBody(first, rebuild=rebuild), "headers": {"Content-Type": content_type}}
 
     def post_multipart(
         self,
@@ -342,6 +451,17 @@ class Transport:
             f"<galleryk Transport timeout={self.timeout} deadline={self.deadline} stall={self.stall} "
             f"max_reply={self.max_reply} retries={self.retries}{limit}>"
         )
+
+
+def _has_stream(files: Any) -> bool:
+    """Whether requests' ``files=`` holds a file object anywhere (read by the first send), not only text parts."""
+    if hasattr(files, "read"):
+        return True
+    if isinstance(files, dict):
+        return any(_has_stream(value) for value in files.values())
+    if isinstance(files, (list, tuple)):
+        return any(_has_stream(value) for value in files)
+    return False
 
 
 def _read_capped(response: requests.Response, limit: int | None, label: str, masked: str) -> None:

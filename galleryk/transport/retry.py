@@ -8,8 +8,10 @@ Two rules decide whether a failed call is tried again:
   **idempotent** call (a read, a look-up, an edit that sets a value): a second upload or a
   second "create" could make a second photo or album, so those go through the push engine's
   look-before-resend instead. A reply over the size cap, a refused redirect or a value that
-  does not parse would fail the same way again, and a timeout has used up the call's deadline
-  (the transport retried within it already): those are never repeated here.
+  does not parse would fail the same way again, a timeout has used up the call's deadline
+  (the transport retried within it already), and a rate limit that reaches the caller asked for
+  a longer wait than galleryk grants (the transport waits out shorter ones itself, pausing every
+  request of the client: :mod:`.ratelimit`): those are never repeated here.
 
 Waits grow 0.2, 0.4, 0.8... seconds, at most ``max_wait``; a service that says how long to wait
 (``Retry-After``) is obeyed, up to ``max_retry_after``. At the HTTP level the transport's urllib3
@@ -28,6 +30,7 @@ from ..base.errors import (
     BadValue,
     Cancelled,
     GallerykError,
+    RateLimited,
     RedirectRefused,
     ReplyTooLarge,
     RequestTimeout,
@@ -36,7 +39,7 @@ from ..base.errors import (
 )
 
 T = TypeVar("T")
-_FINAL = (ReplyTooLarge, RedirectRefused, BadValue, RequestTimeout)
+_FINAL = (ReplyTooLarge, RedirectRefused, BadValue, RequestTimeout, RateLimited)
 
 
 @dataclass(frozen=True)

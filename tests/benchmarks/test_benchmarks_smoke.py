@@ -24,6 +24,7 @@ SCRIPTS = {
     "bench_import": [],
     "bench_push": [],
     "bench_plan": [],
+    "bench_push_ratelimit": [],
     "bench_widgets": [],
 }
 

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +63,11 @@ def test_an_unreadable_file_is_one_plain_failed_line_and_the_exit_status_is_1(cl
     assert rows[0] == ["uploaded", "2", ""]
     assert rows[1][:2] == ["failed", "1"] and rows[1][2].startswith("notes_not_a_photo.jpg: ")
     assert "not an image" in rows[1][2]
-    assert r.err.strip() == ("galleryk push: 1 of 3 files failed (see above); run the same command again to retry them")
+    assert r.err.strip() == (
+        "galleryk push: 1 of 3 files failed (see above); running it again will not help them: the files (or the "
+        "album) need fixing first"
+    )
+    assert "run the same command again to resume or retry" not in r.out  # a retry cannot fix a text file
     assert "ScanWarning" not in r.text and "error' column" not in r.text and "warnings.warn" not in r.text
 
 
@@ -191,7 +197,7 @@ def test_an_interrupted_push_lists_what_was_not_pushed_and_exits_130(cli_env, cl
     monkeypatch.setattr(engine, "push", interrupted)
     r = cli("push", str(good_folder), "--to", "fotki", "--album", "Stopped", "--create")
     assert r.code == 130
-    assert [row[0] for row in summary_rows(r.out)] == ["cancelled"] * 3
+    assert summary_rows(r.out) == [["cancelled", "3", "cancelled before it started"]]  # one line, not one per file
     assert r.err.strip() == (
         "galleryk push: interrupted, 3 of 3 files not pushed; run the same command again to resume"
     )
@@ -270,3 +276,119 @@ def test_without_a_marker_a_rerun_with_a_fresh_journal_cannot_know_the_photos(cl
         str(tmp_path / "b.sqlite"),
     )
     assert r.code == 0 and summary_rows(r.out)[0][:2] == ["uploaded", "3"]  # the documented cost of --marker none
+
+
+def test_a_failure_a_rerun_can_fix_keeps_the_retry_advice(cli_env, cli, good_folder, sandbox):
+    sandbox.faults.set("fotki", error_500=1.0, only="upload")  # the service fails: nothing stored, try again later
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Flaky", "--create")
+    sandbox.faults.clear()
+    assert r.code == 1
+    assert r.err.strip().endswith("run the same command again to retry them")
+    assert "(run the same command again to resume or retry: nothing is uploaded twice)" in r.out
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_naming_it_and_the_variable(
+    cli_env, cli, good_folder, sandbox, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    unwritable = blocker / "cache"  # no one can make a folder inside a file, root included
+    monkeypatch.setenv("GALLERYK_CACHE_DIR", str(unwritable))
+    sandbox.faults.reset_requests("fotki")
+    r = cli("push", str(good_folder), "--to", "fotki", "--album", "Nowhere", "--create")
+    assert r.code == 2 and r.out == ""
+    line = r.err.strip()
+    assert "\n" not in line and str(unwritable) in line and "GALLERYK_CACHE_DIR" in line
+    assert "Traceback" not in r.err and "Error" not in r.err
+    assert sandbox.request_log("fotki").uploads == 0
+
+
+def test_a_title_naming_two_albums_prints_plain_ids_and_how_to_pick_one(cli_env, cli, good_folder, sandbox):
+    sandbox.settings.coppermine_api = False
+    cpg = sandbox_coppermine(sandbox, "alice")
+    first, second = cpg.create_album("Twice"), cpg.create_album("Twice")
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "Twice")
+    assert r.code == 2
+    assert f"(ids {first}, {second})" in r.err and "--album" in r.err and "galleryk albums" in r.err
+    assert "int64" not in r.err
+
+
+def test_an_album_you_may_not_upload_to_says_so_by_name(cli_env, cli, good_folder, sandbox):
+    r = cli("push", str(good_folder), "--to", "coppermine", "--album", "City walks")
+    assert r.code == 2
+    assert "you may not upload to the Coppermine album 'City walks'" in r.err
+    assert "no album" not in r.err
+
+
+def test_a_token_revoked_during_a_push_stops_it_with_the_command_to_sign_in_again(
+    app_env, sandbox, good_folder, tmp_path, make_photos_for_cli
+):
+    from galleryk.fotki import Fotki
+
+    def sign_in() -> None:  # as `galleryk login fotki` does: the token cached on disk, for the next commands
+        client = Fotki(
+            sandbox.api_key,
+            sandbox.secret,
+            api_url=sandbox.fotki_api_url,
+            auth_url=sandbox.fotki_auth_url,
+            token_cache="file",
+        )
+        frob = client.get_frob()
+        sandbox.approve(frob, "alice", "write")
+        client.get_token(frob)
+
+    folder = make_photos_for_cli(tmp_path / "many", 24)
+    sign_in()
+    sandbox.faults.reset_requests("fotki")
+    sandbox.faults.set("fotki", latency=0.03)  # a push long enough for the revocation to fall in its middle
+    argv = ["push", str(folder), "--to", "fotki", "--album", "Revoked", "--create", "--workers", "2"]
+    child = subprocess.Popen(
+        [*_galleryk(), *argv], env={**os.environ, **app_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert _until(lambda: sandbox.request_log("fotki").stored >= 4), "the push did not get going"
+        sandbox.revoke_tokens("alice")
+        revoked = time.monotonic()  # the sandbox runs in this process: its log's clock
+        _, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    sandbox.faults.clear()
+    uploads_after = sum(1 for h in sandbox.request_log("fotki").hits if h.name == "upload" and h.at > revoked)
+    assert child.returncode == 2, err
+    assert uploads_after <= 2  # the two under way; none started after the first refusal, none unsigned
+    assert err.count("\n") == 1 and "galleryk login fotki" in err and "Traceback" not in err
+    sign_in()
+    again = subprocess.run(
+        [*_galleryk(), *argv], env={**os.environ, **app_env}, capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    titles = Counter(sandbox_fotki(sandbox, "alice").photos("Revoked")["title"])
+    assert sorted(titles.values()) == [1] * 24 and len(titles) == 24
+
+
+def _galleryk() -> list[str]:
+    script = Path(sys.executable).with_name("galleryk")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "galleryk.cli"]
+
+
+def _until(condition, timeout: float = 60.0) -> bool:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def make_photos_for_cli():
+    from PIL import Image
+
+    def make(folder: Path, count: int) -> Path:
+        folder.mkdir(parents=True)
+        for i in range(count):
+            Image.new("RGB", (64, 48), ((i * 37) % 256, (i * 91) % 256, 90)).save(folder / f"many_{i:03d}.jpg")
+        return folder
+
+    return make

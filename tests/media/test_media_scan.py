@@ -297,3 +297,13 @@ def test_threads_and_reading_ahead_change_nothing_in_the_table(tmp_path: Path) -
     assert int(one["error"].notna().sum()) == 7
     pd.testing.assert_frame_equal(one, four)
     pd.testing.assert_frame_equal(one, default)
+
+
+def test_a_95_megapixel_picture_is_scanned_without_a_raw_library_warning(tmp_path: Path) -> None:
+    big = tmp_path / "panorama.png"
+    Image.new("1", (10_000, 9_500)).save(big)  # 95 MP: past Pillow's warning limit, within galleryk's own
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning at all fails the test
+        df = scan(tmp_path, progress=False)
+    row = df.iloc[0]
+    assert (row["width"], row["height"]) == (10_000, 9_500) and pd.isna(row["error"])

@@ -106,6 +106,7 @@ def test_report_has_one_row_per_input_with_its_index(photo_folder, fotki, tmp_pa
         "seconds",
         "attempts",
         "marker",
+        "retry",
     ]
     assert report["bytes"].tolist() == df["bytes"].tolist()
 

@@ -24,7 +24,8 @@ def test_photos_deleted_by_hand_are_uploaded_again_and_the_rest_skipped(
     assert again["note"].iloc[0] == "done in an earlier run (seen on the service)"
     calls = sandbox.faults.requests("fotki")
     assert calls["flickr.photosets.getPhotos"] == 1  # one listing for the push
-    assert calls["flickr.photos.getInfo"] == 2  # and a look at each photo the listing lacks
+    # a look at each photo the listing lacks, and one at each new upload (its reply must name the photo sent)
+    assert calls["flickr.photos.getInfo"] == 2 + 2
     assert sorted(fotki.photos("Kept")["title"]) == [f"photo_{i:03d}" for i in range(6)]
 
 
