@@ -12,10 +12,12 @@ import contextlib
 import ipaddress
 import logging
 import os
+import re
 import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +47,7 @@ from ..transport.retry import RetryPolicy
 from . import api, pages, tree
 from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
-from .web import WebSession, banned, html
+from .web import DEFAULT_LANGUAGE, WebSession, banned, html
 
 MODES = ("auto", "api", "web")
 DEFAULT_SEPARATOR = ";"
@@ -104,7 +106,11 @@ class Coppermine(Service):
     modes, because the cpgAPI has no call that lists pictures.
 
     ``keyword_separator``: how the gallery separates keywords (its ``keyword_separator``
-    setting); by default read off its upload form, else ``;``.
+    setting); by default read off its upload form (1.4: a blank, always), else ``;``.
+
+    ``language``: asked of the gallery on the first page (``lang=english``: 1.4 to 1.6 then
+    answer in it; None asks nothing). Nothing depends on it: pages are read by their structure,
+    and messages in any language the releases ship.
 
     Limits on what a broken or hostile server can cost: ``timeout`` (seconds to connect, and
     for each next byte: 30), ``deadline`` (seconds one page or call may take in all, retries
@@ -139,6 +145,7 @@ class Coppermine(Service):
         deadline: float | None = DEFAULT_DEADLINE,
         stall: float | None = DEFAULT_STALL,
         max_reply: int | None = DEFAULT_MAX_REPLY,
+        language: str | None = DEFAULT_LANGUAGE,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -154,7 +161,8 @@ class Coppermine(Service):
             timeout=timeout, user_agent=user_agent, deadline=deadline, stall=stall, max_reply=max_reply
         )
         self._rejected: set[str] = set()  # digests of (user, password) the gallery rejected: never sent again
-        self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
+        self.language = language
+        self._web = self._session()
         self._api_signed_in = False
         self._charset = "utf-8"  # of the cpgAPI's text fields: the gallery's, as its XML declares it
         self._separator = keyword_separator
@@ -276,9 +284,14 @@ class Coppermine(Service):
             self._password = password or ""
             self._api_signed_in = False
             self._http.transport.session.cookies.clear()  # the previous user's session ends here
-            self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
+            self._web = self._session()
         if password and urlsplit(self.url).scheme == "http":
             _warn_plain_http(self.url)
+
+    def _session(self) -> WebSession:
+        return WebSession(
+            self.url, self.username, self._password, self._http.send, self._rejected, language=self.language
+        )
 
     @property
     def signed_in(self) -> bool:
@@ -355,29 +368,42 @@ class Coppermine(Service):
         if self.mode == "api":
             reply = self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
             listed = [] if reply is None else api.catlist_albums(reply)
-            allowed, why = self._upload_permissions()
-            rows = [
-                album_row(a.aid, a.title, a.categories, can_upload=None if allowed is None else a.aid in allowed)
-                for a in listed
-            ]
+            rights, why, _ = self._upload_rights([(a.aid, a.categories) for a in listed])
+            rows = [album_row(a.aid, a.title, a.categories, can_upload=rights.get(a.aid)) for a in listed]
+            known = any(v is not None for v in rights.values())
             df = albums_frame(
-                rows,
-                source="cpgAPI cpgAPI.catList"
-                + ("" if allowed is None else "; can_upload: web page upload.php?single"),
+                rows, source="cpgAPI cpgAPI.catList" + ("; can_upload: the gallery's upload pages" if known else "")
             )
             df.attrs["can_upload"] = why
             return df
         return self._web_albums()
 
-    def _upload_permissions(self) -> tuple[set[int] | None, str]:
-        """The ids the upload form offers this user (api mode asks the web pages), or None and why not."""
+    def _upload_rights(
+        self, albums: list[tuple[int, tuple[tuple[int, str], ...]]]
+    ) -> tuple[dict[int, bool | None], str, list[pages.UploadAlbum]]:
+        """Whether this user may upload to each album (None: the pages do not say), where that comes from, and the
+        albums the upload form offers.
+
+        1.5 to 1.7: the albums of the upload form ``upload.php?single``. 1.4's form names albums only once a
+        file was sent (its placement form): until then, the albums of the user's own gallery are open to a
+        user the form is offered to, and the others unknown.
+        """
         try:
             offered = self._web.upload_albums()
         except (CoppermineError, TransportError) as exc:
-            return None, f"unknown: the gallery's upload form did not answer ({exc})"
-        if offered is None:
-            return set(), "from upload.php?single: no album is open to this user"
-        return {a.aid for a in offered}, "from upload.php?single"
+            return {aid: None for aid, _ in albums}, f"unknown: the gallery's upload form did not answer ({exc})", []
+        if offered is not None:
+            ids = {a.aid for a in offered}
+            return {aid: aid in ids for aid, _ in albums}, "from upload.php?single", offered
+        if self._web.dialect.legacy_upload:
+            mine = self._web.personal_category()
+            rights = {aid: (True if chain and chain[-1][0] == mine else None) for aid, chain in albums}
+            why = (
+                "Coppermine 1.4: your own gallery's albums are open to you; the upload form names the others only "
+                "once a file was sent (known after your first upload)"
+            )
+            return rights, why, []
+        return {aid: False for aid, _ in albums}, "from upload.php?single: no album is open to this user", []
 
     def _category_page(self, cid: int, page: int = 1) -> pages.CategoryPage | None:
         params = {"cat": str(cid)} if page == 1 else {"cat": str(cid), "page": str(page)}
@@ -405,11 +431,10 @@ class Coppermine(Service):
 
     def _web_albums(self) -> pd.DataFrame:
         found = self._tree()
-        offered = self._web.upload_albums()  # None: no upload form for this user (a guest, a viewers' group)
-        allowed = {a.aid for a in offered} if offered is not None else set()
-        rows = [album_row(a.aid, a.title, a.categories, can_upload=a.aid in allowed) for a in found]
+        rights, why, offered = self._upload_rights([(a.aid, a.categories) for a in found])
+        rows = [album_row(a.aid, a.title, a.categories, can_upload=rights.get(a.aid)) for a in found]
         known = {a.aid for a in found}
-        for a in offered or []:
+        for a in offered:
             if a.aid not in known:
                 rows.append(
                     {
@@ -420,9 +445,9 @@ class Coppermine(Service):
                         "can_upload": True,
                     }
                 )
-        return albums_frame(
-            rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)"
-        )
+        df = albums_frame(rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)")
+        df.attrs["can_upload"] = why
+        return df
 
     def photos(self, album: AlbumRef | None = None, limit: int | None = None, *, details: bool = False) -> pd.DataFrame:
         """The pictures of an album, read from its ``thumbnails.php`` pages (the cpgAPI cannot list them).
@@ -488,8 +513,37 @@ class Coppermine(Service):
             return paging.Page(page.photos or None, len(page.photos), page.pages)
 
         found = [row for rows in paging.walk(fetch, read, limit=limit, workers=self.workers) for row in rows]
-        unique = list({p["id"]: p for p in reversed(found)}.values())[::-1]  # each picture once, first page first
-        return unique if limit is None else unique[:limit]
+        key = [p["id"] if p["id"] is not None else p["page_url"] for p in found]
+        unique = list({k: p for k, p in zip(reversed(key), reversed(found))}.values())[::-1]  # each once, in order
+        unique = unique if limit is None else unique[:limit]
+        self._pids_by_position(unique)
+        return unique
+
+    def _pids_by_position(self, rows: list[dict]) -> None:
+        """Give rows that 1.4 links by position (``displayimage.php?album=N&pos=K``) their pid, from each picture's
+        page (its "Add to favorites" link): 1.4's album pages name no pid. ``workers`` pages at a time."""
+        todo = [r for r in rows if r["id"] is None]
+        for row in rows:
+            row.pop("pos", None)
+        if not todo:
+            return
+
+        def one(row: dict) -> None:
+            what = str(row["page_url"]).replace(self.url, "")
+            resp = PAGES.call(lambda: self._web.page(str(row["page_url"])))
+            _check_page(resp, what)
+            pid = pages.shown_pid(html(resp))
+            if pid is None:
+                raise CoppermineError(
+                    Code.NONE,
+                    f"{what}: the picture's page does not say its id: {_page_problem(resp) or 'no favorites link'}",
+                    reason=Reason.UNRECOGNISED,
+                )
+            row["id"] = pid
+            row["page_url"] = f"{self.url}displayimage.php?pos=-{pid}"  # 1.4's own link to one picture
+
+        with ThreadPoolExecutor(max(1, min(self.workers, len(todo))), thread_name_prefix="galleryk-cpg") as pool:
+            list(pool.map(one, todo))
 
     def _thumb_page(
         self, params: dict[str, str], page: int, what: str, aid: int | None, recent: bool = False
@@ -502,7 +556,7 @@ class Coppermine(Service):
             _check_page(resp, label, listing=True)
             text = html(resp)
             doc = pages.parse(text)
-            result = pages.thumbnails(doc, resp.url, album=aid)
+            result = pages.thumbnails(doc, resp.url, album=aid, dated=recent)
             if not result.photos:
                 ban = pages.ban_message(doc)
                 if ban:
@@ -524,9 +578,7 @@ class Coppermine(Service):
         """One picture's page (displayimage.php) read: id, album_id, title, description (the caption), tags (the
         keywords), original_url (full size), page_url, filename, width, height, filesize, date_added and more."""
         pid = photo_id(photo)
-        resp = self._web.page("displayimage.php", {"pid": str(pid)})
-        _check_page(resp, f"displayimage.php?pid={pid}")
-        info = pages.picture(html(resp), resp.url, pid=pid)
+        info, resp, where = self._picture_page(pid)
         if info["filename"] is None and info["original_url"] is None:
             problem = _page_problem(resp) or "the page shows no picture"
             raise CoppermineError(Code.ALBUM_REFUSED, f"picture {pid}: {problem}", reason=Reason.NOT_FOUND)
@@ -542,8 +594,27 @@ class Coppermine(Service):
         if info["original_url"] is None and info["fullsize_page"]:
             full = self._web.page(info["fullsize_page"])
             info["original_url"] = pages.fullsize_image(html(full), full.url)
-        info["source"] = f"web page: displayimage.php?pid={pid}"
+        info["source"] = f"web page: {where}"
+        info["page_url"] = self.url + where
         return info
+
+    def _picture_page(self, pid: int) -> tuple[dict[str, Any], requests.Response, str]:
+        """A picture's page read: ``displayimage.php?pid=N`` (1.5 and later), else ``?pos=-N``, which 1.4 answers
+        (its ``pid=`` page says the picture does not exist); the gallery's way is remembered."""
+        ways = ["pos", "pid"] if self._web.dialect.picture_by_pos else ["pid", "pos"]
+        for way in ways:
+            where = f"displayimage.php?pid={pid}" if way == "pid" else f"displayimage.php?pos=-{pid}"
+            resp = self._web.page(where)
+            _check_page(resp, where)
+            info = pages.picture(html(resp), resp.url, pid=pid)
+            shown = info.get("shown_pid")
+            if info["filename"] is not None or info["original_url"] is not None or shown is not None:
+                if way == "pos" and shown == pid:
+                    self._web.dialect.picture_by_pos = True
+                return info, resp, where
+            if way == "pos" or self._web.dialect.picture_by_pos is False:
+                break
+        return info, resp, where
 
     def download(self, photo: PhotoRef, dest: str | os.PathLike | None = None) -> Path:
         """Save the full-size original of a picture; ``dest`` is a folder or a file path (default: current folder)."""
@@ -630,9 +701,21 @@ class Coppermine(Service):
             return new[-1] if new else None
 
         position = len(before)
-        return make_once(
-            lambda: self._web.create_album(category, title, position), made, what=f"creating the album {title!r}"
-        )
+
+        def create() -> int:
+            aid = self._web.create_album(category, title, position)
+            if aid is None:  # 1.4's album manager does not say the new id: look for the album
+                aid = made()
+            if aid is None:
+                raise CoppermineError(
+                    Code.NONE,
+                    f"creating the album {title!r}: the album manager answered, but no new album of that title "
+                    f"appears in category {category} (Coppermine 1.4 puts a user's albums in their own gallery)",
+                    reason=Reason.UNRECOGNISED,
+                )
+            return aid
+
+        return make_once(create, made, what=f"creating the album {title!r}")
 
     def _albums_titled(self, title: str, category: int) -> list[int]:
         """Ids of the albums titled ``title`` in ``category`` (read from that category's pages)."""
@@ -667,6 +750,7 @@ class Coppermine(Service):
             )
         aid = self.resolve_album(album)
         up = UploadSource(source, filename)
+        self._learn_separator()
         keywords = self._keywords(tags)
         started = time.monotonic()
         if self.mode == "api":
@@ -679,20 +763,19 @@ class Coppermine(Service):
         else:
 
             @contextlib.contextmanager
-            def body(token: pages.FormToken) -> Iterator[dict]:
-                fields = {
-                    "method": "upload_sgl",
-                    "album": str(aid),
-                    "form_token": token.form_token,
-                    "timestamp": token.timestamp,
-                    "title": title or "",
-                    "caption": description or "",
-                    "keywords": keywords,
-                }
+            def body(fields: dict, file_field: str) -> Iterator[dict]:
                 with up.opened() as opened:
-                    yield self._http.multipart(fields, ("Filedata", up.filename, opened.stream), progress)
+                    yield self._http.multipart(fields, (file_field, up.filename, opened.stream), progress)
 
-            pid, status = self._web.upload(body, aid)
+            pid, status = self._web.upload(
+                body,
+                aid,
+                title=title or "",
+                caption=description or "",
+                keywords=keywords,
+                filename=up.filename,
+                find=lambda name: self._newest_named(aid, name, title or ""),
+            )
         return UploadResult(
             id=str(pid) if pid is not None else None,
             status=status,
@@ -702,8 +785,37 @@ class Coppermine(Service):
             filename=up.filename,
             bytes=up.size,
             seconds=time.monotonic() - started,
-            url=f"{self.url}displayimage.php?pid={pid}" if pid is not None else None,
+            url=self._picture_url(pid) if pid is not None else None,
         )
+
+    def _picture_url(self, pid: int) -> str:
+        by_pos = self._web.dialect.picture_by_pos or self._web.dialect.legacy_upload
+        return f"{self.url}displayimage.php?pos=-{pid}" if by_pos else f"{self.url}displayimage.php?pid={pid}"
+
+    def _newest_named(self, aid: int, filename: str, title: str) -> int | None:
+        """The pid of the newest picture of album ``aid`` stored under ``filename`` (1.4 may add ``~N``), titled
+        ``title``: where a 1.4 upload landed, since its reply does not say. None when the album's newest
+        pictures hold none (it awaits approval, or another name was given)."""
+        resp = self._web.page("thumbnails.php", {"album": RECENT, "cat": str(-aid)})
+        _check_page(resp, f"thumbnails.php?album={RECENT}&cat=-{aid}", listing=True)
+        rows = pages.thumbnails(html(resp), resp.url, aid, dated=True).photos
+        wanted = [r for r in rows if _stored_as(r.get("filename") or "", filename)]
+        titled = [r for r in wanted if not title or r["title"] == " ".join(title.split())]
+        pick = (titled or wanted)[:1]
+        if not pick:
+            return None
+        self._pids_by_position(pick)
+        return int(pick[0]["id"]) if pick[0]["id"] is not None else None
+
+    def _learn_separator(self) -> None:
+        """Read the gallery's keyword separator off its upload page once, before the first keywords are joined (1.4
+        splits on blanks)."""
+        if self._separator is not None or self._web.keyword_separator is not None:
+            return
+        try:
+            self._web.upload_albums()
+        except (CoppermineError, TransportError) as exc:
+            log.info("the upload page did not say the keyword separator (%s); using %r", exc, DEFAULT_SEPARATOR)
 
     @property
     def keyword_separator(self) -> str:
@@ -771,6 +883,21 @@ class Coppermine(Service):
             return None
         api.raise_for_failure(reply, function)
         return reply
+
+
+def _stored_as(stored: str, sent: str) -> bool:
+    """Whether a gallery's file name ``stored`` may be the file sent as ``sent`` (characters it refuses become
+    ``_``; a name already taken gets ``~N`` before the extension)."""
+
+    def loose(name: str) -> tuple[str, str]:
+        stem, dot, ext = name.rpartition(".")
+        stem = stem if dot else name
+        return re.sub(r"[^0-9a-z]", "_", stem.lower()), ext.lower() if dot else ""
+
+    have, want = loose(stored), loose(sent)
+    if have[1] != want[1]:
+        return False
+    return re.fullmatch(re.escape(want[0]) + r"(_\d+)?", have[0]) is not None
 
 
 def _gallery_root(url: str) -> str:
