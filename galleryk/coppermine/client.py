@@ -9,6 +9,7 @@ Listings of pictures always come from the web pages, since the cpgAPI has no suc
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import requests
@@ -55,6 +56,8 @@ PROBE_ATTEMPTS = 3
 PROBE_PAUSE = 0.5
 PAGES = RetryPolicy(retries=2, first_wait=0.5)
 """A listing page that fails on the way (cut, error page, 5xx) is read again twice, after 0.5 and 1 s."""
+POSITION_TRIES = 12
+"""Pages read to find a 1.4 picture by its position while pictures added meanwhile move it along."""
 RECENT = "lastup"
 """The meta album of the newest pictures, newest first (``thumbnails.php?album=lastup``)."""
 DEFAULT_RECENT = 50
@@ -519,31 +522,54 @@ class Coppermine(Service):
         self._pids_by_position(unique)
         return unique
 
-    def _pids_by_position(self, rows: list[dict]) -> None:
+    def _pids_by_position(self, rows: list[dict], only: list[dict] | None = None) -> None:
         """Give rows that 1.4 links by position (``displayimage.php?album=N&pos=K``) their pid, from each picture's
-        page (its "Add to favorites" link): 1.4's album pages name no pid. ``workers`` pages at a time."""
-        todo = [r for r in rows if r["id"] is None]
+        page (its "Add to favorites" link): 1.4's album pages name no pid. ``workers`` pages at a time.
+
+        Pictures added meanwhile move the others along: a page that shows another listed picture tells how
+        far, and the position is corrected; one that shows a picture not listed sends the search onward.
+        """
+        todo = [r for r in (rows if only is None else only) if r["id"] is None and r.get("pos") is not None]
+        listed = {_file_key(r.get("url")): int(r["pos"]) for r in rows if r.get("pos") is not None}
         for row in rows:
-            row.pop("pos", None)
+            row.setdefault("_pos", row.pop("pos", None))
         if not todo:
+            for row in rows:
+                row.pop("_pos", None)
             return
 
         def one(row: dict) -> None:
-            what = str(row["page_url"]).replace(self.url, "")
-            resp = PAGES.call(lambda: self._web.page(str(row["page_url"])))
-            _check_page(resp, what)
-            pid = pages.shown_pid(html(resp))
-            if pid is None:
-                raise CoppermineError(
-                    Code.NONE,
-                    f"{what}: the picture's page does not say its id: {_page_problem(resp) or 'no favorites link'}",
-                    reason=Reason.UNRECOGNISED,
-                )
-            row["id"] = pid
-            row["page_url"] = f"{self.url}displayimage.php?pos=-{pid}"  # 1.4's own link to one picture
+            link, want, home = str(row["page_url"]), _file_key(row.get("url")), int(row["_pos"])
+            what = link.replace(self.url, "")
+            pos, tried = home, set()
+            for _ in range(POSITION_TRIES):
+                tried.add(pos)
+                url = re.sub(r"([?&]pos=)\d+", rf"\g<1>{pos}", link)
+                resp = PAGES.call(functools.partial(self._web.page, url))
+                _check_page(resp, what)
+                text = html(resp)
+                pid = pages.shown_pid(text)
+                shown = _file_key(pages.picture(text, resp.url, pid=pid).get("original_url"))
+                if pid is not None and (want is None or shown in (None, want)):
+                    row["id"] = pid
+                    row["page_url"] = f"{self.url}displayimage.php?pos=-{pid}"  # 1.4's own link to one picture
+                    return
+                moved = pos - listed[shown] if shown in listed else None
+                guess = home + moved if moved is not None else pos + 1
+                pos = guess if guess >= 0 and guess not in tried else max(tried) + 1
+            raise CoppermineError(
+                Code.NONE,
+                f"{what}: the picture's pages do not show {row.get('filename') or 'it'} where the album lists it "
+                f"(pictures were being added meanwhile; {_page_problem(resp) or 'another picture, or none'})",
+                reason=Reason.UNRECOGNISED,
+            )
 
-        with ThreadPoolExecutor(max(1, min(self.workers, len(todo))), thread_name_prefix="galleryk-cpg") as pool:
-            list(pool.map(one, todo))
+        try:
+            with ThreadPoolExecutor(max(1, min(self.workers, len(todo))), thread_name_prefix="galleryk-cpg") as pool:
+                list(pool.map(one, todo))
+        finally:
+            for row in rows:
+                row.pop("_pos", None)
 
     def _thumb_page(
         self, params: dict[str, str], page: int, what: str, aid: int | None, recent: bool = False
@@ -804,7 +830,7 @@ class Coppermine(Service):
         pick = (titled or wanted)[:1]
         if not pick:
             return None
-        self._pids_by_position(pick)
+        self._pids_by_position(rows, only=pick)  # the whole page: it tells how far later uploads moved the pick
         return int(pick[0]["id"]) if pick[0]["id"] is not None else None
 
     def _learn_separator(self) -> None:
@@ -883,6 +909,13 @@ class Coppermine(Service):
             return None
         api.raise_for_failure(reply, function)
         return reply
+
+
+def _file_key(url: object) -> str | None:
+    """A stored picture's identity in its gallery: the path of its file (folder and name), unquoted."""
+    if not isinstance(url, str) or not url:
+        return None
+    return unquote(urlsplit(url).path)
 
 
 def _stored_as(stored: str, sent: str) -> bool:

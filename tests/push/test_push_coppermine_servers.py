@@ -97,7 +97,7 @@ def test_a_push_killed_half_way_is_finished_by_a_rerun_without_duplicates(cpg_se
     report = gk.scan(folder, progress=False).galleryk.push(
         cpg, album=title, create=True, journal=journal, progress=False
     )
-    assert set(report["status"]) <= {"uploaded", "skipped", "found"}
+    assert set(report["status"]) <= {"uploaded", "skipped", "found"}, report["error"].dropna().tolist()
     assert cpg_server.album_count(title) == 1
     assert titles(cpg, title) == Counter({f"photo_{i:03d}": 1 for i in range(10)})
 
