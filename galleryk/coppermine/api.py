@@ -93,7 +93,7 @@ def read_reply(body: bytes) -> Reply:
     return Reply(root, _junk_text(junk))
 
 
-_UPLOAD_LIMITS = {
+_UPLOAD_LIMITS: dict[int, str] = {
     Code.PHP_UPLOAD_ERROR: "the file is larger than the gallery's PHP upload limit (upload_max_filesize)",
     Code.INVALID_FUNCTION: (
         "the upload was larger than the gallery's PHP limit on a request (post_max_size): PHP dropped the whole form"
