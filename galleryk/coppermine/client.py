@@ -45,7 +45,7 @@ from ..services.once import make_once
 from ..services.registry import tag_listing
 from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, Transport, UploadSource
 from ..transport.retry import RetryPolicy
-from . import api, pages, tree
+from . import api, pages, texts, tree
 from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
 from .web import DEFAULT_LANGUAGE, WebSession, banned, html
@@ -61,6 +61,8 @@ POSITION_TRIES = 12
 RECENT = "lastup"
 """The meta album of the newest pictures, newest first (``thumbnails.php?album=lastup``)."""
 DEFAULT_RECENT = 50
+EDITOR_PAGE = 100
+"""Pictures asked of the album editor per page (its own list offers 25, 50, 75 and 100)."""
 log = logging.getLogger("galleryk.coppermine")
 _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
@@ -480,6 +482,62 @@ class Coppermine(Service):
         for row, (_, info) in zip(rows, infos.iterrows()):
             row["description"] = info["description"]
             row["tags"] = info["tags"]
+
+    def pending_photos(self, album: AlbumRef | None = None, *, listed: Iterable[int] | None = None) -> pd.DataFrame:
+        """This user's pictures of ``album`` that await an admin's approval, as the album editor shows them.
+
+        Album pages and "Last additions" never show an uploader their pictures awaiting approval; the
+        album editor ``editpics.php?album=<aid>`` does: every picture of an album of theirs, and in a
+        public album open to their uploads their own of the last five hours (75 minutes on 1.5), or all
+        of them when the admin lets users keep control of their files. Those it lists and the album's
+        pages do not are the pending ones. Same columns as :meth:`photos` (``tags`` are the keywords).
+        ``df.attrs["complete"]`` is False where the gallery shows the uploader nothing of them (1.4's
+        editor takes only albums of the user's own gallery), with the reason in ``df.attrs["pending"]``.
+        ``listed``: the album's ids as the caller has just listed them (the album is not listed again).
+        """
+        if album is None:
+            raise AlbumNotFound("pictures await approval in an album: name the album", service=self.service)
+        aid = self.resolve_album(album)
+        rows, why = self._album_editor(aid)
+        if rows:
+            shown = set(self.photos(aid)["id"].dropna().astype(int)) if listed is None else {int(i) for i in listed}
+            rows = [r for r in rows if r["id"] not in shown]
+        sep = self.keyword_separator
+        for row in rows:
+            words = row.pop("keywords")
+            row["tags"] = [w for w in (words.split() if sep == " " else words.split(sep)) if w.strip()]
+            row["album_id"] = aid
+        df = photos_frame(rows, source=f"web page: editpics.php?album={aid} (this user's pictures), less the album's")
+        df.attrs["complete"] = why is None
+        df.attrs["pending"] = why or "the album editor lists this user's pictures of the album"
+        return tag_listing(df, self)
+
+    def _album_editor(self, aid: int) -> tuple[list[dict], str | None]:
+        """The pictures ``editpics.php?album=<aid>`` lists to this user, every page; (rows, why not) where it
+        refuses to list them."""
+        if not self.username:
+            return [], "a guest has no album editor"
+        self._learn_separator()
+        rows: list[dict] = []
+        start = 0
+        while True:
+            what = f"editpics.php?album={aid}&start={start}"
+            resp = self._web.page("editpics.php", {"album": str(aid), "start": str(start), "count": str(EDITOR_PAGE)})
+            _check_page(resp, what, listing=True)
+            text = html(resp)
+            found = pages.album_editor(text, resp.url)
+            if not found:
+                problem = pages.die_message(text)
+                if problem is None or texts.says("editpics_empty", problem):
+                    return rows, None
+                ban = pages.ban_message(text)
+                if ban:
+                    raise banned(what, ban)
+                return rows, f"the gallery's album editor does not list this album's pictures to you: {problem}"
+            rows += [r for r in found if r["id"] not in {x["id"] for x in rows}]
+            if len(found) < EDITOR_PAGE:
+                return rows, None
+            start += EDITOR_PAGE
 
     def recent_photos(
         self, album: AlbumRef | None = None, limit: int = DEFAULT_RECENT, *, category: int | None = None

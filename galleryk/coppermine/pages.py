@@ -850,3 +850,31 @@ def profile_uid(page: str | bytes | lxml.html.HtmlElement) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+# -- the album editor (editpics.php) ---------------------------------------------------------
+def album_editor(page: str | bytes | lxml.html.HtmlElement, base_url: str) -> list[dict]:
+    """The pictures the album editor ``editpics.php?album=<aid>`` lists, newest first: id, title, description,
+    keywords (raw, as the gallery joined them), filename and url (its ``<tt>`` shows the file's URL)."""
+    doc = _doc(page)
+    out = []
+    for field_ in doc.xpath("//input[@name='pid[]']"):
+        pid = _int(field_.get("value"))
+        if pid is None:
+            continue
+        title = doc.xpath(f"//input[@name='title{pid}']/@value")
+        caption = doc.xpath(f"//textarea[@name='caption{pid}']")
+        keywords = doc.xpath(f"//input[@name='keywords{pid}']/@value")
+        file_ = field_.xpath("preceding::tt[1]")
+        url = urljoin(base_url, _text(file_[0])) if file_ else None
+        out.append(
+            {
+                "id": pid,
+                "title": " ".join((title[0] if title else "").split()),
+                "description": (caption[0].text or "").strip() if caption else "",
+                "keywords": keywords[0] if keywords else "",
+                "filename": unquote(urlsplit(url).path.rpartition("/")[2]) if url else None,
+                "url": url,
+            }
+        )
+    return out

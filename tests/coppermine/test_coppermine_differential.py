@@ -351,6 +351,32 @@ def test_pictures_awaiting_approval(sandbox, real_coppermine):
     same(scenario, sandbox, real_coppermine)
 
 
+def test_the_album_editor_shows_the_uploader_what_awaits_approval(sandbox, real_coppermine):
+    def editor(page: requests.Response) -> dict:
+        rows = pages.album_editor(page.text, page.url)
+        return {
+            **{k: v for k, v in shape(page).items() if k not in ("thumbs", "pages")},
+            "editor": [(r["title"], r["keywords"], r["filename"]) for r in rows],
+        }
+
+    def scenario(b, srv):
+        public = srv.fresh_album("Differential editor", public=True)
+        mine = srv.fresh_album("Differential own editor")
+        empty = srv.fresh_album("Differential empty editor")
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        b.upload(public, jpeg(93), "held.jpg", title="held", keywords="sea;galleryk-abc")
+        b.upload(mine, jpeg(94), "mine.jpg", title="mine", caption="at home")
+        other = signed_in(srv, "other")
+        out = [editor(b.get(f"editpics.php?album={public}")), editor(b.get(f"editpics.php?album={mine}"))]
+        out.append(editor(b.get(f"editpics.php?album={empty}")))  # "Album is empty"
+        out.append(editor(other.get(f"editpics.php?album={mine}")))  # not bob's: no permission
+        out.append(editor(other.get(f"editpics.php?album={public}")))  # alice's upload is not bob's to see
+        out.append(editor(b.get("editpics.php?album=987654")))  # no such album
+        return out
+
+    same(scenario, sandbox, real_coppermine)
+
+
 def test_editing_a_picture(sandbox, real_coppermine):
     def scenario(b, srv):
         b.get("login.php"), b.get("index.php"), b.login("user")

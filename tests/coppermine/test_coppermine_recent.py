@@ -87,3 +87,19 @@ def test_pictures_awaiting_approval_are_shown_to_administrators_only(cpg_server)
     # asked for by id, its page shows the owner the approved picture in its place: galleryk says it is not visible
     assert code_of(lambda: user.photo_info(int(listed["waiting"]))) == 19
     assert admin.photo_info(int(listed["waiting"]))["title"] == "waiting"
+
+
+def test_the_uploader_finds_their_pictures_awaiting_approval_in_pending_photos(cpg_server):
+    cpg_server.need_uploads()
+    cpg_server.need("an album of the suite's own whose uploads wait for approval")
+    aid = cpg_server.fresh_album(public=True)
+    user = cpg_server.client()
+    user.upload(jpeg(7), album=aid, filename="waits.jpg", title="waits", tags=["sea", "galleryk-0123456789abcdef"])
+    held = user.pending_photos(aid)
+    if cpg_server.version == "1.4.27":  # 1.4's album editor takes only albums of the user's own gallery
+        assert len(held) == 0 and held.attrs["complete"] is False and "permission" in held.attrs["pending"]
+    else:
+        assert held[["title", "tags"]].to_dict("records") == [
+            {"title": "waits", "tags": ["sea", "galleryk-0123456789abcdef"]}
+        ]
+        assert held.attrs["complete"] is True and len(user.photos(aid)) == 0

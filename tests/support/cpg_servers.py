@@ -141,6 +141,10 @@ class CpgServer:
         """How many albums with this title the gallery holds (counted on the server's side)."""
         raise NotImplementedError
 
+    def stored_titles(self, aid: int) -> list[str]:
+        """The titles of every picture the gallery holds in album ``aid``, awaiting approval or not (its database)."""
+        raise NotImplementedError
+
     def quota_role(self) -> str:
         """A user whose group has 1.6.26's default 1024 KB quota."""
         raise NotImplementedError
@@ -223,6 +227,10 @@ class SandboxServer(CpgServer):
         with self.gallery.store.read() as conn:
             return conn.execute("SELECT COUNT(*) FROM cpg_albums WHERE title = ?", (title,)).fetchone()[0]
 
+    def stored_titles(self, aid: int) -> list[str]:
+        with self.gallery.store.read() as conn:
+            return [r[0] for r in conn.execute("SELECT title FROM cpg_pictures WHERE aid = ?", (int(aid),))]
+
 
 class RealServer(CpgServer):
     """A real release (1.4.27 to 1.7.02) of :mod:`support.real_coppermine`, shared by the whole test session;
@@ -289,6 +297,9 @@ class RealServer(CpgServer):
 
         escaped = html.escape(title, quote=True).replace("'", "''")
         return int(self.real.sql(f"SELECT COUNT(*) FROM cpg_albums WHERE title = '{escaped}'")[0][0])
+
+    def stored_titles(self, aid: int) -> list[str]:
+        return [row[0] for row in self.real.sql(f"SELECT title FROM cpg_pictures WHERE aid = {int(aid)}")]
 
 
 @functools.cache

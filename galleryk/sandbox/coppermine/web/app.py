@@ -31,7 +31,7 @@ from werkzeug.wrappers import Request, Response
 from ... import upload_hooks
 from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
-from . import pages
+from . import album_editor, pages
 from .browse import Browse, PageError, int_arg
 from .editing import Editing
 from .session import SessionState, WebSessions
@@ -90,6 +90,7 @@ class CpgWeb:
             "/delete.php": self._delete,
             "/edit_one_pic.php": self.editing.edit_one_pic,
             "/picmgr.php": self.editing.picmgr,
+            "/editpics.php": self._editpics,
         }
 
     def handle(self, request: Request, path: str) -> Response:
@@ -141,6 +142,9 @@ class CpgWeb:
 
     def _die(self, ctx: Ctx, message: str, title: str = "Error", kind: str = "error") -> Response:
         return self._html(ctx, title, pages.die_body(title, message, kind))
+
+    def _editpics(self, ctx: Ctx) -> Response:
+        return album_editor.editpics(self.gallery, ctx, self._html, self.sessions.form_token, self.base_url)
 
     def _sep(self) -> str:
         return self.gallery.config("keyword_separator")
