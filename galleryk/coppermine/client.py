@@ -48,7 +48,7 @@ from ..transport.retry import RetryPolicy
 from . import api, pages, texts, tree
 from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
-from .web import DEFAULT_LANGUAGE, WebSession, banned, html
+from .web import DEFAULT_LANGUAGE, WebSession, banned, document, html
 
 MODES = ("auto", "api", "web")
 DEFAULT_SEPARATOR = ";"
@@ -638,8 +638,7 @@ class Coppermine(Service):
         def read() -> pages.ThumbPage:
             resp = self._web.page("thumbnails.php", {**params, "page": str(page)})
             _check_page(resp, label, listing=True)
-            text = html(resp)
-            doc = pages.parse(text)
+            doc = document(resp)
             result = pages.thumbnails(doc, resp.url, album=aid, dated=recent)
             if not result.photos:
                 ban = pages.ban_message(doc)
@@ -1008,7 +1007,7 @@ def _gallery_root(url: str) -> str:
 def _check_page(resp: requests.Response, what: str, *, listing: bool = False) -> None:
     """Raise for an error status, a page that is not the gallery's (a PHP fatal error with status 200),
     and a listing page cut short (which would silently drop rows)."""
-    text = html(resp)
+    text = document(resp)
     if resp.status_code >= 500:
         raise HttpStatusError(
             f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url, status=resp.status_code

@@ -504,20 +504,27 @@ def _picture_key(href: str) -> tuple[str, int] | None:
     return None
 
 
-def _cell_of(link: lxml.html.HtmlElement, key: tuple[str, int]) -> lxml.html.HtmlElement:
-    """The largest element around a thumbnail link that holds no other picture's link."""
-    cell = link
-    for anc in link.iterancestors():
-        others = False
-        for a in anc.iter("a"):
-            other = _picture_key(a.get("href") or "")
-            if other is not None and other != key:
-                others = True
+def _cells(links: list[tuple[lxml.html.HtmlElement, tuple[str, int]]]) -> list[lxml.html.HtmlElement]:
+    """For each picture link, the largest element around it that holds no other picture's link.
+
+    One pass: each link marks its ancestors with its picture; an ancestor two pictures mark is shared.
+    """
+    seen: dict[lxml.html.HtmlElement, tuple[str, int] | None] = {}
+    for link, key in links:
+        for anc in link.iterancestors():
+            if anc in seen and seen[anc] != key:
+                seen[anc] = None  # holds another picture's link too
+            else:
+                seen.setdefault(anc, key)
+    cells = []
+    for link, key in links:
+        cell = link
+        for anc in link.iterancestors():
+            if seen.get(anc) != key or anc.tag in ("body", "html"):
                 break
-        if others or anc.tag in ("body", "html"):
-            break
-        cell = anc
-    return cell
+            cell = anc
+        cells.append(cell)
+    return cells
 
 
 def _first_with_class(root: lxml.html.HtmlElement, names: tuple[str, ...]) -> lxml.html.HtmlElement | None:
@@ -525,6 +532,12 @@ def _first_with_class(root: lxml.html.HtmlElement, names: tuple[str, ...]) -> lx
         if isinstance(el.tag, str) and _has_class(el, names):
             return el
     return None
+
+
+def _first_by_class(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement | None:
+    """The first element in ``root`` (itself included) with a class that begins with ``name`` (an XPath: fast)."""
+    found = root.xpath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class)), ' {name}')][1]")
+    return found[0] if found else None
 
 
 def _file_of(src: str) -> tuple[str, str]:
@@ -578,18 +591,20 @@ def thumbnails(
     doc = _doc(page)
     result = ThumbPage()
     seen: set[tuple[str, int]] = set()
-    cells: list[lxml.html.HtmlElement] = []
-    for a in doc.iter("a"):
-        href = a.get("href") or ""
-        key = _picture_key(href)
-        if key is None or key in seen:
-            continue
+    every = [(a, k) for a in doc.iter("a") if (k := _picture_key(a.get("href") or "")) is not None]
+    links = []
+    for a, key in every:
         img = next(a.iter("img"), None)
-        if img is None:
-            continue
-        seen.add(key)
+        if img is not None and key not in seen:
+            seen.add(key)
+            links.append((a, key, img))
+    cells = _cells(every)
+    cell_of = dict(zip((id(a) for a, _ in every), cells))
+    cells = []
+    for a, key, img in links:
+        href = a.get("href") or ""
         _, aid = _pid_of(href)
-        cell = _cell_of(a, key)
+        cell = cell_of[id(a)]
         cells.append(cell)
         src = urljoin(base_url, img.get("src") or "")
         folder, filename = _file_of(src)
@@ -597,8 +612,8 @@ def thumbnails(
         m = re.search(r"(?:File ?name)\s*[=:]\s*(\S+)", hint, re.I)
         if m and not filename:
             filename = m.group(1)
-        title_el = _first_with_class(cell, (THUMB_TITLE_CLASS,))
-        caption_el = _first_with_class(cell, (THUMB_CAPTION_CLASS,))
+        title_el = _first_by_class(cell, THUMB_TITLE_CLASS)
+        caption_el = _first_by_class(cell, THUMB_CAPTION_CLASS)
         row = {
             "id": key[1] if key[0] == "pid" else None,
             "album_id": aid if aid is not None else album,
@@ -612,7 +627,7 @@ def thumbnails(
         if key[0] == "pos":
             row["pos"] = key[1]
         result.photos.append(row)
-    if cells and _first_with_class(doc, (THUMB_TITLE_CLASS, THUMB_CAPTION_CLASS)) is None:
+    if cells and _first_by_class(doc, THUMB_TITLE_CLASS) is None and _first_by_class(doc, THUMB_CAPTION_CLASS) is None:
         for row, (title, caption) in zip(result.photos, _old_captions(cells, dated)):
             row["title"], row["description"] = title, caption
     pages = 1

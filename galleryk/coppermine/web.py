@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.html
 import requests
 
 from ..base.errors import BadReply, HttpStatusError, Reason, RedirectRefused, mask_secrets
@@ -631,9 +632,26 @@ class WebSession:
         return resp
 
 
+_PARSED = "_galleryk_page"
+"""The attribute a response keeps its decoded text and parsed document in (each page is parsed once)."""
+
+
 def html(resp: requests.Response) -> str:
     """A response's body as text, in the charset the gallery declares (header, then ``<meta>``)."""
+    kept = getattr(resp, _PARSED, None)
+    if kept is not None:
+        return kept[0]
     return pages.decode(resp.content or b"", resp.headers.get("Content-Type"))
+
+
+def document(resp: requests.Response) -> lxml.html.HtmlElement:
+    """A response's page parsed, once: later calls get the same document (read it, do not change it)."""
+    kept = getattr(resp, _PARSED, None)
+    if kept is None:
+        text = html(resp)
+        kept = (text, pages.parse(text))
+        setattr(resp, _PARSED, kept)
+    return kept[1]
 
 
 def _strip_query(url: str) -> str:
@@ -644,8 +662,7 @@ def _looks_like_guest(resp: requests.Response) -> bool:
     """An HTML page with a login link and no logout link: our session is gone."""
     if "html" not in resp.headers.get("Content-Type", ""):
         return False
-    doc = pages.parse(html(resp))
-    hrefs = [a.get("href") or "" for a in doc.iter("a")]
+    hrefs = [a.get("href") or "" for a in document(resp).iter("a")]
     return not any(pages.LOGOUT_LINK in h for h in hrefs) and any(pages.LOGIN_LINK in h for h in hrefs)
 
 

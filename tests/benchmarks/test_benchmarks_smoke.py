@@ -24,6 +24,7 @@ SCRIPTS = {
     "bench_import": [],
     "bench_push": [],
     "bench_widgets": [],
+    "bench_cpg_scale": [],
 }
 
 
