@@ -1,8 +1,9 @@
 """The web client on galleries that speak German and French, without asking them for English.
 
 Each test runs on the real 1.6.26 in German and in French with ``language=None`` (galleryk asks
-nothing, as on a gallery that ignores ``lang=english``, and reads the gallery's own words), and on
-the German 1.6.26 with the English request, 1.5.21 in French and 1.4.27 in German (without it). What
+nothing, as on a gallery that ignores ``lang=english``, and reads the gallery's own words), on
+the German 1.6.26 with the English request, 1.5.21 in French and 1.4.27 in German (without it),
+and on the sandbox in German (which ignores the request) and French. What
 galleryk reads there: forms, fields, links and classes; the words of the messages only where they
 alone tell two outcomes apart, in every language the releases ship.
 """
@@ -10,7 +11,7 @@ alone tell two outcomes apart, in every language the releases ship.
 from __future__ import annotations
 
 import pytest
-from support.cpg_servers import CpgServer, unique
+from support.cpg_servers import CpgServer, SandboxServer, unique
 
 from galleryk.base.errors import Reason
 from galleryk.coppermine.errors import CoppermineBanned, CoppermineError
@@ -18,18 +19,27 @@ from galleryk.coppermine.errors import CoppermineBanned, CoppermineError
 from .test_coppermine_servers import WRONG, code_of, jpeg, posts
 
 CASES = [
-    ("1.6.26", "german", None),
-    ("1.6.26", "french", None),
-    ("1.6.26", "german", "english"),
-    ("1.5.21", "french", None),
-    ("1.4.27", "german", None),
+    # (server, the gallery's language, what galleryk asks for, the language its pages then come in)
+    ("1.6.26", "german", None, "german"),
+    ("1.6.26", "french", None, "french"),
+    ("1.6.26", "german", "english", "english"),
+    ("1.5.21", "french", None, "french"),
+    ("1.4.27", "german", None, "german"),
+    ("sandbox", "german", "english", "german"),  # the sandbox ignores the request, as a gallery may
+    ("sandbox", "french", None, "french"),
 ]
 
 
 @pytest.fixture(params=CASES, ids=lambda c: f"{c[0]}-{c[1]}-{'asks-' + c[2] if c[2] else 'asks-nothing'}")
 def spoken(request, real_servers) -> tuple[CpgServer, str | None]:
-    version, lang, ask = request.param
-    return real_servers(version, lang), ask
+    version, lang, ask, reads = request.param
+    if version == "sandbox":
+        server: CpgServer = SandboxServer(request.getfixturevalue("sandbox"))
+        server.sandbox.configure_coppermine(lang=lang)
+    else:
+        server = real_servers(version, lang)
+    server.notes["reads"] = reads
+    return server, ask
 
 
 def client(spoken, role: str = "user", **options):
@@ -41,11 +51,11 @@ LOGOUT = {"german": "Abmelden", "french": "Déconnexion", "english": "Logout"}
 
 
 def test_the_client_reads_the_pages_in_the_language_it_asked_for_or_the_gallerys(spoken):
-    server, ask = spoken
+    server, _ = spoken
     cpg = client(spoken)
     cpg.login()
     page = cpg.transport.get(server.url + "index.php").text  # the client's own session
-    word = LOGOUT[ask or server.real.lang]
+    word = LOGOUT[server.notes["reads"]]
     assert f">{word} [{server.role('user')[0]}]<" in page
 
 

@@ -31,7 +31,7 @@ from werkzeug.wrappers import Request, Response
 from ... import upload_hooks
 from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
-from . import album_editor, pages
+from . import album_editor, pages, words
 from .browse import Browse, PageError, int_arg
 from .editing import Editing
 from .session import SessionState, WebSessions
@@ -135,7 +135,7 @@ class CpgWeb:
 
     def _html(self, ctx: Ctx, title: str, body: str, status: int = 200) -> Response:
         charset = self.settings.coppermine_charset
-        text = pages.page(title, body, self._viewer(ctx), charset)
+        text = words.translate(pages.page(title, body, self._viewer(ctx), charset), self.gallery.config("lang"))
         return Response(
             text.encode(charset, "xmlcharrefreplace"), status=status, content_type=f"text/html; charset={charset}"
         )
@@ -319,7 +319,7 @@ class CpgWeb:
         try:
             stored = self._receive(ctx, "Filedata")
         except UploadRefused as exc:
-            return _refusal(exc.message)
+            return _refusal(words.translate(exc.message, self.gallery.config("lang")))
         key = secrets.token_hex(16)  # 1.6.26 names a message the page it leads to does not show
         if stored.approved:
             return self._redirect(
