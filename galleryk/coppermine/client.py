@@ -100,7 +100,7 @@ class Coppermine(Service):
 
     ``mode``: ``"auto"`` (probe ``api/`` once, on first use, and remember the answer in
     ``client.mode``), ``"api"`` (the cpgAPI add-on; raises if the gallery has none) or
-    ``"web"`` (the pages of a stock Coppermine 1.5/1.6/1.7).
+    ``"web"`` (the pages of a stock Coppermine 1.4 to 1.7).
 
     Security: the cpgAPI sends the password with every call, and the known cpgAPI server code
     writes every posted field, the password included, to a debug file on the server; the

@@ -1,8 +1,17 @@
-"""Everything galleryk reads from stock Coppermine (1.5-1.7) HTML pages, written down in one place.
+"""Everything galleryk reads from stock Coppermine (1.4-1.7) HTML pages, written down in one place.
 
 The web protocol has no machine-readable replies, so the client depends on page structure.
 These are the facts it relies on; a theme may move elements around, so each parser looks for
-*links and class names*, never for table positions:
+*links and class names*, never for table positions. Where a page says something in words only
+(a ban, a refusal's reason), the words are compared with every shipped language (:mod:`.texts`).
+What 1.4 and 1.5 do otherwise than the list below: 1.4's boxes are ``table.maintable`` cells
+(``<font size="3"><b>message</b>``, after a ``<!-- cpg_die -->`` comment for an error), its
+thumbnails link ``displayimage.php?album=N&pos=K`` (no pid: the picture's page has it, in its
+``addfav.php?pid=`` link), its picture title and caption follow ``<!-- BEGIN title -->`` and
+``<!-- BEGIN caption -->``; 1.4 and 1.5 give thumbnail titles, view counts and the uploader the
+one class ``span.thumb_title`` and captions ``span.thumb_caption`` (the last one a date on
+``lastup``); the album editor ``editpics.php`` lists a user's pictures as ``pid[]``,
+``title<pid>``, ``caption<pid>``, ``keywords<pid>`` and the file's URL in ``<tt>``:
 
 - signed in: a link to ``logout.php?form_token=...&timestamp=...`` (also the form token);
   a guest sees a link to ``login.php`` instead;
