@@ -56,7 +56,9 @@ one class ``span.thumb_title`` and captions ``span.thumb_caption`` (the last one
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
@@ -543,10 +545,29 @@ def _first_with_class(root: lxml.html.HtmlElement, names: tuple[str, ...]) -> lx
     return None
 
 
+@functools.cache
+def _class_xpath(name: str) -> etree.XPath:
+    return etree.XPath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class)), ' {name}')][1]")
+
+
 def _first_by_class(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement | None:
-    """The first element in ``root`` (itself included) with a class that begins with ``name`` (an XPath: fast)."""
-    found = root.xpath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class)), ' {name}')][1]")
-    return found[0] if found else None
+    """The first element in ``root`` (itself included) with a class that begins with ``name`` (a compiled XPath)."""
+    found = _class_xpath(name)(root)
+    return found[0] if isinstance(found, list) and found else None
+
+
+def _joiner(base_url: str) -> Callable[[str], str]:
+    """``urljoin(base_url, ref)``, quick for the plain relative links a gallery's pages are made of."""
+    parts = urlsplit(base_url)
+    folder = base_url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[0] + "/"
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def join(ref: str) -> str:
+        if not ref or "://" in ref or ref.startswith(("./", "../", "?", "#", "//")) or "/../" in ref or "/./" in ref:
+            return urljoin(base_url, ref)
+        return origin + ref if ref.startswith("/") else folder + ref
+
+    return join
 
 
 def _file_of(src: str) -> tuple[str, str]:
@@ -600,7 +621,8 @@ def thumbnails(
     doc = _doc(page)
     result = ThumbPage()
     seen: set[tuple[str, int]] = set()
-    every = [(a, k) for a in doc.iter("a") if (k := _picture_key(a.get("href") or "")) is not None]
+    anchors = [(a, a.get("href") or "") for a in doc.iter("a")]
+    every = [(a, k) for a, h in anchors if "displayimage" in h and (k := _picture_key(h)) is not None]
     links = []
     for a, key in every:
         img = next(a.iter("img"), None)
@@ -610,13 +632,14 @@ def thumbnails(
     cells = _cells(every)
     cell_of = dict(zip((id(a) for a, _ in every), cells))
     cells = []
+    join = _joiner(base_url)
     for a, key, img in links:
         href = a.get("href") or ""
         _, aid = _pid_of(href)
         cell = cell_of[id(a)]
         cells.append(cell)
-        src = urljoin(base_url, img.get("src") or "")
-        folder, filename = _file_of(src)
+        src = join(img.get("src") or "")
+        _, filename = _file_of(src)
         hint = img.get("title") or ""
         m = re.search(r"(?:File ?name)\s*[=:]\s*(\S+)", hint, re.I)
         if m and not filename:
@@ -630,8 +653,8 @@ def thumbnails(
             "description": _text(caption_el),
             "filename": filename,
             "thumb_url": src,
-            "url": urljoin(src, folder + _quote_name(filename)) if filename else None,
-            "page_url": urljoin(base_url, href.replace("&amp;", "&")),
+            "url": (src.rsplit("/", 1)[0] + "/" + _quote_name(filename)) if filename else None,
+            "page_url": join(href.replace("&amp;", "&")),
         }
         if key[0] == "pos":
             row["pos"] = key[1]
@@ -640,13 +663,13 @@ def thumbnails(
         for row, (title, caption) in zip(result.photos, _old_captions(cells, dated)):
             row["title"], row["description"] = title, caption
     pages = 1
-    for a in doc.iter("a"):
-        href = a.get("href") or ""
+    for _, href in anchors:
         if "thumbnails.php" in href and "page=" in href:
             q = _query(href)
             if album is None or _int(q.get("album")) in (None, album):
                 pages = max(pages, _int(q.get("page")) or 1)
-    m = FILES_ON_PAGES.search(_text(doc))
+    heads = doc.xpath("//td[contains(@class, 'tableh1')]")  # where "<N> files on <P> page(s)" stands
+    m = next(filter(None, (FILES_ON_PAGES.search(_text(h)) for h in heads)), None)
     if m:
         result.total = int(m.group(1))
         pages = max(pages, int(m.group(2)))
