@@ -97,8 +97,8 @@ def test_refusals_carry_the_add_ons_codes(api_server):
 def test_a_file_that_is_not_an_image_is_refused_as_a_file(api_server):
     with pytest.raises(CoppermineError) as info:
         client(api_server).upload(b"not a picture at all" * 10, album=api_server.album("own"), filename="x.jpg")
-    # the real add-on answers 17 ("error in inserting or resizing"), the sandbox 13 ("not an image")
-    assert info.value.code == (17 if api_server.version == "1.4.27" else 13) and info.value.reason is Reason.FILE
+    # the add-on answers 17 ("Error in inserting or resizing image"), never 13 ("not an image")
+    assert info.value.code == 17 and info.value.reason is Reason.FILE
 
 
 def test_create_album_uses_the_gallerys_album_manager(api_server):

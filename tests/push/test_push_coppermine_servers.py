@@ -1,9 +1,10 @@
-"""Pushes into Coppermine in web mode, against every server: the sandbox, the real 1.6.26 gallery, a live one.
+"""Pushes into Coppermine in web mode, against every server: the sandbox, the four real releases, a live one.
 
 The same assertions on each: ``create=True`` makes the album once, a rerun and a fresh journal
 upload nothing twice (the push markers are found again among the keywords), a push killed
-half-way is finished by a rerun, and a copy between two galleries keeps the metadata. Each
-test pushes into an album of its own, since the real gallery is shared by the session.
+half-way is finished by a rerun, a copy between two galleries keeps the metadata, and a rerun
+with a lost journal sends nothing again that waits for approval. Each test pushes into an album
+of its own, since each real gallery is shared by the session.
 """
 
 from __future__ import annotations
