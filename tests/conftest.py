@@ -105,5 +105,5 @@ def sandbox(sandbox_data: Path) -> Iterator[gks.Sandbox]:
         sb.stop()
 
 
-# -- Coppermine: the real 1.6.26 gallery (once per session) and the fixture over every server -------
-from support.cpg_fixtures import cpg_server, real_coppermine  # noqa: E402,F401
+# -- Coppermine: the real galleries (each once per session) and the fixture over every server --------
+from support.cpg_fixtures import cpg_server, cpg_server_16, real_coppermine, real_gallery, real_servers  # noqa: E402,F401

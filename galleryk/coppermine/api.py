@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..base.errors import Reason
 from .errors import Code, CoppermineError
 from .pages import error_text
 
@@ -92,13 +93,28 @@ def read_reply(body: bytes) -> Reply:
     return Reply(root, _junk_text(junk))
 
 
+_UPLOAD_LIMITS: dict[int, str] = {
+    Code.PHP_UPLOAD_ERROR: "the file is larger than the gallery's PHP upload limit (upload_max_filesize)",
+    Code.INVALID_FUNCTION: (
+        "the upload was larger than the gallery's PHP limit on a request (post_max_size): PHP dropped the whole form"
+    ),
+}
+"""What the real add-on's bare codes mean for an upload: 6 comes with an empty message, and a body over
+``post_max_size`` reaches it as an empty form, answered 100 "Invalid function name passed"."""
+
+
 def raise_for_failure(reply: Reply, function: str) -> None:
     """Turn a ``<status>fail</status>`` reply into a CoppermineError with the gallery's code and text."""
     if reply.failed:
+        code = reply.code if reply.code is not None else 0
         text = reply.verbose or "the gallery gave no reason"
+        reason = None
+        if function == "cpgAPI.upload" and code in _UPLOAD_LIMITS:
+            text = f"{_UPLOAD_LIMITS[code]}" + (f" ({reply.verbose})" if reply.verbose else "")
+            reason = Reason.FILE
         if reply.junk:
             text += f" (the server also printed: {reply.junk})"
-        raise CoppermineError(reply.code if reply.code is not None else 0, f"{function}: {text}")
+        raise CoppermineError(code, f"{function}: {text}", reason=reason)
 
 
 def upload_pid(reply: Reply) -> int:

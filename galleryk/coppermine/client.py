@@ -9,16 +9,19 @@ Listings of pictures always come from the web pages, since the cpgAPI has no suc
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
+import re
 import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import requests
@@ -43,10 +46,10 @@ from ..services.once import make_once
 from ..services.registry import tag_listing
 from ..transport import DEFAULT_DEADLINE, DEFAULT_MAX_REPLY, DEFAULT_STALL, Transport, UploadSource
 from ..transport.retry import RetryPolicy
-from . import api, edits, pages, tree
+from . import api, edits, pages, texts, tree
 from .errors import Code, CoppermineError
 from .http import DEFAULT_TIMEOUT, Http
-from .web import WebSession, banned, html
+from .web import DEFAULT_LANGUAGE, WebSession, banned, document, html
 
 MODES = ("auto", "api", "web")
 DEFAULT_SEPARATOR = ";"
@@ -54,9 +57,13 @@ PROBE_ATTEMPTS = 3
 PROBE_PAUSE = 0.5
 PAGES = RetryPolicy(retries=2, first_wait=0.5)
 """A listing page that fails on the way (cut, error page, 5xx) is read again twice, after 0.5 and 1 s."""
+POSITION_TRIES = 12
+"""Pages read to find a 1.4 picture by its position while pictures added meanwhile move it along."""
 RECENT = "lastup"
 """The meta album of the newest pictures, newest first (``thumbnails.php?album=lastup``)."""
 DEFAULT_RECENT = 50
+EDITOR_PAGE = 100
+"""Pictures asked of the album editor per page (its own list offers 25, 50, 75 and 100)."""
 log = logging.getLogger("galleryk.coppermine")
 _warned_urls: set[str] = set()
 _warn_lock = threading.Lock()
@@ -94,7 +101,7 @@ class Coppermine(Service):
 
     ``mode``: ``"auto"`` (probe ``api/`` once, on first use, and remember the answer in
     ``client.mode``), ``"api"`` (the cpgAPI add-on; raises if the gallery has none) or
-    ``"web"`` (the pages of a stock Coppermine 1.5/1.6/1.7).
+    ``"web"`` (the pages of a stock Coppermine 1.4 to 1.7).
 
     Security: the cpgAPI sends the password with every call, and the known cpgAPI server code
     writes every posted field, the password included, to a debug file on the server; the
@@ -105,7 +112,11 @@ class Coppermine(Service):
     modes, because the cpgAPI has no call that lists pictures.
 
     ``keyword_separator``: how the gallery separates keywords (its ``keyword_separator``
-    setting); by default read off its upload form, else ``;``.
+    setting); by default read off its upload form (1.4: a blank, always), else ``;``.
+
+    ``language``: asked of the gallery on the first page (``lang=english``: 1.4 to 1.6 then
+    answer in it; None asks nothing). Nothing depends on it: pages are read by their structure,
+    and messages in any language the releases ship.
 
     Limits on what a broken or hostile server can cost: ``timeout`` (seconds to connect, and
     for each next byte: 30), ``deadline`` (seconds one page or call may take in all, retries
@@ -147,6 +158,7 @@ class Coppermine(Service):
         deadline: float | None = DEFAULT_DEADLINE,
         stall: float | None = DEFAULT_STALL,
         max_reply: int | None = DEFAULT_MAX_REPLY,
+        language: str | None = DEFAULT_LANGUAGE,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -162,7 +174,8 @@ class Coppermine(Service):
             timeout=timeout, user_agent=user_agent, deadline=deadline, stall=stall, max_reply=max_reply
         )
         self._rejected: set[str] = set()  # digests of (user, password) the gallery rejected: never sent again
-        self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
+        self.language = language
+        self._web = self._session()
         self._api_signed_in = False
         self._charset = "utf-8"  # of the cpgAPI's text fields: the gallery's, as its XML declares it
         self._separator = keyword_separator
@@ -284,9 +297,14 @@ class Coppermine(Service):
             self._password = password or ""
             self._api_signed_in = False
             self._http.transport.session.cookies.clear()  # the previous user's session ends here
-            self._web = WebSession(self.url, self.username, self._password, self._http.send, self._rejected)
+            self._web = self._session()
         if password and urlsplit(self.url).scheme == "http":
             _warn_plain_http(self.url)
+
+    def _session(self) -> WebSession:
+        return WebSession(
+            self.url, self.username, self._password, self._http.send, self._rejected, language=self.language
+        )
 
     @property
     def signed_in(self) -> bool:
@@ -363,29 +381,42 @@ class Coppermine(Service):
         if self.mode == "api":
             reply = self._api("cpgAPI.catList", {"cat": "0"}, allow_empty=True)
             listed = [] if reply is None else api.catlist_albums(reply)
-            allowed, why = self._upload_permissions()
-            rows = [
-                album_row(a.aid, a.title, a.categories, can_upload=None if allowed is None else a.aid in allowed)
-                for a in listed
-            ]
+            rights, why, _ = self._upload_rights([(a.aid, a.categories) for a in listed])
+            rows = [album_row(a.aid, a.title, a.categories, can_upload=rights.get(a.aid)) for a in listed]
+            known = any(v is not None for v in rights.values())
             df = albums_frame(
-                rows,
-                source="cpgAPI cpgAPI.catList"
-                + ("" if allowed is None else "; can_upload: web page upload.php?single"),
+                rows, source="cpgAPI cpgAPI.catList" + ("; can_upload: the gallery's upload pages" if known else "")
             )
             df.attrs["can_upload"] = why
             return tag_listing(df, self)
         return tag_listing(self._web_albums(), self)
 
-    def _upload_permissions(self) -> tuple[set[int] | None, str]:
-        """The ids the upload form offers this user (api mode asks the web pages), or None and why not."""
+    def _upload_rights(
+        self, albums: list[tuple[int, tuple[tuple[int, str], ...]]]
+    ) -> tuple[dict[int, bool | None], str, list[pages.UploadAlbum]]:
+        """Whether this user may upload to each album (None: the pages do not say), where that comes from, and the
+        albums the upload form offers.
+
+        1.5 to 1.7: the albums of the upload form ``upload.php?single``. 1.4's form names albums only once a
+        file was sent (its placement form): until then, the albums of the user's own gallery are open to a
+        user the form is offered to, and the others unknown.
+        """
         try:
             offered = self._web.upload_albums()
         except (CoppermineError, TransportError) as exc:
-            return None, f"unknown: the gallery's upload form did not answer ({exc})"
-        if offered is None:
-            return set(), "from upload.php?single: no album is open to this user"
-        return {a.aid for a in offered}, "from upload.php?single"
+            return {aid: None for aid, _ in albums}, f"unknown: the gallery's upload form did not answer ({exc})", []
+        if offered is not None:
+            ids = {a.aid for a in offered}
+            return {aid: aid in ids for aid, _ in albums}, "from upload.php?single", offered
+        if self._web.dialect.legacy_upload:
+            mine = self._web.personal_category()
+            rights = {aid: (True if chain and chain[-1][0] == mine else None) for aid, chain in albums}
+            why = (
+                "Coppermine 1.4: your own gallery's albums are open to you; the upload form names the others only "
+                "once a file was sent (known after your first upload)"
+            )
+            return rights, why, []
+        return {aid: False for aid, _ in albums}, "from upload.php?single: no album is open to this user", []
 
     def _category_page(self, cid: int, page: int = 1) -> pages.CategoryPage | None:
         params = {"cat": str(cid)} if page == 1 else {"cat": str(cid), "page": str(page)}
@@ -413,11 +444,10 @@ class Coppermine(Service):
 
     def _web_albums(self) -> pd.DataFrame:
         found = self._tree()
-        offered = self._web.upload_albums()  # None: no upload form for this user (a guest, a viewers' group)
-        allowed = {a.aid for a in offered} if offered is not None else set()
-        rows = [album_row(a.aid, a.title, a.categories, can_upload=a.aid in allowed) for a in found]
+        rights, why, offered = self._upload_rights([(a.aid, a.categories) for a in found])
+        rows = [album_row(a.aid, a.title, a.categories, can_upload=rights.get(a.aid)) for a in found]
         known = {a.aid for a in found}
-        for a in offered or []:
+        for a in offered:
             if a.aid not in known:
                 rows.append(
                     {
@@ -428,9 +458,9 @@ class Coppermine(Service):
                         "can_upload": True,
                     }
                 )
-        return albums_frame(
-            rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)"
-        )
+        df = albums_frame(rows, source="web pages: index.php?cat=N (tree), upload.php?single (albums open to uploads)")
+        df.attrs["can_upload"] = why
+        return df
 
     def photos(self, album: AlbumRef | None = None, limit: int | None = None, *, details: bool = False) -> pd.DataFrame:
         """The pictures of an album, read from its ``thumbnails.php`` pages (the cpgAPI cannot list them).
@@ -460,6 +490,62 @@ class Coppermine(Service):
         for row, (_, info) in zip(rows, infos.iterrows()):
             row["description"] = info["description"]
             row["tags"] = info["tags"]
+
+    def pending_photos(self, album: AlbumRef | None = None, *, listed: Iterable[int] | None = None) -> pd.DataFrame:
+        """This user's pictures of ``album`` that await an admin's approval, as the album editor shows them.
+
+        Album pages and "Last additions" never show an uploader their pictures awaiting approval; the
+        album editor ``editpics.php?album=<aid>`` does: every picture of an album of theirs, and in a
+        public album open to their uploads their own of the last five hours (75 minutes on 1.5), or all
+        of them when the admin lets users keep control of their files. Those it lists and the album's
+        pages do not are the pending ones. Same columns as :meth:`photos` (``tags`` are the keywords).
+        ``df.attrs["complete"]`` is False where the gallery shows the uploader nothing of them (1.4's
+        editor takes only albums of the user's own gallery), with the reason in ``df.attrs["pending"]``.
+        ``listed``: the album's ids as the caller has just listed them (the album is not listed again).
+        """
+        if album is None:
+            raise AlbumNotFound("pictures await approval in an album: name the album", service=self.service)
+        aid = self.resolve_album(album)
+        rows, why = self._album_editor(aid)
+        if rows:
+            shown = set(self.photos(aid)["id"].dropna().astype(int)) if listed is None else {int(i) for i in listed}
+            rows = [r for r in rows if r["id"] not in shown]
+        sep = self.keyword_separator
+        for row in rows:
+            words = row.pop("keywords")
+            row["tags"] = [w for w in (words.split() if sep == " " else words.split(sep)) if w.strip()]
+            row["album_id"] = aid
+        df = photos_frame(rows, source=f"web page: editpics.php?album={aid} (this user's pictures), less the album's")
+        df.attrs["complete"] = why is None
+        df.attrs["pending"] = why or "the album editor lists this user's pictures of the album"
+        return tag_listing(df, self)
+
+    def _album_editor(self, aid: int) -> tuple[list[dict], str | None]:
+        """The pictures ``editpics.php?album=<aid>`` lists to this user, every page; (rows, why not) where it
+        refuses to list them."""
+        if not self.username:
+            return [], "a guest has no album editor"
+        self._learn_separator()
+        rows: list[dict] = []
+        start = 0
+        while True:
+            what = f"editpics.php?album={aid}&start={start}"
+            resp = self._web.page("editpics.php", {"album": str(aid), "start": str(start), "count": str(EDITOR_PAGE)})
+            _check_page(resp, what, listing=True)
+            text = html(resp)
+            found = pages.album_editor(text, resp.url)
+            if not found:
+                problem = pages.die_message(text)
+                if problem is None or texts.says("editpics_empty", problem):
+                    return rows, None
+                ban = pages.ban_message(text)
+                if ban:
+                    raise banned(what, ban)
+                return rows, f"the gallery's album editor does not list this album's pictures to you: {problem}"
+            rows += [r for r in found if r["id"] not in {x["id"] for x in rows}]
+            if len(found) < EDITOR_PAGE:
+                return rows, None
+            start += EDITOR_PAGE
 
     def recent_photos(
         self, album: AlbumRef | None = None, limit: int = DEFAULT_RECENT, *, category: int | None = None
@@ -496,8 +582,60 @@ class Coppermine(Service):
             return paging.Page(page.photos or None, len(page.photos), page.pages)
 
         found = [row for rows in paging.walk(fetch, read, limit=limit, workers=self.workers) for row in rows]
-        unique = list({p["id"]: p for p in reversed(found)}.values())[::-1]  # each picture once, first page first
-        return unique if limit is None else unique[:limit]
+        key = [p["id"] if p["id"] is not None else p["page_url"] for p in found]
+        unique = list({k: p for k, p in zip(reversed(key), reversed(found))}.values())[::-1]  # each once, in order
+        unique = unique if limit is None else unique[:limit]
+        self._pids_by_position(unique)
+        return unique
+
+    def _pids_by_position(self, rows: list[dict], only: list[dict] | None = None) -> None:
+        """Give rows that 1.4 links by position (``displayimage.php?album=N&pos=K``) their pid, from each picture's
+        page (its "Add to favorites" link): 1.4's album pages name no pid. ``workers`` pages at a time.
+
+        Pictures added meanwhile move the others along: a page that shows another listed picture tells how
+        far, and the position is corrected; one that shows a picture not listed sends the search onward.
+        """
+        todo = [r for r in (rows if only is None else only) if r["id"] is None and r.get("pos") is not None]
+        listed = {_file_key(r.get("url")): int(r["pos"]) for r in rows if r.get("pos") is not None}
+        for row in rows:
+            row.setdefault("_pos", row.pop("pos", None))
+        if not todo:
+            for row in rows:
+                row.pop("_pos", None)
+            return
+
+        def one(row: dict) -> None:
+            link, want, home = str(row["page_url"]), _file_key(row.get("url")), int(row["_pos"])
+            what = link.replace(self.url, "")
+            pos, tried = home, set()
+            for _ in range(POSITION_TRIES):
+                tried.add(pos)
+                url = re.sub(r"([?&]pos=)\d+", rf"\g<1>{pos}", link)
+                resp = PAGES.call(functools.partial(self._web.page, url))
+                _check_page(resp, what)
+                text = html(resp)
+                pid = pages.shown_pid(text)
+                shown = _file_key(pages.picture(text, resp.url, pid=pid).get("original_url"))
+                if pid is not None and (want is None or shown in (None, want)):
+                    row["id"] = pid
+                    row["page_url"] = f"{self.url}displayimage.php?pos=-{pid}"  # 1.4's own link to one picture
+                    return
+                moved = pos - listed[shown] if shown in listed else None
+                guess = home + moved if moved is not None else pos + 1
+                pos = guess if guess >= 0 and guess not in tried else max(tried) + 1
+            raise CoppermineError(
+                Code.NONE,
+                f"{what}: the picture's pages do not show {row.get('filename') or 'it'} where the album lists it "
+                f"(pictures were being added meanwhile; {_page_problem(resp) or 'another picture, or none'})",
+                reason=Reason.UNRECOGNISED,
+            )
+
+        try:
+            with ThreadPoolExecutor(max(1, min(self.workers, len(todo))), thread_name_prefix="galleryk-cpg") as pool:
+                list(pool.map(one, todo))
+        finally:
+            for row in rows:
+                row.pop("_pos", None)
 
     def _thumb_page(
         self, params: dict[str, str], page: int, what: str, aid: int | None, recent: bool = False
@@ -508,9 +646,8 @@ class Coppermine(Service):
         def read() -> pages.ThumbPage:
             resp = self._web.page("thumbnails.php", {**params, "page": str(page)})
             _check_page(resp, label, listing=True)
-            text = html(resp)
-            doc = pages.parse(text)
-            result = pages.thumbnails(doc, resp.url, album=aid)
+            doc = document(resp)
+            result = pages.thumbnails(doc, resp.url, album=aid, dated=recent)
             if not result.photos:
                 ban = pages.ban_message(doc)
                 if ban:
@@ -532,9 +669,7 @@ class Coppermine(Service):
         """One picture's page (displayimage.php) read: id, album_id, title, description (the caption), tags (the
         keywords), original_url (full size), page_url, filename, width, height, filesize, date_added and more."""
         pid = photo_id(photo)
-        resp = self._web.page("displayimage.php", {"pid": str(pid)})
-        _check_page(resp, f"displayimage.php?pid={pid}")
-        info = pages.picture(html(resp), resp.url, pid=pid)
+        info, resp, where = self._picture_page(pid)
         if info["filename"] is None and info["original_url"] is None:
             problem = _page_problem(resp) or "the page shows no picture"
             raise CoppermineError(Code.ALBUM_REFUSED, f"picture {pid}: {problem}", reason=Reason.NOT_FOUND)
@@ -550,8 +685,27 @@ class Coppermine(Service):
         if info["original_url"] is None and info["fullsize_page"]:
             full = self._web.page(info["fullsize_page"])
             info["original_url"] = pages.fullsize_image(html(full), full.url)
-        info["source"] = f"web page: displayimage.php?pid={pid}"
+        info["source"] = f"web page: {where}"
+        info["page_url"] = self.url + where
         return info
+
+    def _picture_page(self, pid: int) -> tuple[dict[str, Any], requests.Response, str]:
+        """A picture's page read: ``displayimage.php?pid=N`` (1.5 and later), else ``?pos=-N``, which 1.4 answers
+        (its ``pid=`` page says the picture does not exist); the gallery's way is remembered."""
+        ways = ["pos", "pid"] if self._web.dialect.picture_by_pos else ["pid", "pos"]
+        for way in ways:
+            where = f"displayimage.php?pid={pid}" if way == "pid" else f"displayimage.php?pos=-{pid}"
+            resp = self._web.page(where)
+            _check_page(resp, where)
+            info = pages.picture(html(resp), resp.url, pid=pid)
+            shown = info.get("shown_pid")
+            if info["filename"] is not None or info["original_url"] is not None or shown is not None:
+                if way == "pos" and shown == pid:
+                    self._web.dialect.picture_by_pos = True
+                return info, resp, where
+            if way == "pos" or self._web.dialect.picture_by_pos is False:
+                break
+        return info, resp, where
 
     def download(self, photo: PhotoRef, dest: str | os.PathLike | None = None) -> Path:
         """Save the full-size original of a picture; ``dest`` is a folder or a file path (default: current folder)."""
@@ -649,8 +803,22 @@ class Coppermine(Service):
             return titled[-1] if titled else None
 
         position = len(before)
+
+        def create() -> int:
+            aid = self._web.create_album(category, title, position)
+            if aid is None:  # 1.4's album manager does not say the new id: look for the album
+                aid = made()
+            if aid is None:
+                raise CoppermineError(
+                    Code.NONE,
+                    f"creating the album {title!r}: the album manager answered, but no new album of that title "
+                    f"appears in category {category} (Coppermine 1.4 puts a user's albums in their own gallery)",
+                    reason=Reason.UNRECOGNISED,
+                )
+            return aid
+
         return make_once(
-            lambda: self._web.create_album(category, title, position),
+            create,
             made,
             what=f"creating the album {title!r}",
             key=f"{self.account}|album|{category}|{' '.join(title.split())}",
@@ -694,6 +862,7 @@ class Coppermine(Service):
         check_text("tags", [tags] if isinstance(tags, str) else tags)
         aid = self.resolve_album(album)
         up = UploadSource(source, filename)
+        self._learn_separator()
         keywords = self._keywords(tags)
         started = time.monotonic()
         if self.mode == "api":
@@ -706,20 +875,19 @@ class Coppermine(Service):
         else:
 
             @contextlib.contextmanager
-            def body(token: pages.FormToken) -> Iterator[dict]:
-                fields = {
-                    "method": "upload_sgl",
-                    "album": str(aid),
-                    "form_token": token.form_token,
-                    "timestamp": token.timestamp,
-                    "title": title or "",
-                    "caption": description or "",
-                    "keywords": keywords,
-                }
+            def body(fields: dict, file_field: str) -> Iterator[dict]:
                 with up.opened() as opened:
-                    yield self._http.multipart(fields, ("Filedata", up.filename, opened.stream), progress)
+                    yield self._http.multipart(fields, (file_field, up.filename, opened.stream), progress)
 
-            pid, status = self._web.upload(body, aid)
+            pid, status = self._web.upload(
+                body,
+                aid,
+                title=title or "",
+                caption=description or "",
+                keywords=keywords,
+                filename=up.filename,
+                find=lambda name: self._newest_named(aid, name, title or ""),
+            )
         return UploadResult(
             id=str(pid) if pid is not None else None,
             status=status,
@@ -729,8 +897,37 @@ class Coppermine(Service):
             filename=up.filename,
             bytes=up.size,
             seconds=time.monotonic() - started,
-            url=f"{self.url}displayimage.php?pid={pid}" if pid is not None else None,
+            url=self._picture_url(pid) if pid is not None else None,
         )
+
+    def _picture_url(self, pid: int) -> str:
+        by_pos = self._web.dialect.picture_by_pos or self._web.dialect.legacy_upload
+        return f"{self.url}displayimage.php?pos=-{pid}" if by_pos else f"{self.url}displayimage.php?pid={pid}"
+
+    def _newest_named(self, aid: int, filename: str, title: str) -> int | None:
+        """The pid of the newest picture of album ``aid`` stored under ``filename`` (1.4 may add ``~N``), titled
+        ``title``: where a 1.4 upload landed, since its reply does not say. None when the album's newest
+        pictures hold none (it awaits approval, or another name was given)."""
+        resp = self._web.page("thumbnails.php", {"album": RECENT, "cat": str(-aid)})
+        _check_page(resp, f"thumbnails.php?album={RECENT}&cat=-{aid}", listing=True)
+        rows = pages.thumbnails(html(resp), resp.url, aid, dated=True).photos
+        wanted = [r for r in rows if _stored_as(r.get("filename") or "", filename)]
+        titled = [r for r in wanted if not title or r["title"] == " ".join(title.split())]
+        pick = (titled or wanted)[:1]
+        if not pick:
+            return None
+        self._pids_by_position(rows, only=pick)  # the whole page: it tells how far later uploads moved the pick
+        return int(pick[0]["id"]) if pick[0]["id"] is not None else None
+
+    def _learn_separator(self) -> None:
+        """Read the gallery's keyword separator off its upload page once, before the first keywords are joined (1.4
+        splits on blanks)."""
+        if self._separator is not None or self._web.keyword_separator is not None:
+            return
+        try:
+            self._web.upload_albums()
+        except (CoppermineError, TransportError) as exc:
+            log.info("the upload page did not say the keyword separator (%s); using %r", exc, DEFAULT_SEPARATOR)
 
     @property
     def keyword_separator(self) -> str:
@@ -847,6 +1044,28 @@ class Coppermine(Service):
         return reply
 
 
+def _file_key(url: object) -> str | None:
+    """A stored picture's identity in its gallery: the path of its file (folder and name), unquoted."""
+    if not isinstance(url, str) or not url:
+        return None
+    return unquote(urlsplit(url).path)
+
+
+def _stored_as(stored: str, sent: str) -> bool:
+    """Whether a gallery's file name ``stored`` may be the file sent as ``sent`` (characters it refuses become
+    ``_``; a name already taken gets ``~N`` before the extension)."""
+
+    def loose(name: str) -> tuple[str, str]:
+        stem, dot, ext = name.rpartition(".")
+        stem = stem if dot else name
+        return re.sub(r"[^0-9a-z]", "_", stem.lower()), ext.lower() if dot else ""
+
+    have, want = loose(stored), loose(sent)
+    if have[1] != want[1]:
+        return False
+    return re.fullmatch(re.escape(want[0]) + r"(_\d+)?", have[0]) is not None
+
+
 def _gallery_root(url: str) -> str:
     """The gallery's base URL ending in ``/``, without a trailing ``index.php``."""
     url = url.strip()
@@ -864,7 +1083,7 @@ def _gallery_root(url: str) -> str:
 def _check_page(resp: requests.Response, what: str, *, listing: bool = False) -> None:
     """Raise for an error status, a page that is not the gallery's (a PHP fatal error with status 200),
     and a listing page cut short (which would silently drop rows)."""
-    text = html(resp)
+    text = document(resp)
     if resp.status_code >= 500:
         raise HttpStatusError(
             f"{what}: HTTP {resp.status_code}: {pages.error_text(text)}", url=resp.url, status=resp.status_code

@@ -57,6 +57,7 @@ _REASONS: dict[int, Reason] = {
     Code.TOO_LARGE: Reason.FILE,
     Code.NOT_AN_IMAGE: Reason.FILE,
     Code.TYPE_NOT_ALLOWED: Reason.FILE,
+    Code.INSERT_FAILED: Reason.FILE,  # what the real add-on answers a file that is not an image
     Code.AUTHENTICATION: Reason.PASSWORD,
     Code.ALBUM_REFUSED: Reason.NOT_FOUND,
     Code.PERMISSION: Reason.PERMISSION,

@@ -1,8 +1,17 @@
-"""Everything galleryk reads from stock Coppermine (1.5-1.7) HTML pages, written down in one place.
+"""Everything galleryk reads from stock Coppermine (1.4-1.7) HTML pages, written down in one place.
 
 The web protocol has no machine-readable replies, so the client depends on page structure.
 These are the facts it relies on; a theme may move elements around, so each parser looks for
-*links and class names*, never for table positions:
+*links and class names*, never for table positions. Where a page says something in words only
+(a ban, a refusal's reason), the words are compared with every shipped language (:mod:`.texts`).
+What 1.4 and 1.5 do otherwise than the list below: 1.4's boxes are ``table.maintable`` cells
+(``<font size="3"><b>message</b>``, after a ``<!-- cpg_die -->`` comment for an error), its
+thumbnails link ``displayimage.php?album=N&pos=K`` (no pid: the picture's page has it, in its
+``addfav.php?pid=`` link), its picture title and caption follow ``<!-- BEGIN title -->`` and
+``<!-- BEGIN caption -->``; 1.4 and 1.5 give thumbnail titles, view counts and the uploader the
+one class ``span.thumb_title`` and captions ``span.thumb_caption`` (the last one a date on
+``lastup``); the album editor ``editpics.php`` lists a user's pictures as ``pid[]``,
+``title<pid>``, ``caption<pid>``, ``keywords<pid>`` and the file's URL in ``<tt>``:
 
 - signed in: a link to ``logout.php?form_token=...&timestamp=...`` (also the form token);
   a guest sees a link to ``login.php`` instead;
@@ -47,12 +56,16 @@ These are the facts it relies on; a theme may move elements around, so each pars
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+
+from . import texts
 
 # -- link patterns -----------------------------------------------------------------------
 LOGOUT_LINK = "logout.php"
@@ -173,18 +186,42 @@ def is_logged_in(page: str | bytes | lxml.html.HtmlElement) -> bool:
 
 
 def messages(page: str | bytes | lxml.html.HtmlElement) -> list[str]:
-    """The gallery's own messages on a page (validation, errors, warnings, notices), outermost first."""
+    """The gallery's own messages on a page (validation, errors, warnings, notices), outermost first.
+
+    1.5 and later put them in elements of the ``cpg_message`` classes; 1.4 in a ``table.maintable``
+    cell as ``<font size="3"><b>message</b></font>`` (its ``cpg_die`` and ``msg_box``).
+    """
     doc = _doc(page)
     found: list[str] = []
     for el in doc.iter():
-        if not isinstance(el.tag, str) or not _has_class(el, MESSAGE_CLASSES):
+        if not isinstance(el.tag, str):
             continue
-        if any(_has_class(a, MESSAGE_CLASSES) for a in el.iterancestors()):
+        if _has_class(el, MESSAGE_CLASSES):
+            if any(_has_class(a, MESSAGE_CLASSES) for a in el.iterancestors()):
+                continue
+            text = _text(el)
+        elif el.tag == "b" and _is_legacy_box(el):
+            text = _text(el)
+        else:
             continue
-        text = _text(el)
         if text and text not in found:
             found.append(text)
     return found
+
+
+def _is_legacy_box(b: lxml.html.HtmlElement) -> bool:
+    """Whether a ``<b>`` is the message of a 1.4 box: ``td.tableb > font[size=3] > b`` in a ``table.maintable``."""
+    font = b.getparent()
+    if font is None or font.tag != "font" or font.get("size") != "3":
+        return False
+    cell = font.getparent()
+    if cell is None or cell.tag != "td" or "tableb" not in (cell.get("class") or "").split():
+        return False
+    return any("maintable" in (t.get("class") or "").split() for t in cell.iterancestors("table"))
+
+
+def _legacy_boxes(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [b for b in doc.iter("b") if _is_legacy_box(b)]
 
 
 def is_gallery_page(page: str | bytes | lxml.html.HtmlElement) -> bool:
@@ -196,51 +233,122 @@ def is_gallery_page(page: str | bytes | lxml.html.HtmlElement) -> bool:
 
 
 def ban_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
-    """The gallery's "you are banned" message on a page, or None."""
+    """The gallery's "you are banned" message on a page (in any shipped language), or None."""
     for text in messages(page):
-        if re.search(r"\bbanned\b", text, re.I):
+        if texts.says("banned", text) or re.search(r"\bbanned\b", text, re.I):
             return text
     return None
+
+
+def _user_message(box: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next(
+        (x for x in box.iter() if isinstance(x.tag, str) and USER_MESSAGE_CLASS in (x.get("class") or "").split()),
+        None,
+    )
 
 
 def die_message(page: str | bytes | lxml.html.HtmlElement) -> str | None:
     """The message of a ``cpg_die`` box (an error page, a ban), or None when the page has none.
 
-    A notice such as an empty album's "No image to display" is not in such a box.
+    1.5 and later: an element of class ``cpg_message_error``/``_warning``/``_info`` holding an
+    ``h2`` and a ``span.cpg_user_message`` (1.7.02's admin-only "Unsupported version!" warning has
+    no such span, and is no error); 1.4: the cell that follows the ``<!-- cpg_die -->`` comment. A
+    notice such as an empty album's "No image to display" is not in such a box.
     """
-    for el in _doc(page).iter():
+    doc = _doc(page)
+    for el in doc.iter():
+        if el.tag is etree.Comment and "cpg_die" in (el.text or ""):
+            nxt = el.getnext()
+            if nxt is not None and not _has_class(nxt, DIE_CLASSES) and _text(nxt):
+                return _text(nxt)  # 1.4: the table row after the comment
+            continue
         if not isinstance(el.tag, str) or el.get("id") == "cpgMessage":
             continue
         classes = (el.get("class") or "").lower().split()
         if not any(c in DIE_CLASSES for c in classes) or el.find(".//h2") is None:
             continue
-        span = next(
-            (x for x in el.iter() if isinstance(x.tag, str) and USER_MESSAGE_CLASS in (x.get("class") or "").split()),
-            None,
-        )
-        return _text(span) if span is not None else _text(el)
+        span = _user_message(el)
+        if span is not None:
+            return _text(span)
+    return None
+
+
+def info_message(page: str | bytes | lxml.html.HtmlElement) -> tuple[str, bool] | None:
+    """The message of a page that is only a message (``msg_box``), and whether it offers a button on, or None.
+
+    1.5 and later: ``div.cpg_message_info > span.cpg_user_message`` (a button is a ``span.admin_menu``
+    link in the box; the ban page has none); 1.4: a ``table.maintable`` box without the ``cpg_die``
+    comment (a button is a link in its ``td.tablef`` row).
+    """
+    doc = _doc(page)
+    if any(el.tag is etree.Comment and "cpg_die" in (el.text or "") for el in doc.iter()):
+        return None
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.get("id") == "cpgMessage":
+            continue
+        if "cpg_message_info" in (el.get("class") or "").lower().split():
+            span = _user_message(el)
+            if span is not None:
+                button = any("admin_menu" in (x.get("class") or "") for x in el.iter() if isinstance(x.tag, str))
+                return _text(span), button
+    for b in _legacy_boxes(doc):
+        table = next(b.iterancestors("table"))
+        button = any(a.get("href") for a in table.xpath(".//td[contains(@class, 'tablef')]//a"))
+        return _text(b), button
     return None
 
 
 def keyword_separator(page: str | bytes | lxml.html.HtmlElement) -> str | None:
-    """The gallery's keyword separator as the upload form's label names it, or None when it does not say."""
-    m = _SEPARATOR_LABEL.search(_text(_doc(page)))
+    """The gallery's keyword separator as a form's label names it (in any shipped language), or None.
+
+    The label is the row of the form's ``keywords`` field ("Keywords (separate with semicolon)";
+    1.4's "Keywords (separate with spaces)", since 1.4 always splits on blanks).
+    """
+    doc = _doc(page)
+    for field_ in doc.xpath("//input[starts-with(@name, 'keywords')]"):
+        row = next(field_.iterancestors("tr"), None)
+        if row is not None:
+            sep = texts.separator_named(_text(row))
+            if sep is not None:
+                return sep
+    m = _SEPARATOR_LABEL.search(_text(doc))
     if m is None:
         return None
     word = m.group(1).lower().rstrip("s")
     return KEYWORD_SEPARATORS.get(word)
 
 
-def login_failure(page: str | bytes | lxml.html.HtmlElement) -> str | None:
-    """The "Login failed" (or ban) message of a login reply, or None when the page shows none."""
+def login_form(page: str | bytes | lxml.html.HtmlElement) -> bool:
+    """Whether the page holds a login form (one with a password field, or posting to ``login.php``): the gallery
+    asks for the password."""
     doc = _doc(page)
+    if doc.xpath("//form[.//input[@type='password']]"):
+        return True
+    return any(LOGIN_LINK in (f.get("action") or "") for f in doc.iter("form"))
+
+
+def meta_refresh(page: str | bytes | lxml.html.HtmlElement) -> bool:
+    """Whether the page sends the browser on by itself (``<meta http-equiv="refresh">``: 1.4's "Welcome" page)."""
+    return bool(_doc(page).xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']"))
+
+
+def login_failure(page: str | bytes | lxml.html.HtmlElement) -> str | None:
+    """Why a login reply that shows the login form again refused the password, or None when it shows no form.
+
+    1.5 and later put the reason in a ``cpg_message_validation`` box, 1.4 in red above the form;
+    the form itself is what says "refused", in any language.
+    """
+    doc = _doc(page)
+    if not login_form(doc):
+        return None
     for el in doc.iter():
         if isinstance(el.tag, str) and "cpg_message_validation" in (el.get("class") or ""):
-            return _text(el) or "Login failed"
-    for text in messages(doc):
-        if re.search(r"login failed|banned|incorrect|wrong password|invalid", text, re.I):
-            return text
-    return None
+            return _text(el) or "the gallery showed its login form again"
+    for el in doc.xpath("//*[contains(translate(@style, ' ', ''), 'color:red')]"):
+        if _text(el):
+            return _text(el)
+    said = [t for t in messages(doc) if texts.says("err_login", t)]
+    return said[0] if said else "the gallery showed its login form again"
 
 
 def error_text(page: str | bytes | lxml.html.HtmlElement, limit: int = 500) -> str:
@@ -394,20 +502,40 @@ def _pid_of(href: str) -> tuple[int | None, int | None]:
     return _int(q.get("pid")), _int(q.get("album"))
 
 
-def _cell_of(link: lxml.html.HtmlElement, pid: int) -> lxml.html.HtmlElement:
-    """The largest element around a thumbnail link that holds no other picture's link."""
-    cell = link
-    for anc in link.iterancestors():
-        others = False
-        for a in anc.iter("a"):
-            other, _ = _pid_of(a.get("href") or "")
-            if other is not None and other != pid:
-                others = True
+def _picture_key(href: str) -> tuple[str, int] | None:
+    """Which picture a thumbnail link names: ("pid", N) (1.5 and later), ("pos", K) (1.4 links by position), or None."""
+    if not PICTURE_LINK.search(href):
+        return None
+    q = _query(href)
+    pid, pos = _int(q.get("pid")), _int(q.get("pos"))
+    if pid is not None:
+        return ("pid", pid)
+    if pos is not None and pos >= 0:
+        return ("pos", pos)
+    return None
+
+
+def _cells(links: list[tuple[lxml.html.HtmlElement, tuple[str, int]]]) -> list[lxml.html.HtmlElement]:
+    """For each picture link, the largest element around it that holds no other picture's link.
+
+    One pass: each link marks its ancestors with its picture; an ancestor two pictures mark is shared.
+    """
+    seen: dict[lxml.html.HtmlElement, tuple[str, int] | None] = {}
+    for link, key in links:
+        for anc in link.iterancestors():
+            if anc in seen and seen[anc] != key:
+                seen[anc] = None  # holds another picture's link too
+            else:
+                seen.setdefault(anc, key)
+    cells = []
+    for link, key in links:
+        cell = link
+        for anc in link.iterancestors():
+            if seen.get(anc) != key or anc.tag in ("body", "html"):
                 break
-        if others or anc.tag in ("body", "html"):
-            break
-        cell = anc
-    return cell
+            cell = anc
+        cells.append(cell)
+    return cells
 
 
 def _first_with_class(root: lxml.html.HtmlElement, names: tuple[str, ...]) -> lxml.html.HtmlElement | None:
@@ -415,6 +543,31 @@ def _first_with_class(root: lxml.html.HtmlElement, names: tuple[str, ...]) -> lx
         if isinstance(el.tag, str) and _has_class(el, names):
             return el
     return None
+
+
+@functools.cache
+def _class_xpath(name: str) -> etree.XPath:
+    return etree.XPath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class)), ' {name}')][1]")
+
+
+def _first_by_class(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement | None:
+    """The first element in ``root`` (itself included) with a class that begins with ``name`` (a compiled XPath)."""
+    found = _class_xpath(name)(root)
+    return found[0] if isinstance(found, list) and found else None
+
+
+def _joiner(base_url: str) -> Callable[[str], str]:
+    """``urljoin(base_url, ref)``, quick for the plain relative links a gallery's pages are made of."""
+    parts = urlsplit(base_url)
+    folder = base_url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[0] + "/"
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def join(ref: str) -> str:
+        if not ref or "://" in ref or ref.startswith(("./", "../", "?", "#", "//")) or "/../" in ref or "/./" in ref:
+            return urljoin(base_url, ref)
+        return origin + ref if ref.startswith("/") else folder + ref
+
+    return join
 
 
 def _file_of(src: str) -> tuple[str, str]:
@@ -429,49 +582,94 @@ def _file_of(src: str) -> tuple[str, str]:
     return folder + "/", name
 
 
-def thumbnails(page: str | bytes | lxml.html.HtmlElement, base_url: str, album: int | None = None) -> ThumbPage:
-    """The pictures of one ``thumbnails.php`` page, in page order, with absolute URLs."""
+def _spans(cell: lxml.html.HtmlElement, name: str) -> list[lxml.html.HtmlElement]:
+    """The cell's spans whose classes are exactly ``name`` (1.4's and 1.5's captions have no second class)."""
+    return [el for el in cell.iter("span") if (el.get("class") or "").split() == [name]]
+
+
+def _old_captions(cells: list[lxml.html.HtmlElement], dated: bool) -> list[tuple[str, str]]:
+    """(title, caption) of each cell of a 1.4 or 1.5 album page, where every line is a ``span.thumb_title`` or
+    ``span.thumb_caption``: the title (when the picture has one), the view count (when the gallery shows it),
+    the owner (a ``profile.php`` link); the caption, the upload date (``lastup`` pages)."""
+    titles = [
+        [t for t in _spans(c, "thumb_title") if not t.xpath(".//a[contains(@href, 'profile.php')]")] for c in cells
+    ]
+    views_shown = any(len(t) >= 2 for t in titles) or (
+        any(titles) and all(texts.views_template(_text(t[0])) for t in titles if len(t) == 1)
+    )
+    out = []
+    for cell, lines in zip(cells, titles):
+        if views_shown and lines:
+            lines = lines[:-1]  # the view count comes after the title
+        captions = _spans(cell, "thumb_caption")
+        if dated and captions:
+            captions = captions[:-1]  # the upload date comes last
+        out.append((_text(lines[0]) if lines else "", _text(captions[0]) if captions else ""))
+    return out
+
+
+def thumbnails(
+    page: str | bytes | lxml.html.HtmlElement, base_url: str, album: int | None = None, *, dated: bool = False
+) -> ThumbPage:
+    """The pictures of one ``thumbnails.php`` page, in page order, with absolute URLs.
+
+    Pictures linked by pid (1.5 and later) have their ``id``; 1.4 links them by their position in
+    the album (``displayimage.php?album=N&pos=K``): such rows have ``id`` None and ``pos`` K, and
+    the caller asks the picture's page for its pid. ``dated``: a ``lastup`` page, whose last
+    caption line is the upload date.
+    """
     doc = _doc(page)
     result = ThumbPage()
-    seen: set[int] = set()
-    for a in doc.iter("a"):
-        href = a.get("href") or ""
-        pid, aid = _pid_of(href)
-        if pid is None or pid in seen:
-            continue
+    seen: set[tuple[str, int]] = set()
+    anchors = [(a, a.get("href") or "") for a in doc.iter("a")]
+    every = [(a, k) for a, h in anchors if "displayimage" in h and (k := _picture_key(h)) is not None]
+    links = []
+    for a, key in every:
         img = next(a.iter("img"), None)
-        if img is None:
-            continue
-        seen.add(pid)
-        cell = _cell_of(a, pid)
-        src = urljoin(base_url, img.get("src") or "")
-        folder, filename = _file_of(src)
+        if img is not None and key not in seen:
+            seen.add(key)
+            links.append((a, key, img))
+    cells = _cells(every)
+    cell_of = dict(zip((id(a) for a, _ in every), cells))
+    cells = []
+    join = _joiner(base_url)
+    for a, key, img in links:
+        href = a.get("href") or ""
+        _, aid = _pid_of(href)
+        cell = cell_of[id(a)]
+        cells.append(cell)
+        src = join(img.get("src") or "")
+        _, filename = _file_of(src)
         hint = img.get("title") or ""
         m = re.search(r"(?:File ?name)\s*[=:]\s*(\S+)", hint, re.I)
         if m and not filename:
             filename = m.group(1)
-        title_el = _first_with_class(cell, (THUMB_TITLE_CLASS,))
-        caption_el = _first_with_class(cell, (THUMB_CAPTION_CLASS,))
-        result.photos.append(
-            {
-                "id": pid,
-                "album_id": aid if aid is not None else album,
-                "title": _text(title_el),
-                "description": _text(caption_el),
-                "filename": filename,
-                "thumb_url": src,
-                "url": urljoin(src, folder + _quote_name(filename)) if filename else None,
-                "page_url": urljoin(base_url, href),
-            }
-        )
+        title_el = _first_by_class(cell, THUMB_TITLE_CLASS)
+        caption_el = _first_by_class(cell, THUMB_CAPTION_CLASS)
+        row = {
+            "id": key[1] if key[0] == "pid" else None,
+            "album_id": aid if aid is not None else album,
+            "title": _text(title_el),
+            "description": _text(caption_el),
+            "filename": filename,
+            "thumb_url": src,
+            "url": (src.rsplit("/", 1)[0] + "/" + _quote_name(filename)) if filename else None,
+            "page_url": join(href.replace("&amp;", "&")),
+        }
+        if key[0] == "pos":
+            row["pos"] = key[1]
+        result.photos.append(row)
+    if cells and _first_by_class(doc, THUMB_TITLE_CLASS) is None and _first_by_class(doc, THUMB_CAPTION_CLASS) is None:
+        for row, (title, caption) in zip(result.photos, _old_captions(cells, dated)):
+            row["title"], row["description"] = title, caption
     pages = 1
-    for a in doc.iter("a"):
-        href = a.get("href") or ""
+    for _, href in anchors:
         if "thumbnails.php" in href and "page=" in href:
             q = _query(href)
             if album is None or _int(q.get("album")) in (None, album):
                 pages = max(pages, _int(q.get("page")) or 1)
-    m = FILES_ON_PAGES.search(_text(doc))
+    heads = doc.xpath("//td[contains(@class, 'tableh1')]")  # where "<N> files on <P> page(s)" stands
+    m = next(filter(None, (FILES_ON_PAGES.search(_text(h)) for h in heads)), None)
     if m:
         result.total = int(m.group(1))
         pages = max(pages, int(m.group(2)))
@@ -521,7 +719,7 @@ def _info_rows(doc: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
         label = _text(cell)
         if not label.endswith(":") or len(label) > 40 or len(cell) > 1:
             continue
-        key = INFO_LABELS.get(label[:-1].strip().lower())
+        key = INFO_LABELS.get(label[:-1].strip().lower()) or _label_key(label)
         if key is None or key in rows:
             continue
         value = cell.getnext()
@@ -533,14 +731,51 @@ def _info_rows(doc: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
     return rows
 
 
+_LABEL_KEYS = {
+    "label_filename": "filename",
+    "label_album": "album_name",
+    "label_keywords": "keywords",
+    "label_filesize": "filesize",
+    "label_dimensions": "dimensions",
+    "label_date_added": "date_added",
+}
+
+
+def _label_key(label: str) -> str | None:
+    """The information table's row a label names in any shipped language ("Dateiname:" is the file name)."""
+    return next((key for name, key in _LABEL_KEYS.items() if texts.is_label(name, label)), None)
+
+
+def _marked(doc: lxml.html.HtmlElement, block: str) -> str | None:
+    """The text of the template block 1.4 marks with ``<!-- BEGIN <block> -->`` (its picture title and caption)."""
+    for el in doc.iter(etree.Comment):
+        if (el.text or "").strip() == f"BEGIN {block}":
+            nxt = el.getnext()
+            return _text(nxt) if nxt is not None else ""
+    return None
+
+
+def _keyword_links(doc: lxml.html.HtmlElement) -> list[str]:
+    """The keywords as the picture page links them to a search (1.5+: ``keywords=on``; 1.4: ``search=`` only,
+    inside the information block)."""
+    found = []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").replace("&amp;", "&")
+        if "album=search" not in href or not _text(a):
+            continue
+        if "keywords=on" in href or any(p.get("id") == "picinfo" for p in a.iterancestors()):
+            found.append(_text(a))
+    return found
+
+
 def picture(page: str | bytes | lxml.html.HtmlElement, base_url: str, pid: int | None = None) -> dict:
     """Title, caption, keywords, file name and URLs of one picture, from its ``displayimage.php`` page."""
     doc = _doc(page)
     info = _info_rows(doc)
     title_el = _first_with_class(doc, PIC_TITLE_CLASSES)
     caption_el = _first_with_class(doc, PIC_CAPTION_CLASSES)
-    title = _text(title_el) if title_el is not None else _text(info.get("title"))
-    caption = _text(caption_el) if caption_el is not None else _text(info.get("caption"))
+    title = _text(title_el) if title_el is not None else (_marked(doc, "title") or _text(info.get("title")))
+    caption = _text(caption_el) if caption_el is not None else (_marked(doc, "caption") or _text(info.get("caption")))
 
     keywords: list[str] = []
     kw_el = info.get("keywords")
@@ -548,10 +783,7 @@ def picture(page: str | bytes | lxml.html.HtmlElement, base_url: str, pid: int |
         links = [_text(a) for a in kw_el.iter("a") if _text(a)]
         keywords = links or [k for k in re.split(r"[\s,;]+", _text(kw_el)) if k]
     else:
-        for a in doc.iter("a"):
-            href = a.get("href") or ""
-            if "album=search" in href and "keywords=on" in href and _text(a):
-                keywords.append(_text(a))
+        keywords = _keyword_links(doc)
 
     filename = _text(info.get("filename")) or None
     album = None
@@ -628,16 +860,68 @@ def fullsize_image(page: str | bytes | lxml.html.HtmlElement, base_url: str) -> 
 
 
 def personal_category(page: str | bytes | lxml.html.HtmlElement, username: str | None = None) -> int | None:
-    """The signed-in user's own category (``10000 + uid``) from the "My gallery" link, or a link named after them."""
+    """The signed-in user's own category (``10000 + uid``) from the menu's "My gallery" link, or None.
+
+    The link is known by its icon (``my_gallery.png``, 1.5 and later) or its words in any shipped
+    language; else by being the index page's only link to a user gallery, or one named after the user.
+    """
     doc = _doc(page)
     named = None
+    users: set[int] = set()
     for a in doc.iter("a"):
         m = CATEGORY_LINK.search(a.get("href") or "")
         if not m or int(m.group(1)) < 10000:
             continue
-        label = " ".join(filter(None, (_text(a), a.get("title") or ""))).lower()
-        if "my gallery" in label:
-            return int(m.group(1))
+        cid = int(m.group(1))
+        users.add(cid)
+        if any("my_gallery" in (img.get("src") or "") for img in a.iter("img")):
+            return cid
+        for label in (_text(a), a.get("title") or ""):
+            if label and (texts.is_label("my_gallery", label) or "my gallery" in label.lower()):
+                return cid
         if username and _text(a).lower() == username.lower() and named is None:
-            named = int(m.group(1))
+            named = cid
+    if named is None and len(users) == 1:
+        named = users.pop()
     return named
+
+
+_UID_LINK = re.compile(r"(?:^|/)thumbnails\.php\?(?:.*&)?album=lastcomby&(?:.*&)?uid=(\d+)")
+
+
+def profile_uid(page: str | bytes | lxml.html.HtmlElement) -> int | None:
+    """The signed-in user's id from their profile page (``profile.php?op=edit_profile`` links
+    ``thumbnails.php?album=lastcomby&uid=<id>`` on 1.5 and later), or None."""
+    for a in _doc(page).iter("a"):
+        m = _UID_LINK.search((a.get("href") or "").replace("&amp;", "&"))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# -- the album editor (editpics.php) ---------------------------------------------------------
+def album_editor(page: str | bytes | lxml.html.HtmlElement, base_url: str) -> list[dict]:
+    """The pictures the album editor ``editpics.php?album=<aid>`` lists, newest first: id, title, description,
+    keywords (raw, as the gallery joined them), filename and url (its ``<tt>`` shows the file's URL)."""
+    doc = _doc(page)
+    out = []
+    for field_ in doc.xpath("//input[@name='pid[]']"):
+        pid = _int(field_.get("value"))
+        if pid is None:
+            continue
+        title = doc.xpath(f"//input[@name='title{pid}']/@value")
+        caption = doc.xpath(f"//textarea[@name='caption{pid}']")
+        keywords = doc.xpath(f"//input[@name='keywords{pid}']/@value")
+        file_ = field_.xpath("preceding::tt[1]")
+        url = urljoin(base_url, _text(file_[0])) if file_ else None
+        out.append(
+            {
+                "id": pid,
+                "title": " ".join((title[0] if title else "").split()),
+                "description": (caption[0].text or "").strip() if caption else "",
+                "keywords": keywords[0] if keywords else "",
+                "filename": unquote(urlsplit(url).path.rpartition("/")[2]) if url else None,
+                "url": url,
+            }
+        )
+    return out

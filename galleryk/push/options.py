@@ -39,7 +39,11 @@ class PushOptions:
     the same album on this machine (None: as long as it runs; then PushBusy). ``progress``: show a
     progress bar. ``cancel``: an Event that stops the push (Ctrl-C does the same). ``on_item`` and
     ``on_progress``: called from the push's threads as rows finish and bodies go out; they must
-    return quickly, and an exception they raise is logged and otherwise ignored.
+    return quickly, and an exception they raise is logged and otherwise ignored. ``upload_unseen``:
+    upload rows the journal does not know into an album whose uploads wait for approval even where the
+    service does not show you yours (Coppermine 1.4's public albums): by default the first such upload
+    tells that the album holds uploads for approval, and the rows after it are not sent, since a copy
+    may already wait there.
     """
 
     title: MetaSpec = None
@@ -56,6 +60,7 @@ class PushOptions:
     cancel: threading.Event | None = field(default=None, compare=False)
     on_item: OnItem | None = field(default=None, compare=False)
     on_progress: OnProgress | None = field(default=None, compare=False)
+    upload_unseen: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:

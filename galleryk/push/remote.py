@@ -47,6 +47,7 @@ class AlbumView:
         self._by_token: dict[str, str] = {}  # marker token -> photo id
         self._ours: dict[str, str] = {}  # ids this push uploaded -> their tokens
         self._claimed: set[str] = set()
+        self._pending: set[str] = set()  # ids the service showed as awaiting approval
         self.listings = 0
         """How many listings this push has read (the album once, then one per round of lost replies)."""
 
@@ -87,9 +88,16 @@ class AlbumView:
             self._snapshot.add(row.id)
         if album:
             self._album.add(row.id)
-        if row.caption and self.style is not None:
-            for token in tokens(text=row.caption):
+        if row.pending:
+            self._pending.add(row.id)
+        if (row.caption or row.tags) and self.style is not None:
+            for token in tokens(row.tags, row.caption):
                 self._by_token.setdefault(token, row.id)
+
+    def pending(self, remote_id: str) -> bool:
+        """Whether the service showed ``remote_id`` as awaiting an admin's approval."""
+        with self._cond:
+            return remote_id in self._pending
 
     # -- what this push did --------------------------------------------------------------
     def uploaded(self, remote_id: str, item: Item) -> None:

@@ -74,6 +74,7 @@ class Runner:
         self.style = check_style(opts.marker)
         self.settle, self.resize, self.strip = opts.settle, opts.resize, opts.strip_metadata
         self.policy = opts.policy
+        self.upload_unseen = opts.upload_unseen
         self.retries = self.policy.retries
         self._source_adapter = make_source(source) if source is not None else None
         self._key_locks: dict[str, Any] = {}
@@ -187,14 +188,35 @@ class Runner:
                 if found is not None:
                     jr.found(a.identity, item.key, found, self._info(item))
                     self._claim(found, item.key)
+                    held = ", awaiting the gallery admin's approval" if self.view.pending(found) else ""
                     return Outcome(
                         "skipped",
                         found,
-                        note="already on the service (found by its marker)",
+                        note=f"already on the service{held} (found by its marker)",
                         bytes=item.bytes,
                         attempts=entry.attempts if entry else 0,
                     )
+                if not a.pending_known and not self.upload_unseen:
+                    return self._unseen_pending(item, entry)
             return self._attempt(item, reason)
+
+    def _unseen_pending(self, item: Item, entry: Entry | None) -> Outcome | Doubt:
+        """Upload an item the service may hold unseen for approval: one at a time until a reply tells whether the
+        album holds uploads for approval; then, if it does, none (a copy may wait there already)."""
+        a = self.adapter
+        with a.first_upload:
+            if a.holds_pending is None:
+                return self._attempt(item)
+        if not a.holds_pending:
+            return self._attempt(item)
+        return Outcome(
+            "failed",
+            error="not uploaded: this album holds uploads for the gallery admin's approval, and the gallery does not "
+            f"show you yours ({a.pending_why}), so galleryk cannot tell whether this one already waits there. "
+            "Push again once the admin has approved them, or with upload_unseen=True to send it all the same",
+            bytes=item.bytes,
+            attempts=entry.attempts if entry else 0,
+        )
 
     def _confirm(self, item: Item, entry: Entry) -> tuple[Outcome | None, str | None]:
         """A skip when the photo the journal calls done is on the service; else (None, why it goes again)."""
@@ -208,7 +230,8 @@ class Runner:
             if found is not None:
                 self.jr.found(a.identity, item.key, found, entry.info)
                 self._claim(found, item.key)
-                note = "done in an earlier run, held for approval then; now listed (found by its marker)"
+                now = "still awaiting approval" if self.view.pending(found) else "now listed"
+                note = f"done in an earlier run, held for approval then; {now} (found by its marker)"
                 return Outcome("skipped", found, note=note, bytes=item.bytes, attempts=entry.attempts), None
             return Outcome(
                 "skipped",

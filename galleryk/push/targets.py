@@ -41,11 +41,14 @@ log = logging.getLogger("galleryk.push")
 
 @dataclass(frozen=True)
 class Listed:
-    """One photo of a listing: its id, title and (when the listing shows it) description."""
+    """One photo of a listing: its id, title and (when the listing shows it) description and tags."""
 
     id: str
     title: str
     caption: str | None = None
+    tags: tuple[str, ...] = ()
+    pending: bool = False
+    """It waits for an admin's approval (listings leave such photos out; the service showed it elsewhere)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,14 @@ class Target:
         """Whether this target made the album (found none, and ``create`` asked for it)."""
         self.order_note: str | None = None
         """What :meth:`arrange` did about the album's order, in words (None until it ran)."""
+        self.pending_known = True
+        """Whether the service shows this user their photos of the album that wait for approval."""
+        self.pending_why = ""
+        self.holds_pending: bool | None = None
+        """Whether an upload of this push came back awaiting approval (None: none came back yet)."""
+        self.first_upload = threading.Lock()
+        """Held by the one upload that tells whether the album holds uploads for approval, where the service does
+        not show pending photos: no second copy goes out before that reply."""
         self._visible: list[str] = []
         self._lock = threading.Lock()
         self._waiting: dict[str, str] = {}  # key -> remote id of photos to add in order (see arrange)
@@ -255,8 +266,9 @@ class Target:
         result = self.client.upload(
             path, album=into, title=item.title, description=description, tags=tags, progress=progress
         )
-        note = "awaiting the gallery admin's approval" if result.status == "pending_approval" else None
-        return result.id, note
+        held = result.status == "pending_approval"
+        self.holds_pending = bool(self.holds_pending) or held
+        return result.id, "awaiting the gallery admin's approval" if held else None
 
     @property
     def adds_in_order(self) -> bool:
@@ -352,9 +364,20 @@ class Target:
             return []  # the album is made with the first upload
         album = None if self.album_spec is None else int(self.album_id)  # type: ignore[arg-type]
         df = self.policy.call(lambda: self.client.photos(album))
-        return [
+        rows = [
             Listed(str(int(i)), _text(t) or "", _text(d))
             for i, t, d in zip(df["id"], df["title"], df["description"])
+            if not pd.isna(i)
+        ]
+        if album is None:
+            return rows
+        ids = [int(r.id) for r in rows]
+        held = self.policy.call(lambda: self.client.pending_photos(album, listed=ids))
+        self.pending_known = bool(held.attrs.get("complete", True))
+        self.pending_why = str(held.attrs.get("pending", ""))
+        return rows + [
+            Listed(str(int(i)), _text(t) or "", _text(d), tuple(tags or ()), pending=True)
+            for i, t, d, tags in zip(held["id"], held["title"], held["description"], held["tags"])
             if not pd.isna(i)
         ]
 

@@ -167,6 +167,17 @@ class Service(abc.ABC):
         """The newest photos first, reading only the pages ``limit`` needs; without an album, where the
         service puts an upload before (or without) an album."""
 
+    def pending_photos(self, album: AlbumRef | None = None, *, listed: Iterable[int] | None = None) -> pd.DataFrame:
+        """This user's photos of ``album`` that wait for an admin's approval (:data:`PHOTO_COLUMNS` first): listings
+        leave them out, so a push looks here before uploading what its journal does not know. ``listed``:
+        the ids the caller has just listed in the album (spares listing it again). A service without
+        approval holds none: an empty table. ``attrs["complete"]`` is False where the service cannot show
+        them all (``attrs["pending"]`` says why)."""
+        df = pd.DataFrame({k: pd.Series([], dtype=object) for k in PHOTO_COLUMNS})
+        df.attrs["complete"] = True
+        df.attrs["pending"] = f"{self.name} holds no photos for approval"
+        return df
+
     @abc.abstractmethod
     def photo_info(self, photo: PhotoRef) -> dict[str, Any]:
         """One photo's details (:data:`INFO_KEYS` and the service's own); a ServiceError with reason

@@ -26,6 +26,7 @@ SCRIPTS = {
     "bench_plan": [],
     "bench_push_ratelimit": [],
     "bench_widgets": [],
+    "bench_cpg_scale": [],
 }
 
 

@@ -70,3 +70,26 @@ def test_a_reply_cut_short_is_noticed():
     body = b'<?xml version="1.0"?><cpg><cat><id>0</id><name>Parent</name><cat><id>2</id>'
     assert not api.is_complete(body)
     assert api.is_complete(b'<?xml version="1.0"?><uploader><status>ok</status><pid>1</pid></uploader>\n')
+
+
+# The real add-on's replies to an upload PHP cut short, byte for byte (1.4.27's api/, PHP 8.2)
+OVER_UPLOAD_MAX = (
+    b'<?xml version="1.0" encoding="utf-8" ?>\n<cpg>\n  <status>fail</status>\n  <error>6</error>\n'
+    b"  <verbose></verbose>\n</cpg>"
+)
+OVER_POST_MAX = (
+    b'<?xml version="1.0" encoding="utf-8" ?>\n<cpg>\n  <status>fail</status>\n  <error>100</error>\n'
+    b"  <verbose>Invalid function name passed</verbose>\n</cpg>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "says"),
+    [(OVER_UPLOAD_MAX, 6, "upload_max_filesize"), (OVER_POST_MAX, 100, "post_max_size")],
+)
+def test_an_upload_over_phps_limits_says_which_limit_and_is_the_files_fault(body, code, says):
+    from galleryk.base.errors import Reason
+
+    with pytest.raises(CoppermineError, match=says) as info:
+        api.raise_for_failure(api.read_reply(body), "cpgAPI.upload")
+    assert info.value.code == code and info.value.reason is Reason.FILE

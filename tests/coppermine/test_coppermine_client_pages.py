@@ -157,9 +157,13 @@ def test_a_ban_is_its_own_error_and_the_command_line_says_to_wait(stock):
 
 
 class _RedirectingGallery:
-    """A gallery whose pages show a guest and whose login POST answers ``status`` to ``target``."""
+    """A gallery whose pages show a guest and a login form, and whose login POST answers ``status`` to ``target``."""
 
-    PAGE = b'<html><body><a href="login.php?referer=index.php">Login</a></body></html>'
+    PAGE = (
+        b'<html><body><a href="login.php?referer=index.php">Login</a>'
+        b'<form name="loginbox" method="post" action="login.php?referer=index.php">'
+        b'<input name="username" /><input type="password" name="password" /></form></body></html>'
+    )
 
     def __init__(self, status: int, target: str) -> None:
         self.status, self.target = status, target

@@ -8,6 +8,7 @@ import warnings
 import pytest
 
 from galleryk.access import sandbox_coppermine
+from galleryk.base.errors import Reason
 from galleryk.base.results import UploadResult
 from galleryk.coppermine import Coppermine, InsecureGalleryWarning
 from galleryk.coppermine.errors import CoppermineError
@@ -127,8 +128,10 @@ def test_file_too_large_is_error_9(gallery):
     assert code_of(lambda: client(gallery).upload(JPEG, album=5, filename="x.jpg")) == 9
 
 
-def test_not_an_image_is_error_13(gallery):
-    assert code_of(lambda: client(gallery).upload(b"not a picture at all", album=5, filename="x.jpg")) == 13
+def test_not_an_image_is_a_file_refusal_13_on_the_pages_and_17_from_the_add_on(gallery):
+    with pytest.raises(CoppermineError) as info:
+        client(gallery).upload(b"not a picture at all", album=5, filename="x.jpg")
+    assert info.value.code == (17 if client(gallery).mode == "api" else 13) and info.value.reason is Reason.FILE
 
 
 def test_group_that_may_not_upload_is_error_20(gallery):

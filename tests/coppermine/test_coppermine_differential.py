@@ -230,6 +230,40 @@ def test_uploads_and_their_refusals(sandbox, real_coppermine):
     assert fake[1] == real[1]
 
 
+@pytest.mark.parametrize("lang", ["german", "french"])
+def test_a_gallery_in_another_language_words_its_refusals_and_labels_alike(sandbox, real_servers, lang):
+    """The sandbox's language setting against 1.6.26's ``lang``: the same words where clients read words."""
+
+    def words(resp: requests.Response) -> list[str]:
+        text = pages.decode(resp.content, resp.headers.get("Content-Type"))
+        if resp.status_code == 430:
+            return [text.split(":")[0]]
+        doc = pages.parse(text)
+        said = [pages.die_message(doc), pages.login_failure(doc), pages.ban_message(doc)]
+        # the keywords field's label, without 1.6.26's "Insert from list" link beside it (the sandbox has none)
+        label = doc.xpath("//input[@name='keywords']/ancestor::tr[1]/td[1]/text()")
+        menu = [" ".join(a.text_content().split()) for a in doc.iter("a") if "logout.php" in (a.get("href") or "")]
+        return [w for w in [*said, " ".join(" ".join(label).split()), *menu] if w]
+
+    def scenario(b, srv):
+        out = [words(b.get("login.php")), words(b.get("index.php")), words(b.login("user", "Wrong-42"))]
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        own, token = srv.fresh_album(f"Differential {lang}"), b.token()
+        out.append(words(b.get("upload.php?single")))
+        out.append(words(b.upload(srv.album("closed"), jpeg(80), "closed.jpg", token)))
+        out.append(words(b.upload(own, b"not an image" * 20, "bad.jpg", token)))
+        out.append(words(b.upload(own, jpeg(81), "bad.exe", token)))
+        with srv.set_size_limit_kb(1):
+            out.append(words(b.upload(own, jpeg(82, size=(200, 200), noise=True), "big.jpg", token)))
+        out.append(words(b.get("thumbnails.php?album=987654")))
+        srv.clear_bans()
+        return out
+
+    fake = SandboxServer(sandbox)
+    sandbox.configure_coppermine(lang=lang)
+    assert replay(scenario, [fake]) == replay(scenario, [real_servers("1.6.26", lang)])
+
+
 def _without_groups(s: dict) -> dict:
     return {k: v for k, v in s.items() if k != "upload_groups"}
 
@@ -346,6 +380,32 @@ def test_pictures_awaiting_approval(sandbox, real_coppermine):
                 }
             )
         out.append(shape(admin.get(f"thumbnails.php?album=lastup&cat=-{aid}")))
+        return out
+
+    same(scenario, sandbox, real_coppermine)
+
+
+def test_the_album_editor_shows_the_uploader_what_awaits_approval(sandbox, real_coppermine):
+    def editor(page: requests.Response) -> dict:
+        rows = pages.album_editor(page.text, page.url)
+        return {
+            **{k: v for k, v in shape(page).items() if k not in ("thumbs", "pages")},
+            "editor": [(r["title"], r["keywords"], r["filename"]) for r in rows],
+        }
+
+    def scenario(b, srv):
+        public = srv.fresh_album("Differential editor", public=True)
+        mine = srv.fresh_album("Differential own editor")
+        empty = srv.fresh_album("Differential empty editor")
+        b.get("login.php"), b.get("index.php"), b.login("user")
+        b.upload(public, jpeg(93), "held.jpg", title="held", keywords="sea;galleryk-abc")
+        b.upload(mine, jpeg(94), "mine.jpg", title="mine", caption="at home")
+        other = signed_in(srv, "other")
+        out = [editor(b.get(f"editpics.php?album={public}")), editor(b.get(f"editpics.php?album={mine}"))]
+        out.append(editor(b.get(f"editpics.php?album={empty}")))  # "Album is empty"
+        out.append(editor(other.get(f"editpics.php?album={mine}")))  # not bob's: no permission
+        out.append(editor(other.get(f"editpics.php?album={public}")))  # alice's upload is not bob's to see
+        out.append(editor(b.get("editpics.php?album=987654")))  # no such album
         return out
 
     same(scenario, sandbox, real_coppermine)

@@ -1,6 +1,7 @@
 """Editing, deleting and ordering pictures through a stock gallery's pages, against the sandbox and the real gallery.
 
-Each test runs once per server of the ``cpg_server`` fixture (the sandbox, the real 1.6.26) with
+Each test runs once per server of this module's ``cpg_server`` (the sandbox, the real 1.6.26: the
+edit pages of 1.6 and 1.7 are what :mod:`galleryk.coppermine.edits` reads; 1.4's and 1.5's differ) with
 the same assertions, on pictures and albums it made itself. The page layer takes a
 :class:`~galleryk.coppermine.web.WebSession`; the client exposes none publicly, so the tests make
 one the way ``Coppermine.__init__`` does (the gallery's URL, a user, a password, a transport's
@@ -12,14 +13,12 @@ a connection cut after the gallery acted would. The last tests run the same call
 from __future__ import annotations
 
 import contextlib
-import os
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from support import real_coppermine as rc
-from support.cpg_servers import RealServer, SandboxServer, seed_real, unique
+from support.cpg_fixtures import LIVE, server_for
+from support.cpg_servers import RealServer, SandboxServer, unique
 
 import galleryk as gk
 from galleryk.base.errors import ResponseCut
@@ -29,7 +28,11 @@ from galleryk.coppermine.web import WebSession
 
 from .test_coppermine_servers import code_of, jpeg
 
-TARBALL_17 = "cpg1.7.02.tar.gz"
+
+@pytest.fixture(params=["sandbox", "1.6.26", *LIVE])
+def cpg_server(request):
+    """The sandbox and the real 1.6.26 (the 1.7.02 tests below name their gallery)."""
+    return server_for(request)
 
 
 def session(server, role: str | None = "user", send=None) -> WebSession:
@@ -250,23 +253,10 @@ def test_a_picture_of_another_album_is_error_19(cpg_server):
 
 
 # -- 1.7.02 ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def gallery_17() -> Iterator[RealServer]:
-    """The real 1.7.02 gallery, seeded as the 1.6.26 one is, for this module's last tests."""
-    source = Path(os.environ.get("GALLERYK_CPG17_TARBALL") or (rc.tarball() or Path(".")).with_name(TARBALL_17))
-    lack = rc.missing() or (None if source.is_file() else f"the tarball {TARBALL_17}")
-    if lack is not None:
-        why = f"real Coppermine 1.7.02 not available (no {lack}): {rc.HOW_TO_RUN}"
-        if os.environ.get(rc.REQUIRE_VAR) == "1":
-            pytest.fail(f"{why} ({rc.REQUIRE_VAR}=1)")
-        pytest.skip(why)
-    real = rc.RealCoppermine()
-    real.source = source
-    real.start()
-    try:
-        yield seed_real(real)
-    finally:
-        real.stop()
+@pytest.fixture
+def gallery_17(real_servers) -> RealServer:
+    """The session's real 1.7.02 gallery, seeded as the 1.6.26 one is, for this module's last tests."""
+    return real_servers("1.7.02")
 
 
 def test_on_1_7_an_edit_is_saved_through_the_album_editor(gallery_17):

@@ -1,5 +1,8 @@
 """What the index pages' "Random files" and "Last additions" blocks hold, on the sandbox and the real 1.6.26 gallery.
 
+The markup checked is 1.6's (1.4 draws the blocks otherwise and links pictures by position), so the
+test runs on the sandbox and the release it imitates.
+
 A visitor browsing the sandbox sees what a stock gallery shows: the newest pictures first, and
 random ones, only from albums that visitor may see, scoped to the category of the page.
 """
@@ -30,7 +33,8 @@ def blocks(page: str) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def test_the_newest_pictures_lead_the_front_page_and_a_private_one_only_for_its_owner(cpg_server):
+def test_the_newest_pictures_lead_the_front_page_and_a_private_one_only_for_its_owner(cpg_server_16):
+    cpg_server = cpg_server_16
     cpg_server.need_uploads()
     owner = cpg_server.client()
     public = int(owner.upload(jpeg(41), album=cpg_server.album("own"), filename="front_public.jpg").id)

@@ -1,8 +1,10 @@
-"""The Coppermine client in web mode, one suite against every server: the sandbox, the real 1.6.26 gallery, a live one.
+"""The Coppermine client in web mode, one suite against every server: the sandbox, the real 1.4.27, 1.5.21, 1.6.26
+and 1.7.02, a live one.
 
-Each test runs once per server of the ``cpg_server`` fixture with the same assertions. Tests
-assert on what they made themselves (their own uploads, a fresh album), since the real gallery
-is shared by the whole session.
+Each test runs once per server of the ``cpg_server`` fixture with the same assertions; where a
+release cannot hold one, the test says why next to what it expects there. Tests assert on what
+they made themselves (their own uploads, a fresh album), since each real gallery is shared by the
+whole session.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def code_of(call) -> int:
 # -- mode, sign-in ------------------------------------------------------------------------------
 def test_auto_mode_finds_web_mode_on_a_stock_gallery(cpg_server):
     cpg = cpg_server.client(mode="auto")
-    assert cpg.mode == "web" and cpg.mode_reason
+    # the 1.4.27 tree carries the cpgAPI add-on in api/, which auto mode finds and prefers
+    assert cpg.mode == ("api" if cpg_server.version == "1.4.27" else "web") and cpg.mode_reason
 
 
 def test_signing_in_shows_the_users_own_albums(cpg_server):
@@ -86,7 +89,14 @@ def test_the_ban_is_told_without_sending_the_password(cpg_server):
 
 # -- albums ---------------------------------------------------------------------------------------
 def test_albums_give_the_tree_with_categories_and_can_upload(cpg_server):
-    df = cpg_server.client().albums().set_index("id")
+    cpg = cpg_server.client()
+    if cpg_server.version == "1.4.27":
+        # 1.4's upload form names the albums open to the user only once a file was sent (its placement form):
+        # before that only the user's own albums are known to be open
+        before = cpg.albums().set_index("id")["can_upload"]
+        assert bool(before[cpg_server.album("own")]) and before.isna()[cpg_server.album("open")]
+        cpg.upload(jpeg(1), album=cpg_server.album("own"), filename="first.jpg")
+    df = cpg.albums().set_index("id")
     nested = df.loc[cpg_server.album("nested")]
     assert nested["title"] == "Harbour & Beach"
     assert nested["category"] == "Europe & Asia" and nested["category_path"] == "Travel / Europe & Asia"
@@ -168,13 +178,15 @@ def test_an_upload_keeps_a_non_ascii_title_and_multi_word_tags(cpg_server):
     assert result.status == "uploaded" and result.id is not None
     info = cpg.photo_info(int(result.id))
     assert info["title"] == "Crème brûlée à l'aube" and info["description"] == "Dès l'aube"
-    assert info["tags"] == ["sea", "harbour walk", "galleryk-0123456789abcdef"]
+    # 1.4 splits keywords on blanks (no separator setting): the words of a tag are joined by "_" there
+    walk = "harbour_walk" if cpg_server.version == "1.4.27" else "harbour walk"
+    assert info["tags"] == ["sea", walk, "galleryk-0123456789abcdef"]
 
 
 def test_the_keyword_separator_is_read_off_the_upload_form(cpg_server):
     cpg = cpg_server.client()
     cpg.albums()
-    assert cpg.keyword_separator == ";"
+    assert cpg.keyword_separator == (" " if cpg_server.version == "1.4.27" else ";")  # 1.4 splits on blanks
 
 
 def test_an_upload_into_an_album_that_needs_approval_is_pending(cpg_server):
@@ -200,7 +212,9 @@ def test_stored_files_lie_in_the_users_folder_under_the_album(cpg_server):
     aid = cpg_server.album("own")
     pid = int(cpg.upload(jpeg(8), album=aid, filename="where.jpg").id)
     url = cpg.photos(aid).set_index("id").loc[pid, "url"]
-    assert f"/albums/userpics/{cpg_server.user_category}/{aid}/where" in url
+    # 1.4 and 1.5 keep a user's files in one folder; 1.6 and later give each album a folder in it
+    folder = f"{cpg_server.user_category}/" if cpg_server.below("1.6") else f"{cpg_server.user_category}/{aid}/"
+    assert f"/albums/userpics/{folder}where" in url
 
 
 def test_an_album_closed_to_the_user_is_error_19(cpg_server):
@@ -219,7 +233,7 @@ def test_a_group_that_may_not_upload_is_error_20(cpg_server):
 
 def test_a_file_over_the_size_limit_is_error_9(cpg_server):
     cpg_server.need_uploads()
-    with cpg_server.set_size_limit_kb(20), pytest.raises(CoppermineError, match="filesize") as info:
+    with cpg_server.set_size_limit_kb(20), pytest.raises(CoppermineError) as info:
         cpg_server.client().upload(jpeg(size=(200, 200), noise=True), album=cpg_server.album("own"), filename="big.jpg")
     assert info.value.code == 9
 
@@ -258,11 +272,14 @@ def test_the_disk_quota_is_error_22(cpg_server):
 # -- form tokens and sessions -------------------------------------------------------------------------
 def test_a_stale_form_token_is_refreshed_and_the_upload_sent_again(cpg_server):
     cpg_server.need_uploads()
+    if cpg_server.version == "1.4.27":
+        pytest.skip("1.4 has no form tokens")
     cpg = cpg_server.client()
     cpg.albums()  # signs in and caches a token
     cached = cpg.form_token
+    # older than 1.5's 15 minutes and 1.6's hour
     cpg.keep_form_token(FormToken(cached.form_token, str(int(cached.timestamp) - 7200)))
-    sent = posts(cpg, "uniload.php")
+    sent = posts(cpg, cpg_server.upload_script)
     assert cpg.upload(jpeg(11), album=cpg_server.album("own"), filename="late.jpg").status == "uploaded"
     assert len(sent) == 2
 
@@ -272,10 +289,10 @@ def test_a_lost_session_signs_in_once_again_and_retries_once(cpg_server):
     cpg = cpg_server.client()
     cpg.albums()
     cpg_server.forget_sessions("user")
-    logins, uploads = posts(cpg, "login.php"), posts(cpg, "uniload.php")
+    logins, uploads = posts(cpg, "login.php"), posts(cpg, cpg_server.upload_script)
     result = cpg.upload(jpeg(12), album=cpg_server.album("own"), filename="again.jpg")
     assert result.status == "uploaded"
-    assert len(logins) == 1 and len(uploads) == 2
+    assert len(logins) == 1 and len(uploads) == 1 + cpg_server.upload_posts  # refused once, then sent whole
 
 
 def test_a_lost_session_while_listing_signs_in_again(cpg_server):

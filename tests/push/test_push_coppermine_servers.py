@@ -1,9 +1,10 @@
-"""Pushes into Coppermine in web mode, against every server: the sandbox, the real 1.6.26 gallery, a live one.
+"""Pushes into Coppermine in web mode, against every server: the sandbox, the four real releases, a live one.
 
 The same assertions on each: ``create=True`` makes the album once, a rerun and a fresh journal
 upload nothing twice (the push markers are found again among the keywords), a push killed
-half-way is finished by a rerun, and a copy between two galleries keeps the metadata. Each
-test pushes into an album of its own, since the real gallery is shared by the session.
+half-way is finished by a rerun, a copy between two galleries keeps the metadata, and a rerun
+with a lost journal sends nothing again that waits for approval. Each test pushes into an album
+of its own, since each real gallery is shared by the session.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def test_a_push_killed_half_way_is_finished_by_a_rerun_without_duplicates(cpg_se
     report = gk.scan(folder, progress=False).galleryk.push(
         cpg, album=title, create=True, journal=journal, progress=False
     )
-    assert set(report["status"]) <= {"uploaded", "skipped", "found"}
+    assert set(report["status"]) <= {"uploaded", "skipped", "found"}, report["error"].dropna().tolist()
     assert cpg_server.album_count(title) == 1
     assert titles(cpg, title) == Counter({f"photo_{i:03d}": 1 for i in range(10)})
 
@@ -129,10 +130,39 @@ def test_pictures_that_wait_for_approval_are_reported_and_not_sent_again(cpg_ser
     cpg = cpg_server.client()
     df = gk.scan(photos(tmp_path / "p", 2, prefix="club"), progress=False)
     journal = tmp_path / "j.sqlite"
-    report = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
+    # 1.4 does not show the uploader their pictures awaiting approval in a public album: sending what the journal
+    # does not know there takes upload_unseen (see the next test)
+    unseen = cpg_server.version == "1.4.27"
+    report = df.galleryk.push(
+        cpg, album=cpg_server.album("open"), journal=journal, progress=False, upload_unseen=unseen
+    )
     assert report["status"].tolist() == ["uploaded", "uploaded"] and report["remote_id"].isna().all(), report[
         ["status", "error", "note"]
     ].to_dict("records")
     assert report["note"].str.contains("approval").all()
     again = df.galleryk.push(cpg, album=cpg_server.album("open"), journal=journal, progress=False)
     assert again["status"].tolist() == ["skipped", "skipped"]
+
+
+def test_a_rerun_with_a_lost_journal_does_not_upload_again_what_waits_for_approval(cpg_server, tmp_path):
+    cpg_server.need_uploads()
+    cpg_server.need("an album of the suite's own whose uploads wait for approval")
+    aid = cpg_server.fresh_album(public=True)
+    cpg = cpg_server.client()
+    df = gk.scan(photos(tmp_path / "p", 3, prefix="held"), progress=False)
+    # 1.4 shows an uploader nothing of their pictures awaiting approval in a public album: a push sends the rows its
+    # journal does not know only when told to (upload_unseen), else only the first, which tells the album holds
+    # uploads for approval
+    unseen = cpg_server.version == "1.4.27"
+    first = df.galleryk.push(cpg, album=aid, journal=tmp_path / "a.sqlite", progress=False, upload_unseen=unseen)
+    assert first["note"].str.contains("approval").all(), first["error"].dropna().tolist()
+    again = df.galleryk.push(cpg, album=aid, journal=tmp_path / "lost.sqlite", progress=False)
+    held = Counter(cpg_server.stored_titles(aid))
+    if unseen:
+        assert sorted(again["status"]) == ["failed", "failed", "uploaded"]
+        assert again["error"].dropna().str.contains("cannot tell").all()
+        assert sum(held.values()) == 4  # the first went again: it is how galleryk learns the album holds uploads
+    else:
+        assert again["status"].tolist() == ["skipped"] * 3, again["error"].dropna().tolist()
+        assert again["note"].str.contains("awaiting the gallery admin's approval").all()
+        assert held == Counter({f"held_{i:03d}": 1 for i in range(3)})

@@ -1,4 +1,4 @@
-"""One Coppermine suite, several servers: the sandbox, the real 1.6.26 gallery, and a live one when configured.
+"""One Coppermine suite, several servers: the sandbox, the four real releases, and a live one when configured.
 
 Each server offers the same roles and albums under the same names, so a test says what it
 needs ("a user who may upload", "an album open to uploads that waits for approval") and runs
@@ -59,6 +59,8 @@ class CpgServer:
     public_category: int | None = None
     read_only: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    version: str = "sandbox"
+    """The Coppermine release the server is ("1.4.27" ... "1.7.02"), "sandbox" (it imitates 1.6.26), or "live"."""
 
     def client(self, role: str = "user", **options) -> gk.Coppermine:
         """A web-mode client signed in (on first use) as ``role``; ``None`` for a guest."""
@@ -79,6 +81,23 @@ class CpgServer:
         if name not in self.albums:
             pytest.skip(f"the {self.kind} gallery has no {name!r} album for this test")
         return self.albums[name]
+
+    @property
+    def upload_script(self) -> str:
+        """The page an upload posts its file to: ``uniload.php`` (1.6, 1.7, the sandbox), ``db_input.php`` (1.5),
+        ``upload.php`` (1.4, in three posts)."""
+        return {"1.4.27": "upload.php", "1.5.21": "db_input.php"}.get(self.version, "uniload.php")
+
+    @property
+    def upload_posts(self) -> int:
+        """How many posts one upload makes to :attr:`upload_script` (1.4: the file, the placement form, the placement)."""
+        return 3 if self.version == "1.4.27" else 1
+
+    def below(self, version: str) -> bool:
+        """Whether this is a real release older than ``version`` ("1.6"): for what older releases do otherwise."""
+        if self.version in ("sandbox", "live"):
+            return False
+        return tuple(map(int, self.version.split("."))) < tuple(map(int, version.split(".")))
 
     def need(self, what: str) -> None:
         """Skip on a server that cannot do ``what`` (a live gallery is not ours to reconfigure)."""
@@ -120,6 +139,10 @@ class CpgServer:
 
     def album_count(self, title: str) -> int:
         """How many albums with this title the gallery holds (counted on the server's side)."""
+        raise NotImplementedError
+
+    def stored_titles(self, aid: int) -> list[str]:
+        """The titles of every picture the gallery holds in album ``aid``, awaiting approval or not (its database)."""
         raise NotImplementedError
 
     def quota_role(self) -> str:
@@ -204,13 +227,18 @@ class SandboxServer(CpgServer):
         with self.gallery.store.read() as conn:
             return conn.execute("SELECT COUNT(*) FROM cpg_albums WHERE title = ?", (title,)).fetchone()[0]
 
+    def stored_titles(self, aid: int) -> list[str]:
+        with self.gallery.store.read() as conn:
+            return [r[0] for r in conn.execute("SELECT title FROM cpg_pictures WHERE aid = ?", (int(aid),))]
+
 
 class RealServer(CpgServer):
-    """The unmodified 1.6.26 gallery of :mod:`support.real_coppermine`, shared by the whole test session."""
+    """A real release (1.4.27 to 1.7.02) of :mod:`support.real_coppermine`, shared by the whole test session;
+    ``kind`` and ``version`` name the release."""
 
     def __init__(self, real, users: dict[str, tuple[str, str]], albums: dict[str, int], categories: dict[str, int]):
         super().__init__(
-            "real",
+            real.version,
             real.url,
             users,
             albums,
@@ -218,6 +246,7 @@ class RealServer(CpgServer):
             public_category=categories["travel"],
         )
         self.real = real
+        self.version = real.version
         self.categories = categories
 
     def fresh_album(self, title: str | None = None, owner: str = "user", public: bool = False) -> int:
@@ -269,6 +298,9 @@ class RealServer(CpgServer):
         escaped = html.escape(title, quote=True).replace("'", "''")
         return int(self.real.sql(f"SELECT COUNT(*) FROM cpg_albums WHERE title = '{escaped}'")[0][0])
 
+    def stored_titles(self, aid: int) -> list[str]:
+        return [row[0] for row in self.real.sql(f"SELECT title FROM cpg_pictures WHERE aid = {int(aid)}")]
+
 
 @functools.cache
 def _live_user_category(url: str, user: str, password: str) -> int | None:
@@ -289,6 +321,7 @@ class LiveServer(CpgServer):
             {"user": (env["GALLERYK_LIVE_CPG_USER"], env["GALLERYK_LIVE_CPG_PASSWORD"])},
             {"own": int(env["GALLERYK_LIVE_CPG_ALBUM"])},
             read_only=env.get(LIVE_UPLOADS) != "1",
+            version="live",
         )
         self.user_category = _live_user_category(self.url, *self.users["user"])
 

@@ -37,7 +37,24 @@ class Coppermine15(RealCoppermine):
     CLIENT_CHARSET = "latin1"  # bytes in and out as the galleries store them
     DB_OPTIONS = ("--sql-mode=",)
     INSTALLER = "install_classic.php"
-    MENDS: tuple[tuple[str, str, str], ...] = ()
+    MENDS: tuple[tuple[str, str, str], ...] = (
+        (
+            # A picture the viewer may not see (awaiting approval, or gone) asked for by pid died (HTTP 500, empty
+            # body: "count(): Argument #1 ($value) must be of type Countable|array, null given"): PHP 5 counted the
+            # missing row as 0 and answered "The selected album/file does not exist!".
+            "displayimage.php",
+            "&& !count($CURRENT_PIC_DATA)) {",
+            "&& !count($CURRENT_PIC_DATA ?? array())) {",
+        ),
+        (
+            # The album editor of an album without any picture of the user died (HTTP 500, empty body:
+            # "Too few arguments to function cpg_die(), 2 passed ... at least 4 expected"): PHP 5 only warned,
+            # and drew the "Album is empty" box.
+            "editpics.php",
+            "cpg_die(INFORMATION, $lang_editpics_php['error_empty']);",
+            "cpg_die(INFORMATION, $lang_editpics_php['error_empty'], __FILE__, __LINE__);",
+        ),
+    )
     """Edits beyond ``legacy/MENDS.md`` that PHP 8 forces, as (file, text, replacement): each found once, or
     the start fails (a changed tarball must be looked at again)."""
 

@@ -29,7 +29,8 @@ credentials, 1 ``aid`` not posted, 2 ``file`` not posted, 10 ``file`` posted as 
 ``coppermine_php_upload_max_bytes``: PHP stops keeping the data), 3 empty file name, 4 ``aid``
 not a positive integer, 7 the temporary file cannot be written. Then the model: 5 extension,
 8 empty, 9 too large (bytes, or pixels when ``coppermine_oversize`` is ``refuse``), 20 group
-may not upload, 19 unknown album or not allowed, 22 quota, 13 not an image, 11 user folder,
+may not upload, 19 unknown album or not allowed, 22 quota, 17 "Error in inserting or resizing
+image" for a file that is not an image (the real add-on never answers 13), 11 user folder,
 12 moving the file. Anything else that goes wrong while storing is 17 ("error inserting or
 resizing"). Codes 14, 15 and 16 cannot happen: they are GD / ImageMagick set-up errors and
 the sandbox always has Pillow, which reads every allowed type. The file part is written
@@ -85,6 +86,11 @@ _POST_TOO_LARGE = (
     "<br />\n<b>Warning</b>:  POST Content-Length of {n} bytes exceeds the limit of {limit} bytes"
     " in <b>Unknown</b> on line <b>0</b><br />\n"
 )
+
+
+NOT_AN_IMAGE = 13
+NOT_AN_IMAGE_TEXT = "Error in inserting or resizing image"
+"""What the real add-on answers a file that is not an image: 17, in these words (checked on 1.4.27's ``api/``)."""
 
 
 class _Fail(Exception):
@@ -182,7 +188,9 @@ class CpgApi:
                 caption=fields.get("description", ""),
                 keywords=fields.get("keywords", ""),
             )
-        except GalleryError:
+        except GalleryError as exc:
+            if exc.code == NOT_AN_IMAGE:  # the real add-on (1.4.27's api/) never answers 13: resizing fails first
+                raise _Fail(17, NOT_AN_IMAGE_TEXT) from None
             raise
         except Exception:  # what PHP reports as a failed INSERT or resize
             log.exception("cpgAPI.upload: storing the picture failed")

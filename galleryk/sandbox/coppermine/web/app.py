@@ -31,7 +31,7 @@ from werkzeug.wrappers import Request, Response
 from ... import upload_hooks
 from ...settings import SandboxSettings
 from ..gallery import FIRST_USER_CAT, Actor, Gallery, GalleryError, StoredPicture
-from . import pages
+from . import album_editor, pages, words
 from .browse import Browse, PageError, int_arg
 from .editing import Editing
 from .session import SessionState, WebSessions
@@ -90,6 +90,7 @@ class CpgWeb:
             "/delete.php": self._delete,
             "/edit_one_pic.php": self.editing.edit_one_pic,
             "/picmgr.php": self.editing.picmgr,
+            "/editpics.php": self._editpics,
         }
 
     def handle(self, request: Request, path: str) -> Response:
@@ -134,13 +135,16 @@ class CpgWeb:
 
     def _html(self, ctx: Ctx, title: str, body: str, status: int = 200) -> Response:
         charset = self.settings.coppermine_charset
-        text = pages.page(title, body, self._viewer(ctx), charset)
+        text = words.translate(pages.page(title, body, self._viewer(ctx), charset), self.gallery.config("lang"))
         return Response(
             text.encode(charset, "xmlcharrefreplace"), status=status, content_type=f"text/html; charset={charset}"
         )
 
     def _die(self, ctx: Ctx, message: str, title: str = "Error", kind: str = "error") -> Response:
         return self._html(ctx, title, pages.die_body(title, message, kind))
+
+    def _editpics(self, ctx: Ctx) -> Response:
+        return album_editor.editpics(self.gallery, ctx, self._html, self.sessions.form_token, self.base_url)
 
     def _sep(self) -> str:
         return self.gallery.config("keyword_separator")
@@ -315,7 +319,7 @@ class CpgWeb:
         try:
             stored = self._receive(ctx, "Filedata")
         except UploadRefused as exc:
-            return _refusal(exc.message)
+            return _refusal(words.translate(exc.message, self.gallery.config("lang")))
         key = secrets.token_hex(16)  # 1.6.26 names a message the page it leads to does not show
         if stored.approved:
             return self._redirect(
