@@ -111,6 +111,7 @@ def push_to(
         tqdm(total=len(items), desc=f"push to {adapter.label}", unit="photo", disable=not opts.progress or not items),
         opts.on_item,
         opts.on_progress,
+        opts.on_status,
     )
     outcomes: dict[int, Outcome] = {}  # by id(item): a DataFrame index may repeat
     path: Path | None = None

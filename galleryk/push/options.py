@@ -22,6 +22,9 @@ OnItem = Callable[[Any, str], Any]
 """``on_item(index, status)``: a row's final status is known."""
 OnProgress = Callable[[Any, int, int], Any]
 """``on_progress(index, bytes_sent, total)``: a row's upload body goes out."""
+OnStatus = Callable[[str], Any]
+"""``on_status(text)``: what the push is doing now, in words (the progress bar's description): ``push to
+<target>`` while it sends, other words while it waits (for another push, a rate limit, lost replies)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,8 +40,9 @@ class PushOptions:
     pass. ``settle``: seconds an upload whose reply was lost is given to land, counted from the
     loss, on top of the time it had taken. ``lock_timeout``: seconds to wait for another push to
     the same album on this machine (None: as long as it runs; then PushBusy). ``progress``: show a
-    progress bar. ``cancel``: an Event that stops the push (Ctrl-C does the same). ``on_item`` and
-    ``on_progress``: called from the push's threads as rows finish and bodies go out; they must
+    progress bar. ``cancel``: an Event that stops the push (Ctrl-C does the same). ``on_item``,
+    ``on_progress`` and ``on_status``: called from the push's threads as rows finish, bodies go out
+    and the push moves on (waiting for another push, for a rate limit, for lost replies); they must
     return quickly, and an exception they raise is logged and otherwise ignored. ``upload_unseen``:
     upload rows the journal does not know into an album whose uploads wait for approval even where the
     service does not show you yours (Coppermine 1.4's public albums): by default the first such upload
@@ -60,6 +64,7 @@ class PushOptions:
     cancel: threading.Event | None = field(default=None, compare=False)
     on_item: OnItem | None = field(default=None, compare=False)
     on_progress: OnProgress | None = field(default=None, compare=False)
+    on_status: OnStatus | None = field(default=None, compare=False)
     upload_unseen: bool = False
 
     def __post_init__(self) -> None:

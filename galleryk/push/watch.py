@@ -1,4 +1,5 @@
-"""What a push tells as it goes: its progress bar, the caller's ``on_item`` and ``on_progress``, and cancelling."""
+"""What a push tells as it goes: its progress bar, the caller's ``on_item``, ``on_progress`` and ``on_status``,
+and cancelling."""
 
 from __future__ import annotations
 
@@ -16,12 +17,17 @@ log = logging.getLogger("galleryk.push")
 
 
 class Watch:
-    """What a push tells as it goes: its progress bar, and the caller's ``on_item`` and ``on_progress``."""
+    """What a push tells as it goes: its progress bar, and the caller's ``on_item``, ``on_progress`` and
+    ``on_status``."""
 
     def __init__(
-        self, bar: Any, on_item: Callable[[Any, str], Any] | None, on_progress: Callable[[Any, int, int], Any] | None
+        self,
+        bar: Any,
+        on_item: Callable[[Any, str], Any] | None,
+        on_progress: Callable[[Any, int, int], Any] | None,
+        on_status: Callable[[str], Any] | None = None,
     ) -> None:
-        self.bar, self.on_item, self.on_progress = bar, on_item, on_progress
+        self.bar, self.on_item, self.on_progress, self.on_status = bar, on_item, on_progress, on_status
         self._told: set[int] = set()
         self._lock = threading.Lock()
         self._text = ""
@@ -33,7 +39,12 @@ class Watch:
             self._text = text
             if self._paused_until is not None and time.time() < self._paused_until:
                 return
+        self._show(text)
+
+    def _show(self, text: str) -> None:
         self.bar.set_description_str(text)
+        if self.on_status is not None:
+            call_quietly(self.on_status, text)
 
     def paused(self, until: float) -> None:
         """The service's rate limit holds every request until ``until`` (a ``time.time()`` value): say so."""
@@ -43,7 +54,7 @@ class Watch:
             self._paused_until = until
         if not known:
             log.info("push: the service asks to slow down; waiting for its rate limit until %s", clock)
-        self.bar.set_description_str(f"waiting for the rate limit until {clock}")
+        self._show(f"waiting for the rate limit until {clock}")
 
     def _resume(self) -> None:
         with self._lock:
@@ -51,7 +62,7 @@ class Watch:
                 return
             self._paused_until = None
             text = self._text
-        self.bar.set_description_str(text)
+        self._show(text)
 
     def done(self, item: Item, outcome: Outcome) -> None:
         """``item`` has its final status: count it, and tell ``on_item`` (once per item)."""

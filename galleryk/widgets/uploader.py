@@ -44,6 +44,7 @@ class Uploader(widgets.VBox):
     """
 
     report = traitlets.Instance(pd.DataFrame, allow_none=True, help="The push report of the last run (observe it).")
+    status = traitlets.Unicode("", help="The status line's text: what the widget is doing, or how the last run ended.")
 
     def __init__(
         self,
@@ -62,7 +63,7 @@ class Uploader(widgets.VBox):
         super().__init__()
         self.targets = targets
         self.workers = workers
-        self.status = ""
+        self._sending = ""
         self.progress: dict[int, tuple[float, str]] = {}
         self._ran = False
         self._sent: dict[int, int] = {}
@@ -367,7 +368,8 @@ class Uploader(widgets.VBox):
         self._report.value = ""
         self._busy(True)
         where = f"{_target_label(target)}, {'new album ' if create else ''}{album if album is not None else 'no album'}"
-        self._say(f"Sending {len(files):,} files to {where}…", "busy")
+        self._sending = f"Sending {len(files):,} files to {where}"
+        self._say(f"{self._sending}…", "busy")
         self._active = True
         self._thread = threading.Thread(
             target=self._run, args=(files.copy(), target, album, create), daemon=True, name="galleryk-upload"
@@ -403,6 +405,10 @@ class Uploader(widgets.VBox):
                 self._sent[position] = self._sizes[position]
                 self.progress[position] = (1.0, status)
 
+        def told(text: str) -> None:  # the push names its waits (a rate limit, lost replies); else it is sending
+            if not self._cancel.is_set():
+                self._say(f"{self._sending}…" if text.startswith("push to ") else f"{self._sending}: {text}…", "busy")
+
         stop_ticks = threading.Event()
         ticker = threading.Thread(target=self._tick, args=(stop_ticks,), daemon=True, name="galleryk-progress")
         ticker.start()
@@ -419,6 +425,7 @@ class Uploader(widgets.VBox):
                 workers=self.workers,
                 on_item=finished,
                 on_progress=sending,
+                on_status=told,
             )
         except Exception as exc:
             stop_ticks.set()

@@ -111,12 +111,16 @@ def test_the_progress_says_it_waits_for_the_rate_limit_and_until_when(sandbox, f
     make_photos(tmp_path / "photos", 8)
     photos = gk.scan(tmp_path / "photos", progress=False)
     sandbox.faults.set("fotki", rate_limit=3, rate_window=1.0, rate_only="upload")
+    shown: list[str] = []
     with caplog.at_level(logging.INFO, logger="galleryk.push"):
-        photos.galleryk.push(fotki, album=None, workers=WORKERS, progress=False)
+        photos.galleryk.push(fotki, album=None, workers=WORKERS, progress=False, on_status=shown.append)
     sandbox.faults.clear()
     said = [r.getMessage() for r in caplog.records if "rate limit" in r.getMessage()]
     assert said and all("waiting for its rate limit until " in s for s in said)
     assert said[0][-8:].count(":") == 2  # HH:MM:SS
+    waits = [text for text in shown if "rate limit" in text]
+    assert waits and waits[0].startswith("waiting for the rate limit until ") and waits[0][-8:].count(":") == 2
+    assert shown[-1].startswith("push to ")  # and it says so when it goes on
 
 
 def test_a_limit_asking_for_a_very_long_wait_stops_the_push_and_says_until_when(sandbox, fotki, tmp_path, make_photos):

@@ -287,6 +287,25 @@ def test_upload_cancel_half_way_then_start_again_completes_without_duplicates(sa
     assert {"trip", "sea"} <= set(info["tags"])
 
 
+def test_the_uploader_says_when_it_waits_for_the_services_rate_limit(sandbox, tmp_path):
+    make_photos(tmp_path / "limited", 6)
+    fotki = sandbox_fotki(sandbox, "alice")
+    uploader = gw.Uploader(tmp_path / "limited", targets=[fotki], workers=2, fallback_after=None)
+    until(lambda: len(uploader.files) == 6 and _albums_read(uploader))
+    uploader.album = "Slowly"
+    lines: list[str] = []
+    uploader.observe(lambda change: lines.append(change["new"]), "status")
+    sandbox.faults.set("fotki", rate_limit=2, rate_window=1.0, rate_only="upload")
+    try:
+        report = (uploader.start(), uploader.wait(60))[1]
+    finally:
+        sandbox.faults.clear("fotki")
+    assert set(report["status"].astype(str)) == {"uploaded"}
+    waits = [line for line in lines if "waiting for the rate limit until" in line]
+    assert waits and waits[0].startswith("Sending 6 files to ")
+    assert uploader.status.startswith("Done")
+
+
 def test_start_clicked_the_moment_the_button_comes_back_starts_the_next_run(sandbox, tmp_path):
     make_photos(tmp_path / "new", 3)
     fotki = sandbox_fotki(sandbox, "alice")
