@@ -2,7 +2,9 @@
 
 The session also runs in a temporary directory of its own (``TMPDIR``, inherited by every
 process the tests start), which must be empty when the session ends: anything left there is
-a leak some code or test must clean up, and fails the run, naming what was left.
+a leak some code or test must clean up, and fails the run, naming what was left. galleryk's
+cache folder (journals, locks, thumbnails, tokens) is a session folder too
+(``GALLERYK_CACHE_DIR``), removed at the end: the suite never writes into the home folder.
 """
 
 from __future__ import annotations
@@ -25,14 +27,17 @@ _SESSION_TEMP = pytest.StashKey[dict]()
 def pytest_configure(config: pytest.Config) -> None:
     root = tempfile.gettempdir()
     private = tempfile.mkdtemp(prefix=SESSION_TEMP_PREFIX, dir=root)
-    saved = {name: os.environ.get(name) for name in ("TMPDIR", "PYTEST_DEBUG_TEMPROOT")}
+    cache = tempfile.mkdtemp(prefix="galleryk-test-cache-", dir=root)
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "PYTEST_DEBUG_TEMPROOT", "GALLERYK_CACHE_DIR")}
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", root)  # pytest's tmp_path folders stay where they always were
     os.environ["TMPDIR"] = private  # for the subprocesses: CLIs, servers, notebook kernels
+    os.environ["GALLERYK_CACHE_DIR"] = cache
     tempfile.tempdir = private
     config.stash[_SESSION_TEMP] = {
         "dir": Path(private),
         "before": set(os.listdir(private)),
         "saved": saved,
+        "cache": cache,
         "left": [],
         "seen": {},
     }
@@ -55,6 +60,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     private: Path = state["dir"]
     state["left"] = sorted(set(os.listdir(private)) - state["before"])
     shutil.rmtree(private, ignore_errors=True)
+    shutil.rmtree(state["cache"], ignore_errors=True)
     tempfile.tempdir = None
     for name, value in state["saved"].items():
         if value is None:
