@@ -64,9 +64,9 @@ real-coppermine-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CPG_PACKAGES) >/dev/null; \
 	else echo "install the Debian packages $(CPG_PACKAGES) (as root), then run make test-real-coppermine again"; exit 1; fi
 
-# The Coppermine client's and pushes' suites against both the sandbox and the real 1.6.26 gallery.
+# The Coppermine client's, pushes' and plans' suites against the sandbox and the real 1.4.27, 1.5.21, 1.6.26 and 1.7.02.
 test-real-coppermine: $(STAMP) real-coppermine-packages
-	GALLERYK_REQUIRE_REAL_COPPERMINE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/coppermine tests/sandbox/coppermine tests/push/test_push_coppermine_servers.py
+	GALLERYK_REQUIRE_REAL_COPPERMINE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/coppermine tests/sandbox/coppermine tests/push/test_push_coppermine_servers.py tests/push/test_plan_coppermine_servers.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_listing.py
@@ -77,6 +77,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_push.py
 	$(BIN)/python benchmarks/bench_push_ratelimit.py
+	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_cpg_scale.py
 
 # The worked notebooks and the Voila app (issue 12): what they need only, then the command.
 NB_STAMP := $(VENV)/.notebooks
