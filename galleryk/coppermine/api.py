@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..base.errors import Reason
+from ..base.numbers import whole_number
 from .errors import Code, CoppermineError
 from .pages import error_text
 
@@ -49,10 +50,7 @@ class Reply:
 
     @property
     def code(self) -> int | None:
-        try:
-            return int((self.root.findtext("error") or "").strip())
-        except ValueError:
-            return None
+        return whole_number(self.root.findtext("error"))
 
     @property
     def verbose(self) -> str:
@@ -146,24 +144,17 @@ def catlist_albums(reply: Reply) -> list[ApiAlbum]:
     def walk(el: etree._Element, chain: tuple[tuple[int, str], ...]) -> None:
         for child in el:
             if child.tag == "cat":
-                cid = _to_int(text(child, "id"))
+                cid = whole_number(text(child, "id"))
                 name = text(child, "name")
                 here = chain if cid in (None, 0) else (*chain, (cid, name))
                 walk(child, here)
             elif child.tag == "album":
-                aid = _to_int(text(child, "id"))
+                aid = whole_number(text(child, "id"))
                 if aid is not None:
                     out.append(ApiAlbum(aid, text(child, "name"), chain))
 
     walk(reply.root, ())
     return out
-
-
-def _to_int(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 def is_complete(body: bytes) -> bool:

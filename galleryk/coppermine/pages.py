@@ -65,6 +65,7 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from ..base.numbers import whole_number
 from . import texts
 
 # -- link patterns -----------------------------------------------------------------------
@@ -170,13 +171,6 @@ def _text(el: lxml.html.HtmlElement | None) -> str:
 def _query(href: str) -> dict[str, str]:
     q = parse_qs(urlsplit(href).query.replace("&amp;", "&"), keep_blank_values=True)
     return {k: v[0] for k, v in q.items()}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 # -- sign-in state, messages, form tokens ----------------------------------------------------
@@ -410,7 +404,7 @@ def upload_albums(page: str | bytes | lxml.html.HtmlElement) -> list[UploadAlbum
         return None
     out: list[UploadAlbum] = []
     for opt in selects[0].iter("option"):
-        aid = _int((opt.get("value") or "").strip())
+        aid = whole_number((opt.get("value") or "").strip())
         if aid is None or aid <= 0:
             continue
         label = next((g.get("label") for g in opt.iterancestors("optgroup")), None)
@@ -499,7 +493,7 @@ def _pid_of(href: str) -> tuple[int | None, int | None]:
     if not PICTURE_LINK.search(href):
         return None, None
     q = _query(href)
-    return _int(q.get("pid")), _int(q.get("album"))
+    return whole_number(q.get("pid")), whole_number(q.get("album"))
 
 
 def _picture_key(href: str) -> tuple[str, int] | None:
@@ -507,7 +501,7 @@ def _picture_key(href: str) -> tuple[str, int] | None:
     if not PICTURE_LINK.search(href):
         return None
     q = _query(href)
-    pid, pos = _int(q.get("pid")), _int(q.get("pos"))
+    pid, pos = whole_number(q.get("pid")), whole_number(q.get("pos"))
     if pid is not None:
         return ("pid", pid)
     if pos is not None and pos >= 0:
@@ -666,8 +660,8 @@ def thumbnails(
     for _, href in anchors:
         if "thumbnails.php" in href and "page=" in href:
             q = _query(href)
-            if album is None or _int(q.get("album")) in (None, album):
-                pages = max(pages, _int(q.get("page")) or 1)
+            if album is None or whole_number(q.get("album")) in (None, album):
+                pages = max(pages, whole_number(q.get("page")) or 1)
     heads = doc.xpath("//td[contains(@class, 'tableh1')]")  # where "<N> files on <P> page(s)" stands
     m = next(filter(None, (FILES_ON_PAGES.search(_text(h)) for h in heads)), None)
     if m:
@@ -906,7 +900,7 @@ def album_editor(page: str | bytes | lxml.html.HtmlElement, base_url: str) -> li
     doc = _doc(page)
     out = []
     for field_ in doc.xpath("//input[@name='pid[]']"):
-        pid = _int(field_.get("value"))
+        pid = whole_number(field_.get("value"))
         if pid is None:
             continue
         title = doc.xpath(f"//input[@name='title{pid}']/@value")

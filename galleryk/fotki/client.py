@@ -33,6 +33,7 @@ from lxml import etree
 
 from ..base.errors import AlbumNotFound, AmbiguousAlbum, BadValue, HttpStatusError, NotSignedIn, Reason
 from ..base.names import check_album_name, check_text
+from ..base.numbers import whole_number
 from ..base.results import UploadResult
 from ..frames.fotki import chunks_frame, info_values, infos_frame, page_chunk, photoset_rows, photosets_frame_of_rows
 from ..media import thumbcache
@@ -537,7 +538,7 @@ class Fotki(Service):
         if description is not None:
             params["description"] = description
         body = self._call("flickr.photosets.create", params)
-        set_id = _int(body.get("id")) if body is not None else None
+        set_id = whole_number(body.get("id")) if body is not None else None
         if set_id is None:
             raise FotkiError(0, "the reply names no photoset id", "flickr.photosets.create")
         if body is not None and body.get("url"):
@@ -863,7 +864,7 @@ def _paging_int(paging: dict[str, str | None], name: str, method: str) -> int | 
     value = paging.get(name)
     if value is None or not str(value).strip():
         return None
-    number = _int(value)
+    number = whole_number(value)
     if number is None or number < 0:
         raise BadValue(
             f"{method}: the reply's {name!r} attribute holds {str(value)[:40]!r}, which is not a page count",
@@ -871,13 +872,6 @@ def _paging_int(paging: dict[str, str | None], name: str, method: str) -> int | 
             value=value,
         )
     return number
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 def _id_text(value: Any, name: str) -> str:
