@@ -134,6 +134,7 @@ def push_to(
             path = jr.path
             try:
                 job = _Job(items, outcomes, adapter, jr, opts, source, cancel, bar)
+                job.in_turns = arrange
                 with ratelimit.scope(cancel=cancel, on_pause=bar.paused):
                     _run(job)
                     if arrange:
@@ -195,6 +196,8 @@ class _Job:
     ) -> None:
         self.items, self.outcomes, self.adapter, self.jr = items, outcomes, adapter, jr
         self.opts, self.source, self.cancel, self.bar = opts, source, cancel, bar
+        self.in_turns = False
+        """Whether photos go into the album as their turn in the selection comes, while the others upload."""
 
 
 def _run(job: _Job) -> None:
@@ -233,7 +236,11 @@ def _run(job: _Job) -> None:
             else:
                 outcomes[id(item)] = result
                 bar.done(item, result)
+                adapter.finished(item.key)
+        adapter.add_ready(jr)  # photos go into the album in the selection's order while the others upload
 
+    if job.in_turns:
+        adapter.add_in_turns([item.key for item in items])
     try:
         for item in items:
             pending[pool.submit(runner.run, item)] = item
@@ -285,7 +292,7 @@ def _arrange(job: _Job) -> None:
     """Put the album in the selection's order once the uploads are done (see :meth:`Target.arrange`); a photo that
     could not be put in the album fails, saying it was uploaded."""
     uploaded = [o for o in job.outcomes.values() if o.status == "uploaded"]
-    if not uploaded and not job.adapter.waiting():
+    if not uploaded and not job.adapter.placing:
         return  # nothing new: the album is as an earlier run left it
     order = [(item.key, job.outcomes[id(item)].remote_id) for item in job.items if id(item) in job.outcomes]
     for key, exc in job.adapter.arrange(job.jr, order).items():

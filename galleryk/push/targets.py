@@ -120,6 +120,11 @@ class Target:
         self._visible: list[str] = []
         self._lock = threading.Lock()
         self._waiting: dict[str, str] = {}  # key -> remote id of photos to add in order (see arrange)
+        self._turns: list[str] = []  # the selection's keys in order, while photos are added as their turn comes
+        self._turn = 0
+        self._finished: set[str] = set()  # keys whose row has its outcome: no photo of theirs comes later
+        self._add_errors: dict[str, GallerykError] = {}
+        self._added_in_turn = 0
 
     # -- what the push says about itself ---------------------------------------------------
     @property
@@ -303,6 +308,52 @@ class Target:
                 raise
         journal.added_to_album(self.identity, key)
 
+    def add_in_turns(self, keys: list[str]) -> None:
+        """Add photos to the album while the push runs, each as its turn in ``keys`` (the selection's order) comes:
+        :meth:`add_ready` adds every photo whose rows before it are all done. Only where photos wait for
+        :meth:`arrange` (:attr:`adds_in_order`); what cannot be added in turn is added there."""
+        if self.adds_in_order:
+            self._turns, self._turn = list(keys), 0
+
+    def finished(self, key: str) -> None:
+        """The row of ``key`` has its outcome: a later photo's turn no longer waits for it."""
+        if self._turns:
+            with self._lock:
+                self._finished.add(key)
+
+    def add_ready(self, journal: Journal) -> None:
+        """Add the photos whose turn has come (see :meth:`add_in_turns`); call from one thread only."""
+        while self._turn < len(self._turns):
+            key = self._turns[self._turn]
+            with self._lock:
+                remote_id = self._waiting.get(key)
+                done = key in self._finished
+            if remote_id is not None:
+                self._added_in_turn += self._add_in_turn(key, remote_id, journal)
+            elif not done:
+                return  # its row is still under way (or in doubt): the photos after it wait
+            self._turn += 1
+
+    def _add_in_turn(self, key: str, remote_id: str, journal: Journal) -> int:
+        """Add one waiting photo to the album (1), or note why it could not be (0)."""
+        first_error = next(iter(self._add_errors.values()), None)
+        if first_error is not None and self.album_id is None:  # the album could not be made
+            self._add_errors[key] = first_error
+        else:
+            try:
+                self.policy.call(functools.partial(self._add, remote_id, journal, key))
+            except GallerykError as exc:
+                self._add_errors[key] = exc
+        with self._lock:
+            self._waiting.pop(key, None)
+        return 0 if key in self._add_errors else 1
+
+    @property
+    def placing(self) -> bool:
+        """Whether this push has put photos in the album in turn, tried to, or has photos waiting to go in."""
+        with self._lock:
+            return bool(self._waiting) or self._added_in_turn > 0 or bool(self._add_errors)
+
     def waiting(self) -> dict[str, str]:
         """Photos uploaded (or found) and not yet in the album: key -> remote id (see :meth:`arrange`)."""
         with self._lock:
@@ -317,28 +368,20 @@ class Target:
         others after). Returns the errors of photos that could not be put in the album, by key; what was done
         about the order is in :attr:`order_note`.
         """
-        failed: dict[str, GallerykError] = {}
+        failed = dict(self._add_errors)
         if self.album_spec is None:
             return failed
         waiting = self.waiting()
-        if waiting:
+        if waiting or self._added_in_turn:
             pending = [(k, waiting[k]) for k, _ in order if k in waiting]
             pending += [(k, r) for k, r in waiting.items() if k not in {k2 for k2, _ in pending}]
-            first_error: GallerykError | None = None
+            added = self._added_in_turn
             for key, remote_id in pending:
-                if first_error is not None and self.album_id is None:  # the album could not be made
-                    failed[key] = first_error
-                    continue
-                try:
-                    self.policy.call(functools.partial(self._add, remote_id, journal, key))
-                except GallerykError as exc:
-                    failed[key] = exc
-                    first_error = first_error or exc
-                with self._lock:
-                    self._waiting.pop(key, None)
+                added += self._add_in_turn(key, remote_id, journal)
+            failed = dict(self._add_errors)
             self.order_note = (
-                f"the {self.noun} lists its photos in the order they were added: the {len(pending) - len(failed)} "
-                "added now went in the selection's order, after the photos it held already"
+                f"the {self.noun} lists its photos in the order they were added: the {added} added by this push "
+                "went in the selection's order, after the photos it held already"
             )
         if set_order and self.caps.order_albums and self.album_id is not None:
             ids = list(dict.fromkeys(int(r) for _, r in order if r))  # a photo named twice keeps its first place

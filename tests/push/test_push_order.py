@@ -1,13 +1,15 @@
 """A push keeps the selection's order where the service keeps the order photos are added in (a Fotki photoset).
 
-The uploads run concurrently and finish in any order; the photos go into the photoset after
-them, in the selection's order. Each test makes the finishing order deterministic by holding
+The uploads run concurrently and finish in any order; each photo goes into the photoset as soon
+as every row before it is done, so the photoset fills in the selection's order while later
+uploads still run. Each test makes the finishing order deterministic by holding
 the first photo's upload (through the push's own progress callback) until the others are done.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pandas as pd
 from support.plan_photos import folder, scan
@@ -51,3 +53,23 @@ def test_a_photo_that_cannot_be_added_fails_saying_it_was_uploaded(fotki, sandbo
     report = df.iloc[1:].galleryk.push(fotki, album="Ordered", progress=False, retries=0)
     assert report["status"].tolist() == ["failed", "failed"]
     assert all("but not added to the album" in e for e in report["error"])
+
+
+def test_photos_go_into_the_photoset_while_later_ones_still_upload(fotki, sandbox, tmp_path):
+    df = scan(folder(tmp_path, 5))
+    last, filled = df.index[-1], threading.Event()
+
+    def on_progress(index, sent, total):  # the last upload is not answered before the others are in the set
+        if index == last and sent == total:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not filled.is_set():
+                calls = sandbox.faults.requests("fotki")
+                if calls.get("flickr.photosets.create", 0) + calls.get("flickr.photosets.addPhoto", 0) >= 4:
+                    filled.set()
+                time.sleep(0.02)
+
+    report = df.galleryk.push(
+        fotki, album="Filling", create=True, workers=len(df), progress=False, on_progress=on_progress
+    )
+    assert filled.is_set()
+    assert fotki.photos("Filling")["id"].astype(str).tolist() == report["remote_id"].tolist()
