@@ -419,7 +419,8 @@ class Coppermine(Service):
         return {aid: False for aid, _ in albums}, "from upload.php?single: no album is open to this user", []
 
     def _category_page(self, cid: int, page: int = 1) -> pages.CategoryPage | None:
-        params = {"cat": str(cid)} if page == 1 else {"cat": str(cid), "page": str(page)}
+        # the page is always named: 1.4's index.php shows a visitor the album page they saw last when none is
+        params = {"cat": str(cid), "page": str(page)}
         resp = self._web.page("index.php", params)
         what = f"index.php?cat={cid}" + (f"&page={page}" if page > 1 else "")
         _check_page(resp, what, listing=True)

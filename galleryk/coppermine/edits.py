@@ -314,8 +314,8 @@ def _shown(web: WebSession, pid: int) -> bool:
 class _Manager:
     """The picture manager's page for one album: its pictures in order, each one's file name, the form's fields.
 
-    ``entries`` holds 1.4's list entries by pid (``picture_no=..,picture_nm=..,picture_sort=..,action=0``),
-    empty on 1.5 to 1.7, whose form takes the order as one field.
+    ``legacy``: 1.4's form, whose list ``to[]`` holds one entry per picture (``entries``, by pid:
+    ``picture_no=..,picture_nm=..,picture_sort=..,action=0``); 1.5 to 1.7 take the order as one field.
     """
 
     aid: int
@@ -324,6 +324,7 @@ class _Manager:
     charset: str
     names: dict[int, str] = field(default_factory=dict)
     entries: dict[int, str] = field(default_factory=dict)
+    legacy: bool = False
 
 
 def order_album(web: WebSession, aid: int, pids: Sequence[int]) -> AlbumOrder:
@@ -375,7 +376,7 @@ def _store_order(web: WebSession, manager: _Manager, order: list[int]) -> None:
     what = f"ordering album {manager.aid}"
     for fresh in (False, True):
         data: dict[str, str | list[str]] = dict(manager.fields)
-        if manager.entries:
+        if manager.legacy:
             data["to[]"] = [_moved(manager.entries[p], 100 + n) for n, p in enumerate(order)]
         else:
             data.update(picture_order="".join(f"{p}," for p in order), apply="Apply changes")
@@ -384,7 +385,7 @@ def _store_order(web: WebSession, manager: _Manager, order: list[int]) -> None:
         if resp.status_code in (301, 302, 303) and "picmgr.php" in (resp.headers.get("Location") or ""):
             break  # back to the picture manager: stored
         message = _refusal(resp)
-        if manager.entries and resp.status_code == 200 and message is None and pages.is_gallery_page(html(resp)):
+        if manager.legacy and resp.status_code == 200 and message is None and pages.is_gallery_page(html(resp)):
             break  # 1.4: the page of what was moved
         if message is not None and _TOKEN_TROUBLE.search(message) and not fresh:
             manager = _picture_manager(web, manager.aid)
@@ -414,7 +415,8 @@ def _picture_manager(web: WebSession, aid: int) -> _Manager:
         m = _SORT_ROW.match(row.get("id") or "")
         if m:
             pids.append(int(m.group(1)))
-    for value in form.xpath(".//select[@name='to[]']/option/@value"):  # 1.4
+    listing = form.xpath(".//select[@name='to[]']")  # 1.4
+    for value in form.xpath(".//select[@name='to[]']/option/@value"):
         m = _PICMGR_OPTION.match(value)
         if m:
             pid = int(m.group(1))
@@ -423,7 +425,7 @@ def _picture_manager(web: WebSession, aid: int) -> _Manager:
     values = {k: v for k, v in form.form_values() if k not in ("form_token", "timestamp")}
     token = pages.form_token(doc)
     fields = {**values, **(_token(token) if token is not None else _tokens(web))}
-    return _Manager(aid, tuple(pids), fields, _charset(resp), names, entries)
+    return _Manager(aid, tuple(pids), fields, _charset(resp), names, entries, legacy=bool(listing))
 
 
 def _moved(entry: str, place: int) -> str:
