@@ -419,7 +419,8 @@ class Coppermine(Service):
         return {aid: False for aid, _ in albums}, "from upload.php?single: no album is open to this user", []
 
     def _category_page(self, cid: int, page: int = 1) -> pages.CategoryPage | None:
-        params = {"cat": str(cid)} if page == 1 else {"cat": str(cid), "page": str(page)}
+        # the page is always named: 1.4's index.php shows a visitor the album page they saw last when none is
+        params = {"cat": str(cid), "page": str(page)}
         resp = self._web.page("index.php", params)
         what = f"index.php?cat={cid}" + (f"&page={page}" if page > 1 else "")
         _check_page(resp, what, listing=True)
@@ -947,9 +948,10 @@ class Coppermine(Service):
         tags: Iterable[str] | None = None,
     ) -> dict[str, Any]:
         """Change a picture's title, caption (``description``) or keywords (``tags``) through its edit page
-        (``edit_one_pic.php``; on 1.7.02 the album editor ``editpics.php``); returns id, album_id, title,
-        description and tags as the gallery now stores them. Whoever may edit: the picture's owner in their own
-        gallery, an admin (error 20 otherwise; 19 when the picture is gone)."""
+        (``edit_one_pic.php``, 1.4's ``editOnePic.php``; on 1.7.02 the album editor ``editpics.php``); returns id,
+        album_id, title, description and tags as the gallery now stores them (1.4 splits keywords on blanks: a tag
+        of several words is stored with ``_`` between them, as uploads do). Whoever may edit: the picture's owner
+        in their own gallery, an admin (error 20 otherwise; 19 when the picture is gone)."""
         form = edits.edit_picture(
             self._web, photo_id(photo), title=title, caption=description, keywords=None if tags is None else list(tags)
         )
@@ -979,7 +981,7 @@ class Coppermine(Service):
         )
 
     def order_album(self, album: AlbumRef, photos: Iterable[PhotoRef]) -> Ordered:
-        """Store the album's order in the picture manager (``picmgr.php``): ``photos`` first, the others after.
+        """Store the album's order in the picture manager (``picmgr.php``, 1.4's too): ``photos`` first, the others after.
 
         ``shown`` says whether the album pages show it: they do only when the gallery sorts them by
         position (its admin's "Default sort order for files"; by file name by default).

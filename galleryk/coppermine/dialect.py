@@ -12,7 +12,9 @@ serves, whatever its version string says (themes and mods change markup, never t
 - the keyword separator: the label of the form's ``keywords`` field ("separate with semicolon",
   in the gallery's language; 1.4's form says "spaces", and 1.4 always splits on blanks);
 - how thumbnails link pictures (by ``pid``, or by ``pos`` on 1.4) is read off each album page
-  (:func:`galleryk.coppermine.pages.thumbnails`).
+  (:func:`galleryk.coppermine.pages.thumbnails`);
+- the one-picture editor: ``edit_one_pic.php`` (1.5 to 1.7), or 1.4's ``editOnePic.php``, which
+  answers where the other is a 404 (1.4's picture pages link it too).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ DB_INPUT = "db_input"
 """1.5: ``db_input.php`` with ``event=picture``, one POST, a redirect or a message page."""
 PHASES = "phases"
 """1.4: ``upload.php`` in three POSTs (the file, the placement form, the placement)."""
+EDITOR = "edit_one_pic.php"
+"""1.5 to 1.7: the one-picture editor (form tokens, the submit button ``apply_changes``)."""
+LEGACY_EDITOR = "editOnePic.php"
+"""1.4: the one-picture editor (no tokens, the submit button ``submitDescription``); ``edit_one_pic.php`` is a 404."""
 
 
 def upload_form(page: str | bytes | lxml.html.HtmlElement) -> str | None:
@@ -57,14 +63,21 @@ class Dialect:
     """Whether a picture's own page is ``displayimage.php?pos=-<pid>`` (1.4; ``?pid=`` says "does not exist")."""
     placement: list[pages.UploadAlbum] | None = None
     """1.4: the albums its last placement form offered this user (it offers them only once a file was sent)."""
+    editor: str | None = None
+    """The page that edits one picture: :data:`EDITOR`, or :data:`LEGACY_EDITOR` where that is a 404 (1.4)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def learn(self, page: str | bytes | lxml.html.HtmlElement) -> None:
-        """Note what an upload or edit page shows: its upload form, whether it carries a token, its separator."""
+        """Note what an upload or edit page shows: its upload form, whether it carries a token, its separator.
+
+        A page that shows a signed-in user and carries no token anywhere (1.5 and later put one in
+        every signed-in page's logout link) tells that the gallery has none (1.4).
+        """
         doc = pages.parse(page) if not isinstance(page, lxml.html.HtmlElement) else page
         kind = upload_form(doc)
         token = pages.form_token(doc)
         sep = pages.keyword_separator(doc)
+        signed_in = token is None and pages.is_logged_in(doc)
         with self._lock:
             if kind is not None:
                 self.upload = kind
@@ -73,6 +86,8 @@ class Dialect:
                     self.separator = " "  # 1.4 splits keywords on blanks, and has no setting for it
             if token is not None:
                 self.tokens = True
+            elif signed_in and self.tokens is None:
+                self.tokens = False
             if sep is not None and self.upload != PHASES:
                 self.separator = sep
 
@@ -87,4 +102,4 @@ class Dialect:
         return self.upload == PHASES
 
 
-__all__ = ["DB_INPUT", "PHASES", "UNILOAD", "Dialect", "upload_form"]
+__all__ = ["DB_INPUT", "EDITOR", "LEGACY_EDITOR", "PHASES", "UNILOAD", "Dialect", "upload_form"]

@@ -1,13 +1,14 @@
-"""Editing, deleting and ordering pictures through a stock gallery's pages, against the sandbox and the real gallery.
+"""Editing, deleting and ordering pictures through a stock gallery's pages, against the sandbox and the real galleries.
 
-Each test runs once per server of this module's ``cpg_server`` (the sandbox, the real 1.6.26: the
-edit pages of 1.6 and 1.7 are what :mod:`galleryk.coppermine.edits` reads; 1.4's and 1.5's differ) with
-the same assertions, on pictures and albums it made itself. The page layer takes a
+Each test runs once per ``cpg_server`` (the sandbox and the real 1.4.27, 1.5.21, 1.6.26 and 1.7.02)
+with the same assertions, on pictures and albums it made itself; where 1.4 does otherwise (no
+keyword separator but blanks, no approval on the edit form), the common test names the servers
+that have the thing and a test of 1.4's own says what 1.4 does. The page layer takes a
 :class:`~galleryk.coppermine.web.WebSession`; the client exposes none publicly, so the tests make
 one the way ``Coppermine.__init__`` does (the gallery's URL, a user, a password, a transport's
 ``send``). A lost reply is played by a ``send`` that lets the request through and then raises, as
-a connection cut after the gallery acted would. The last tests run the same calls on the real
-1.7.02, whose ``edit_one_pic.php`` cannot save.
+a connection cut after the gallery acted would. The last tests run calls of their own on the real
+1.4.27 (its older pages) and 1.7.02 (whose ``edit_one_pic.php`` cannot save).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
-from support.cpg_fixtures import LIVE, server_for
+from support.cpg_fixtures import LIVE, VERSIONS, server_for
 from support.cpg_servers import RealServer, SandboxServer, unique
 
 import galleryk as gk
@@ -28,10 +29,13 @@ from galleryk.coppermine.web import WebSession
 
 from .test_coppermine_servers import code_of, jpeg
 
+EDITORS = ("edit_one_pic.php", "editOnePic.php")
+"""The one-picture editor's page: 1.5 to 1.7 and the sandbox, then 1.4's."""
 
-@pytest.fixture(params=["sandbox", "1.6.26", *LIVE])
-def cpg_server(request):
-    """The sandbox and the real 1.6.26 (the 1.7.02 tests below name their gallery)."""
+
+@pytest.fixture(params=["sandbox", *(v for v in VERSIONS if v != "1.4.27"), *LIVE])
+def separator_server(request):
+    """The servers whose keyword separator is a setting named on their forms (1.4 splits on blanks: tested below)."""
     return server_for(request)
 
 
@@ -41,7 +45,7 @@ def session(server, role: str | None = "user", send=None) -> WebSession:
     return WebSession(server.url, name, password, send or Http().send)
 
 
-def client(server, role: str = "user") -> gk.Coppermine:
+def client(server, role: str | None = "user") -> gk.Coppermine:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gk.InsecureGalleryWarning)
         return server.client(role)
@@ -81,15 +85,17 @@ def setting(server, name: str, value: str) -> Iterator[None]:
         server.real.set_config(**{name: old})
 
 
-def losing_reply(method: str, path: str, what: str | None = None) -> tuple:
-    """A ``send`` that lets the first ``method`` request for ``path`` (with ``what=`` in its query, when given)
-    reach the gallery, then loses its reply; and the list of those requests it let through."""
+def losing_reply(method: str, path: str | tuple[str, ...], what: str | None = None) -> tuple:
+    """A ``send`` that lets the first ``method`` request for ``path`` (any of several; with ``what=`` in its query,
+    when given) reach the gallery, then loses its reply; and the list of those requests it let through."""
     inner = Http().send
     sent: list[str] = []
+    paths = (path,) if isinstance(path, str) else path
 
     def send(verb, url, **kw):
         resp = inner(verb, url, **kw)
-        if verb == method and path in url and (what is None or (kw.get("params") or {}).get("what") == what):
+        mine = any(p in url for p in paths)
+        if verb == method and mine and (what is None or (kw.get("params") or {}).get("what") == what):
             sent.append(verb)
             if len(sent) == 1:
                 raise ResponseCut(f"{path}: the reply was lost (test)", url=url)
@@ -101,15 +107,16 @@ def losing_reply(method: str, path: str, what: str | None = None) -> tuple:
 # -- editing ---------------------------------------------------------------------------------------
 def test_editing_the_title_leaves_the_caption_and_keywords_as_they_were(cpg_server):
     pid = picture(cpg_server, title="Before", description="At dawn", tags=["sea", "harbour walk"])
+    before = client(cpg_server).photo_info(pid)
     edits.edit_picture(session(cpg_server), pid, title="After")
     info = client(cpg_server).photo_info(pid)
-    assert (info["title"], info["description"], info["tags"]) == ("After", "At dawn", ["sea", "harbour walk"])
+    assert (info["title"], info["description"], info["tags"]) == ("After", "At dawn", before["tags"])
 
 
-def test_keywords_are_joined_with_the_galleries_separator(cpg_server):
-    pid = picture(cpg_server, tags=["old"])
-    edits.edit_picture(session(cpg_server), pid, keywords=["boats", "harbour walk", "a;b"])
-    assert client(cpg_server).photo_info(pid)["tags"] == ["boats", "harbour walk", "a_b"]
+def test_keywords_are_joined_with_the_galleries_separator(separator_server):
+    pid = picture(separator_server, tags=["old"])
+    edits.edit_picture(session(separator_server), pid, keywords=["boats", "harbour walk", "a;b"])
+    assert client(separator_server).photo_info(pid)["tags"] == ["boats", "harbour walk", "a_b"]
 
 
 def test_quotes_markup_and_line_breaks_come_back_as_written(cpg_server):
@@ -125,7 +132,15 @@ def test_an_admin_edit_leaves_a_picture_awaiting_approval_waiting(cpg_server):
     aid = cpg_server.fresh_album(public=True)
     pid = picture(cpg_server, aid, title="waiting")
     edits.edit_picture(session(cpg_server, "admin"), pid, title="still waiting")
-    assert edits.picture_form(session(cpg_server, "admin"), pid).approved is False
+    assert pid not in set(client(cpg_server, None).photos(aid)["id"])  # guests see approved pictures only
+
+
+def test_an_admin_edit_form_says_a_picture_awaits_approval(separator_server):
+    separator_server.need("an admin account")
+    aid = separator_server.fresh_album(public=True)
+    pid = picture(separator_server, aid, title="waiting")
+    edits.edit_picture(session(separator_server, "admin"), pid, title="still waiting")
+    assert edits.picture_form(session(separator_server, "admin"), pid).approved is False
 
 
 def test_another_users_picture_is_error_20_and_stays_as_it_was(cpg_server):
@@ -153,7 +168,7 @@ def test_an_uploader_edits_in_a_public_album_only_when_the_admin_allows_it(cpg_s
 
 def test_a_lost_edit_reply_is_sent_once_more_and_stores_the_same(cpg_server):
     pid = picture(cpg_server, title="Before")
-    send, sent = losing_reply("POST", "edit_one_pic.php")
+    send, sent = losing_reply("POST", EDITORS)
     assert edits.edit_picture(session(cpg_server, send=send), pid, title="After").title == "After"
     assert len(sent) == 2
 
@@ -163,7 +178,7 @@ def test_an_edit_is_saved_when_the_gallery_forgot_the_session_just_before(cpg_se
     inner, forgot = Http().send, []
 
     def send(verb, url, **kw):
-        if verb == "POST" and "edit_one_pic.php" in url and not forgot:
+        if verb == "POST" and any(page in url for page in EDITORS) and not forgot:
             forgot.append(url)
             cpg_server.forget_sessions("user")  # as an expired session would, just before the form goes out
         return inner(verb, url, **kw)
@@ -288,3 +303,46 @@ def test_on_1_7_another_users_edit_is_error_20(gallery_17):
     pid = picture(gallery_17, title="Mine")
     assert code_of(lambda: edits.edit_picture(session(gallery_17, "other"), pid, title="Theirs")) == edits.NOT_ALLOWED
     assert client(gallery_17).photo_info(pid)["title"] == "Mine"
+
+
+# -- 1.4.27 ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def gallery_14(real_servers) -> RealServer:
+    """The session's real 1.4.27 gallery (editOnePic.php, no tokens, keywords split on blanks, position links)."""
+    return real_servers("1.4.27")
+
+
+def test_on_1_4_a_tag_of_two_words_is_kept_as_one_keyword_joined_by_an_underscore(gallery_14):
+    pid = picture(gallery_14, tags=["old"])
+    form = edits.edit_picture(session(gallery_14), pid, keywords=["boats", "harbour walk", "a;b"])
+    assert (list(form.keywords), client(gallery_14).photo_info(pid)["tags"]) == (["boats", "harbour_walk", "a;b"],) * 2
+
+
+def test_on_1_4_the_missing_edit_one_pic_php_is_asked_once_per_session(gallery_14):
+    first, second = picture(gallery_14), picture(gallery_14)
+    before = gallery_14.served("edit_one_pic.php")
+    web = session(gallery_14)
+    edits.edit_picture(web, first, title="one")
+    edits.edit_picture(web, second, title="two")
+    assert (gallery_14.served("edit_one_pic.php") - before, web.dialect.editor) == (1, "editOnePic.php")
+
+
+def test_on_1_4_an_admin_edit_form_does_not_say_whether_a_picture_is_approved(gallery_14):
+    aid = gallery_14.fresh_album(public=True)
+    pid = picture(gallery_14, aid, title="waiting")
+    assert edits.edit_picture(session(gallery_14, "admin"), pid, title="still waiting").approved is None
+
+
+def test_on_1_4_an_admin_asking_for_a_picture_that_does_not_exist_is_error_19(gallery_14):
+    assert code_of(lambda: edits.edit_picture(session(gallery_14, "admin"), 987654, title="x")) == edits.NOT_FOUND
+
+
+def test_on_1_4_an_album_holding_two_files_of_one_name_shows_the_order_in_a_gallery_sorting_backwards(gallery_14):
+    aid = gallery_14.fresh_album()
+    mine = [picture(gallery_14, aid, filename=name) for name in ("same.jpg", "b.jpg")]
+    theirs = picture(gallery_14, role="other", filename="same.jpg")
+    gallery_14.real.sql(f"UPDATE cpg_pictures SET aid = {aid} WHERE pid = {theirs}")  # as the admin's move would
+    wanted = [mine[1], theirs, mine[0]]
+    with setting(gallery_14, "default_sort_order", "pd"):  # seen backwards, each picture must be known to turn it
+        result = edits.order_album(session(gallery_14), aid, wanted)
+        assert (result.shown, list(client(gallery_14).photos(aid)["id"])) == (True, wanted)

@@ -14,6 +14,7 @@ import os
 
 import pytest
 from PIL import Image
+from support.cpg_fixtures import VERSIONS
 
 from galleryk.coppermine.errors import CoppermineBanned, CoppermineError
 from galleryk.coppermine.pages import FormToken
@@ -112,6 +113,21 @@ def test_albums_hide_what_the_user_may_not_see(cpg_server):
     assert cpg_server.album("hidden") not in ids
     assert cpg_server.album("private") in ids
     assert cpg_server.album("private") not in set(cpg_server.client("other").albums()["id"])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_albums_read_twice_by_one_client_list_every_page_of_the_users_gallery(real_servers, version):
+    # 1.4's index.php shows a visitor the album page they saw last when the address names none
+    server = real_servers(version)
+    mine = {server.fresh_album() for _ in range(3)}
+    old = server.real.config("albums_per_page")
+    server.real.set_config(albums_per_page=2)
+    try:
+        cpg = server.client()
+        first, second = set(cpg.albums()["id"]), set(cpg.albums()["id"])
+    finally:
+        server.real.set_config(albums_per_page=old)
+    assert mine <= first and second == first
 
 
 def test_a_guest_sees_public_albums_and_none_open_to_uploads(cpg_server):

@@ -1,4 +1,4 @@
-"""Plans applied and undone against every Coppermine server: the sandbox and the real 1.6.26 gallery.
+"""Plans applied and undone against every Coppermine server: the sandbox and the real 1.4.27 to 1.7.02 galleries.
 
 The same assertions on each, through the gallery's own pages: a folder half uploaded by another
 tool is adopted, retitled and completed; an edited listing's titles, captions and keywords are
@@ -83,7 +83,8 @@ def test_an_edited_listing_is_saved_through_the_gallerys_edit_pages_and_undone(c
     assert report["status"].tolist() == ["updated", "updated"]
     one, two = cpg.photo_info(first), cpg.photo_info(second)
     assert (one["title"], one["description"]) == ("Harbour at dawn", 'Say "hi" & <b>bye</b>')
-    assert two["tags"] == ["sea", "old town"]
+    # 1.4 splits keywords on blanks: a tag of two words stays one keyword there with its words joined by "_"
+    assert two["tags"] == ["sea", "old_town" if cpg_server.below("1.5") else "old town"]
     undone = report.galleryk.undo()
     assert set(undone["status"]) == {"undone"}
     assert cpg.photo_info(first)["title"] == files(photos)[0].stem.upper() and cpg.photo_info(second)["tags"] == []
