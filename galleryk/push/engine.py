@@ -229,12 +229,14 @@ def _run(job: _Job) -> None:
 
     def collect(done: set[Future]) -> None:
         for fut in done:
-            item = pending.pop(fut)
+            item = pending[fut]
             result = fut.result()
             if isinstance(result, Doubt):
                 doubts.append(result)
             else:
                 outcomes[id(item)] = result
+            del pending[fut]  # only once recorded: a Ctrl-C in between finds it in pending (see below)
+            if not isinstance(result, Doubt):
                 bar.done(item, result)
                 adapter.finished(item.key)
         adapter.add_ready(jr)  # photos go into the album in the selection's order while the others upload
@@ -276,10 +278,10 @@ def _run(job: _Job) -> None:
         for fut, item in list(pending.items()):
             if id(item) not in outcomes:
                 result = fut.result()
-                if isinstance(result, Doubt):
-                    doubts.append(result)
-                else:
+                if not isinstance(result, Doubt):
                     outcomes[id(item)] = result
+                elif all(d is not result for d in doubts):
+                    doubts.append(result)
     finally:
         pool.shutdown(wait=True)
     for d in doubts:

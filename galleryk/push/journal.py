@@ -168,6 +168,7 @@ class Journal:
             raise sqlite3.DatabaseError(problem[0] if problem else "the integrity check answered nothing")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        self._durable = True
         conn.executescript(_SCHEMA)
         have = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
         for name, kind in _ADDED_COLUMNS.items():
@@ -178,8 +179,14 @@ class Journal:
         """When this journal was last written before it was opened (unix time): a dead push's last sign of life."""
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction. ``durable=False`` for records that a crash may lose at no cost (an upload's result
+        is then in doubt and found by its marker; an album add is repeated and told "already there"): their
+        commit skips the disk flush, and the next durable commit flushes them too (WAL)."""
         with self._lock:
+            if durable != self._durable:
+                self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+                self._durable = durable
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -243,7 +250,7 @@ class Journal:
 
     @_guarded
     def uploaded(self, target: str, key: str, remote_id: str) -> None:
-        with self._tx() as c:
+        with self._tx(durable=False) as c:
             c.execute(
                 "UPDATE items SET state = 'uploaded', remote_id = ?, updated_at = ?, error = NULL"
                 " WHERE target = ? AND key = ?",
@@ -259,11 +266,13 @@ class Journal:
             )
 
     @_guarded
-    def added_to_album(self, target: str, key: str) -> None:
-        with self._tx() as c:
-            c.execute(
+    def added_to_album(self, target: str, *keys: str) -> None:
+        """Record that the photos of ``keys`` are in the album (one transaction for them all)."""
+        now = time.time()
+        with self._tx(durable=False) as c:
+            c.executemany(
                 "UPDATE items SET in_album = 1, updated_at = ? WHERE target = ? AND key = ?",
-                (time.time(), target, key),
+                [(now, target, key) for key in keys],
             )
 
     @_guarded

@@ -292,7 +292,9 @@ class Target:
             return
         self._add(remote_id, journal, key)
 
-    def _add(self, remote_id: str, journal: Journal, key: str) -> None:
+    def _add(self, remote_id: str, journal: Journal, key: str, record: bool = True) -> None:
+        """Put one photo in the album (making the album with it, if need be); ``record=False`` leaves the
+        journal's record to the caller (photos added in turn are recorded together, see :meth:`add_ready`)."""
         with self._lock:
             if self.album_id is None:
                 made = self.client.create_album(str(self.album_spec), photo=remote_id)
@@ -306,7 +308,8 @@ class Target:
         except ServiceError as exc:
             if exc.reason is not Reason.ALREADY:  # in the album already: a rerun after a lost reply
                 raise
-        journal.added_to_album(self.identity, key)
+        if record:
+            journal.added_to_album(self.identity, key)
 
     def add_in_turns(self, keys: list[str]) -> None:
         """Add photos to the album while the push runs, each as its turn in ``keys`` (the selection's order) comes:
@@ -322,26 +325,34 @@ class Target:
                 self._finished.add(key)
 
     def add_ready(self, journal: Journal) -> None:
-        """Add the photos whose turn has come (see :meth:`add_in_turns`); call from one thread only."""
-        while self._turn < len(self._turns):
-            key = self._turns[self._turn]
-            with self._lock:
-                remote_id = self._waiting.get(key)
-                done = key in self._finished
-            if remote_id is not None:
-                self._added_in_turn += self._add_in_turn(key, remote_id, journal)
-            elif not done:
-                return  # its row is still under way (or in doubt): the photos after it wait
-            self._turn += 1
+        """Add the photos whose turn has come (see :meth:`add_in_turns`); call from one thread only. The journal
+        records the run of adds in one write: a record a crash loses costs a repeated add, told "already there"."""
+        added: list[str] = []
+        try:
+            while self._turn < len(self._turns):
+                key = self._turns[self._turn]
+                with self._lock:
+                    remote_id = self._waiting.get(key)
+                    done = key in self._finished
+                if remote_id is not None:
+                    if self._add_in_turn(key, remote_id, journal, record=False):
+                        added.append(key)
+                elif not done:
+                    return  # its row is still under way (or in doubt): the photos after it wait
+                self._turn += 1
+        finally:
+            self._added_in_turn += len(added)
+            if added:
+                journal.added_to_album(self.identity, *added)
 
-    def _add_in_turn(self, key: str, remote_id: str, journal: Journal) -> int:
+    def _add_in_turn(self, key: str, remote_id: str, journal: Journal, record: bool = True) -> int:
         """Add one waiting photo to the album (1), or note why it could not be (0)."""
         first_error = next(iter(self._add_errors.values()), None)
         if first_error is not None and self.album_id is None:  # the album could not be made
             self._add_errors[key] = first_error
         else:
             try:
-                self.policy.call(functools.partial(self._add, remote_id, journal, key))
+                self.policy.call(functools.partial(self._add, remote_id, journal, key, record))
             except GallerykError as exc:
                 self._add_errors[key] = exc
         with self._lock:

@@ -73,3 +73,16 @@ def test_photos_go_into_the_photoset_while_later_ones_still_upload(fotki, sandbo
     )
     assert filled.is_set()
     assert fotki.photos("Filling")["id"].astype(str).tolist() == report["remote_id"].tolist()
+
+
+def test_adds_the_journal_lost_in_a_crash_are_made_again_without_a_second_copy(fotki, tmp_path):
+    import sqlite3
+
+    df = scan(folder(tmp_path, 4))
+    journal = tmp_path / "journal.sqlite"
+    df.galleryk.push(fotki, album="Crashed", create=True, journal=journal, progress=False)
+    with sqlite3.connect(journal) as conn:  # what a crash may cost: the adds' records are written without a flush
+        conn.execute("UPDATE items SET in_album = 0")
+    rerun = df.galleryk.push(fotki, album="Crashed", journal=journal, progress=False)
+    assert rerun["status"].tolist() == ["skipped"] * 4
+    assert fotki.photos("Crashed")["id"].astype(str).tolist() == rerun["remote_id"].astype(str).tolist()
