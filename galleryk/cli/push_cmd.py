@@ -84,6 +84,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help="push as the plan says: photos found online by their picture (uploaded by another tool, without "
         "galleryk's marker) are adopted, not uploaded again",
     )
+    p.add_argument(
+        "--upload-unseen",
+        action="store_true",
+        help="upload files the journal does not know into an album whose uploads wait for approval even where "
+        "the gallery does not show you yours (Coppermine 1.4's public albums): only if no earlier push sent them",
+    )
     p.set_defaults(func=run)
 
 
@@ -123,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         "strip_metadata": args.strip_metadata,
         "workers": args.workers,
         "progress": progress_wanted(),
+        "upload_unseen": args.upload_unseen,
     }
     if args.adopt:
         report = adopt(selection, client, args, journal, how)

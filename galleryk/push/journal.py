@@ -249,6 +249,18 @@ class Journal:
         return int(row[0])
 
     @_guarded
+    def uploaded_unheld(self, target: str) -> bool:
+        """Whether an upload of this journal into the target came back with the photo's id (was not held for an
+        admin's approval): the album took uploads without approval then."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM items WHERE target = ? AND state = 'uploaded' AND attempts > 0"
+                " AND COALESCE(remote_id, '') != '' LIMIT 1",
+                (target,),
+            ).fetchone()
+        return row is not None
+
+    @_guarded
     def uploaded(self, target: str, key: str, remote_id: str) -> None:
         with self._tx(durable=False) as c:
             c.execute(

@@ -45,9 +45,9 @@ class PushOptions:
     and the push moves on (waiting for another push, for a rate limit, for lost replies); they must
     return quickly, and an exception they raise is logged and otherwise ignored. ``upload_unseen``:
     upload rows the journal does not know into an album whose uploads wait for approval even where the
-    service does not show you yours (Coppermine 1.4's public albums): by default the first such upload
-    tells that the album holds uploads for approval, and the rows after it are not sent, since a copy
-    may already wait there.
+    service does not show you yours (Coppermine 1.4's public albums). By default such rows are sent only
+    into an album the push made, or where an upload (of this push, or recorded in its journal) came back
+    with its photo's id; else each fails saying why, since a copy may already wait there unseen.
     """
 
     title: MetaSpec = None

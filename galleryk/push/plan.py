@@ -152,6 +152,10 @@ class _Planner:
         self.account_read = False
         self.thumbnails_read = 0
         self.journal_file: Path | None = None
+        self.pending: set[int] = set()
+        """Photos of the album the service showed as awaiting an admin's approval."""
+        self.pending_unseen: str | None = None
+        """Why the service shows this user none of their photos awaiting approval in the album (None: it shows them)."""
 
     # -- the three kinds of selection --------------------------------------------------------------
     def files(self, df: pd.DataFrame, specs: dict[str, Any]) -> pd.DataFrame:
@@ -288,6 +292,20 @@ class _Planner:
                 self._add_online(row, in_album=aid is not None, place=place)
                 if not pd.isna(row.get("id")):
                     self.album_order.append(int(row["id"]))
+            if aid is not None:
+                self._read_pending(aid)
+
+    def _read_pending(self, aid: int) -> None:
+        """The user's photos of the album that wait for approval: they are online, though no listing shows them."""
+        held = self.policy.call(lambda: self.client.pending_photos(aid, listed=self.album_order))
+        if not held.attrs.get("complete", True):
+            self.pending_unseen = str(held.attrs.get("pending", ""))
+        for _, row in held.iterrows():
+            rid = int_of(row.get("id"))
+            if rid is not None and rid not in self.online:
+                self._add_online(row, in_album=True, place=None)
+                self.online[rid].detailed = True  # the album editor showed its title, caption and keywords
+                self.pending.add(rid)
 
     def _read_account(self) -> bool:
         """Where photos live outside albums, the photos in none too (once); whether that listing was read now."""
@@ -375,6 +393,7 @@ class _Planner:
 
     def _recognise(self, rows: list[Row], jr: Journal) -> None:
         """Journal, marker, digest, then pictures; then updates for what was found, uploads for the rest."""
+        unseen = self.pending_unseen is not None and not jr.uploaded_unheld(self.target.identity)
         open_rows = [r for r in rows if r.action == "upload"]
         taken: dict[int, Row] = {}
         seen_keys: dict[str, Row] = {}
@@ -404,6 +423,12 @@ class _Planner:
                 row.reason = f"nothing online matches it: uploaded into {where}"
                 if self.album is None:
                     row.reason = "nothing online matches it: uploaded"
+                elif unseen:
+                    row.reason = (
+                        f"nothing online matches it, but the gallery does not show you your pictures awaiting approval "
+                        f"in this {self.client.album_noun} ({self.pending_unseen}): apply sends it only with "
+                        "upload_unseen=True, if no earlier push sent it"
+                    )
         self.claimed = set(taken) | {c for r in rows for c in (r.candidates or [])}
 
     def _exactly(self, rows: list[Row], entries: dict[str, Any], taken: dict[int, Row]) -> None:
@@ -438,12 +463,14 @@ class _Planner:
         seen = self.online[rid]
         row.action, row.remote_id, row.match, row.distance, row.in_album = "skip", rid, how, distance, seen.in_album
         where = "" if seen.in_album else f"; it is in no {self.client.album_noun}: put in this one, not uploaded again"
-        row.reason = f"already online: {why}{where}"
+        held = ", awaiting the gallery admin's approval" if rid in self.pending else ""
+        row.reason = f"already online{held}: {why}{where}"
         taken[rid] = row
 
     def _by_picture(self, rows: list[Row], taken: dict[int, Row]) -> None:
         """Perceptual hashes: a thumbnail per remote photo nothing else explained, at most once each."""
-        others = {rid: seen.row for rid, seen in self.online.items() if rid not in taken}
+        # a picture awaiting approval may have no thumbnail the user can fetch
+        others = {rid: seen.row for rid, seen in self.online.items() if rid not in taken and rid not in self.pending}
         if self.max_distance is None or not rows or not others:
             return
         if self.source is not None:

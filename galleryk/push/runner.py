@@ -201,21 +201,30 @@ class Runner:
             return self._attempt(item, reason)
 
     def _unseen_pending(self, item: Item, entry: Entry | None) -> Outcome | Doubt:
-        """Upload an item the service may hold unseen for approval: one at a time until a reply tells whether the
-        album holds uploads for approval; then, if it does, none (a copy may wait there already)."""
+        """An item the journal does not know, for an album where the service does not show the user their photos
+        awaiting approval: a copy may wait there unseen, so it is sent only where nothing can be waiting (an album
+        this push made) or uploads there are known not to wait (a reply of this push, or one this journal
+        recorded, came back with the photo's id); else the row says why and is not sent. Where the service did not
+        even say whether the user may upload there, the first upload is what tells."""
         a = self.adapter
-        with a.first_upload:
-            if a.holds_pending is None:
-                return self._attempt(item)
-        if not a.holds_pending:
+        if a.holds_pending is None and (a.created or self.jr.uploaded_unheld(a.identity)):
+            a.holds_pending = False
+        if a.holds_pending is None and not a.uploads_known:
+            # the service said neither whether you may upload here nor what waits: only an upload tells (one at a time)
+            with a.first_upload:
+                if a.holds_pending is None:
+                    return self._attempt(item)
+        if a.holds_pending is False:
             return self._attempt(item)
         return Outcome(
             "failed",
-            error="not uploaded: this album holds uploads for the gallery admin's approval, and the gallery does not "
-            f"show you yours ({a.pending_why}), so galleryk cannot tell whether this one already waits there. "
-            "Push again once the admin has approved them, or with upload_unseen=True to send it all the same",
+            error=f"not uploaded: the gallery does not show you your pictures awaiting approval in this album "
+            f"({a.pending_why}), so galleryk cannot tell whether this one already waits there. If no earlier push "
+            "sent it, push with upload_unseen=True (command line: --upload-unseen); else push again once the admin "
+            "has approved them",
             bytes=item.bytes,
             attempts=entry.attempts if entry else 0,
+            retry=False,
         )
 
     def _confirm(self, item: Item, entry: Entry) -> tuple[Outcome | None, str | None]:

@@ -115,8 +115,8 @@ class Target:
         self.holds_pending: bool | None = None
         """Whether an upload of this push came back awaiting approval (None: none came back yet)."""
         self.first_upload = threading.Lock()
-        """Held by the one upload that tells whether the album holds uploads for approval, where the service does
-        not show pending photos: no second copy goes out before that reply."""
+        """Held by the one upload that tells whether the album takes this user's uploads at all, where the service
+        said nothing of it nor shows pending photos: no second copy goes out before that reply."""
         self._visible: list[str] = []
         self._lock = threading.Lock()
         self._waiting: dict[str, str] = {}  # key -> remote id of photos to add in order (see arrange)
