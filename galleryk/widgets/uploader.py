@@ -22,7 +22,7 @@ import pandas as pd
 import traitlets
 
 from ..media import scan, thumbnail_bytes
-from ..push import push
+from ..push import PushOptions, push
 from ..services.contract import Service, check_service
 from . import albums as pickers
 from ._grid import FALLBACK_AFTER, TileGrid
@@ -40,7 +40,8 @@ class Uploader(widgets.VBox):
     settable), ``album`` (an id or title of the chosen target; a title not there yet means a new
     album; settable), ``start()``, ``cancel()``, ``wait(timeout)``, ``running``, ``report`` (the
     push report, after a run), ``progress`` (row position -> (fraction, state)), ``status``,
-    ``set_title(i, text)``, ``set_tags(i, tags)``, ``apply_to_all(title=, tags=)``.
+    ``set_title(i, text)``, ``set_tags(i, tags)``, ``apply_to_all(title=, tags=)``, ``options`` (a
+    :class:`~galleryk.push.PushOptions` for every push, such as ``PushOptions(marker="description")``).
     """
 
     report = traitlets.Instance(pd.DataFrame, allow_none=True, help="The push report of the last run (observe it).")
@@ -55,6 +56,7 @@ class Uploader(widgets.VBox):
         tile_size: int = 110,
         height: int = 300,
         fallback_after: float | None = FALLBACK_AFTER,
+        options: PushOptions | None = None,
     ) -> None:
         targets = list(targets)
         if not targets:
@@ -63,6 +65,9 @@ class Uploader(widgets.VBox):
         super().__init__()
         self.targets = targets
         self.workers = workers
+        self.options = options
+        """How every push goes (marker, resize, upload_unseen...), as :func:`~galleryk.push.push` takes them; the
+        widget sets workers, cancel, progress and the callbacks itself."""
         self._sending = ""
         self.progress: dict[int, tuple[float, str]] = {}
         self._ran = False
@@ -426,6 +431,7 @@ class Uploader(widgets.VBox):
                 on_item=finished,
                 on_progress=sending,
                 on_status=told,
+                options=self.options,
             )
         except Exception as exc:
             stop_ticks.set()

@@ -383,3 +383,18 @@ def test_selection_logic_shift_ranges_keep_their_anchor():
     sel.click(5, shift=True, toggle=True)  # ctrl+shift adds a range from the new anchor
     assert sel.ids == list("bcdfgh")
     assert pd.isna(pd.NA) and sel.set_ids(["a", "zz"]) == ["zz"]
+
+
+def test_the_uploader_pushes_with_the_options_it_was_given(sandbox, tmp_path):
+    make_photos(tmp_path / "marked", 2)
+    cpg = sandbox_coppermine(sandbox, "alice")
+    uploader = gw.Uploader(
+        tmp_path / "marked", targets=[cpg], fallback_after=None, options=gk.PushOptions(marker="description")
+    )
+    until(lambda: len(uploader.files) == 2 and _albums_read(uploader))
+    uploader.album = 5
+    report = (uploader.start(), uploader.wait(60))[1]
+    assert (report["status"] == "uploaded").all()
+    for pid in report["remote_id"]:
+        info = cpg.photo_info(int(pid))
+        assert "galleryk:sha=" in info["description"] and not any(t.startswith("galleryk") for t in info["tags"])
