@@ -528,6 +528,7 @@ class Coppermine(Service):
             return [], "a guest has no album editor"
         self._learn_separator()
         rows: list[dict] = []
+        seen: set[int] = set()
         start = 0
         while True:
             what = f"editpics.php?album={aid}&start={start}"
@@ -543,7 +544,9 @@ class Coppermine(Service):
                 if ban:
                     raise banned(what, ban)
                 return rows, f"the gallery's album editor does not list this album's pictures to you: {problem}"
-            rows += [r for r in found if r["id"] not in {x["id"] for x in rows}]
+            fresh = [r for r in found if r["id"] not in seen]
+            seen.update(r["id"] for r in fresh)
+            rows += fresh
             if len(found) < EDITOR_PAGE:
                 return rows, None
             start += EDITOR_PAGE
