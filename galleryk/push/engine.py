@@ -229,16 +229,15 @@ def _run(job: _Job) -> None:
 
     def collect(done: set[Future]) -> None:
         for fut in done:
-            item = pending[fut]
-            result = fut.result()
+            item, result = pending[fut], fut.result()
             if isinstance(result, Doubt):
                 doubts.append(result)
-            else:
-                outcomes[id(item)] = result
-            del pending[fut]  # only once recorded: a Ctrl-C in between finds it in pending (see below)
-            if not isinstance(result, Doubt):
-                bar.done(item, result)
-                adapter.finished(item.key)
+                del pending[fut]
+                continue
+            outcomes[id(item)] = result
+            del pending[fut]  # only once recorded: a Ctrl-C in between finds it still pending (see below)
+            bar.done(item, result)
+            adapter.finished(item.key)
         adapter.add_ready(jr)  # photos go into the album in the selection's order while the others upload
 
     if job.in_turns:
