@@ -45,7 +45,7 @@ from .options import PushOptions
 from .outcomes import Doubt, Outcome
 from .remote import AlbumView
 from .report import build_report
-from .runner import Runner, describe
+from .runner import Runner, describe, stops_push
 from .targets import Target, make_target
 from .watch import Watch
 
@@ -238,7 +238,12 @@ def _run(job: _Job) -> None:
             del pending[fut]  # only once recorded: a Ctrl-C in between finds it still pending (see below)
             bar.done(item, result)
             adapter.finished(item.key)
+        if runner.stopped:
+            return  # what waits is added at the end (a cancel), or not at all (a refusal stops the push)
         adapter.add_ready(jr)  # photos go into the album in the selection's order while the others upload
+        stop = next((e for e in adapter.add_errors.values() if stops_push(e)), None)
+        if stop is not None:  # an add met what every later call would (the sign-in revoked): the push stops
+            runner.stop_with(stop)
 
     if job.in_turns:
         adapter.add_in_turns([item.key for item in items])

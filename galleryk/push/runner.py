@@ -103,14 +103,14 @@ class Runner:
             self._refuse(refused.error)
             outcome = Outcome("failed", error=describe(refused.error), bytes=item.bytes, retry=False)
         except Stopped as stop:
-            self._stop_with(stop.error)
+            self.stop_with(stop.error)
             outcome = Outcome(
                 "failed", error=f"not uploaded: {describe(stop.error)}", bytes=item.bytes, retry=retryable(stop.error)
             )
         except (GallerykError, OSError, ValueError) as exc:
             cause = exc.__cause__ if isinstance(exc, PlacementFailed) else exc
             if isinstance(cause, GallerykError) and stops_push(cause):
-                self._stop_with(cause)
+                self.stop_with(cause)
             outcome = Outcome("failed", error=describe(exc), bytes=item.bytes, retry=retryable(cause or exc))
         if isinstance(outcome, Outcome):
             outcome.seconds = round(time.monotonic() - self._started.get(id(item), time.monotonic()), 3)
@@ -465,7 +465,7 @@ class Runner:
         entry = self.jr.get(self.adapter.identity, key)
         return entry.attempts if entry else 0
 
-    def _stop_with(self, error: GallerykError) -> None:
+    def stop_with(self, error: GallerykError) -> None:
         """Stop the push: no new item starts, and the push raises ``error`` (the first such) when it ends."""
         with self._guard:
             if self.refusal is None:

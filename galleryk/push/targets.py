@@ -313,7 +313,7 @@ class Target:
 
     def add_in_turns(self, keys: list[str]) -> None:
         """Add photos to the album while the push runs, each as its turn in ``keys`` (the selection's order) comes:
-        :meth:`add_ready` adds every photo whose rows before it are all done. Only where photos wait for
+        :meth:`add_ready` adds every photo whose row and the rows before it are all done. Only where photos wait for
         :meth:`arrange` (:attr:`adds_in_order`); what cannot be added in turn is added there."""
         if self.adds_in_order:
             self._turns, self._turn = list(keys), 0
@@ -334,11 +334,12 @@ class Target:
                 with self._lock:
                     remote_id = self._waiting.get(key)
                     done = key in self._finished
-                if remote_id is not None:
-                    if self._add_in_turn(key, remote_id, journal, record=False):
-                        added.append(key)
-                elif not done:
-                    return  # its row is still under way (or in doubt): the photos after it wait
+                if not done:
+                    # its row is still under way (or in doubt): the photos after it wait; and the caller gets back
+                    # to reporting the rows that finished meanwhile before their photos go in
+                    return
+                if remote_id is not None and self._add_in_turn(key, remote_id, journal, record=False):
+                    added.append(key)
                 self._turn += 1
         finally:
             self._added_in_turn += len(added)
@@ -358,6 +359,11 @@ class Target:
         with self._lock:
             self._waiting.pop(key, None)
         return 0 if key in self._add_errors else 1
+
+    @property
+    def add_errors(self) -> dict[str, GallerykError]:
+        """Why photos added in turn could not be put in the album, by key (so far)."""
+        return dict(self._add_errors)
 
     @property
     def placing(self) -> bool:

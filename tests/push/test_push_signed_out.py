@@ -83,3 +83,45 @@ def test_a_client_whose_cached_token_was_dropped_sends_no_unsigned_upload(sandbo
     with pytest.raises(NotSignedIn):
         cached.upload(photo[1], title="two")
     assert sandbox.request_log("fotki").uploads == 0  # refused here, never sent without a token
+
+
+def test_a_token_revoked_as_the_photos_go_into_the_photoset_stops_the_push(sandbox, fotki, tmp_path, make_photos):
+    import threading
+
+    make_photos(tmp_path / "photos", 6)
+    photos = gk.scan(tmp_path / "photos", progress=False)
+    first, others_done, seen, revoked = photos.index[0], threading.Event(), set(), []
+
+    def hold_the_first(index, sent, total):  # every upload is in before the first: its turn opens the adds
+        if index == first and sent == total:
+            others_done.wait(30)
+
+    def revoke_at_the_first(index, status):
+        seen.add(index)
+        if len(seen - {first}) == len(photos) - 1:
+            others_done.set()
+        if index == first:
+            sandbox.revoke_tokens("alice")
+            revoked.append(time.monotonic())
+
+    journal = tmp_path / "j.sqlite"
+    with pytest.raises(ServiceError) as stopped:
+        photos.galleryk.push(
+            fotki,
+            album="Revoked late",
+            create=True,
+            journal=journal,
+            workers=len(photos),
+            on_item=revoke_at_the_first,
+            on_progress=hold_the_first,
+            progress=False,
+        )
+    assert stopped.value.reason is Reason.SIGNED_OUT
+    puts = [
+        h for h in sandbox.request_log("fotki").hits if h.name.startswith("flickr.photosets.") and h.at > revoked[0]
+    ]
+    assert len(puts) == 1  # making the set with the first photo (it looks for one first): refused, and no more tries
+    again = sandbox_fotki(sandbox, "alice")
+    rerun = photos.galleryk.push(again, album="Revoked late", create=True, journal=journal, progress=False)
+    assert set(rerun["status"]) == {"skipped"}
+    assert again.photos("Revoked late")["id"].astype(str).tolist() == rerun["remote_id"].tolist()
