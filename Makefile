@@ -32,7 +32,7 @@ demo: $(DEMO_STAMP)
 	@echo "== Next, in this folder"
 	@printf '  %-30s %s\n' ". $(VENV)/bin/activate" "puts the galleryk command on your PATH (or run $(BIN)/galleryk)"
 	@printf '  %-30s %s\n' "make sandbox" "a seeded sandbox until Ctrl-C, for the galleryk commands above"
-	@printf '  %-30s %s\n' "make lab" "JupyterLab on the worked notebooks (notebooks/00-04), with a seeded sandbox"
+	@printf '  %-30s %s\n' "make lab" "JupyterLab on the worked notebooks (notebooks/00-05), with a seeded sandbox"
 	@printf '  %-30s %s\n' "make app" "the galleryk app in your browser (Voila), for people who do not code"
 	@printf '  %-30s %s\n' "make test" "the test suite, as CI runs it"
 
