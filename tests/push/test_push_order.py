@@ -11,25 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
-import pandas as pd
+from support.holding import held_first
 from support.plan_photos import folder, scan
-
-
-def held_first(df: pd.DataFrame, others: int) -> dict:
-    """Callbacks that keep the first row's upload from finishing until ``others`` other rows are done."""
-    done, seen = threading.Event(), set()
-    first = df.index[0]
-
-    def on_progress(index, sent, total):
-        if index == first and sent == total:
-            done.wait(30)
-
-    def on_item(index, status):
-        seen.add(index)
-        if len(seen - {first}) >= others:
-            done.set()
-
-    return {"on_progress": on_progress, "on_item": on_item, "workers": len(df), "progress": False}
 
 
 def test_a_new_photoset_holds_the_photos_in_the_selections_order(fotki, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from support.holding import held_first
 
 import galleryk as gk
 from galleryk.access import sandbox_fotki
@@ -86,21 +87,12 @@ def test_a_client_whose_cached_token_was_dropped_sends_no_unsigned_upload(sandbo
 
 
 def test_a_token_revoked_as_the_photos_go_into_the_photoset_stops_the_push(sandbox, fotki, tmp_path, make_photos):
-    import threading
-
     make_photos(tmp_path / "photos", 6)
     photos = gk.scan(tmp_path / "photos", progress=False)
-    first, others_done, seen, revoked = photos.index[0], threading.Event(), set(), []
+    revoked: list[float] = []
 
-    def hold_the_first(index, sent, total):  # every upload is in before the first: its turn opens the adds
-        if index == first and sent == total:
-            others_done.wait(30)
-
-    def revoke_at_the_first(index, status):
-        seen.add(index)
-        if len(seen - {first}) == len(photos) - 1:
-            others_done.set()
-        if index == first:
+    def revoke_at_the_first(index, status):  # every upload is in before the first: its turn opens the adds
+        if index == photos.index[0]:
             sandbox.revoke_tokens("alice")
             revoked.append(time.monotonic())
 
@@ -111,10 +103,7 @@ def test_a_token_revoked_as_the_photos_go_into_the_photoset_stops_the_push(sandb
             album="Revoked late",
             create=True,
             journal=journal,
-            workers=len(photos),
-            on_item=revoke_at_the_first,
-            on_progress=hold_the_first,
-            progress=False,
+            **held_first(photos, len(photos) - 1, on_item=revoke_at_the_first),
         )
     assert stopped.value.reason is Reason.SIGNED_OUT
     puts = [
