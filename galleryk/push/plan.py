@@ -154,8 +154,6 @@ class _Planner:
         self.journal_file: Path | None = None
         self.pending: set[int] = set()
         """Photos of the album the service showed as awaiting an admin's approval."""
-        self.pending_unseen: str | None = None
-        """Why the service shows this user none of their photos awaiting approval in the album (None: it shows them)."""
 
     # -- the three kinds of selection --------------------------------------------------------------
     def files(self, df: pd.DataFrame, specs: dict[str, Any]) -> pd.DataFrame:
@@ -298,8 +296,7 @@ class _Planner:
     def _read_pending(self, aid: int) -> None:
         """The user's photos of the album that wait for approval: they are online, though no listing shows them."""
         held = self.policy.call(lambda: self.client.pending_photos(aid, listed=self.album_order))
-        if not held.attrs.get("complete", True):
-            self.pending_unseen = str(held.attrs.get("pending", ""))
+        self.target.note_pending(held)
         for _, row in held.iterrows():
             rid = int_of(row.get("id"))
             if rid is not None and rid not in self.online:
@@ -393,7 +390,7 @@ class _Planner:
 
     def _recognise(self, rows: list[Row], jr: Journal) -> None:
         """Journal, marker, digest, then pictures; then updates for what was found, uploads for the rest."""
-        unseen = self.pending_unseen is not None and not jr.uploaded_unheld(self.target.identity)
+        unseen = self.target.unseen_pending(jr)
         open_rows = [r for r in rows if r.action == "upload"]
         taken: dict[int, Row] = {}
         seen_keys: dict[str, Row] = {}
@@ -426,7 +423,7 @@ class _Planner:
                 elif unseen:
                     row.reason = (
                         f"nothing online matches it, but the gallery does not show you your pictures awaiting approval "
-                        f"in this {self.client.album_noun} ({self.pending_unseen}): apply sends it only with "
+                        f"in this {self.client.album_noun} ({self.target.pending_why}): apply sends it only with "
                         "upload_unseen=True, if no earlier push sent it"
                     )
         self.claimed = set(taken) | {c for r in rows for c in (r.candidates or [])}

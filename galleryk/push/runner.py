@@ -207,15 +207,15 @@ class Runner:
         recorded, came back with the photo's id); else the row says why and is not sent. Where the service did not
         even say whether the user may upload there, the first upload is what tells."""
         a = self.adapter
-        if a.holds_pending is None and (a.created or self.jr.uploaded_unheld(a.identity)):
-            a.holds_pending = False
+        if not a.unseen_pending(self.jr):
+            return self._attempt(item)
         if a.holds_pending is None and not a.uploads_known:
             # the service said neither whether you may upload here nor what waits: only an upload tells (one at a time)
             with a.first_upload:
                 if a.holds_pending is None:
                     return self._attempt(item)
-        if a.holds_pending is False:
-            return self._attempt(item)
+            if a.holds_pending is False:
+                return self._attempt(item)
         return Outcome(
             "failed",
             error=f"not uploaded: the gallery does not show you your pictures awaiting approval in this album "

@@ -262,6 +262,22 @@ class Target:
         self.album_title, self.album_id = title, str(aid)
 
     # -- one photo --------------------------------------------------------------------------
+    def note_pending(self, held: pd.DataFrame) -> None:
+        """Remember whether the service showed all of this user's photos awaiting approval (a ``pending_photos``)."""
+        self.pending_known = bool(held.attrs.get("complete", True))
+        self.pending_why = str(held.attrs.get("pending", ""))
+
+    def unseen_pending(self, journal: Journal) -> bool:
+        """Whether this user's photos may wait for approval in the album unseen: the service shows none of them,
+        and nothing tells that uploads there are not held (an album this push made, or an upload, of this push
+        or in ``journal``, that came back with the photo's id). Then an upload the journal does not know could
+        be a second copy."""
+        if self.pending_known:
+            return False
+        if self.holds_pending is None and (self.created or journal.uploaded_unheld(self.identity)):
+            self.holds_pending = False
+        return self.holds_pending is not False
+
     def upload(
         self, item: Item, path: Path, style: str | None, progress: Callable[[int, int], Any] | None = None
     ) -> tuple[str | None, str | None]:
@@ -433,8 +449,7 @@ class Target:
             return rows
         ids = [int(r.id) for r in rows]
         held = self.policy.call(lambda: self.client.pending_photos(album, listed=ids))
-        self.pending_known = bool(held.attrs.get("complete", True))
-        self.pending_why = str(held.attrs.get("pending", ""))
+        self.note_pending(held)
         return rows + [
             Listed(str(int(i)), _text(t) or "", _text(d), tuple(tags or ()), pending=True)
             for i, t, d, tags in zip(held["id"], held["title"], held["description"], held["tags"])
