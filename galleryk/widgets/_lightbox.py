@@ -4,7 +4,7 @@ Someone holding an arrow key in the large view asks for many photos in a row; on
 one asked for last is fetched (requests overtaken while they waited are dropped, and a
 picture that arrives after the view moved on is not delivered). The bytes go to whoever
 delivers them: the JavaScript grid sends them as a binary buffer in a custom message, the
-stock pager shows a copy no larger than :data:`PAGER_PIXELS` (its pixels are widget state).
+stock pager publishes them on galleryk's local server and shows their address.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from typing import Any
 import pandas as pd
 
 log = logging.getLogger("galleryk.widgets")
-
-PAGER_PIXELS = 800
-"""The longest side of the large picture the stock pager shows; it is widget state while shown, so it is capped."""
 
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),

@@ -5,12 +5,11 @@ constant. What keys do in the JavaScript grid, buttons do here: each tile has Ke
 Reject toggles and a "Large" button; the large view has Previous, Next, Keep, Reject and
 Close. A "Range" toggle stands in for shift-click.
 
-Stock widgets cannot take pixels any other way than as model state (no stock view reads
-custom messages, and a URL would need a server the browser can reach), so what the pager
-shows is saved with the notebook's widget state while shown. It is therefore capped: the
-tiles' thumbnails (at most 120 px) and one large picture of at most
-:data:`~._lightbox.PAGER_PIXELS` px, all dropped when the page changes, the large view
-closes or the JavaScript grid takes over.
+A stock ``Image`` keeps its picture as model state, which a saved notebook keeps too. So the
+pager's ``Image`` widgets hold addresses, never pictures: each picture is published on
+galleryk's local server (:mod:`._local`) under a random name while it is shown, and the
+browser fetches it from there. If the browser never asks for a page's pictures (the notebook
+runs on another computer), the pager says so and how to give it a reachable address.
 """
 
 from __future__ import annotations
@@ -24,12 +23,17 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..media.thumbcache import downscale
-from ._lightbox import PAGER_PIXELS
+from . import _local
+from ._lightbox import image_type
 
 if TYPE_CHECKING:
     from ._grid import TileGrid
 
 _BAR_STYLES = {"uploaded": "success", "skipped": "success", "failed": "danger", "cancelled": "warning"}
+UNREACHED_AFTER = 20.0
+"""Seconds after a page's pictures are published without the browser asking for any before the pager says why."""
+LARGEST = 4096
+"""The longest side a large picture is made to when the browser cannot show its format as it is."""
 
 
 def _toggle(icon: str, tooltip: str, css: str, width: str) -> widgets.ToggleButton:
@@ -41,7 +45,7 @@ def _toggle(icon: str, tooltip: str, css: str, width: str) -> widgets.ToggleButt
 class _PagerTile(widgets.VBox):
     def __init__(self, size: int, show_progress: bool) -> None:
         self.image = widgets.Image(
-            format="jpeg", layout=widgets.Layout(width=f"{size}px", height=f"{size}px", object_fit="contain")
+            format="url", layout=widgets.Layout(width=f"{size}px", height=f"{size}px", object_fit="contain")
         )
         self.toggle = widgets.ToggleButton(layout=widgets.Layout(width=f"{size}px"))
         self.toggle.add_class("galleryk-tile-toggle")
@@ -68,7 +72,7 @@ class _LargePanel(widgets.VBox):
 
     def __init__(self) -> None:
         self.image = widgets.Image(
-            format="jpeg", layout=widgets.Layout(width="100%", height="400px", object_fit="contain")
+            format="url", layout=widgets.Layout(width="100%", height="400px", object_fit="contain")
         )
         self.title = widgets.HTML()
         self.previous = widgets.Button(description="◀", tooltip="Previous photo", layout=widgets.Layout(width="auto"))
@@ -94,6 +98,11 @@ class Pager(widgets.VBox):
         self._shown_page: tuple | None = None
         self._large_key: Any = None
         self._loader = ThreadPoolExecutor(1, thread_name_prefix="galleryk-pager")
+        self._server = _local.acquire()
+        self._urls: dict[str, str] = {}  # an Image's model id -> the address it shows
+        self._urls_lock = threading.Lock()
+        self._reach_timer: threading.Timer | None = None
+        self._closed = False
         # refresh() is called from the watchdog timer, the listing thread and the kernel's: one at a time, so a
         # refresh that read the rows earlier cannot overwrite a later one's page (which then never drew)
         self._refreshing = threading.RLock()
@@ -116,6 +125,8 @@ class Pager(widgets.VBox):
         )
         self.page_button = widgets.Button(description="Select page", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
+        self.reach = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.reach.add_class("galleryk-pager-reach")
         self.large = _LargePanel()
         self.previous.on_click(lambda _: self.go(self.number - 1))
         self.next.on_click(lambda _: self.go(self.number + 1))
@@ -127,7 +138,7 @@ class Pager(widgets.VBox):
         self.large.reject.observe(lambda change: self._marked_large("reject"), "value")
         box = widgets.Box(self.tiles, layout=widgets.Layout(display="flex", flex_flow="row wrap"))
         nav = widgets.HBox([self.previous, self.label, self.next, self.range, self.page_button])
-        super().__init__([self.note, nav, self.large, box])
+        super().__init__([self.note, self.reach, nav, self.large, box])
         self.add_class("galleryk-pager")
 
     @property
@@ -200,8 +211,7 @@ class Pager(widgets.VBox):
         if position is None:
             panel.layout.display = "none"
             self._large_key = None
-            if panel.image.value:
-                panel.image.value = b""
+            self._show(panel.image, None)
             return
         row_id = owner.row_id(position)
         panel.layout.display = None
@@ -209,7 +219,7 @@ class Pager(widgets.VBox):
         title = owner.title_of(owner.rows.iloc[position])
         if self._large_key != (owner.version, row_id):
             self._large_key = (owner.version, row_id)
-            panel.image.value = b""
+            self._show(panel.image, None)
             panel.title.value = f"<b>{_escape(title)}</b> ({index + 1:,} of {owner.count:,}) · loading…"
         panel.previous.disabled = index == 0
         panel.next.disabled = index >= owner.count - 1
@@ -219,13 +229,10 @@ class Pager(widgets.VBox):
         panel.reject.button_style = "danger" if panel.reject.value else ""
 
     def show_large(self, key: Any, data: bytes | None, error: str | None) -> None:
-        """Show the picture that came for ``key`` (the grid's version and the photo's id), or why there is none.
-
-        It is made no larger than PAGER_PIXELS first: while shown, it is widget state.
-        """
-        if data is not None:
+        """Show the picture that came for ``key`` (the grid's version and the photo's id), or why there is none."""
+        if data is not None and image_type(data) == "application/octet-stream":
             try:
-                data = downscale(data, PAGER_PIXELS)
+                data = downscale(data, LARGEST)  # a format browsers do not show (TIFF, say): made a JPEG
             except ValueError as exc:
                 data, error = None, str(exc)
         with self._refreshing:
@@ -237,24 +244,70 @@ class Pager(widgets.VBox):
             title = _escape(owner.title_of(owner.rows.iloc[position]))
             where = f"({(owner.focus_index or 0) + 1:,} of {owner.count:,})"
             with self.hold_sync():
-                self.large.image.value = data or b""
+                self._show(self.large.image, data)
                 self.large.title.value = f"<b>{title}</b> {where}" + (f" · {_escape(error)}" if error else "")
 
     def _load_images(self, key: tuple, rows: pd.DataFrame) -> None:
         pictures = self.owner.thumbs(rows)
-        if self._shown_page != key or self.owner.view != "pager":
+        if self._shown_page != key or self.owner.view != "pager" or self._closed:
             return
         with self.hold_sync():
             for tile, data in zip(self.tiles, pictures):
-                tile.image.value = data or b""
+                self._show(tile.image, data)
+        self._watch_reach()
+
+    def _show(self, image: widgets.Image, data: bytes | None) -> None:
+        """Point ``image`` at ``data`` published on the local server (None: at nothing); the old address is withdrawn."""
+        url = self._server.publish(data, image_type(data)) if data and not self._closed else None
+        with self._urls_lock:
+            old = self._urls.pop(image.model_id, None)
+            if url is not None:
+                self._urls[image.model_id] = url
+        if url is not None or image.value:
+            image.value = (url or "").encode()
+        self._server.withdraw(old)
+
+    @property
+    def addresses(self) -> list[str]:
+        """The addresses the pager's pictures are shown from now (the page's thumbnails and the large view's)."""
+        with self._urls_lock:
+            return list(self._urls.values())
+
+    def _watch_reach(self) -> None:
+        if self._reach_timer is not None:
+            self._reach_timer.cancel()
+        if self._closed:
+            return
+        self._reach_timer = threading.Timer(UNREACHED_AFTER, self.check_reach)
+        self._reach_timer.daemon = True
+        self._reach_timer.start()
+
+    def check_reach(self) -> bool:
+        """Whether the browser fetched any picture shown now; if not, say why none may show. (Run after each page.)"""
+        addresses = self.addresses
+        reached = not addresses or any(self._server.asked(url) for url in addresses)
+        if reached:
+            self.reach.value = ""
+            self.reach.layout.display = "none"
+        else:
+            self.reach.value = (
+                "<span class='galleryk-note'>The pictures come from a small server galleryk runs beside the kernel "
+                f"({_escape(self._server.base)}), and this browser has not reached it. If the notebook runs on "
+                f"another computer, set {_local.URL_VARIABLE} to an address that reaches that port (such as a "
+                "Jupyter server proxy) before starting the kernel, or open the notebook where the grid's "
+                "JavaScript loads.</span>"
+            )
+            self.reach.layout.display = None
+        return reached
 
     def clear_images(self) -> None:
-        """Drop the pictures (they are widget state while shown); used when the JavaScript grid takes over."""
+        """Drop the pictures (used when the JavaScript grid takes over)."""
         self._shown_page = None
         self._large_key = None
+        if self._reach_timer is not None:
+            self._reach_timer.cancel()
         for image in [tile.image for tile in self.tiles] + [self.large.image]:
-            if image.value:
-                image.value = b""
+            self._show(image, None)
 
     def _toggled(self, slot: int) -> None:
         tile = self.tiles[slot]
@@ -283,7 +336,12 @@ class Pager(widgets.VBox):
             self.owner.open_lightbox(tile.index)
 
     def close(self) -> None:
+        if self._closed:
+            return
         self._loader.shutdown(wait=False, cancel_futures=True)
+        self.clear_images()
+        self._closed = True
+        _local.release()
         super().close()
 
     def _select_page(self) -> None:

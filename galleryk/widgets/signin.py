@@ -19,11 +19,16 @@ import ipywidgets as widgets
 import traitlets
 
 from ..services.contract import PERMS, Service, check_service
+from . import _local
 from ._link import SecretLink
 from .words import describe, status_html
 
+_LINK_STYLE = (  # stock widgets bring no style sheet: the plain link looks like the button it stands for
+    "display:inline-block;padding:0 12px;line-height:28px;border-radius:2px;text-decoration:none;"
+    "color:var(--jp-ui-inverse-font-color1,#fff);background:var(--jp-brand-color1,#1976d2)"
+)
 LINK_FALLBACK_AFTER = 8.0
-"""Seconds to wait for the link's JavaScript before showing a plain link instead (it then sits in widget state)."""
+"""Seconds to wait for the link's JavaScript before showing a plain link instead (to galleryk's local server)."""
 
 
 class SignIn(widgets.VBox):
@@ -177,6 +182,9 @@ class _ApprovalForm(_Form):
         self._continue.on_click(lambda _: owner.continue_())
         self._out.on_click(lambda _: owner.sign_out())
         self._link.on_ready(self._link_ready)
+        self._server: _local.LocalServer | None = None  # the plain link's stand-in address, made when needed
+        self._forwarded: tuple[str, str] | None = None  # (approval link, the local address sending the browser there)
+        self._forward_lock = threading.Lock()
         self._link_timer: threading.Timer | None = None
         if fallback_after is not None:
             self._link_timer = threading.Timer(fallback_after, self._link_fallback)
@@ -213,26 +221,50 @@ class _ApprovalForm(_Form):
         self._link.url = url
         if self._link.reported or self._plain_link.layout.display == "none":
             self._plain_link.value = ""
+            self._forward(None)
             return
-        # the fallback: this link (and its one-time frob) is widget state until it is used
+        # the fallback: a plain link to galleryk's local server, which sends the browser on to the approval
+        # page; the approval link (and its one-time frob) stays in the kernel, never in widget state
+        address = self._forward(url)
         self._plain_link.value = (
             ""
-            if url is None
+            if address is None
             else (
-                f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer" '
-                f'class="galleryk-approve">Open {html.escape(self.client.name)} to approve ↗</a>'
+                f'<a href="{html.escape(address, quote=True)}" target="_blank" rel="noopener noreferrer" '
+                f'class="galleryk-approve" style="{_LINK_STYLE}">Open {html.escape(self.client.name)} to approve ↗</a>'
             )
         )
+
+    def _forward(self, url: str | None) -> str | None:
+        """The local address that sends the browser to ``url`` (None: withdraw the one there is)."""
+        with self._forward_lock:
+            return self._forward_held(url)
+
+    def _forward_held(self, url: str | None) -> str | None:
+        if self._forwarded is not None and self._forwarded[0] == url:
+            return self._forwarded[1]
+        if self._forwarded is not None and self._server is not None:
+            self._server.withdraw(self._forwarded[1])
+            self._forwarded = None
+        if url is None:
+            return None
+        if self._server is None:
+            self._server = _local.acquire()
+        self._forwarded = (url, self._server.forward(url))
+        return self._forwarded[1]
 
     def _link_ready(self) -> None:
         if self._link_timer is not None:
             self._link_timer.cancel()
         self._plain_link.layout.display = "none"
+        self._link.layout.display = None
         self._plain_link.value = ""
+        self._forward(None)
 
     def _link_fallback(self) -> None:
         if self._link.reported:
             return
+        self._link.layout.display = "none"  # the front end's "cannot show this widget" box, out of the way
         self._plain_link.layout.display = None
         self.buttons()
 
@@ -292,6 +324,10 @@ class _ApprovalForm(_Form):
     def close(self) -> None:
         if self._link_timer is not None:
             self._link_timer.cancel()
+        self._forward(None)
+        if self._server is not None:
+            self._server = None
+            _local.release()
         self._link.close()
 
 

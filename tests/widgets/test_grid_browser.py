@@ -247,8 +247,9 @@ def test_without_the_grid_javascript_the_pager_marks_and_shows_a_photo_large(pag
     page.set_viewport_size({"width": 1000, "height": 1300})  # the large view above the tiles, all on screen
     page.route("**/labextensions/anywidget/**", lambda route: route.abort())
     page.goto(f"{site['base']}/voila/render/grid.ipynb", timeout=90_000)
-    page.wait_for_function(  # a tile's picture drawn (an empty Image has a blob: source too)
-        "() => [...document.querySelectorAll('.galleryk-pager-tile img')].some(i => i.naturalWidth > 0)",
+    page.wait_for_function(  # a tile's picture drawn, fetched from galleryk's local server (never widget state)
+        "() => [...document.querySelectorAll('.galleryk-pager-tile img')]"
+        ".some(i => i.naturalWidth > 0 && i.src.startsWith('http://127.0.0.1:'))",
         timeout=60_000,
     )
     assert page.locator(".gk-tile").count() == 0  # the JavaScript grid really is absent
@@ -257,7 +258,10 @@ def test_without_the_grid_javascript_the_pager_marks_and_shows_a_photo_large(pag
     got = kernel(page, "Object.keys(p.marks).length === 2")
     assert got["marks"] == {str(ids[1]): "keep", str(ids[2]): "reject"}
     page.locator(".galleryk-tile-large").nth(3).click()
-    page.wait_for_function("() => document.querySelector('.galleryk-pager-large img').naturalWidth > 120")
+    page.wait_for_function(  # the original, whole, from the local server
+        "() => { const i = document.querySelector('.galleryk-pager-large img');"
+        " return i.naturalWidth > 120 && i.src.startsWith('http://127.0.0.1:'); }"
+    )
     kernel(page, "p.lightbox === 3")
     wb.doc_shot(page.locator(".galleryk-tilegrid"), "grid-fallback")
 

@@ -11,13 +11,14 @@ import io
 import threading
 import time
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
+import requests
 from PIL import Image
 
-from galleryk.widgets import TileGrid
+from galleryk.widgets import TileGrid, _local
 from galleryk.widgets._keys import moved
-from galleryk.widgets._lightbox import PAGER_PIXELS
 from galleryk.widgets._query import matching
 from galleryk.widgets._selection import Selection
 
@@ -330,8 +331,12 @@ def test_a_page_scrolled_past_before_its_turn_is_dropped_not_made(grid, made):
 
 # -- the stock pager ---------------------------------------------------------------------------------------
 @pytest.fixture
-def pager_grid():
-    big = jpeg(2400, 1600)
+def big() -> bytes:
+    return jpeg(2400, 1600)
+
+
+@pytest.fixture
+def pager_grid(big):
     grid = TileGrid(lambda row: jpeg(100, 80), full=lambda row: big, id_column="id", fallback_after=None)
     grid.set_rows(listing(30))
     grid.use_pager()
@@ -348,12 +353,13 @@ def test_pager_keep_and_reject_toggles_mark_the_photo(pager_grid):
     assert pager_grid.marks == {103: "reject", 104: "reject"} and tiles[2].keep.value is False
 
 
-def test_pager_large_button_shows_a_capped_picture_and_steps_with_its_buttons(pager_grid):
+def test_pager_large_button_shows_the_original_by_address_and_steps_with_its_buttons(pager_grid, big):
     pager = pager_grid.pager
     pager.tiles[1].large.click()
     assert pager_grid.lightbox == 1 and pager.large.layout.display is None
-    picture = until(lambda: bytes(pager.large.image.value))
-    assert max(Image.open(io.BytesIO(picture)).size) <= PAGER_PIXELS  # widget state here, so kept small
+    address = until(lambda: bytes(pager.large.image.value)).decode()
+    reply = requests.get(address, timeout=10)
+    assert reply.content == big and reply.headers["Content-Type"] == "image/jpeg"  # the original, whole
     pager.large.next.click()
     assert pager_grid.lightbox == 2
     pager.large.keep.value = True
@@ -361,6 +367,64 @@ def test_pager_large_button_shows_a_capped_picture_and_steps_with_its_buttons(pa
     pager.large.close_button.click()
     assert pager_grid.lightbox is None and pager.large.layout.display == "none"
     assert bytes(pager.large.image.value) == b""
+    assert requests.get(address, timeout=10).status_code == 404  # withdrawn with the view
+
+
+def _tree(widget: widgets.Widget) -> list[widgets.Widget]:
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _tree(child)
+    return found
+
+
+def test_pager_pictures_are_addresses_never_bytes_in_widget_state(pager_grid):
+    pager = pager_grid.pager
+    values = until(lambda: all(t.image.value for t in pager.tiles) and [bytes(t.image.value) for t in pager.tiles])
+    addresses = [v.decode() for v in values]
+    assert all(a.startswith("http://127.0.0.1:") for a in addresses)
+    reply = requests.get(addresses[0], timeout=10)
+    assert Image.open(io.BytesIO(reply.content)).size == (100, 80)
+    assert reply.headers["Cache-Control"] == "no-store"  # private photos stay out of the browser's disk cache
+    pager.tiles[0].large.click()
+    until(lambda: pager.large.image.value)
+    for widget in _tree(pager_grid):
+        for name, value in widget.get_state().items():
+            data = bytes(value) if isinstance(value, (bytes, memoryview)) else str(value).encode()
+            assert b"\xff\xd8\xff" not in data, f"picture bytes in {type(widget).__name__}.{name}"
+
+
+def test_turning_the_page_withdraws_the_pictures_it_showed(pager_grid):
+    pager = pager_grid.pager
+    first = until(lambda: all(t.image.value for t in pager.tiles) and pager.addresses)
+    pager.next.click()
+    until(lambda: pager.addresses and not set(pager.addresses) & set(first) and len(pager.addresses) == 12)
+    assert requests.get(first[0], timeout=10).status_code == 404
+    assert requests.get(pager.addresses[0], timeout=10).status_code == 200
+    assert len(pager.addresses) == 12  # what is published stays one page
+
+
+def test_pager_says_when_the_browser_never_fetches_its_pictures(pager_grid):
+    pager = pager_grid.pager
+    until(lambda: len(pager.addresses) == 12)
+    assert pager.check_reach() is False
+    assert pager.reach.layout.display is None and _local.URL_VARIABLE in pager.reach.value
+    requests.get(pager.addresses[3], timeout=10)  # as a browser that reaches the server does
+    assert pager.check_reach() is True
+    assert pager.reach.layout.display == "none" and pager.reach.value == ""
+
+
+def test_the_local_server_stops_with_the_last_pager():
+    users = _local._users
+    grid = TileGrid(lambda row: jpeg(100, 80), id_column="id", fallback_after=None)
+    grid.set_rows(listing(3))
+    grid.use_pager()
+    address = until(lambda: grid.pager.addresses)[0]
+    assert _local._users == users + 1
+    grid.close()
+    assert _local._users == users
+    if users == 0:  # no other pager in this process holds it
+        with pytest.raises(requests.ConnectionError):
+            requests.get(address, timeout=5)
 
 
 def test_pager_shows_the_filtered_rows(pager_grid):

@@ -8,7 +8,8 @@ from collections import Counter
 import ipywidgets as widgets
 import pandas as pd
 import pytest
-from support.widget_tree import find, states
+import requests
+from support.widget_tree import descendants, find, states
 from widget_support import fill_photoset, make_photos
 
 import galleryk as gk
@@ -82,6 +83,33 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
 
 
 # -- AlbumBrowser -----------------------------------------------------------------------------------------
+def test_without_javascript_the_approval_link_goes_through_the_local_server_and_the_frob_stays_out(sandbox):
+    client = gk.Fotki(
+        sandbox.api_key,
+        sandbox.secret,
+        api_url=sandbox.fotki_api_url,
+        auth_url=sandbox.fotki_auth_url,
+        token_cache="memory",
+    )
+    signin = gw.SignIn(client, fallback_after=0.0)  # no browser view will report: the plain link shows at once
+    signin.sign_in()
+    signin.wait()
+    url = signin.approval_url
+    frob = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))["frob"]
+    link = until(
+        lambda: next((w for w in descendants(signin) if "galleryk-approve" in str(getattr(w, "value", ""))), None)
+    )
+    href = link.value.split('href="', 1)[1].split('"', 1)[0]
+    assert href.startswith("http://127.0.0.1:") and frob not in states(signin)
+    reply = requests.get(href, allow_redirects=False, timeout=10)
+    assert reply.status_code == 302 and reply.headers["Location"] == url  # the browser goes on to approve
+    sandbox.approve(frob, "alice", "write")
+    signin.continue_()
+    assert signin.wait() is True and "galleryk-approve" not in states(signin)
+    assert requests.get(href, allow_redirects=False, timeout=10).status_code == 404  # used up: withdrawn
+    signin.close()
+
+
 @pytest.fixture
 def big_set(sandbox):
     return fill_photoset(sandbox, "alice", 2000, "Big set")
@@ -206,6 +234,11 @@ def test_without_javascript_the_pager_takes_over_and_still_selects(sandbox, big_
     assert all(t.image.value == b"" for t in pager.tiles)
 
 
+def shown(image: widgets.Image) -> bytes:
+    """What the browser draws in a stock pager's ``image``: the picture at the address it holds."""
+    return requests.get(bytes(image.value).decode(), timeout=10).content if image.value else b""
+
+
 def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_does():
     grid = gw.TileGrid(lambda row: f"jpeg {row['id']}".encode(), id_column="id", fallback_after=None)
     try:
@@ -213,8 +246,8 @@ def test_the_pager_shown_before_the_listing_arrives_draws_the_pictures_once_it_d
         grid.use_pager()  # the JavaScript did not report before the first page of the listing came
         rows = pd.DataFrame({"id": pd.array(range(1, 31), dtype="Int64"), "title": [f"p{i}" for i in range(1, 31)]})
         grid.set_rows(rows, complete=True, reset=False)  # the same listing, grown
-        until(lambda: grid.pager.tiles[0].image.value == b"jpeg 1")
-        assert grid.pager.tiles[11].image.value == b"jpeg 12"
+        until(lambda: shown(grid.pager.tiles[0].image) == b"jpeg 1")
+        assert shown(grid.pager.tiles[11].image) == b"jpeg 12"
     finally:
         grid.close()
 
@@ -245,7 +278,7 @@ def test_a_pager_refresh_that_read_the_rows_earlier_does_not_undo_a_later_one():
         rows = pd.DataFrame({"id": pd.array(range(1, 31), dtype="Int64"), "title": [f"p{i}" for i in range(1, 31)]})
         grid.set_rows(rows, complete=True, reset=False)  # meanwhile the listing arrives
         watchdog.join()
-        until(lambda: grid.pager.tiles[0].image.value == b"jpeg 1", timeout=15)
+        until(lambda: shown(grid.pager.tiles[0].image) == b"jpeg 1", timeout=15)
     finally:
         grid.close()
 

@@ -111,12 +111,18 @@ def wait_probe(page, check, timeout: float = 20.0) -> dict:
     raise AssertionError(f"the kernel's answer never matched: {last}")
 
 
-def test_sign_in_through_the_approval_page_then_continue(page, site):
+@pytest.mark.parametrize("javascript", [True, False], ids=["link", "fallback-link"])
+def test_sign_in_through_the_approval_page_then_continue(page, site, javascript):
+    if not javascript:  # the link's JavaScript cannot load: a plain link to galleryk's local server shows instead
+        page.route("**/labextensions/anywidget/**", lambda route: route.abort())
     open_notebook(page, site, "signin")
     page.get_by_role("button", name="Sign in to Fotki").click()
-    link = page.locator("a.gk-link")
-    link.wait_for(state="visible")
-    wb.shot(page, "signin-1-link")
+    link = page.locator("a.gk-link" if javascript else "a.galleryk-approve")
+    link.wait_for(state="visible", timeout=60_000)
+    if not javascript:
+        href = link.get_attribute("href") or ""
+        assert href.startswith("http://127.0.0.1:") and "frob" not in href, href
+    wb.shot(page, "signin-1-link" if javascript else "signin-1-fallback-link")
     with page.expect_popup() as popup_info:
         link.click()
     approval = popup_info.value
@@ -200,8 +206,9 @@ def test_without_the_grid_javascript_the_stock_pager_shows_and_selects(page, sit
     open_notebook(page, site, "browser")
     pager = page.locator(".galleryk-pager")
     pager.wait_for(state="visible", timeout=60_000)
-    page.wait_for_function(  # a tile's picture drawn (an empty Image has a blob: source too)
-        "() => [...document.querySelectorAll('.galleryk-pager-tile img')].some(i => i.naturalWidth > 0)"
+    page.wait_for_function(  # a tile's picture drawn, fetched from galleryk's local server (never widget state)
+        "() => [...document.querySelectorAll('.galleryk-pager-tile img')]"
+        ".some(i => i.naturalWidth > 0 && i.src.startsWith('http://127.0.0.1:'))"
     )
     assert page.locator(".gk-tile").count() == 0  # the JavaScript grid really is absent
     page.locator(".galleryk-tile-toggle").nth(1).click()
