@@ -291,11 +291,10 @@ class Pager(widgets.VBox):
             self.reach.layout.display = "none"
         else:
             self.reach.value = (
-                "<span class='galleryk-note'>The pictures come from a small server galleryk runs beside the kernel "
-                f"({_escape(self._server.base)}), and this browser has not reached it. If the notebook runs on "
-                f"another computer, set {_local.URL_VARIABLE} to an address that reaches that port (such as a "
-                "Jupyter server proxy) before starting the kernel, or open the notebook where the grid's "
-                "JavaScript loads.</span>"
+                "<span class='galleryk-note'>No picture reached this browser: they come from a small server "
+                f"beside the kernel ({_escape(self._server.base)}). If the notebook runs on another computer, set "
+                f"{_local.URL_VARIABLE} to an address that reaches it (a Jupyter server proxy, say) before the "
+                "kernel starts.</span>"
             )
             self.reach.layout.display = None
         return reached
