@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a tiny run: does the script still work?")
     args = parser.parse_args(argv)
     if args.quick:
-        args.photos, args.rate, args.rounds = 12, 6, 1
+        args.photos, args.rate, args.rounds = 12, 12, 1
     scenarios = [
         *SCENARIOS,
         {

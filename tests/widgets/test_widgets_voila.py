@@ -35,7 +35,7 @@ def show(change=None):
 browser.observe(show, "selected_ids")
 widgets.VBox([browser, probe])
 """
-SIGNIN_CELL = "signin = gw.SignIn(fotki(signed_in=False))\nsignin"
+SIGNIN_CELL = "signin = gw.SignIn(fotki(signed_in=False), fallback_after=3.0)\nsignin"
 UPLOADER_CELL = """\
 uploader = gw.Uploader(cfg["folder"], targets=[fotki()], workers=1)
 uploader.album = cfg["album"]
