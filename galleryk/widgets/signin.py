@@ -238,20 +238,17 @@ class _ApprovalForm(_Form):
     def _forward(self, url: str | None) -> str | None:
         """The local address that sends the browser to ``url`` (None: withdraw the one there is)."""
         with self._forward_lock:
-            return self._forward_held(url)
-
-    def _forward_held(self, url: str | None) -> str | None:
-        if self._forwarded is not None and self._forwarded[0] == url:
+            if self._forwarded is not None and self._forwarded[0] == url:
+                return self._forwarded[1]
+            if self._forwarded is not None and self._server is not None:
+                self._server.withdraw(self._forwarded[1])
+                self._forwarded = None
+            if url is None:
+                return None
+            if self._server is None:
+                self._server = _local.acquire()
+            self._forwarded = (url, self._server.forward(url))
             return self._forwarded[1]
-        if self._forwarded is not None and self._server is not None:
-            self._server.withdraw(self._forwarded[1])
-            self._forwarded = None
-        if url is None:
-            return None
-        if self._server is None:
-            self._server = _local.acquire()
-        self._forwarded = (url, self._server.forward(url))
-        return self._forwarded[1]
 
     def _link_ready(self) -> None:
         if self._link_timer is not None:

@@ -55,14 +55,24 @@ def test_coppermine_password_never_sits_in_widget_state(sandbox):
     assert sandbox.users["alice"] not in states(signin)
 
 
-def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
-    client = gk.Fotki(
+def signed_out_fotki(sandbox) -> gk.Fotki:
+    """A Fotki client for the sandbox with no token yet (kept in memory once it has one)."""
+    return gk.Fotki(
         sandbox.api_key,
         sandbox.secret,
         api_url=sandbox.fotki_api_url,
         auth_url=sandbox.fotki_auth_url,
         token_cache="memory",
     )
+
+
+def frob_of(url: str) -> str:
+    """The one-time frob in an approval link."""
+    return dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))["frob"]
+
+
+def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
+    client = signed_out_fotki(sandbox)
     signin = gw.SignIn(client, fallback_after=None)
     signin.sign_in()
     signin.wait()
@@ -71,7 +81,7 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
     signin.continue_()
     signin.wait()
     assert "not been told yes yet" in signin.status and not signin.signed_in
-    frob = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))["frob"]
+    frob = frob_of(url)
     sandbox.approve(frob, "alice", "write")  # what the approval page does when alice says yes
     signin.continue_()
     assert signin.wait() is True
@@ -82,20 +92,13 @@ def test_fotki_continue_before_approving_says_so_and_stays_usable(sandbox):
     assert not signin.signed_in and not client.signed_in
 
 
-# -- AlbumBrowser -----------------------------------------------------------------------------------------
 def test_without_javascript_the_approval_link_goes_through_the_local_server_and_the_frob_stays_out(sandbox):
-    client = gk.Fotki(
-        sandbox.api_key,
-        sandbox.secret,
-        api_url=sandbox.fotki_api_url,
-        auth_url=sandbox.fotki_auth_url,
-        token_cache="memory",
-    )
+    client = signed_out_fotki(sandbox)
     signin = gw.SignIn(client, fallback_after=0.0)  # no browser view will report: the plain link shows at once
     signin.sign_in()
     signin.wait()
     url = signin.approval_url
-    frob = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))["frob"]
+    frob = frob_of(url)
     link = until(
         lambda: next((w for w in descendants(signin) if "galleryk-approve" in str(getattr(w, "value", ""))), None)
     )
@@ -110,6 +113,7 @@ def test_without_javascript_the_approval_link_goes_through_the_local_server_and_
     signin.close()
 
 
+# -- AlbumBrowser -----------------------------------------------------------------------------------------
 @pytest.fixture
 def big_set(sandbox):
     return fill_photoset(sandbox, "alice", 2000, "Big set")
